@@ -1,0 +1,216 @@
+// embplay: the command-line face of the core. Trains with the same settings (same names) as the
+// page, saves models, and asks a saved model for neighbours and next-word predictions.
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <sstream>
+
+#include "geometry.h"
+#include "model_io.h"
+#include "settings.h"
+#include "trainer.h"
+
+namespace {
+
+using namespace embplay;
+using nlohmann::json;
+
+const char* kUsage = R"(embplay: train word embeddings with a next-word model (Bengio et al. 2003)
+
+usage:
+  embplay train --input FILE [--save MODEL.json] [--json] [settings...]
+  embplay neighbors --model MODEL.json --word WORD [--k 10]
+  embplay predict --model MODEL.json --context "WORD WORD" [--k 10]
+  embplay --help
+
+train prints progress and validation perplexity per epoch; with --json, one JSON object per
+line: {"epoch", "train_loss", "valid_loss", "valid_perplexity", "valid_accuracy", "tokens_per_sec"}.
+)";
+
+void print_help() {
+  std::cout << kUsage << "\nsettings (the same names as the page's; - and _ are interchangeable):\n";
+  for (const auto& f : settings_schema()) {
+    std::string range;
+    if (f.contains("min")) range = " [" + f["min"].dump() + ".." + f["max"].dump() + "]";
+    if (f.contains("choices")) {
+      range = " [";
+      for (const auto& c : f["choices"]) range += (range.size() > 2 ? "|" : "") + c.get<std::string>();
+      range += "]";
+    }
+    std::string name = f["name"].get<std::string>();
+    std::printf("  --%-18s %s%s (default %s)\n", name.c_str(), f["hint"].get<std::string>().c_str(), range.c_str(),
+                f["default"].dump().c_str());
+  }
+}
+
+// Flags as name -> value; boolean flags without a value ("--json") get "true".
+struct Args {
+  std::string command;
+  std::map<std::string, std::string> flags;
+
+  // Refuses any flag not in `known`, naming it.
+  void allow_only(std::initializer_list<const char*> known) const {
+    for (const auto& [name, value] : flags) {
+      bool ok = false;
+      for (const char* k : known) ok = ok || name == k;
+      if (!ok) throw InputError("unknown flag for " + command + ": --" + name);
+    }
+  }
+  bool has(const std::string& name) const { return flags.count(name) != 0; }
+  std::string get(const std::string& name, const std::string& fallback = "") const {
+    auto it = flags.find(name);
+    return it == flags.end() ? fallback : it->second;
+  }
+  std::string require(const std::string& name) const {
+    if (!has(name)) throw InputError(command + " needs --" + name);
+    return get(name);
+  }
+};
+
+Args parse_args(int argc, char** argv, const std::map<std::string, bool>& switches) {
+  Args args;
+  args.command = argv[1];
+  for (int i = 2; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg.rfind("--", 0) != 0) throw InputError("unexpected argument: " + arg);
+    std::string name = arg.substr(2), value;
+    const auto eq = name.find('=');
+    if (eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+    }
+    for (auto& c : name)
+      if (c == '-') c = '_';
+    if (eq == std::string::npos) {
+      if (switches.count(name) && switches.at(name)) value = "true";
+      else if (i + 1 < argc) value = argv[++i];
+      else throw InputError("--" + name + " needs a value");
+    }
+    args.flags[name] = value;
+  }
+  return args;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError("cannot read " + path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+TrainedModel load_model(const std::string& path) {
+  const json j = json::parse(read_file(path), nullptr, false);
+  if (j.is_discarded()) throw InputError(path + " is not valid JSON");
+  return model_from_json(j);
+}
+
+int positive(const Args& args, const std::string& name, int fallback) {
+  const std::string text = args.get(name, std::to_string(fallback));
+  int value = 0;
+  try {
+    value = std::stoi(text);
+  } catch (...) {
+  }
+  if (value < 1 || value > 100000) throw InputError("--" + name + " must be a whole number from 1 to 100000");
+  return value;
+}
+
+int train(const Args& args) {
+  Settings settings;
+  for (const auto& [name, value] : args.flags)
+    if (name != "input" && name != "save" && name != "json") set_setting(settings, name, value);
+  const bool as_json = args.has("json");
+
+  Trainer trainer(read_file(args.require("input")), settings);
+  const TextStats& st = trainer.stats();
+  if (!as_json)
+    std::printf("%lld sentences, %lld tokens, %lld types, vocabulary %d, %lld training / %lld validation examples\n",
+                (long long)st.sentences, (long long)st.tokens, (long long)st.types, trainer.vocab().size(),
+                (long long)st.train_examples, (long long)st.valid_examples);
+
+  const auto start = std::chrono::steady_clock::now();
+  int64_t examples_done = 0;
+  for (;;) {
+    const Progress p = trainer.step(trainer.settings().batch * 64);
+    if (p.diverged) {
+      std::fprintf(stderr, "training diverged at step %lld (loss %g): try a smaller --lr; the last good model is kept\n",
+                   (long long)p.step, p.last_batch_loss);
+      break;
+    }
+    if (!p.epoch_end) continue;
+    examples_done += p.epoch_size;
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const Evaluation ev = trainer.evaluate();
+    const double rate = examples_done / std::max(seconds, 1e-9);
+    if (as_json) {
+      json line = {{"epoch", p.epoch}, {"train_loss", p.train_loss}, {"tokens_per_sec", rate}};
+      line["valid_loss"] = ev.examples ? json(ev.loss) : json();
+      line["valid_perplexity"] = ev.examples ? json(ev.perplexity) : json();
+      line["valid_accuracy"] = ev.examples ? json(ev.accuracy) : json();
+      std::cout << line.dump() << std::endl;
+    } else if (ev.examples) {
+      std::printf("epoch %d/%d  train loss %.4f  valid loss %.4f  valid ppl %.2f  valid acc %.1f%%  %.0f tokens/s\n",
+                  p.epoch, trainer.settings().epochs, p.train_loss, ev.loss, ev.perplexity, 100 * ev.accuracy, rate);
+    } else {
+      std::printf("epoch %d/%d  train loss %.4f  (nothing held out)  %.0f tokens/s\n", p.epoch,
+                  trainer.settings().epochs, p.train_loss, rate);
+    }
+    if (p.finished) break;
+  }
+  if (args.has("save")) {
+    std::ofstream out(args.get("save"));
+    out << model_to_json(trainer.trained()).dump();
+    if (!out) throw InputError("cannot write " + args.get("save"));
+    if (!as_json) std::printf("saved %s\n", args.get("save").c_str());
+  }
+  return trainer.progress().diverged ? 3 : 0;
+}
+
+std::vector<std::string> words_of(const std::string& text, const TokenizerOptions& options) {
+  std::vector<std::string> words;
+  for (const auto& sentence : tokenize(text, options)) words.insert(words.end(), sentence.begin(), sentence.end());
+  return words;
+}
+
+int neighbors(const Args& args) {
+  args.allow_only({"model", "word", "k"});
+  const TrainedModel m = load_model(args.require("model"));
+  const std::vector<std::string> query = words_of(args.require("word"), m.settings.tokenizer);
+  if (query.size() != 1) throw InputError("--word must be a single word");
+  if (!m.vocab.contains(query[0])) throw InputError("\"" + query[0] + "\" is not in the model's vocabulary");
+  for (const Neighbor& n : nearest_neighbors(m.model.embed, m.vocab.id(query[0]), positive(args, "k", 10)))
+    std::printf("%-20s %.4f\n", m.vocab.word(n.id).c_str(), n.similarity);
+  return 0;
+}
+
+int predict(const Args& args) {
+  args.allow_only({"model", "context", "k"});
+  const TrainedModel m = load_model(args.require("model"));
+  const std::vector<std::string> context = words_of(args.get("context"), m.settings.tokenizer);
+  for (const Prediction& p : predict_next(m, context, positive(args, "k", 10)))
+    std::printf("%-20s %.4f\n", m.vocab.word(p.id).c_str(), p.probability);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  bool help = argc < 2;
+  for (int i = 1; i < argc; ++i) help = help || std::string(argv[i]) == "--help" || std::string(argv[i]) == "-h";
+  if (help) {
+    print_help();
+    return argc < 2 ? 2 : 0;
+  }
+  try {
+    const std::string command = argv[1];
+    if (command == "train") return train(parse_args(argc, argv, {{"json", true}}));
+    if (command == "neighbors") return neighbors(parse_args(argc, argv, {}));
+    if (command == "predict") return predict(parse_args(argc, argv, {}));
+    throw InputError("unknown command: " + command + " (train, neighbors or predict; see --help)");
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "embplay: %s\n", e.what());
+    return 2;
+  }
+}

@@ -1,0 +1,77 @@
+// Forward and backward passes of the next-word model, one example per column.
+#include "model.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace embplay {
+
+NextWordModel::NextWordModel(const ModelShape& shape) : shape_(shape) {
+  embed = RowMatrix::Zero(shape.vocab, shape.dim);
+  w1 = Matrix::Zero(shape.hidden, shape.input());
+  b1 = Vector::Zero(shape.hidden);
+  w2 = Matrix::Zero(shape.vocab, shape.features());
+  b2 = Vector::Zero(shape.vocab);
+}
+
+NextWordModel::NextWordModel(const ModelShape& shape, Rng& rng) : NextWordModel(shape) {
+  // Embeddings start spread out, so the map has something to show from the first frame;
+  // Glorot-uniform keeps the tanh layer out of saturation and the first logits near zero.
+  for (Eigen::Index i = 0; i < embed.size(); ++i) embed.data()[i] = rng.symmetric(0.5f);
+  const float a1 = std::sqrt(6.0f / static_cast<float>(shape.input() + shape.hidden));
+  for (Eigen::Index i = 0; i < w1.size(); ++i) w1.data()[i] = rng.symmetric(a1);
+  const float a2 = std::sqrt(6.0f / static_cast<float>(shape.features() + shape.vocab));
+  for (Eigen::Index i = 0; i < w2.size(); ++i) w2.data()[i] = rng.symmetric(a2);
+}
+
+void NextWordModel::forward(const int32_t* contexts, int batch, Activations& act) const {
+  const int k = shape_.context, d = shape_.dim;
+  act.x.resize(shape_.input(), batch);
+  for (int b = 0; b < batch; ++b)
+    for (int j = 0; j < k; ++j) act.x.col(b).segment(j * d, d) = embed.row(contexts[b * k + j]).transpose();
+
+  if (shape_.hidden > 0) {
+    act.a.resize(shape_.hidden, batch);
+    act.a.noalias() = w1 * act.x;
+    act.a.colwise() += b1;
+    act.a = act.a.array().tanh();
+  }
+  const Matrix& features = shape_.hidden > 0 ? act.a : act.x;  // (F, B)
+  act.logits.resize(shape_.vocab, batch);
+  act.logits.noalias() = w2 * features;
+  act.logits.colwise() += b2;
+}
+
+void NextWordModel::backward(const int32_t* contexts, int batch, Activations& act, Gradients& grads) const {
+  const int k = shape_.context, d = shape_.dim;
+  const Matrix& features = shape_.hidden > 0 ? act.a : act.x;
+
+  // Output layer: z = W2 f + b2.
+  grads.w2.noalias() = act.dlogits * features.transpose();  // (V, F)
+  grads.b2.noalias() = act.dlogits.rowwise().sum();          // (V)
+  act.da.noalias() = w2.transpose() * act.dlogits;           // (F, B)
+
+  // Hidden layer: a = tanh(W1 x + b1), da/dpre = 1 - a^2.
+  if (shape_.hidden > 0) {
+    act.da.array() *= 1.0f - act.a.array().square();
+    grads.w1.noalias() = act.da * act.x.transpose();  // (h, k*d)
+    grads.b1.noalias() = act.da.rowwise().sum();      // (h)
+    act.dx.noalias() = w1.transpose() * act.da;       // (k*d, B)
+  } else {
+    act.dx = act.da;
+  }
+
+  // Embedding: each used row collects the gradient of every slot it filled in the batch.
+  if (act.row_slot.size() != static_cast<size_t>(shape_.vocab)) act.row_slot.assign(shape_.vocab, -1);
+  grads.rows.assign(contexts, contexts + static_cast<size_t>(batch) * k);
+  std::sort(grads.rows.begin(), grads.rows.end());
+  grads.rows.erase(std::unique(grads.rows.begin(), grads.rows.end()), grads.rows.end());
+  for (size_t i = 0; i < grads.rows.size(); ++i) act.row_slot[grads.rows[i]] = static_cast<int32_t>(i);
+  grads.embed.setZero(static_cast<Eigen::Index>(grads.rows.size()), d);
+  for (int b = 0; b < batch; ++b)
+    for (int j = 0; j < k; ++j)
+      grads.embed.row(act.row_slot[contexts[b * k + j]]) += act.dx.col(b).segment(j * d, d).transpose();
+  for (int32_t row : grads.rows) act.row_slot[row] = -1;
+}
+
+}  // namespace embplay

@@ -1,0 +1,70 @@
+// The next-word model of Bengio et al. (2003), "A Neural Probabilistic Language Model":
+//
+//   x = [E[w1]; E[w2]; ...; E[wk]]         (k*d)   the k context rows of the embedding table
+//   a = tanh(W1 x + b1)                    (h)     skipped when h = 0: a = x
+//   z = W2 a + b2                          (V)     logits; softmax(z) is p(next word | context)
+//
+// A batch is processed as matrices with one example per column. The embedding table's gradient
+// is sparse: only the rows a batch used get one, returned as (row ids, gradient rows).
+#pragma once
+
+#include "common.h"
+
+namespace embplay {
+
+struct ModelShape {
+  int vocab = 0;    // V
+  int context = 0;  // k
+  int dim = 0;      // d
+  int hidden = 0;   // h, 0 = no hidden layer
+  int input() const { return context * dim; }             // k*d
+  int features() const { return hidden > 0 ? hidden : input(); }  // what feeds the output layer
+};
+
+// Dense gradients and the sparse embedding gradient of one batch.
+struct Gradients {
+  Matrix w1;          // (h, k*d)
+  Vector b1;          // (h)
+  Matrix w2;          // (V, features)
+  Vector b2;          // (V)
+  Ids rows;           // (U): distinct embedding rows the batch used, ascending
+  RowMatrix embed;    // (U, d): gradient of each of those rows
+};
+
+// Scratch space the trainer owns and reuses, so a step does not allocate once warm.
+struct Activations {
+  Matrix x;        // (k*d, B) gathered context embeddings
+  Matrix a;        // (h, B) hidden activations
+  Matrix logits;   // (V, B)
+  Matrix dlogits;  // (V, B)
+  Matrix da;       // (features, B)
+  Matrix dx;       // (k*d, B)
+  std::vector<int32_t> row_slot;  // (V) scratch: slot of each row in Gradients::rows, -1 if unused
+};
+
+class NextWordModel {
+ public:
+  NextWordModel() = default;
+  // All weights zero (to be filled by a model file).
+  explicit NextWordModel(const ModelShape& shape);
+  // Seeded uniform initialisation: E ~ U(-0.5, 0.5); W1, W2 Glorot-uniform; biases zero.
+  NextWordModel(const ModelShape& shape, Rng& rng);
+
+  const ModelShape& shape() const { return shape_; }
+
+  // contexts: (B, k) row-major ids. Writes act.x, act.a, act.logits (V, B).
+  void forward(const int32_t* contexts, int batch, Activations& act) const;
+  // After forward and with act.dlogits filled by a Loss: writes every gradient into grads.
+  void backward(const int32_t* contexts, int batch, Activations& act, Gradients& grads) const;
+
+  RowMatrix embed;  // (V, d): row i is the vector of word i
+  Matrix w1;        // (h, k*d)
+  Vector b1;        // (h)
+  Matrix w2;        // (V, features)
+  Vector b2;        // (V)
+
+ private:
+  ModelShape shape_;
+};
+
+}  // namespace embplay

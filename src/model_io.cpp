@@ -1,0 +1,127 @@
+// Model files as JSON. Layout (version 1):
+//   {"format": "embedding-playground-model", "version": 1, "settings": {...},
+//    "vocab": {"words": [...], "counts": [...]},
+//    "weights": {"embed": {"rows": V, "cols": d, "f32le": "<base64>"}, "w1", "b1", "w2", "b2"}}
+// Matrices are written row by row; vectors have cols = 1.
+#include "model_io.h"
+
+#include <cmath>
+#include <cstring>
+
+namespace embplay {
+namespace {
+
+using nlohmann::json;
+constexpr const char* kFormat = "embedding-playground-model";
+constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+std::string base64_encode(const unsigned char* data, size_t size) {
+  std::string out;
+  out.reserve((size + 2) / 3 * 4);
+  for (size_t i = 0; i < size; i += 3) {
+    const uint32_t n = (uint32_t(data[i]) << 16) | (i + 1 < size ? uint32_t(data[i + 1]) << 8 : 0) |
+                       (i + 2 < size ? uint32_t(data[i + 2]) : 0);
+    out += kAlphabet[(n >> 18) & 63];
+    out += kAlphabet[(n >> 12) & 63];
+    out += i + 1 < size ? kAlphabet[(n >> 6) & 63] : '=';
+    out += i + 2 < size ? kAlphabet[n & 63] : '=';
+  }
+  return out;
+}
+
+std::vector<unsigned char> base64_decode(const std::string& text, const std::string& what) {
+  int8_t value[256];
+  std::memset(value, -1, sizeof value);
+  for (int i = 0; i < 64; ++i) value[static_cast<unsigned char>(kAlphabet[i])] = static_cast<int8_t>(i);
+  if (text.size() % 4 != 0) throw InputError("model file: " + what + " is not valid base64");
+  std::vector<unsigned char> out;
+  out.reserve(text.size() / 4 * 3);
+  for (size_t i = 0; i < text.size(); i += 4) {
+    uint32_t n = 0;
+    int pad = 0;
+    for (int j = 0; j < 4; ++j) {
+      const char c = text[i + j];
+      if (c == '=' && i + 4 == text.size() && j >= 2) {
+        ++pad;
+        n <<= 6;
+        continue;
+      }
+      const int8_t v = value[static_cast<unsigned char>(c)];
+      if (v < 0 || pad > 0) throw InputError("model file: " + what + " is not valid base64");
+      n = (n << 6) | static_cast<uint32_t>(v);
+    }
+    out.push_back(static_cast<unsigned char>(n >> 16));
+    if (pad < 2) out.push_back(static_cast<unsigned char>(n >> 8));
+    if (pad < 1) out.push_back(static_cast<unsigned char>(n));
+  }
+  return out;
+}
+
+// Both targets (x86-64 and WebAssembly) are little-endian, so float bytes are written as they are.
+json encode(const RowMatrix& m) {
+  return {{"rows", m.rows()}, {"cols", m.cols()},
+          {"f32le", base64_encode(reinterpret_cast<const unsigned char*>(m.data()), sizeof(float) * m.size())}};
+}
+
+RowMatrix decode(const json& weights, const char* name, Eigen::Index rows, Eigen::Index cols) {
+  const std::string what = std::string("weights.") + name;
+  if (!weights.contains(name) || !weights[name].is_object()) throw InputError("model file: " + what + " is missing");
+  const json& w = weights[name];
+  if (w.value("rows", json()) != json(rows) || w.value("cols", json()) != json(cols))
+    throw InputError("model file: " + what + " should be " + std::to_string(rows) + " x " + std::to_string(cols));
+  const std::vector<unsigned char> bytes = base64_decode(w.value("f32le", std::string()), what);
+  if (bytes.size() != sizeof(float) * static_cast<size_t>(rows * cols))
+    throw InputError("model file: " + what + " has the wrong number of values");
+  RowMatrix m(rows, cols);
+  std::memcpy(m.data(), bytes.data(), bytes.size());
+  if (!m.allFinite()) throw InputError("model file: " + what + " holds NaN or infinite values");
+  return m;
+}
+
+}  // namespace
+
+json model_to_json(const TrainedModel& m) {
+  const NextWordModel& w = m.model;
+  return {{"format", kFormat},
+          {"version", kModelFileVersion},
+          {"settings", settings_to_json(m.settings)},
+          {"vocab", {{"words", m.vocab.words()}, {"counts", m.vocab.counts()}}},
+          {"weights",
+           {{"embed", encode(w.embed)},
+            {"w1", encode(w.w1)},
+            {"b1", encode(w.b1.transpose())},
+            {"w2", encode(w.w2)},
+            {"b2", encode(w.b2.transpose())}}}};
+}
+
+TrainedModel model_from_json(const json& j) {
+  if (!j.is_object() || j.value("format", std::string()) != kFormat)
+    throw InputError("not an Embedding Playground model file (no \"format\": \"" + std::string(kFormat) + "\")");
+  const json version = j.value("version", json());
+  if (!version.is_number_integer() || version.get<int>() != kModelFileVersion)
+    throw InputError("model file version " + version.dump() + " is not supported (this page reads version " +
+                     std::to_string(kModelFileVersion) + ")");
+  TrainedModel m;
+  m.settings = settings_from_json(j.value("settings", json::object()));
+  try {
+    const json& vocab = j.at("vocab");
+    m.vocab = Vocab::from_words(vocab.at("words").get<std::vector<std::string>>(),
+                                vocab.at("counts").get<std::vector<int64_t>>());
+  } catch (const json::exception& e) {
+    throw InputError(std::string("model file: vocab is malformed (") + e.what() + ")");
+  } catch (const std::invalid_argument& e) {
+    throw InputError(std::string("model file: ") + e.what());
+  }
+
+  const ModelShape shape{m.vocab.size(), m.settings.context, m.settings.dim, m.settings.hidden};
+  m.model = NextWordModel(shape);
+  const json weights = j.value("weights", json::object());
+  m.model.embed = decode(weights, "embed", shape.vocab, shape.dim);
+  m.model.w1 = decode(weights, "w1", shape.hidden, shape.input());
+  m.model.b1 = decode(weights, "b1", 1, shape.hidden).transpose();
+  m.model.w2 = decode(weights, "w2", shape.vocab, shape.features());
+  m.model.b2 = decode(weights, "b2", 1, shape.vocab).transpose();
+  return m;
+}
+
+}  // namespace embplay

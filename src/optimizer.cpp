@@ -1,0 +1,76 @@
+// SGD and Adam (Kingma & Ba 2015). Adam's embedding update is lazy: only the rows the batch used
+// move, and only their moments decay, which is what keeps an embedding step sparse.
+#include "optimizer.h"
+
+#include <cmath>
+#include <stdexcept>
+
+namespace embplay {
+namespace {
+
+class Sgd final : public Optimizer {
+ public:
+  int add_slot(Eigen::Index) override { return slots_++; }
+  void update(int, float* w, const float* g, Eigen::Index size) override {
+    Eigen::Map<Vector>(w, size).noalias() -= lr * Eigen::Map<const Vector>(g, size);
+  }
+  void update_rows(int, RowMatrix& table, const Ids& rows, const RowMatrix& grads) override {
+    for (size_t i = 0; i < rows.size(); ++i) table.row(rows[i]).noalias() -= lr * grads.row(static_cast<Eigen::Index>(i));
+  }
+
+ private:
+  int slots_ = 0;
+};
+
+class Adam final : public Optimizer {
+ public:
+  static constexpr float kBeta1 = 0.9f, kBeta2 = 0.999f, kEps = 1e-8f;
+
+  int add_slot(Eigen::Index size) override {
+    m_.push_back(Vector::Zero(size));
+    v_.push_back(Vector::Zero(size));
+    return static_cast<int>(m_.size()) - 1;
+  }
+  void begin_step() override {
+    ++t_;
+    const double c1 = 1.0 - std::pow(double(kBeta1), double(t_)), c2 = 1.0 - std::pow(double(kBeta2), double(t_));
+    step_size_ = static_cast<float>(lr * std::sqrt(c2) / c1);
+  }
+  void update(int slot, float* w, const float* g, Eigen::Index size) override {
+    apply(m_[slot].data(), v_[slot].data(), w, g, size);
+  }
+  void update_rows(int slot, RowMatrix& table, const Ids& rows, const RowMatrix& grads) override {
+    const Eigen::Index cols = table.cols();
+    for (size_t i = 0; i < rows.size(); ++i) {
+      const Eigen::Index offset = static_cast<Eigen::Index>(rows[i]) * cols;
+      apply(m_[slot].data() + offset, v_[slot].data() + offset, table.row(rows[i]).data(),
+            grads.row(static_cast<Eigen::Index>(i)).data(), cols);
+    }
+  }
+
+ private:
+  void apply(float* m_data, float* v_data, float* w_data, const float* g_data, Eigen::Index n) const {
+    Eigen::Map<Eigen::ArrayXf> m(m_data, n), v(v_data, n), w(w_data, n);
+    Eigen::Map<const Eigen::ArrayXf> g(g_data, n);
+    m = kBeta1 * m + (1 - kBeta1) * g;
+    v = kBeta2 * v + (1 - kBeta2) * g.square();
+    w -= step_size_ * m / (v.sqrt() + kEps);
+  }
+
+  std::vector<Vector> m_, v_;  // per slot: first and second moment, same size as the parameter
+  int64_t t_ = 0;
+  float step_size_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<Optimizer> make_optimizer(const std::string& kind, float lr) {
+  std::unique_ptr<Optimizer> opt;
+  if (kind == "sgd") opt = std::make_unique<Sgd>();
+  else if (kind == "adam") opt = std::make_unique<Adam>();
+  else throw std::invalid_argument("unknown optimizer: " + kind + " (sgd or adam)");
+  opt->lr = lr;
+  return opt;
+}
+
+}  // namespace embplay

@@ -1,0 +1,74 @@
+// Model files: a saved and reloaded model is the same model; broken files get clear errors.
+#include <gtest/gtest.h>
+
+#include "geometry.h"
+#include "model_io.h"
+
+namespace embplay {
+namespace {
+
+TrainedModel trained_model(int hidden) {
+  Settings s;
+  s.dim = 6;
+  s.hidden = hidden;
+  s.epochs = 2;
+  Trainer t("the cat sat on the mat. the dog sat on the log. a cat and a dog.", s);
+  while (!t.step(100).finished) {
+  }
+  return t.trained();
+}
+
+TEST(ModelIo, RoundTripPredictsExactlyAsBefore) {
+  for (int hidden : {0, 5}) {
+    const TrainedModel m = trained_model(hidden);
+    const std::string text = model_to_json(m).dump();
+    const TrainedModel back = model_from_json(nlohmann::json::parse(text));
+    EXPECT_EQ(back.vocab.words(), m.vocab.words());
+    EXPECT_EQ(back.vocab.counts(), m.vocab.counts());
+    EXPECT_EQ(settings_to_json(back.settings), settings_to_json(m.settings));
+    EXPECT_EQ(back.model.embed, m.model.embed);
+    EXPECT_EQ(back.model.w1, m.model.w1);
+    EXPECT_EQ(back.model.w2, m.model.w2);
+    EXPECT_EQ(back.model.b2, m.model.b2);
+    const auto p = predict_next(m, {"the"}, 5), q = predict_next(back, {"the"}, 5);
+    ASSERT_EQ(p.size(), q.size());
+    for (size_t i = 0; i < p.size(); ++i) {
+      EXPECT_EQ(p[i].id, q[i].id);
+      EXPECT_EQ(p[i].probability, q[i].probability);
+    }
+  }
+}
+
+TEST(ModelIo, RejectsBrokenFilesWithAReason) {
+  const nlohmann::json good = model_to_json(trained_model(5));
+  auto expect_error = [](const nlohmann::json& j, const std::string& needle) {
+    try {
+      model_from_json(j);
+      FAIL() << "accepted a file that should mention " << needle;
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
+    }
+  };
+  expect_error(nlohmann::json::array(), "not an Embedding Playground model");
+  nlohmann::json j = good;
+  j["version"] = 99;
+  expect_error(j, "version");
+  j = good;
+  j["weights"]["w2"]["f32le"] = "abc";
+  expect_error(j, "base64");
+  j = good;
+  j["weights"]["embed"]["rows"] = 3;
+  expect_error(j, "weights.embed");
+  j = good;
+  j["weights"].erase("b1");
+  expect_error(j, "weights.b1 is missing");
+  j = good;
+  j["settings"]["dim"] = 1e9;
+  expect_error(j, "dim");
+  j = good;
+  j["vocab"]["words"][0] = "x";
+  expect_error(j, "<pad>");
+}
+
+}  // namespace
+}  // namespace embplay
