@@ -20,12 +20,12 @@ struct InputError : std::runtime_error {
 
 struct Settings {
   TokenizerOptions tokenizer;
-  VocabOptions vocab;
+  VocabOptions vocab{2, 5000};   // words seen once become <unk>: fewer, better-trained vectors
   int context = 2;               // k: previous words fed to the model; 1..8
   int dim = 32;                  // d: embedding size; 2..512
   int hidden = 64;               // h: tanh hidden units, 0 = linear projection straight to the output
   std::string optimizer = "adam";  // "sgd" or "adam"
-  float lr = 0.005f;             // learning rate
+  float lr = 0.003f;             // learning rate
   int batch = 64;                // examples per step
   int epochs = 20;               // passes over the training split
   uint32_t seed = 1;             // initial weights and shuffling

@@ -176,7 +176,7 @@ constexpr Range kRanges[] = {
     {0x23E9, 0x23F3, Cls::kEmoji},      // ⏩ .. ⏳
     {0x23F4, 0x23F7, Cls::kPunct},
     {0x23F8, 0x23FA, Cls::kEmoji},
-    {0x23FB, 0x25FA, Cls::kPunct},      // control pictures, enclosed alphanumerics, box drawing, shapes
+    {0x23FB, 0x25FA, Cls::kPunct},      // control pictures, enclosed alphanumerics, box drawing
     {0x25FB, 0x25FE, Cls::kEmoji},      // ◻ ◼ ◽ ◾
     {0x25FF, 0x25FF, Cls::kPunct},
     {0x2600, 0x27BF, Cls::kEmoji},      // miscellaneous symbols and dingbats
@@ -212,7 +212,7 @@ constexpr Range kRanges[] = {
     {0x30FB, 0x30FB, Cls::kPunct},      // katakana middle dot ・
     {0x3190, 0x319F, Cls::kPunct},      // kanbun
     {0x31C0, 0x31EF, Cls::kPunct},      // CJK strokes
-    {0x3200, 0x33FF, Cls::kPunct},      // enclosed CJK, CJK compatibility (㊗ ㊙ become emoji with FE0F)
+    {0x3200, 0x33FF, Cls::kPunct},      // enclosed CJK, CJK compatibility (㊗️ ㊙️ via FE0F)
     {0x3400, 0x4DBF, Cls::kHan},        // CJK extension A
     {0x4DC0, 0x4DFF, Cls::kPunct},      // Yijing hexagrams
     {0x4E00, 0x9FFF, Cls::kHan},        // CJK unified ideographs

@@ -40,8 +40,9 @@ Vocab Vocab::build(const std::vector<Sentence>& sentences, const VocabOptions& o
     total += static_cast<int64_t>(sentence.size());
   }
 
-  // Candidates point into the map (no string copies); the reserved spellings can't be words,
-  // they never come from the tokenizer ('<' and '>' are punctuation) and would collide with ids 0/1.
+  // Candidates point into the map (no string copies). The reserved spellings can't be words: they
+  // never come from the tokenizer ('<' and '>' are punctuation) and would collide with ids 0 and 1;
+  // if a caller's sentences contain them, they are counted under <unk>.
   using Entry = const std::pair<const std::string, int64_t>*;
   std::vector<Entry> kept;
   kept.reserve(counts.size());
@@ -80,7 +81,8 @@ Vocab Vocab::build(const std::vector<Sentence>& sentences, const VocabOptions& o
 
 Vocab Vocab::from_words(std::vector<std::string> words, std::vector<int64_t> counts) {
   if (words.size() < 2 || words[kPadId] != pad_word() || words[kUnkId] != unk_word()) {
-    throw std::invalid_argument("vocab words must start with \"<pad>\" (id 0) and \"<unk>\" (id 1)");
+    throw std::invalid_argument(
+        "vocab words must start with \"<pad>\" (id 0) and \"<unk>\" (id 1)");
   }
   if (counts.size() != words.size()) {
     throw std::invalid_argument("vocab has " + std::to_string(words.size()) + " words but " +

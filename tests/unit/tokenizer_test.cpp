@@ -59,7 +59,8 @@ TEST(Tokenizer, EnglishDropsPunctuationByDefault) {
 }
 
 TEST(Tokenizer, KeepsPunctuationAsTokensButNeverSentenceEnders) {
-  const Sentences got = tokenize("Hello, world! A well-known (red) hat -- really; \"yes\".", keep_punct());
+  const Sentences got =
+      tokenize("Hello, world! A well-known (red) hat -- really; \"yes\".", keep_punct());
   const Sentences want = {
       {"hello", ",", "world"},
       {"a", "well", "-", "known", "(", "red", ")", "hat", "--", "really", ";", "\"", "yes", "\""}};
@@ -148,7 +149,9 @@ TEST(Tokenizer, PeriodBetweenDigitsStaysInTheNumber) {
 
 TEST(Tokenizer, ClosingQuoteStaysWithTheSentenceItCloses) {
   EXPECT_EQ(tokenize("He said \"stop.\" Then (he left.) Done", keep_punct()),
-            (Sentences{{"he", "said", "\"", "stop", "\""}, {"then", "(", "he", "left", ")"}, {"done"}}));
+            (Sentences{{"he", "said", "\"", "stop", "\""},
+                       {"then", "(", "he", "left", ")"},
+                       {"done"}}));
 }
 
 TEST(Tokenizer, ApostrophesInsideWordsOnly) {
@@ -162,7 +165,7 @@ TEST(Tokenizer, InvalidUtf8IsDroppedWithoutSwallowingNeighbours) {
   EXPECT_EQ(tokenize("ab\x80" "cd"), (Sentences{{"ab", "cd"}}));               // lone continuation
   EXPECT_EQ(tokenize("ab\xE2\x82"), (Sentences{{"ab"}}));                     // truncated at end
   EXPECT_EQ(tokenize("caf\xC3"), (Sentences{{"caf"}}));                        // truncated é
-  EXPECT_EQ(tokenize("\xFF\xFE" "ab\xFF"), (Sentences{{"ab"}}));               // bytes never in UTF-8
+  EXPECT_EQ(tokenize("\xFF\xFE" "ab\xFF"), (Sentences{{"ab"}}));               // never in UTF-8
   EXPECT_EQ(tokenize("x\xC0\xAFy"), (Sentences{{"x", "y"}}));                  // overlong '/'
   EXPECT_EQ(tokenize("x\xE0\x80\xAFy"), (Sentences{{"x", "y"}}));              // 3-byte overlong
   EXPECT_EQ(tokenize("x\xF0\x80\x80\xAFy"), (Sentences{{"x", "y"}}));          // 4-byte overlong
@@ -189,7 +192,8 @@ TEST(Tokenizer, ReservedWordsCannotBeProduced) {
 
 TEST(Tokenizer, InvisibleFormatCharactersDoNotSplitWords) {
   // Soft hyphen, byte-order mark, word joiner.
-  EXPECT_EQ(tokenize("\xEF\xBB\xBF" "co\u00ADoperate wo\u2060rd"), (Sentences{{"cooperate", "word"}}));
+  EXPECT_EQ(tokenize("\xEF\xBB\xBF" "co\u00ADoperate wo\u2060rd"),
+            (Sentences{{"cooperate", "word"}}));
 }
 
 TEST(Tokenizer, LargeInputGivesRepeatedResult) {
@@ -211,7 +215,8 @@ std::string random_text(Rng& rng) {
   static const std::vector<std::string> pieces = {
       "a", "Z", "7", ".", "!", "?", " ", "\n", "\r\n", "'", "’", ",", "-", "é", "Ω", "я", "中", "。",
       "😀", "🏽", "\u200D", "\uFE0F", "\u20E3", "🇫", "🇷", "👨", "\u0301", "\u00AD", "\u2029",
-      "\xF0\x9F", "\xE4\xB8", "\xC3", "\xED\xA0\x80", "\xF4\x90\x80\x80", "\xC0\x80", "\xEF\xBF\xBD"};
+      "\xF0\x9F", "\xE4\xB8", "\xC3", "\xED\xA0\x80", "\xF4\x90\x80\x80", "\xC0\x80",
+      "\xEF\xBF\xBD"};
   std::string s;
   const uint32_t len = rng.below(120);
   for (uint32_t k = 0; k < len; ++k) {

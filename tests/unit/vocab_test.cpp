@@ -57,7 +57,8 @@ TEST(Vocab, SameWordsInAnyOrderGiveSameIds) {
   Rng rng(7);
   for (Sentence& s : shuffled) rng.shuffle(s);
   rng.shuffle(shuffled);
-  EXPECT_EQ(Vocab::build(shuffled, VocabOptions{}).words(), Vocab::build(kText, VocabOptions{}).words());
+  EXPECT_EQ(Vocab::build(shuffled, VocabOptions{}).words(),
+            Vocab::build(kText, VocabOptions{}).words());
 }
 
 TEST(Vocab, MinCountSendsRareWordsToUnk) {
