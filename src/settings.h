@@ -25,9 +25,9 @@ struct Settings {
   int dim = 32;                  // d: embedding size; 2..512
   int hidden = 64;               // h: tanh hidden units, 0 = linear projection straight to the output
   std::string optimizer = "adam";  // "sgd" or "adam"
-  float lr = 0.003f;             // learning rate
+  float lr = 0.002f;             // learning rate
   int batch = 64;                // examples per step
-  int epochs = 20;               // passes over the training split
+  int epochs = 15;               // passes over the training split
   uint32_t seed = 1;             // initial weights and shuffling
   float valid_fraction = 0.1f;   // last fraction of sentences held out for validation
 };

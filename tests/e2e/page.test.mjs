@@ -1,0 +1,232 @@
+// The page in headless Chromium, as a person uses it: paste a text, set epochs, press Play, wait
+// for training to finish, then read the map, the curves, a prediction and a word's neighbours.
+// Also the bad-input paths: empty text, only punctuation, a setting out of range.
+// Needs dist/ (node web/build.mjs, or ./build.sh build) and Debian's chromium at /usr/bin/chromium.
+// The page itself is served from a sub-path to prove that dist/ uses relative paths only.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { REQUESTS } from '../../web/protocol.js';
+import { CHROMIUM_ARGS, serveStatic } from '../../scripts/serve.mjs';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const DIST = join(ROOT, 'dist');
+const SCREENSHOT = join(ROOT, 'build/e2e/page.png');
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const TRAIN_TIMEOUT_MS = 120_000;
+
+// A text with a few repeated sentence patterns, made with a seeded generator (no Math.random):
+// animals, verbs and places that the model can tell apart. About 3,000 words.
+function patternText(sentences = 500, seed = 7) {
+  let state = seed >>> 0;
+  const next = () => { state = (Math.imul(state, 1664525) + 1013904223) >>> 0; return state / 2 ** 32; };
+  const pick = (list) => list[Math.floor(next() * list.length)];
+  const animals = ['cat', 'dog', 'fox', 'wolf', 'mouse', 'horse', 'goat', 'lion'];
+  const verbs = ['saw', 'chased', 'found', 'followed', 'heard', 'met'];
+  const places = ['house', 'garden', 'forest', 'river', 'field', 'hill'];
+  const out = [];
+  for (let i = 0; i < sentences; i += 1) {
+    const form = i % 3;
+    if (form === 0) out.push(`The ${pick(animals)} ${pick(verbs)} the ${pick(animals)}.`);
+    else if (form === 1) out.push(`A ${pick(animals)} ran to the ${pick(places)}.`);
+    else out.push(`The ${pick(animals)} lived by the ${pick(places)} and ${pick(verbs)} a ${pick(animals)}.`);
+  }
+  return out.join(' ');
+}
+
+let server;
+let context;
+let profile;
+
+before(async () => {
+  for (const file of ['index.html', 'main.js', 'worker.js', 'embplay.js', 'embplay.wasm']) {
+    assert.ok(existsSync(join(DIST, file)), `dist/${file} is missing: run ./build.sh build (or node web/build.mjs) first`);
+  }
+  assert.ok(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM)`);
+  server = await serveStatic(DIST, { prefix: '/some/sub/path/' });
+  profile = mkdtempSync(join(tmpdir(), 'embplay-e2e-'));
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1400, height: 900 },
+  });
+});
+
+after(async () => {
+  await context?.close();
+  await server?.close();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+});
+
+// Opens the page and collects everything that went wrong on it.
+async function openPage() {
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  page.on('console', (msg) => { if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`); });
+  page.on('requestfailed', (req) => problems.push(`request failed: ${req.url()} (${req.failure()?.errorText})`));
+  page.on('response', (res) => { if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.url()}`); });
+  page.on('crash', () => problems.push('the page crashed'));
+  await page.goto(server.url);
+  await page.waitForFunction(() => document.body.dataset.state === 'idle', null, { timeout: 30_000 })
+    .catch(async () => {
+      const state = await page.evaluate(() => document.body.dataset.state);
+      const fatal = await page.locator('#fatal').textContent();
+      throw new Error(`the page never became ready (state ${state}; ${fatal || 'no message'}; ${problems.join('; ')})`);
+    });
+  return { page, problems };
+}
+
+// Waits until `fn` is true in the page; on a timeout, fails with `what` and the page's state.
+async function waitFor(page, what, fn, { arg, timeout = 10_000 } = {}) {
+  try {
+    await page.waitForFunction(fn, arg, { timeout });
+  } catch (err) {
+    const state = await debug(page).catch(() => 'unavailable');
+    throw new Error(`${what} (waited ${timeout} ms); page state: ${JSON.stringify(state)}`, { cause: err });
+  }
+}
+
+const debug = (page) => page.evaluate(() => {
+  const d = window.__embplay;
+  return {
+    state: d.state, progress: d.progress, evaluation: d.evaluation, mapPoints: d.mapPoints,
+    mapLabels: d.mapLabels, lossPoints: d.lossPoints, pplPoints: d.pplPoints, traffic: d.traffic(),
+  };
+});
+
+test('trains a text: the map, the curves, a prediction and neighbours', { timeout: TRAIN_TIMEOUT_MS + 60_000 }, async () => {
+  const { page, problems } = await openPage();
+  await page.fill('#text', patternText());
+  await page.fill('#setting-epochs', '2');
+  assert.equal(await page.isDisabled('#play'), false, 'Play should be enabled with a valid text and settings');
+  await page.click('#play');
+
+  await waitFor(page, `training did not finish (${problems.join('; ') || 'no page errors'})`,
+    () => window.__embplay.state === 'finished', { timeout: TRAIN_TIMEOUT_MS });
+  const state = await debug(page);
+  assert.equal(state.progress.epoch, 2, 'two epochs were asked for');
+  assert.ok(state.evaluation && state.evaluation.perplexity > 1, `a validation perplexity is shown: ${JSON.stringify(state.evaluation)}`);
+  assert.match(await page.textContent('#m-ppl'), /\d/, 'the top bar shows the validation perplexity');
+  assert.match(await page.textContent('#m-epoch'), /^2 \/ 2$/, 'the top bar shows epoch 2 / 2');
+
+  // The map: labelled points, counted on the canvas.
+  await waitFor(page, 'the map shows no labelled points', () => Number(document.getElementById('map').dataset.labels) > 0);
+  const canvas = await page.$eval('#map', (c) => ({ points: Number(c.dataset.points), labels: Number(c.dataset.labels) }));
+  assert.ok(canvas.points >= 10, `the map shows points (${canvas.points})`);
+  assert.ok(canvas.labels >= 5 && canvas.labels <= canvas.points, `the map labels words (${canvas.labels} of ${canvas.points})`);
+
+  // The curves.
+  assert.ok(state.lossPoints >= 2, `the loss chart has points (${state.lossPoints})`);
+  assert.ok(state.pplPoints >= 1, `the perplexity chart has points (${state.pplPoints})`);
+  assert.ok(await page.locator('#chart canvas').count() >= 1, 'the chart is drawn');
+
+  // A prediction: ten rows whose probabilities are a part of one distribution.
+  await page.fill('#predict-input', 'the cat');
+  await waitFor(page, 'the prediction box did not show 10 rows', () => document.querySelectorAll('#predict-list li').length === 10);
+  const probabilities = await page.$$eval('#predict-list li', (rows) => rows.map((r) => Number(r.dataset.value)));
+  const total = probabilities.reduce((a, b) => a + b, 0);
+  assert.ok(probabilities.every((p) => p >= 0 && p <= 1), `each probability is in [0, 1]: ${probabilities}`);
+  assert.ok(total > 0 && total <= 1 + 1e-6, `the top-10 probabilities sum to ${total}, which should be in (0, 1]`);
+  assert.deepEqual(await page.$$eval('#predict-context .chip', (chips) => chips.map((c) => c.textContent)), ['the', 'cat'],
+    'the context the model used is shown');
+
+  // Click a labelled word on the map: its neighbours are listed and highlighted.
+  await waitFor(page, 'the map kept moving after training finished', () => window.__embplay.mapSettled);
+  const labelled = await page.evaluate(() => window.__embplay.labelledPoints());
+  const box = await page.locator('#map').boundingBox();
+  const target = labelled.find((p) => ['fox', 'cat', 'dog', 'wolf'].includes(p.word)) ?? labelled[0];
+  assert.ok(target, 'a labelled word to click');
+  await page.mouse.click(box.x + target.x, box.y + target.y);
+  await waitFor(page, `clicking "${target.word}" listed no neighbours`, () => document.querySelectorAll('#nb-list li').length > 0);
+  const selected = await page.$eval('#map', (c) => c.dataset.selected);
+  assert.ok(selected, 'the map has a selected word');
+  const neighbours = await page.$$eval('#nb-list li', (rows) => rows.map((r) => ({ word: r.dataset.word, sim: Number(r.dataset.value) })));
+  assert.equal(neighbours.length, 10, `ten neighbours of "${selected}"`);
+  assert.ok(neighbours.every((n) => n.sim >= -1 - 1e-6 && n.sim <= 1 + 1e-6), 'cosine similarities are in [-1, 1]');
+  assert.ok(!neighbours.some((n) => n.word === selected), 'a word is not its own neighbour');
+  for (let i = 1; i < neighbours.length; i += 1) assert.ok(neighbours[i - 1].sim >= neighbours[i].sim - 1e-9, 'neighbours are sorted');
+  assert.match(await page.textContent('#nb-caption'), new RegExp(selected), 'the panel names the selected word');
+
+  mkdirSync(dirname(SCREENSHOT), { recursive: true });
+  await page.screenshot({ path: SCREENSHOT });
+
+  // Every message the page sent or got is one the protocol lists.
+  const { traffic } = await debug(page);
+  for (const type of Object.keys(traffic.out)) assert.ok(type in REQUESTS, `the page sent an unlisted request "${type}"`);
+  for (const type of ['init', 'start', 'play', 'watch', 'predict', 'neighbors']) assert.ok(traffic.out[type] > 0, `the page sent "${type}"`);
+  assert.deepEqual(problems, [], 'no errors on the page');
+  await page.close();
+});
+
+test('bad input: a clear message, Play disabled, the text kept', { timeout: 60_000 }, async () => {
+  const { page, problems } = await openPage();
+
+  // Empty text.
+  await page.fill('#text', '');
+  await page.click('#play');
+  await waitFor(page, 'no message for an empty text', () => !document.getElementById('text-error').hidden);
+  const message = (await page.textContent('#text-error')).trim();
+  assert.ok(message.length > 5, `a message explains the problem: "${message}"`);
+  assert.equal(await page.isDisabled('#play'), true, 'Play is disabled until the text changes');
+  assert.equal(await page.isDisabled('#step'), true, 'Step is disabled until the text changes');
+  assert.equal((await debug(page)).state, 'idle');
+
+  // Only punctuation: also refused, and the text stays in the box.
+  const punctuation = '... !!! ,,, ???';
+  await page.fill('#text', punctuation);
+  assert.equal(await page.isDisabled('#play'), false, 'editing the text enables Play again');
+  assert.equal(await page.isHidden('#text-error'), true, 'editing the text clears the message');
+  await page.click('#play');
+  await waitFor(page, 'no message for a text of punctuation', () => !document.getElementById('text-error').hidden);
+  assert.equal(await page.inputValue('#text'), punctuation, 'the text is never lost');
+  assert.equal(await page.isDisabled('#play'), true);
+
+  // A setting out of range: the field says so and Play stays disabled.
+  await page.fill('#text', patternText(40));
+  await page.fill('#setting-dim', '0');
+  await page.waitForSelector('[data-name="dim"] .field-error:not([hidden])');
+  assert.match(await page.textContent('[data-name="dim"] .field-error'), /must be between 2 and 512/);
+  assert.equal(await page.isDisabled('#play'), true, 'Play is disabled while a setting is out of range');
+  await page.fill('#setting-dim', '16');
+  assert.equal(await page.isDisabled('#play'), false, 'a valid setting enables Play again');
+
+  // Keyboard: s steps one batch (not while typing in a field).
+  await page.fill('#setting-epochs', '1000');  // long enough to pause in the middle
+  await page.click('#map-title');
+  await page.keyboard.press('s');
+  await waitFor(page, 's did not step one batch', () => window.__embplay.progress?.step === 1);
+  assert.equal((await debug(page)).state, 'paused');
+  await page.focus('#predict-input');
+  await page.keyboard.press('s');
+  await page.waitForTimeout(200);
+  assert.equal((await debug(page)).progress.step, 1, 's typed into a field does not step');
+
+  // Play resumes the stepped run (the step count goes on from 1); Play again pauses it.
+  await page.click('#play');
+  await waitFor(page, 'Play did not resume the run', () => window.__embplay.progress?.step > 5);
+  assert.equal((await debug(page)).state, 'running');
+  await page.click('#play');
+  // The worker's reply to pause comes after any progress it had already sent, and says playing: false.
+  await waitFor(page, 'Play did not pause the run',
+    () => window.__embplay.state === 'paused' && window.__embplay.progress?.playing === false);
+  const pausedAt = (await debug(page)).progress.step;
+  await page.waitForTimeout(300);
+  assert.equal((await debug(page)).progress.step, pausedAt, 'a paused run does not train');
+
+  // Changed settings apply after Reset; Reset forgets the run.
+  await page.fill('#setting-epochs', '3');
+  assert.equal(await page.isVisible('#dirty-note'), true, 'the page says that Reset applies the change');
+  await page.click('#reset');
+  await waitFor(page, 'Reset did not return to idle', () => window.__embplay.state === 'idle');
+  assert.equal(await page.isHidden('#dirty-note'), true);
+  assert.equal(await page.textContent('#m-step'), '0');
+  assert.equal(await page.$eval('#map', (c) => c.dataset.points), '0', 'the map is cleared');
+
+  assert.deepEqual(problems, [], 'no errors on the page');
+  await page.close();
+});

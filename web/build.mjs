@@ -1,0 +1,61 @@
+// Builds the static page into dist/: bundles main.js and worker.js with esbuild (classic scripts,
+// no ES modules, so the worker can importScripts the Emscripten module) and copies the HTML, CSS,
+// sample text and the WebAssembly module beside them. Every path in dist/ is relative, so the
+// folder works from any static host and any sub-path.
+//
+//   node web/build.mjs [--wasm-dir DIR] [--out DIR]
+//     --wasm-dir  where embplay.js and embplay.wasm are (default build/wasm)
+//     --out       output folder (default dist)
+import { build } from 'esbuild';
+import { copyFile, mkdir, rm, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+function option(name, fallback) {
+  const i = process.argv.indexOf(name);
+  return i >= 0 && process.argv[i + 1] ? resolve(process.argv[i + 1]) : join(root, fallback);
+}
+const wasmDir = option('--wasm-dir', 'build/wasm');
+const out = option('--out', 'dist');
+
+async function exists(path) {
+  try { await stat(path); return true; } catch { return false; }
+}
+
+const wasmFiles = ['embplay.js', 'embplay.wasm'];
+const missing = [];
+for (const f of wasmFiles) if (!(await exists(join(wasmDir, f)))) missing.push(join(wasmDir, f));
+if (missing.length) {
+  console.error(`web/build.mjs: missing ${missing.join(' and ')}; build the WebAssembly module first (./build.sh build).`);
+  process.exit(1);
+}
+
+await rm(out, { recursive: true, force: true });
+await mkdir(out, { recursive: true });
+
+await build({
+  absWorkingDir: root,
+  entryPoints: { main: 'web/main.js', worker: 'web/worker.js' },
+  outdir: out,
+  bundle: true,
+  format: 'iife',
+  target: ['es2022', 'chrome100', 'firefox110', 'safari16'],
+  minify: true,
+  sourcemap: 'linked',
+  legalComments: 'eof',
+  logLevel: 'warning',
+});
+
+const copies = [
+  ['web/index.html', 'index.html'],
+  ['web/style.css', 'style.css'],
+  ['web/favicon.svg', 'favicon.svg'],
+  ['web/sample.txt', 'sample.txt'],
+  ['node_modules/uplot/dist/uPlot.min.css', 'uPlot.min.css'],
+];
+for (const [from, to] of copies) await copyFile(join(root, from), join(out, to));
+for (const f of wasmFiles) await copyFile(join(wasmDir, f), join(out, f));
+
+console.log(`web/build.mjs: wrote ${out}`);

@@ -1,0 +1,117 @@
+// The CURVES chart: training loss (left axis, nats) as it streams in, raw and smoothed, and
+// validation perplexity (right axis, log scale) once per epoch, against epochs on x.
+// One uPlot, rebuilt on theme change.
+import uPlot from 'uplot';
+
+// The legend shows the latest values unless the cursor is over the chart.
+function lastValue(values) {
+  for (let i = values.length - 1; i >= 0; i -= 1) if (values[i] != null) return values[i];
+  return null;
+}
+const fmt = (v, digits) => (v == null ? '–' : v.toFixed(digits));
+const SMOOTHING = 0.85;  // weight of the past in the smoothed loss (about 6 points)
+
+export class TrainingCharts {
+  constructor(container) {
+    this.container = container;
+    this.x = [];      // epochs, fractional
+    this.raw = [];    // mean loss of one step() call, or null on evaluation rows
+    this.loss = [];   // the same, smoothed (exponential moving average)
+    this.ppl = [];    // validation perplexity, or null between epochs
+    this.ema = null;
+    this.drawRequested = false;
+    this.plot = null;
+    this.#build();
+    new ResizeObserver(() => this.#fitSize()).observe(container);
+    window.matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => this.#build());
+  }
+
+  get lossPoints() { return this.loss.filter((v) => v != null).length; }
+  get latestLoss() { return this.ema; }
+  get pplPoints() { return this.ppl.filter((v) => v != null).length; }
+
+  reset() {
+    this.x = []; this.raw = []; this.loss = []; this.ppl = [];
+    this.ema = null;
+    this.#redraw();
+  }
+
+  addLoss(epoch, loss) {
+    if (!Number.isFinite(loss)) return;
+    this.ema = this.ema == null ? loss : SMOOTHING * this.ema + (1 - SMOOTHING) * loss;
+    this.x.push(epoch); this.raw.push(loss); this.loss.push(this.ema); this.ppl.push(null);
+    this.#redraw();
+  }
+
+  addPerplexity(epoch, ppl) {
+    if (!Number.isFinite(ppl)) return;
+    this.x.push(epoch); this.raw.push(null); this.loss.push(null); this.ppl.push(ppl);
+    this.#redraw();
+  }
+
+  #data() { return [this.x, this.raw, this.loss, this.ppl]; }
+
+  #size() {
+    const w = Math.max(200, Math.floor(this.container.clientWidth));
+    return { width: w, height: Math.max(120, Math.min(160, Math.round(w * 0.45))) };
+  }
+
+  #fitSize() {
+    if (this.plot) this.plot.setSize(this.#size());
+  }
+
+  #build() {
+    const css = getComputedStyle(this.container);
+    const get = (name, fallback) => css.getPropertyValue(name).trim() || fallback;
+    const ink = get('--muted', '#6b7280');
+    const grid = get('--grid', 'rgba(0,0,0,0.06)');
+    const lossColor = get('--series-loss', '#3a78c2');
+    const pplColor = get('--series-ppl', '#8a63b8');
+    const font = `11px ${get('--font-sans', 'system-ui, sans-serif')}`;
+    const axis = { stroke: ink, font, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1, size: 4 } };
+    const opts = {
+      ...this.#size(),
+      padding: [8, 4, 0, 0],
+      legend: { show: true, live: true },
+      cursor: { drag: { x: false, y: false }, points: { size: 6 } },
+      scales: { x: { time: false }, loss: { auto: true }, ppl: { distr: 3, auto: true } },
+      axes: [
+        { ...axis, label: 'epoch', labelSize: 14, labelFont: font, size: 30 },
+        { ...axis, scale: 'loss', size: 40, values: (u, vals) => vals.map((v) => (v == null ? '' : v.toFixed(1))) },
+        {
+          ...axis, scale: 'ppl', side: 1, size: 44, grid: { show: false },
+          values: (u, vals) => vals.map((v) => (v == null ? '' : v >= 1000 ? `${(v / 1000).toFixed(0)}k` : v.toFixed(0))),
+        },
+      ],
+      series: [
+        { label: 'epoch', value: (u, v) => (v == null ? '–' : v.toFixed(2)) },
+        {
+          label: 'raw', scale: 'loss', stroke: lossColor, alpha: 0.22, width: 1, spanGaps: true,
+          points: { show: false }, value: (u, v, s, i) => fmt(i == null ? lastValue(this.raw) : v, 3),
+        },
+        {
+          label: 'train loss', scale: 'loss', stroke: lossColor, width: 1.5, spanGaps: true,
+          points: { show: false }, value: (u, v, s, i) => fmt(i == null ? lastValue(this.loss) : v, 3),
+        },
+        {
+          label: 'val ppl', scale: 'ppl', stroke: pplColor, width: 1.5, spanGaps: true, dash: [4, 3],
+          points: { show: true, size: 6, fill: pplColor, stroke: pplColor },
+          value: (u, v, s, i) => fmt(i == null ? lastValue(this.ppl) : v, 1),
+        },
+      ],
+    };
+    if (this.plot) this.plot.destroy();
+    this.plot = new uPlot(opts, this.#data(), this.container);
+  }
+
+  #redraw() {
+    if (this.drawRequested) return;
+    this.drawRequested = true;
+    requestAnimationFrame(() => {
+      this.drawRequested = false;
+      this.plot.setData(this.#data());
+      this.container.dataset.lossPoints = String(this.lossPoints);
+      this.container.dataset.pplPoints = String(this.pplPoints);
+    });
+  }
+}

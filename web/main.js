@@ -1,0 +1,708 @@
+// The page: wires the controls, the map, the charts and the panels to the training worker.
+// All training and model queries happen in worker.js (messages: protocol.js); this file only
+// keeps the page's state, asks, and draws. Text and words reach the DOM only via textContent.
+import { createClient, REQUESTS } from './protocol.js';
+import { SettingsForm } from './settings-form.js';
+import { WordMap } from './map.js';
+import { TrainingCharts } from './charts.js';
+
+const PREDICT_DEBOUNCE_MS = 150;
+const NEIGHBOURS_K = 10;
+const PREDICT_K = 10;
+
+const $ = (id) => document.getElementById(id);
+
+// ---- formatting ---------------------------------------------------------------------------
+
+const intFormat = new Intl.NumberFormat('en-US');
+const fmtInt = (v) => (v == null ? '–' : intFormat.format(Math.round(v)));
+function fmtCompact(v) {
+  if (v == null || !Number.isFinite(v)) return '–';
+  if (v >= 1e6) return `${(v / 1e6).toFixed(1)}M`;
+  if (v >= 1e4) return `${(v / 1e3).toFixed(0)}k`;
+  if (v >= 1e3) return `${(v / 1e3).toFixed(1)}k`;
+  return v.toFixed(0);
+}
+function fmtDuration(s) {
+  if (s == null || !Number.isFinite(s)) return '–';
+  s = Math.max(0, Math.round(s));
+  if (s >= 3600) return `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+}
+const fmtLoss = (v) => (v == null || !Number.isFinite(v) ? '–' : v.toFixed(3));
+function fmtPpl(v) {
+  if (v == null || !Number.isFinite(v)) return '–';
+  return v >= 100 ? fmtInt(v) : v.toFixed(1);
+}
+function fmtBytes(n) {
+  if (n >= 1e6) return `${(n / 1e6).toFixed(1)} MB`;
+  if (n >= 1e3) return `${(n / 1e3).toFixed(0)} kB`;
+  return `${n} B`;
+}
+
+// ---- the app ---------------------------------------------------------------------------------
+
+// States of the page (also on <body data-state> for styling and tests):
+//   loading   the module is being fetched and compiled
+//   idle      no run: Play starts one from the text and settings
+//   preparing start() is tokenizing the text in the worker
+//   running   the worker's loop is training
+//   paused    a run exists and can resume
+//   finished  all epochs done; Play starts a new run
+//   diverged  the loss became NaN/inf; Play starts a new run
+//   loaded    a saved model was loaded; it can be explored, not trained
+//   crashed   the worker died
+class App {
+  constructor() {
+    this.state = 'loading';
+    this.progress = null;          // last progress event
+    this.evaluation = null;        // last validation result
+    this.startBlocked = false;     // start() failed and nothing changed since
+    this.dirty = false;            // text or settings changed since the run started
+    this.selected = null;          // selected word
+    this.snapshotInFlight = false;
+    this.followUpInFlight = false;
+    this.traffic = { out: {}, in: {} };
+    this.speed = null;             // smoothed tokens/s
+    this.note = null;              // {text, kind}: a status message until the state changes
+    this.sampleText = '';
+
+    this.worker = new Worker('worker.js');
+    this.worker.addEventListener('error', (e) => {
+      e.preventDefault();
+      const detail = e.message ? `: ${e.message.replace(/\.+$/, '')}` : '';
+      this.crash(`The training worker crashed${detail}. Reload the page to start again.`);
+    });
+    this.worker.addEventListener('messageerror', () => this.crash('The training worker sent a message the page could not read.'));
+    this.client = createClient(this.worker, {
+      onProgress: (p) => this.onProgress(p),
+      onFatal: (message) => this.crash(message),
+      onTraffic: (dir, type) => { this.traffic[dir][type] = (this.traffic[dir][type] ?? 0) + 1; },
+    });
+
+    this.map = new WordMap($('map'), $('map-tooltip'), {
+      onSelect: (word) => this.selectWord(word),
+      keepClear: [document.querySelector('.map-legend')],
+    });
+    this.charts = new TrainingCharts($('chart'));
+    this.bindControls();
+    this.exposeForTests();
+    this.render();
+    this.boot();
+  }
+
+  async boot() {
+    const samplePromise = fetch('sample.txt').then((r) => (r.ok ? r.text() : '')).catch(() => '');
+    let schema;
+    try {
+      ({ schema } = await this.client.call('init'));
+    } catch (err) {
+      this.crash(err.message);
+      return;
+    }
+    this.form = new SettingsForm($('settings'), schema, { onChange: () => this.inputsChanged() });
+    this.sampleText = await samplePromise;
+    if (!$('text').value) $('text').value = this.sampleText;
+    this.updateTextSize();
+    this.setState('idle');
+  }
+
+  // ---- controls --------------------------------------------------------------------------
+
+  bindControls() {
+    $('play').addEventListener('click', () => this.playPause());
+    $('step').addEventListener('click', () => this.step());
+    $('reset').addEventListener('click', () => this.reset());
+    $('text').addEventListener('input', () => { this.inputsChanged(); this.updateTextSizeSoon(); });
+    $('sample').addEventListener('click', () => this.setText(this.sampleText));
+    $('file').addEventListener('change', (e) => this.openFile(e.target));
+    $('defaults').addEventListener('click', () => this.form?.restoreDefaults());
+    $('map-n').addEventListener('change', () => {
+      this.client.call('watch', { n: this.mapWords() }).catch(() => {});
+      this.refreshMap(true);
+    });
+    $('map-fit').addEventListener('click', () => this.map.fit());
+    $('predict-input').addEventListener('input', () => {
+      clearTimeout(this.predictTimer);
+      this.predictTimer = setTimeout(() => this.refreshPrediction(), PREDICT_DEBOUNCE_MS);
+    });
+    $('nb-form').addEventListener('submit', (e) => {
+      e.preventDefault();
+      const word = $('nb-input').value.trim();
+      this.selectWord(word || null);
+    });
+    $('save-model').addEventListener('click', () => this.saveModel());
+    $('load-model').addEventListener('change', (e) => this.loadModel(e.target));
+
+    const typing = (el) => el && (el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName));
+    document.addEventListener('keydown', (e) => {
+      if (e.ctrlKey || e.metaKey || e.altKey || typing(e.target)) return;
+      if (e.key === ' ') {
+        e.preventDefault();
+        if (!e.repeat && !$('play').disabled) this.playPause();
+      } else if (e.key === 's' || e.key === 'S') {
+        e.preventDefault();
+        if (!$('step').disabled) this.step();
+      }
+    });
+    // A focused button would also "click" on the space key's release; the keydown already acted.
+    document.addEventListener('keyup', (e) => {
+      if (e.key === ' ' && !typing(e.target)) e.preventDefault();
+    });
+  }
+
+  setText(text) {
+    $('text').value = text;
+    this.inputsChanged();
+    this.updateTextSize();
+  }
+
+  async openFile(input) {
+    const file = input.files?.[0];
+    input.value = '';
+    if (!file) return;
+    try {
+      this.setText(await file.text());
+    } catch (err) {
+      this.showTextError(`Could not read ${file.name}: ${err.message}`);
+    }
+  }
+
+  updateTextSizeSoon() {
+    clearTimeout(this.sizeTimer);
+    this.sizeTimer = setTimeout(() => this.updateTextSize(), 300);
+  }
+
+  updateTextSize() {
+    const text = $('text').value;
+    let label;
+    if (text.length > 2e6) label = fmtBytes(text.length);
+    else {
+      const words = text.match(/\S+/g)?.length ?? 0;
+      label = `${fmtInt(words)} word${words === 1 ? '' : 's'}`;
+    }
+    $('text-size').textContent = label;
+  }
+
+  // Text or settings were edited: a failed start may now succeed; a running run keeps its inputs.
+  inputsChanged() {
+    this.startBlocked = false;
+    this.note = null;
+    $('text-error').hidden = true;
+    if (this.hasRun()) this.dirty = true;
+    this.render();
+  }
+
+  inputsDiffer(text, settings) {
+    if ($('text').value !== text || !this.form.validate()) return true;
+    const now = this.form.values();
+    return Object.keys(now).some((k) => now[k] !== settings[k]);
+  }
+
+  hasRun() {
+    return ['running', 'paused', 'finished', 'diverged', 'loaded'].includes(this.state);
+  }
+
+  canStart() {
+    return Boolean(this.form) && !this.startBlocked && this.form.validate();
+  }
+
+  // ---- run control -----------------------------------------------------------------------
+
+  async playPause() {
+    if (this.state === 'running') {
+      await this.pause();
+      return;
+    }
+    if (this.state === 'paused') {
+      this.setState('running');
+      try {
+        await this.client.call('play');
+      } catch (err) {
+        this.setState('paused');
+        this.setStatus(err.message, 'error');
+      }
+      return;
+    }
+    if (['idle', 'finished', 'diverged', 'loaded'].includes(this.state)) {
+      if (!(await this.startRun())) return;
+      this.setState('running');
+      await this.client.call('play').catch((err) => this.setStatus(err.message, 'error'));
+    }
+  }
+
+  async pause() {
+    this.setState('paused');
+    try {
+      const p = await this.client.call('pause');
+      if (p) this.onProgress(p);
+    } catch (err) {
+      this.setStatus(err.message, 'error');
+    }
+    this.refreshMap();
+  }
+
+  async step() {
+    if (this.state === 'running') await this.pause();
+    if (['idle', 'finished', 'diverged', 'loaded'].includes(this.state)) {
+      if (!(await this.startRun())) return;
+      this.setState('paused');
+    }
+    if (this.state !== 'paused') return;
+    try {
+      const p = await this.client.call('step');
+      if (p) this.onProgress(p);
+    } catch (err) {
+      this.setStatus(err.message, 'error');
+    }
+    this.refreshMap();
+  }
+
+  async reset() {
+    if (this.state === 'loading' || this.state === 'crashed') return;
+    await this.client.call('reset').catch(() => {});
+    this.progress = null;
+    this.evaluation = null;
+    this.dirty = false;
+    this.speed = null;
+    this.selected = null;
+    this.map.clear();
+    this.charts.reset();
+    this.clearStats();
+    this.renderPredictions(null);
+    this.renderNeighbours(null);
+    this.setState('idle');
+  }
+
+  // Starts a new run from the current text and settings; false (with the error shown) if refused.
+  async startRun() {
+    if (!this.canStart()) {
+      this.render();
+      return false;
+    }
+    const text = $('text').value;
+    const settings = this.form.values();
+    const before = this.state;
+    this.preparingSize = text.length;
+    this.setState('preparing');
+    $('text-error').hidden = true;
+    let stats;
+    try {
+      stats = await this.client.call('start', { text, settings });
+    } catch (err) {
+      if (this.state === 'crashed') return false;
+      this.startBlocked = true;
+      this.showTextError(err.message);
+      this.setState(before);  // the worker keeps the previous run, if there was one
+      return false;
+    }
+    this.runSettings = settings;
+    this.dirty = this.inputsDiffer(text, settings);  // edited while the text was being prepared
+    this.progress = null;
+    this.evaluation = null;
+    this.speed = null;
+    this.charts.reset();
+    this.showStats(stats);
+    this.progress = {
+      epoch: 0, epochs: settings.epochs, step: 0, epoch_position: 0,
+      epoch_size: stats.train_examples, finished: false, diverged: false,
+    };
+    this.showProgress(this.progress);
+    if (!$('predict-input').value.trim()) this.renderPredictions(null);
+    if (!this.selected) this.renderNeighbours(null);
+    await this.client.call('watch', { n: this.mapWords() });
+    await this.refreshMap(true);
+    return true;
+  }
+
+  // ---- progress from the worker ----------------------------------------------------------
+
+  onProgress(event) {
+    const { frame, loss_points: lossPoints = [], ...p } = event;
+    delete p.type;
+    this.progress = p;
+    for (const [x, loss] of lossPoints) this.charts.addLoss(x, loss);
+    if (frame) this.applyFrame(frame);
+    if (p.evaluation) {
+      this.evaluation = p.evaluation;
+      this.charts.addPerplexity(p.epoch, p.evaluation.perplexity);
+    }
+    if (Number.isFinite(p.train_speed) && p.train_speed > 0) {
+      this.speed = this.speed == null ? p.train_speed : 0.8 * this.speed + 0.2 * p.train_speed;
+    }
+    this.showProgress(p);
+    if (p.diverged) {
+      this.setState('diverged');
+      this.showDivergence(this.runSettings?.lr);
+      if (!frame) this.refreshMap();
+    } else if (p.finished) {
+      this.setState('finished');
+      if (!frame) this.refreshMap();
+    }
+  }
+
+  showProgress(p) {
+    if (!p) return;
+    $('m-epoch').textContent = `${p.epoch ?? 0} / ${p.epochs ?? 0}`;
+    $('m-step').textContent = fmtInt(p.step ?? 0);
+    $('chart-empty').hidden = this.charts.lossPoints > 0;
+    $('m-speed').textContent = this.state === 'running' || this.speed != null ? fmtCompact(this.speed) : '–';
+    $('m-eta').textContent = p.finished ? '0:00' : (this.state === 'running' ? fmtDuration(p.seconds_left) : '–');
+    const loss = this.charts.latestLoss ?? p.chunk_loss ?? p.train_loss;
+    if (loss != null && Number.isFinite(loss)) $('m-loss').textContent = fmtLoss(loss);
+    else if (p.diverged) $('m-loss').textContent = '∞';
+    $('m-ppl').textContent = this.evaluation ? fmtPpl(this.evaluation.perplexity) : '–';
+    const total = (p.epochs ?? 0) * (p.epoch_size ?? 0);
+    const done = (p.epoch_end ? p.epoch * p.epoch_size : p.epoch * p.epoch_size + (p.epoch_position ?? 0));
+    $('progress-bar').style.transform = `scaleX(${total > 0 ? Math.min(1, done / total) : 0})`;
+    if (this.evaluation) {
+      const e = this.evaluation;
+      $('eval-summary').textContent = `held out: ppl ${fmtPpl(e.perplexity)} · top-1 ${(100 * e.accuracy).toFixed(1)}%`;
+    }
+    this.updateStatus();
+  }
+
+  // ---- map, neighbours, predictions --------------------------------------------------------
+
+  mapWords() {
+    return Number($('map-n').value);
+  }
+
+  // Asks for a map frame now (after a pause, a step, a new run, or a change of the word count).
+  async refreshMap(force = false) {
+    if (!this.hasRun() && this.state !== 'preparing') return;
+    if (this.snapshotInFlight && !force) return;
+    this.snapshotInFlight = true;
+    try {
+      this.applyFrame(await this.client.call('snapshot', { n: this.mapWords() }));
+    } catch (err) {
+      if (this.state !== 'crashed') this.setStatus(err.message, 'error');
+    } finally {
+      this.snapshotInFlight = false;
+    }
+  }
+
+  // Shows a frame; then the neighbours and the prediction, which change with it, are asked again.
+  applyFrame(frame) {
+    const swapped = this.map.setFrame(frame);
+    const [fx, fy] = swapped ? [frame.explained[1], frame.explained[0]] : frame.explained;
+    if (Number.isFinite(fx) && Number.isFinite(fy)) {
+      $('map-caption').textContent = `PCA of the word vectors · x keeps ${(100 * fx).toFixed(0)}%, y ${(100 * fy).toFixed(0)}% of the spread`;
+    }
+    this.render();
+    this.followUp();
+  }
+
+  async followUp() {
+    if (this.followUpInFlight) return;
+    this.followUpInFlight = true;
+    try {
+      if (this.selected) await this.refreshNeighbours();
+      if ($('predict-input').value.trim()) await this.refreshPrediction();
+    } finally {
+      this.followUpInFlight = false;
+    }
+  }
+
+  selectWord(word) {
+    this.selected = word;
+    $('nb-input').value = word ?? '';
+    if (!word) {
+      this.map.setSelection(null);
+      this.renderNeighbours(null);
+      return;
+    }
+    this.refreshNeighbours();
+  }
+
+  async refreshNeighbours() {
+    const word = this.selected;
+    if (!word) return;
+    if (!this.hasRun()) {
+      this.renderNeighbours({ message: 'Train or step the model first.' });
+      return;
+    }
+    try {
+      const reply = await this.client.call('neighbors', { word, k: NEIGHBOURS_K });
+      if (word !== this.selected) return;
+      this.map.setSelection(reply.word ?? word, reply.neighbors);
+      this.renderNeighbours(reply);
+    } catch (err) {
+      if (word !== this.selected) return;
+      this.map.setSelection(null);
+      this.renderNeighbours({ message: err.message });
+    }
+  }
+
+  async refreshPrediction() {
+    const context = $('predict-input').value;
+    if (!context.trim() || !this.hasRun()) {
+      this.renderPredictions(null);
+      return;
+    }
+    try {
+      const reply = await this.client.call('predict', { context, k: PREDICT_K });
+      if (context === $('predict-input').value) this.renderPredictions(reply);
+    } catch (err) {
+      this.renderPredictions({ message: err.message });
+    }
+  }
+
+  renderPredictions(reply) {
+    const list = $('predict-list');
+    const contextLine = $('predict-context');
+    list.replaceChildren();
+    contextLine.replaceChildren();
+    const empty = $('predict-empty');
+    if (!reply || reply.message) {
+      contextLine.textContent = 'the next word';
+      empty.textContent = reply?.message ?? (this.hasRun()
+        ? 'Type a few words to see what the model expects next.'
+        : 'Train or step the model, then type a few words.');
+      empty.hidden = false;
+      return;
+    }
+    empty.hidden = true;
+    contextLine.title = 'The words the model used: the last k, padded with <pad> at the start';
+    for (const token of reply.context ?? []) {
+      const chip = document.createElement('span');
+      chip.className = token === '<pad>' || token === '<unk>' ? 'chip special' : 'chip';
+      chip.textContent = token;
+      contextLine.append(chip, ' ');
+    }
+    contextLine.append('→');
+    const preds = reply.predictions ?? [];
+    const top = Math.max(1e-12, ...preds.map((p) => p.probability));
+    for (const p of preds) {
+      list.append(this.barRow(p.word, p.probability / top, `${(100 * p.probability).toFixed(1)}%`, p.probability));
+    }
+  }
+
+  renderNeighbours(reply) {
+    const list = $('nb-list');
+    list.replaceChildren();
+    const message = $('nb-message');
+    const caption = $('nb-caption');
+    if (!reply || reply.message) {
+      caption.textContent = 'by cosine similarity';
+      message.textContent = reply?.message ?? (this.hasRun() ? 'Click a word on the map.' : '');
+      message.hidden = !message.textContent;
+      return;
+    }
+    message.hidden = true;
+    const all = reply.neighbors ?? [];
+    const shown = all.filter((n) => this.map.has(n.word)).length;
+    caption.textContent = `nearest to “${reply.word}”` + (shown < all.length ? ` · ${shown} on the map` : '');
+    for (const n of reply.neighbors ?? []) {
+      const row = this.barRow(n.word, Math.max(0, n.similarity), n.similarity.toFixed(2), n.similarity);
+      if (!this.map.has(n.word)) row.classList.add('off-map');
+      list.append(row);
+    }
+  }
+
+  // A list row: a clickable word, a bar of `fraction` (0..1) and a value (exact in data-value).
+  barRow(word, fraction, label, value) {
+    const li = document.createElement('li');
+    li.dataset.word = word;
+    li.dataset.value = String(value);
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'word';
+    button.textContent = word;
+    button.title = `Show the neighbours of “${word}”`;
+    button.addEventListener('click', () => this.selectWord(word));
+    const bar = document.createElement('span');
+    bar.className = 'bar';
+    const fill = document.createElement('span');
+    fill.style.transform = `scaleX(${Math.max(0, Math.min(1, fraction))})`;
+    bar.append(fill);
+    const num = document.createElement('span');
+    num.className = 'value';
+    num.textContent = label;
+    li.append(button, bar, num);
+    return li;
+  }
+
+  // ---- stats, messages, state ----------------------------------------------------------------
+
+  showStats(s) {
+    $('s-tokens').textContent = fmtInt(s.tokens);
+    $('s-vocab').textContent = fmtInt(s.vocab);
+    const oovShare = s.tokens > 0 ? ` · ${((100 * s.oov_tokens) / s.tokens).toFixed(1)}%` : '';
+    $('s-oov').textContent = `${s.oov_tokens >= 1e5 ? fmtCompact(s.oov_tokens) : fmtInt(s.oov_tokens)}${oovShare}`;
+    $('s-oov').title = `${fmtInt(s.oov_tokens)} training tokens became <unk>`;
+    $('s-sentences').textContent = fmtInt(s.sentences);
+    $('s-train').textContent = fmtInt(s.train_examples);
+    $('s-valid').textContent = fmtInt(s.valid_examples);
+  }
+
+  clearStats() {
+    for (const id of ['s-tokens', 's-vocab', 's-oov', 's-sentences', 's-train', 's-valid']) $(id).textContent = '–';
+    for (const id of ['m-speed', 'm-eta', 'm-loss', 'm-ppl']) $(id).textContent = '–';
+    $('m-epoch').textContent = `0 / ${this.form?.value('epochs') ?? 0}`;
+    $('m-step').textContent = '0';
+    $('eval-summary').textContent = '';
+    $('progress-bar').style.transform = 'scaleX(0)';
+    $('map-caption').textContent = 'the word vectors, projected by PCA';
+  }
+
+  // The loss became NaN or infinite: say so, and offer a ten times smaller learning rate.
+  showDivergence(lr) {
+    const smaller = lr ? Number((lr / 10).toPrecision(2)) : null;
+    const note = $('diverged-note');
+    note.querySelector('span').textContent = `Training diverged: the loss became infinite at learning rate ${lr}. `
+      + 'A smaller learning rate takes smaller steps. The map and predictions still work.';
+    const button = $('use-smaller-lr');
+    button.hidden = smaller == null;
+    button.textContent = `Use ${smaller} and restart`;
+    button.onclick = async () => {
+      this.form.set('lr', smaller);
+      await this.reset();
+      this.playPause();
+    };
+    note.hidden = false;
+    this.divergedAdvice = `Diverged: try a learning rate of ${smaller ?? 'less'}.`;
+    this.updateStatus();
+  }
+
+  showTextError(message) {
+    const box = $('text-error');
+    box.textContent = message;
+    box.hidden = false;
+  }
+
+  // A message for the status line that lasts until the state changes (or the inputs do).
+  setStatus(message, kind = '') {
+    this.note = { text: message, kind };
+    this.updateStatus();
+  }
+
+  // The status line: a pending note, else what the state says.
+  updateStatus(formOk = this.form ? this.form.validate() : true) {
+    const s = this.state;
+    const p = this.progress;
+    let text = '';
+    let kind = '';
+    if (this.note) ({ text, kind } = this.note);
+    else if (s === 'loading') text = 'Loading the model…';
+    else if (s === 'crashed') { text = 'Stopped.'; kind = 'error'; }
+    else if (s === 'preparing') {
+      text = this.preparingSize > 1e6 ? `Preparing ${fmtBytes(this.preparingSize)} of text…` : 'Preparing…';
+    } else if (s === 'idle' && !formOk) { text = 'Fix the highlighted settings to train.'; kind = 'error'; }
+    else if (s === 'idle' && this.startBlocked) { text = 'Could not start: see the message under the text.'; kind = 'error'; }
+    else if (s === 'idle') text = 'Ready. Press Play to train.';
+    else if (s === 'running' && p) text = `Training… epoch ${Math.min(p.epoch + 1, p.epochs)} of ${p.epochs}`;
+    else if (s === 'paused' && p) text = `Paused after ${fmtInt(p.step)} step${p.step === 1 ? '' : 's'}. Play resumes, Step trains one batch.`;
+    else if (s === 'finished' && p) {
+      const ppl = this.evaluation ? ` Validation perplexity ${fmtPpl(this.evaluation.perplexity)}.` : '';
+      text = `Finished ${p.epochs} epochs.${ppl}`;
+    } else if (s === 'diverged') { text = this.divergedAdvice ?? 'Diverged.'; kind = 'error'; }
+    else if (s === 'loaded') text = `Loaded ${this.loadedName}. Explore it, or press Play to train a new model on the text.`;
+    const el = $('status-text');
+    if (el.textContent !== text) el.textContent = text;
+    el.className = kind;
+  }
+
+  crash(message) {
+    this.setState('crashed');
+    const box = $('fatal');
+    box.textContent = /reload/i.test(message) ? message : `${message.replace(/\.+$/, '')}. Reload the page to start again.`;
+    box.hidden = false;
+    this.client?.failAll(message);
+  }
+
+  setState(state) {
+    if (this.state === 'crashed') return;
+    if (state !== 'diverged') $('diverged-note').hidden = true;
+    if (state !== this.state) this.note = null;
+    this.state = state;
+    this.render();
+  }
+
+  // Derives every control's state from this.state; called on any change.
+  render() {
+    const s = this.state;
+    document.body.dataset.state = s;
+    const formOk = this.form ? this.form.validate() : false;
+    const startable = formOk && !this.startBlocked;
+    const play = $('play');
+    play.disabled = s === 'loading' || s === 'preparing' || s === 'crashed'
+      || (['idle', 'finished', 'diverged', 'loaded'].includes(s) && !startable);
+    play.setAttribute('aria-label', s === 'running' ? 'Pause' : 'Play');
+    play.title = s === 'running' ? 'Pause (space)'
+      : s === 'paused' ? 'Resume (space)'
+        : ['finished', 'diverged', 'loaded'].includes(s) ? 'Train again from the start (space)' : 'Train (space)';
+    $('step').disabled = s === 'loading' || s === 'preparing' || s === 'crashed'
+      || (['idle', 'finished', 'diverged', 'loaded'].includes(s) && !startable);
+    $('reset').disabled = ['loading', 'preparing', 'crashed'].includes(s);
+    // Only a run that Play would resume keeps its old inputs; after finishing, Play starts afresh.
+    const stale = this.dirty && (s === 'running' || s === 'paused');
+    $('reset').classList.toggle('attention', stale);
+    $('dirty-note').hidden = !stale;
+    $('save-model').disabled = !this.hasRun();
+    $('map-empty').hidden = this.map.pointCount > 0 || s === 'preparing';
+    $('chart-empty').hidden = this.charts.lossPoints > 0;
+    if (s === 'idle' && this.form) $('m-epoch').textContent = `0 / ${this.form.value('epochs') ?? '–'}`;
+    this.updateStatus(formOk);
+  }
+
+  // ---- saving and loading ----------------------------------------------------------------------
+
+  async saveModel() {
+    try {
+      const { json } = await this.client.call('save');
+      const url = URL.createObjectURL(new Blob([json], { type: 'application/json' }));
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = 'embedding-model.json';
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(url), 1000);
+    } catch (err) {
+      this.setStatus(err.message, 'error');
+    }
+  }
+
+  async loadModel(input) {
+    const file = input.files?.[0];
+    input.value = '';
+    if (!file) return;
+    if (this.state === 'running') await this.pause();
+    try {
+      await this.client.call('load', { json: await file.text() });
+    } catch (err) {
+      this.setStatus(`Could not load ${file.name}: ${err.message}`, 'error');
+      return;
+    }
+    this.charts.reset();
+    this.clearStats();
+    this.progress = null;
+    this.evaluation = null;
+    this.dirty = false;
+    this.loadedName = file.name;
+    this.setState('loaded');
+    await this.refreshMap(true);
+  }
+
+  // ---- for tests and curious people: a read-only view of the page's state ----------------------
+
+  exposeForTests() {
+    const app = this;
+    const view = Object.freeze({
+      get state() { return app.state; },
+      get progress() { return app.progress ? { ...app.progress } : null; },
+      get evaluation() { return app.evaluation ? { ...app.evaluation } : null; },
+      get mapPoints() { return app.map.pointCount; },
+      get mapLabels() { return app.map.labelCount; },
+      get mapSettled() { return app.map.settled; },
+      get lossPoints() { return app.charts.lossPoints; },
+      get pplPoints() { return app.charts.pplPoints; },
+      get selected() { return app.selected; },
+      labelledPoints: () => app.map.labelledPoints(),
+      traffic: () => JSON.parse(JSON.stringify(app.traffic)),
+      requestTypes: Object.freeze(Object.keys(REQUESTS)),
+    });
+    Object.defineProperty(window, '__embplay', { value: view, enumerable: false });
+  }
+}
+
+new App();

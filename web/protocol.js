@@ -1,0 +1,164 @@
+// The worker protocol: every message between the page (main.js) and the training worker
+// (worker.js), in one place. The page asks with a request and gets exactly one reply; the worker
+// also pushes progress events while it trains. The tests read the same tables.
+//
+//   page -> worker   {type: <request>, id, ...fields}
+//   worker -> page   {type: 'reply', id, ok: true, result}      one per request
+//                    {type: 'reply', id, ok: false, error}      error: a message for the user
+//                    {type: 'progress', ...}                    pushed while training (see PROGRESS)
+//                    {type: 'fatal', error}                     the module could not be loaded, or
+//                                                               training failed: the page must be reloaded
+
+// Every request the page may send: its fields, and what the reply's `result` holds.
+export const REQUESTS = Object.freeze({
+  init: {
+    fields: [],
+    reply: 'schema: the settings schema [{name, type, min, max, default, choices?, hint}]',
+  },
+  start: {
+    fields: ['text', 'settings'],
+    reply: 'stats {sentences, tokens, types, vocab, train_examples, valid_examples, oov_tokens}; '
+      + 'error when the text or settings cannot be trained. Replaces any previous run.',
+  },
+  play: {
+    fields: [],
+    reply: 'progress (the state when the loop started); progress events follow until paused, finished or diverged',
+  },
+  pause: {
+    fields: [],
+    reply: 'progress where the loop stopped (with the loss points not yet sent), or null before any training',
+  },
+  step: {
+    fields: [],
+    reply: 'progress after one batch (pauses a running loop first)',
+  },
+  reset: {
+    fields: [],
+    reply: 'null; the run is gone',
+  },
+  watch: {
+    fields: ['n'],
+    reply: 'null; from now on progress events at epoch ends (and every ~500 ms) carry a map frame of the n most frequent words (0 = none)',
+  },
+  snapshot: {
+    fields: ['n'],
+    reply: '{words, counts, coords: Float32Array(2n) (buffer transferred), explained: [fx, fy]} for the n most frequent words',
+  },
+  neighbors: {
+    fields: ['word', 'k'],
+    reply: '{word, neighbors: [{word, similarity}]} by cosine similarity',
+  },
+  predict: {
+    fields: ['context', 'k'],
+    reply: '{context: [tokens used], predictions: [{word, probability}]}',
+  },
+  evaluate: {
+    fields: [],
+    reply: '{loss, perplexity, accuracy, examples} on the held-out sentences',
+  },
+  save: {
+    fields: [],
+    reply: '{json}: the model as JSON text',
+  },
+  load: {
+    fields: ['json'],
+    reply: '{ok, vocab, settings}: the loaded model replaces the run; it can be explored, not trained',
+  },
+});
+
+// Fields of a progress event (type 'progress'): the module's step() result plus what the worker adds.
+export const PROGRESS = Object.freeze([
+  'epoch', 'step', 'epoch_position', 'epoch_size', 'epochs', 'train_loss', 'last_batch_loss',
+  'tokens_per_sec', 'epoch_end', 'finished', 'diverged',
+  'train_speed',       // examples per second of time inside step() since the previous event
+  'chunk_loss',        // mean training loss over the examples since the previous event
+  'loss_points',       // [[epoch as a fraction, mean loss of one step() call], ...] since the previous event
+  'examples_per_sec',  // wall-clock rate of the loop, smoothed
+  'seconds_left',      // estimate for the remaining epochs, or null
+  'evaluation',        // {loss, perplexity, accuracy, examples} when an epoch ended, else absent
+  'frame',             // a snapshot reply (see REQUESTS.snapshot) when watched, else absent
+  'playing',           // whether the loop goes on after this event
+]);
+
+export const EVENTS = Object.freeze(['reply', 'progress', 'fatal']);
+
+// Returns an error message for a malformed request, or null.
+export function checkRequest(msg) {
+  if (!msg || typeof msg !== 'object') return 'a request must be an object';
+  const spec = REQUESTS[msg.type];
+  if (!spec) return `unknown request type "${msg.type}"`;
+  if (!Number.isInteger(msg.id)) return `request "${msg.type}" has no integer id`;
+  for (const f of spec.fields) {
+    if (!(f in msg)) return `request "${msg.type}" lacks the field "${f}"`;
+  }
+  return null;
+}
+
+// Page side: wraps a Worker so that `call(type, fields)` returns a promise of the reply's result.
+// A reply with ok=false rejects with an Error whose message is for the user.
+export function createClient(worker, { onProgress, onFatal, onTraffic } = {}) {
+  let nextId = 1;
+  const pending = new Map();  // id -> {resolve, reject, type}
+  worker.addEventListener('message', (e) => {
+    const msg = e.data;
+    if (onTraffic) onTraffic('in', msg.type === 'reply' ? pending.get(msg.id)?.type ?? 'reply' : msg.type);
+    if (msg.type === 'reply') {
+      const p = pending.get(msg.id);
+      if (!p) return;
+      pending.delete(msg.id);
+      if (msg.ok) p.resolve(msg.result);
+      else p.reject(Object.assign(new Error(msg.error), { userFacing: true }));
+    } else if (msg.type === 'progress') {
+      if (onProgress) onProgress(msg);
+    } else if (msg.type === 'fatal') {
+      if (onFatal) onFatal(msg.error);
+    }
+  });
+  function call(type, fields = {}, transfer = []) {
+    const id = nextId++;
+    const msg = { type, id, ...fields };
+    const problem = checkRequest(msg);
+    if (problem) return Promise.reject(new Error(problem));
+    if (onTraffic) onTraffic('out', type);
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve, reject, type });
+      worker.postMessage(msg, transfer);
+    });
+  }
+  // Rejects everything still waiting (the worker died).
+  function failAll(message) {
+    for (const p of pending.values()) p.reject(new Error(message));
+    pending.clear();
+  }
+  return { call, failAll };
+}
+
+// Worker side: dispatches requests to `handlers[type](msg)` (sync or async). A handler returns the
+// result, or {result, transfer} via `withTransfer`; a thrown Error becomes {ok: false, error}.
+export function serve(scope, handlers) {
+  scope.addEventListener('message', async (e) => {
+    const msg = e.data;
+    const problem = checkRequest(msg);
+    if (problem) {
+      scope.postMessage({ type: 'reply', id: msg?.id ?? -1, ok: false, error: problem });
+      return;
+    }
+    try {
+      let result = await handlers[msg.type](msg);
+      let transfer = [];
+      if (result instanceof Transferable) ({ result, transfer } = result);
+      scope.postMessage({ type: 'reply', id: msg.id, ok: true, result }, transfer);
+    } catch (err) {
+      scope.postMessage({ type: 'reply', id: msg.id, ok: false, error: String(err?.message ?? err) });
+    }
+  });
+}
+
+class Transferable {
+  constructor(result, transfer) { this.result = result; this.transfer = transfer; }
+}
+
+// A handler result whose buffers move to the page instead of being copied.
+export function withTransfer(result, transfer) {
+  return new Transferable(result, transfer);
+}

@@ -1,0 +1,197 @@
+// The MODEL form, built from the module's settings schema (the one source of truth for which
+// settings exist, their ranges, defaults and hints). Validates every field in place and tells its
+// owner when the values or their validity change.
+
+// Labels are presentation only; a setting missing here still appears, named from its schema name.
+const LABELS = {
+  context: ['Context words', 'k'],
+  dim: ['Embedding size', 'd'],
+  hidden: ['Hidden units', 'h'],
+  max_vocab: ['Max vocabulary', ''],
+  min_count: ['Min count', ''],
+  optimizer: ['Optimizer', ''],
+  lr: ['Learning rate', 'η'],
+  batch: ['Batch size', ''],
+  epochs: ['Epochs', ''],
+  seed: ['Seed', ''],
+  valid_fraction: ['Held-out fraction', ''],
+  lowercase: ['Lowercase', ''],
+  keep_punctuation: ['Keep punctuation', ''],
+};
+
+// Short "why" notes shown under the field they explain.
+const WHY = {
+  context: 'A sentence’s first words have fewer than k words before them, so the context is '
+    + 'padded with <pad>: every position gets a full window.',
+  dim: 'Each batch only touches the vector rows of the words in it, so a step stays cheap '
+    + 'however large the vocabulary: the embedding gradient is sparse.',
+};
+
+function prettyName(name) {
+  const [label] = LABELS[name] ?? [name.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase())];
+  return label;
+}
+
+function formatBound(v) {
+  return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(6)));
+}
+
+// Returns the parsed value, or throws an Error whose message is shown under the field.
+function parseField(spec, input) {
+  if (spec.type === 'bool') return input.checked;
+  if (spec.type === 'choice') return input.value;
+  const text = input.value.trim();
+  const range = `between ${formatBound(spec.min)} and ${formatBound(spec.max)}`;
+  const value = Number(text);
+  if (text === '' || !Number.isFinite(value)) throw new Error(`must be a number ${range}`);
+  if (spec.type === 'int' && !Number.isInteger(value)) throw new Error(`must be a whole number ${range}`);
+  if (value < spec.min || value > spec.max) throw new Error(`must be ${range}`);
+  return value;
+}
+
+export class SettingsForm {
+  // form: the <form> to fill; schema: the module's settingsSchema(); onChange(form) on every edit.
+  constructor(form, schema, { onChange } = {}) {
+    this.form = form;
+    this.schema = schema;
+    this.onChange = onChange ?? (() => {});
+    this.fields = new Map();  // name -> {spec, input, error}
+    form.replaceChildren();
+    for (const spec of schema) form.append(this.#buildField(spec));
+    form.addEventListener('input', (e) => this.#edited(e));
+    form.addEventListener('change', (e) => this.#edited(e));
+  }
+
+  #buildField(spec) {
+    const id = `setting-${spec.name}`;
+    const field = document.createElement('div');
+    field.className = `field field-${spec.type}`;
+    field.dataset.name = spec.name;
+
+    const label = document.createElement('label');
+    label.htmlFor = id;
+    label.textContent = prettyName(spec.name);
+    const symbol = LABELS[spec.name]?.[1];
+    if (symbol) {
+      const sym = document.createElement('span');
+      sym.className = 'symbol';
+      sym.textContent = symbol;
+      label.append(' ', sym);
+    }
+
+    let input;
+    if (spec.type === 'choice') {
+      input = document.createElement('select');
+      for (const choice of spec.choices ?? []) {
+        const option = document.createElement('option');
+        option.value = choice;
+        option.textContent = choice;
+        input.append(option);
+      }
+    } else {
+      input = document.createElement('input');
+      if (spec.type === 'bool') {
+        input.type = 'checkbox';
+      } else {
+        input.type = 'number';
+        input.inputMode = spec.type === 'int' ? 'numeric' : 'decimal';
+        input.min = String(spec.min);
+        input.max = String(spec.max);
+        input.step = spec.type === 'int' ? '1' : 'any';
+      }
+    }
+    input.id = id;
+    input.name = spec.name;
+
+    const hint = document.createElement('p');
+    hint.className = 'hint';
+    hint.id = `${id}-hint`;
+    hint.textContent = spec.hint ?? '';
+    const error = document.createElement('p');
+    error.className = 'field-error';
+    error.id = `${id}-error`;
+    error.hidden = true;
+    input.setAttribute('aria-describedby', `${hint.id} ${error.id}`);
+
+    field.append(label, input, hint, error);
+    if (WHY[spec.name]) {
+      const why = document.createElement('details');
+      why.className = 'why inline';
+      const summary = document.createElement('summary');
+      summary.textContent = 'why?';
+      const text = document.createElement('p');
+      text.textContent = WHY[spec.name];
+      why.append(summary, text);
+      field.append(why);
+    }
+    this.fields.set(spec.name, { spec, input, error, field });
+    this.#write(spec.name, spec.default);
+    return field;
+  }
+
+  #write(name, value) {
+    const { spec, input } = this.fields.get(name);
+    if (spec.type === 'bool') input.checked = Boolean(value);
+    else if (spec.type === 'float') input.value = formatBound(Number(value));  // 0.005f arrives as 0.00499999…
+    else input.value = String(value);
+  }
+
+  #edited(e) {
+    const name = e.target?.name;
+    if (this.fields.has(name)) this.#check(name);
+    this.onChange(this);
+  }
+
+  // Validates one field and shows or hides its message; returns whether it is valid.
+  #check(name) {
+    const { spec, input, error, field } = this.fields.get(name);
+    try {
+      parseField(spec, input);
+      error.hidden = true;
+      error.textContent = '';
+      input.removeAttribute('aria-invalid');
+      field.classList.remove('invalid');
+      return true;
+    } catch (err) {
+      error.textContent = err.message;
+      error.hidden = false;
+      input.setAttribute('aria-invalid', 'true');
+      field.classList.add('invalid');
+      return false;
+    }
+  }
+
+  // Whether every field is valid (and shows each field's message).
+  validate() {
+    let ok = true;
+    for (const name of this.fields.keys()) ok = this.#check(name) && ok;
+    return ok;
+  }
+
+  // The values as the module wants them; only call when validate() is true.
+  values() {
+    const out = {};
+    for (const [name, { spec, input }] of this.fields) out[name] = parseField(spec, input);
+    return out;
+  }
+
+  // One value (or undefined when the field is invalid or unknown).
+  value(name) {
+    const f = this.fields.get(name);
+    if (!f) return undefined;
+    try { return parseField(f.spec, f.input); } catch { return undefined; }
+  }
+
+  set(name, value) {
+    if (!this.fields.has(name)) return;
+    this.#write(name, value);
+    this.#check(name);
+    this.onChange(this);
+  }
+
+  restoreDefaults() {
+    for (const [name, { spec }] of this.fields) this.#write(name, spec.default);
+    this.validate();
+    this.onChange(this);
+  }
+}

@@ -1,0 +1,326 @@
+// The training worker: owns the WebAssembly module and the one Session of the current run. It
+// trains in chunks of about CHUNK_MS, yields between chunks so requests (pause, predict, a map
+// snapshot…) are answered at once, and pushes progress events. Messages: see protocol.js.
+/* global importScripts, createEmbPlay */
+import { PROGRESS, serve, withTransfer } from './protocol.js';
+
+importScripts('embplay.js');
+
+const CHUNK_MS = 30;          // work per step() call between yields
+const EVENT_MS = 100;         // at most one progress event this often (plus epoch ends)
+const FRAME_MS = 500;         // a map frame rides on a progress event this often (plus epoch ends)
+const MAX_BUDGET = 1 << 22;   // examples per chunk, whatever the measured speed
+const CHUNKS_PER_EPOCH = 24;  // at least this many loss points per epoch, however fast it trains
+
+// Resolves after the worker has had a chance to handle queued messages. A MessageChannel avoids
+// the 4 ms clamp that nested setTimeout(0) calls get.
+function makeYielder() {
+  const channel = new MessageChannel();
+  const waiting = [];
+  channel.port1.onmessage = () => waiting.shift()?.();
+  return () => new Promise((resolve) => {
+    waiting.push(resolve);
+    channel.port2.postMessage(null);
+  });
+}
+
+// Turns the module's running mean over the epoch (train_loss at epoch_position) into the mean
+// loss over the examples of each step() call: the points of the loss curve.
+class ChunkLoss {
+  constructor() { this.reset(); }
+  reset() {
+    this.prevPos = 0;     // epoch_position at the previous reading
+    this.prevMean = 0;    // train_loss at the previous reading
+    this.points = [];     // [epoch as a fraction, mean loss] since the last take()
+    this.sum = 0;         // loss summed over the examples since the last take()
+    this.count = 0;
+  }
+  // Reads one step() result; returns how many examples it trained.
+  add(p) {
+    const pos = p.epoch_end ? p.epoch_size : p.epoch_position;
+    if (pos < this.prevPos) { this.prevPos = 0; this.prevMean = 0; }
+    const done = pos - this.prevPos;
+    if (done > 0 && Number.isFinite(p.train_loss)) {
+      const sum = p.train_loss * pos - this.prevMean * this.prevPos;
+      const epochs = p.epoch_end ? p.epoch : p.epoch + pos / Math.max(1, p.epoch_size);
+      this.points.push([epochs, sum / done]);
+      this.sum += sum;
+      this.count += done;
+    }
+    if (p.epoch_end) { this.prevPos = 0; this.prevMean = 0; } else { this.prevPos = pos; this.prevMean = p.train_loss; }
+    return Math.max(0, done);
+  }
+  // The points and the mean loss since the last take().
+  take() {
+    const taken = { points: this.points, mean: this.count > 0 ? this.sum / this.count : null };
+    this.points = [];
+    this.sum = 0;
+    this.count = 0;
+    return taken;
+  }
+}
+
+function parse(json) {
+  const value = typeof json === 'string' ? JSON.parse(json) : json;
+  if (value && value.error) throw new Error(value.error);
+  return value;
+}
+
+class Trainer {
+  constructor(post) {
+    this.post = post;          // (message, transfer) -> the page: progress and fatal events
+    this.module = null;
+    this.session = null;       // Module.Session, created lazily and reused across runs
+    this.hasModel = false;     // start() or load() succeeded
+    this.canTrain = false;     // the model came from start(), so step() works
+    this.batch = 64;
+    this.budget = 256;         // examples per chunk, adapted to CHUNK_MS
+    this.playing = false;
+    this.generation = 0;       // bumped by start/reset/pause so a running loop notices
+    this.chunkLoss = new ChunkLoss();
+    this.last = null;          // the last progress event
+    this.raw = null;           // the last step() result
+    this.rate = null;          // smoothed examples per wall-clock second
+    this.rateMark = null;      // {time, examples} where the rate was last measured
+    this.examples = 0;         // examples trained in this run
+    this.stepMs = 0;           // time spent inside step() since the last progress event
+    this.stepExamples = 0;     // examples trained since the last progress event
+    this.lastEventTime = 0;
+    this.watchWords = 0;       // words per map frame pushed with progress events; 0 = none
+    this.lastFrameTime = 0;
+    this.yieldToEvents = makeYielder();
+  }
+
+  async init() {
+    if (!this.module) this.module = await createEmbPlay({ locateFile: (file) => file });
+    return { schema: parse(this.module.settingsSchema()) };
+  }
+
+  #requireModule() {
+    if (!this.module) throw new Error('The model is still loading.');
+  }
+
+  #requireModel() {
+    if (!this.hasModel) throw new Error('There is no model yet: press Play or Step first.');
+  }
+
+  #stop() {
+    this.playing = false;
+    this.generation += 1;
+  }
+
+  start({ text, settings }) {
+    this.#requireModule();
+    this.#stop();
+    if (!this.session) this.session = new this.module.Session();
+    // On an error the module keeps the previous run, and so does this worker.
+    const reply = parse(this.session.start(text, JSON.stringify(settings)));
+    this.hasModel = true;
+    this.canTrain = true;
+    this.batch = settings.batch ?? this.batch;
+    this.budget = this.batch * 4;
+    this.chunkLoss.reset();
+    this.last = null;
+    this.raw = null;
+    this.rate = null;
+    this.rateMark = null;
+    this.examples = 0;
+    return reply.stats;
+  }
+
+  reset() {
+    this.#stop();
+    if (this.session) this.session.delete();
+    this.session = null;
+    this.hasModel = false;
+    this.canTrain = false;
+    this.last = null;
+    this.raw = null;
+    return null;
+  }
+
+  play() {
+    this.#requireModel();
+    if (!this.canTrain) throw new Error('A loaded model cannot be trained further: press Reset, then Play.');
+    if (this.last && (this.last.finished || this.last.diverged)) return this.last;
+    if (!this.playing) {
+      this.playing = true;
+      this.rateMark = { time: performance.now(), examples: this.examples };
+      this.#loop(this.generation);
+    }
+    return this.last;
+  }
+
+  pause() {
+    const wasPlaying = this.playing;
+    this.#stop();
+    // A fresh event, so the loss trained since the last one reaches the page now.
+    if (wasPlaying && this.raw) return this.#progress(false);
+    return this.last;
+  }
+
+  step() {
+    this.#requireModel();
+    if (!this.canTrain) throw new Error('A loaded model cannot be trained further: press Reset, then Step.');
+    this.#stop();
+    if (this.last && (this.last.finished || this.last.diverged)) return this.last;
+    this.#advance(this.batch);
+    return this.#progress(false);
+  }
+
+  watch({ n }) {
+    this.watchWords = Math.max(0, Math.floor(n));
+    return null;
+  }
+
+  async #loop(generation) {
+    try {
+      while (this.playing && generation === this.generation) {
+        this.#chunk();
+        await this.yieldToEvents();
+      }
+    } catch (err) {
+      // A trap or an error in the middle of training leaves the module in no state to go on.
+      this.playing = false;
+      this.post({ type: 'fatal', error: `Training stopped: ${err?.message ?? err}` });
+    }
+  }
+
+  // One chunk of the loop: train, then maybe tell the page (with a map frame now and then).
+  #chunk() {
+    const p = this.#advance(this.budget);
+    const now = performance.now();
+    if (p.finished || p.diverged) this.playing = false;
+    if (!(p.epoch_end || !this.playing || now - this.lastEventTime >= EVENT_MS)) return;
+    const event = this.#progress(this.playing);
+    const withFrame = this.watchWords > 0 && (p.epoch_end || !this.playing || now - this.lastFrameTime >= FRAME_MS);
+    if (!withFrame) {
+      this.post(event);
+      return;
+    }
+    const { result, transfer } = this.snapshot({ n: this.watchWords });
+    event.frame = result;
+    this.lastFrameTime = now;
+    this.post(event, transfer);
+  }
+
+  // One step() call: trains up to `budget` examples, adapts the next budget, evaluates at an
+  // epoch's end. Keeps the raw result in this.raw.
+  #advance(budget) {
+    const t0 = performance.now();
+    const p = parse(this.session.step(Math.max(1, Math.round(budget))));
+    const ms = performance.now() - t0;
+    const done = this.chunkLoss.add(p);
+    this.examples += done;
+    this.stepMs += ms;
+    this.stepExamples += done;
+    if (done > 0 && ms > 1) {
+      const target = (done / ms) * CHUNK_MS;
+      // Grow gently, shrink at once: a slow chunk makes the page wait, a fast one only costs overhead.
+      const next = target < this.budget ? target : 0.5 * (this.budget + target);
+      const cap = Math.min(MAX_BUDGET, Math.max(this.batch, p.epoch_size / CHUNKS_PER_EPOCH));
+      this.budget = Math.min(cap, Math.max(this.batch, next));
+    }
+    this.raw = p;
+    this.evaluation = p.epoch_end && !p.diverged ? this.#evaluate() : null;
+    return p;
+  }
+
+  #evaluate() {
+    const e = parse(this.session.evaluate());
+    return e.examples > 0 ? e : null;
+  }
+
+  #progress(playing) {
+    const p = this.raw;
+    const now = performance.now();
+    if (this.rateMark && now - this.rateMark.time > 250) {
+      const r = (this.examples - this.rateMark.examples) / ((now - this.rateMark.time) / 1000);
+      this.rate = this.rate == null ? r : 0.7 * this.rate + 0.3 * r;
+      this.rateMark = { time: now, examples: this.examples };
+    }
+    const position = p.epoch_end ? 0 : p.epoch_position;
+    const remaining = Math.max(0, (p.epochs - p.epoch) * p.epoch_size - position);
+    const event = {};
+    for (const key of PROGRESS) if (key in p) event[key] = p[key];
+    const losses = this.chunkLoss.take();
+    Object.assign(event, {
+      train_speed: this.stepMs > 0 ? (1000 * this.stepExamples) / this.stepMs : null,
+      chunk_loss: losses.mean,
+      loss_points: losses.points,
+      examples_per_sec: this.rate,
+      seconds_left: p.finished ? 0 : (this.rate > 0 ? remaining / this.rate : null),
+      playing,
+    });
+    if (this.evaluation) event.evaluation = this.evaluation;
+    this.evaluation = null;
+    this.stepMs = 0;
+    this.stepExamples = 0;
+    this.lastEventTime = now;
+    this.last = event;
+    return { type: 'progress', ...event };
+  }
+
+  snapshot({ n }) {
+    this.#requireModel();
+    const { words, counts } = parse(this.session.words(n));
+    const pca = parse(this.session.pca(n));
+    const coords = pca.coords instanceof Float32Array ? pca.coords : Float32Array.from(pca.coords);
+    return withTransfer(
+      { words, counts, coords, explained: Array.from(pca.explained ?? []) },
+      [coords.buffer],
+    );
+  }
+
+  neighbors({ word, k }) {
+    this.#requireModel();
+    return parse(this.session.neighbors(word, k));
+  }
+
+  predict({ context, k }) {
+    this.#requireModel();
+    return parse(this.session.predict(context, k));
+  }
+
+  evaluate() {
+    this.#requireModel();
+    return parse(this.session.evaluate());
+  }
+
+  save() {
+    this.#requireModel();
+    return { json: this.session.saveModel() };
+  }
+
+  load({ json }) {
+    this.#requireModule();
+    this.#stop();
+    if (!this.session) this.session = new this.module.Session();
+    const reply = parse(this.session.loadModel(json));
+    this.hasModel = true;
+    this.canTrain = false;
+    this.last = null;
+    this.raw = null;
+    return reply;
+  }
+}
+
+const trainer = new Trainer((event, transfer = []) => self.postMessage(event, transfer));
+serve(self, {
+  init: () => trainer.init().catch((err) => {
+    self.postMessage({ type: 'fatal', error: `The WebAssembly module failed to load: ${err?.message ?? err}` });
+    throw err;
+  }),
+  start: (m) => trainer.start(m),
+  play: () => trainer.play(),
+  pause: () => trainer.pause(),
+  step: () => trainer.step(),
+  reset: () => trainer.reset(),
+  watch: (m) => trainer.watch(m),
+  snapshot: (m) => trainer.snapshot(m),
+  neighbors: (m) => trainer.neighbors(m),
+  predict: (m) => trainer.predict(m),
+  evaluate: () => trainer.evaluate(),
+  save: () => trainer.save(),
+  load: (m) => trainer.load(m),
+});
