@@ -38,8 +38,12 @@ deps() {
     as_root apt-get update -qq
     DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq ${missing[*]}
   fi
-  # npm packages exactly as locked; reinstall only when the lockfile changed.
-  if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  # npm packages exactly as locked; reinstall only when the lockfile changed. A node_modules that is
+  # a symbolic link (a git worktree borrowing another checkout's packages) is left alone: npm ci
+  # would empty the folder it points to, under the feet of whoever else uses it.
+  if [ -L node_modules ]; then
+    :
+  elif [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     log "npm ci"
     npm ci --no-audit --no-fund --loglevel=error
   fi
