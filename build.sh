@@ -74,6 +74,8 @@ run_tests() {
   ctest --test-dir build/native --output-on-failure -j "$(nproc)"
   log "WebAssembly module in node"
   node --test tests/wasm/
+  log "page modules in node (links, sessions)"
+  node --test tests/web/
   log "page in headless Chromium"
   node --test --test-concurrency=1 tests/e2e/
 }

@@ -1,0 +1,193 @@
+// The share link and the session file in node, without a browser: links round-trip, old (v0)
+// links migrate, long texts become a hash, and untrusted values are clamped, replaced or refused
+// with a message. The settings schema is the WebAssembly module's own (build/wasm, ./build.sh build).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  LinkError, MAX_LINK_CHARS, MAX_TEXT_BYTES, deflate, fromBase64Url, inflate, makeLink, parseFragment,
+  readLink, textHash, toBase64Url, validateSettings, validateView,
+} from '../../web/share.js';
+import { makeSession, readSession } from '../../web/session-file.js';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const require = createRequire(import.meta.url);
+const createEmbPlay = require(path.join(root, 'build/wasm/embplay.js'));
+const Module = await createEmbPlay({ wasmBinary: fs.readFileSync(path.join(root, 'build/wasm/embplay.wasm')) });
+const schema = JSON.parse(Module.settingsSchema());
+const defaults = Object.fromEntries(schema.map((s) => [s.name, s.default]));
+const spec = (name) => schema.find((s) => s.name === name);
+
+const BASE = 'https://example.org/some/sub/path/index.html';
+const settings = { ...defaults, dim: 24, lr: 0.0035, seed: 4242, optimizer: 'sgd', lowercase: false };
+const view = { words: 1000, proj: 'pca', word: 'fox', predict: 'the quick brown', open: ['map-why'] };
+const fragmentOf = (url) => url.slice(url.indexOf('#'));
+
+function prose(words, seed = 3) {
+  const vocab = ['the', 'fox', 'ran', 'over', 'a', 'hill', 'and', 'saw', 'river', 'wolf', 'cat', 'slept', 'by', 'old', 'tree'];
+  let s = seed;
+  const out = [];
+  for (let i = 0; i < words; i += 1) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out.push(vocab[s % vocab.length] + (i % 11 === 10 ? '.' : ''));
+  }
+  return out.join(' ');
+}
+
+test('base64url and deflate-raw round-trip any bytes and text', async () => {
+  const bytes = Uint8Array.from({ length: 70_000 }, (_, i) => (i * 7919) % 256);
+  assert.deepEqual(fromBase64Url(toBase64Url(bytes)), bytes);
+  const text = 'Ünïcödé ✓ 猫 🦊\nline two\r\n<script>alert(1)</script>';
+  assert.equal(await inflate(await deflate(text)), text);
+});
+
+test('a link round-trips settings, view and text', async () => {
+  const text = prose(300);
+  const link = await makeLink(BASE, { settings, view, text }, schema);
+  assert.equal(link.inline, true);
+  assert.ok(link.url.startsWith(`${BASE}#v=1&`), link.url);
+  assert.ok(link.url.endsWith('&end=1'));
+  const back = await readLink(fragmentOf(link.url), schema);
+  assert.deepEqual(back.settings, settings);
+  assert.deepEqual(back.view, view);
+  assert.equal(back.text, text);
+  assert.deepEqual(back.messages, []);
+});
+
+test('a text too long for the bound travels as its SHA-256', async () => {
+  const text = prose(40_000);
+  const link = await makeLink(BASE, { settings, view, text }, schema);
+  assert.equal(link.inline, false);
+  assert.ok(link.url.length <= MAX_LINK_CHARS, `${link.url.length} characters`);
+  const back = await readLink(fragmentOf(link.url), schema);
+  assert.equal(back.text, null);
+  assert.equal(back.sha256, await textHash(text));
+  assert.equal(back.chars, text.length);
+  assert.match(back.sha256, /^[0-9a-f]{64}$/);
+  assert.notEqual(back.sha256, await textHash(`${text} `));
+});
+
+test('the bound is the whole URL: a text near it goes inline below and as a hash above', async () => {
+  const text = prose(3000);
+  const small = await makeLink(BASE, { settings, view, text }, schema, { maxChars: 100_000 });
+  const exact = small.url.length;
+  assert.equal((await makeLink(BASE, { settings, view, text }, schema, { maxChars: exact })).inline, true);
+  assert.equal((await makeLink(BASE, { settings, view, text }, schema, { maxChars: exact - 1 })).inline, false);
+});
+
+test('a v0 link (no version, older names, plain text) migrates to v1', async () => {
+  const v0 = '#ctx=4&embed=40&n=100&sel=wolf&lr=0.01&t=' + encodeURIComponent('The wolf ran. The fox ran.');
+  const p = parseFragment(v0);
+  assert.equal(p.v, '1');
+  assert.equal(p.context, '4');
+  assert.equal(p.dim, '40');
+  const back = await readLink(v0, schema);
+  assert.equal(back.settings.context, 4);
+  assert.equal(back.settings.dim, 40);
+  assert.equal(back.settings.lr, 0.01);
+  assert.equal(back.settings.seed, defaults.seed, 'missing settings take their defaults');
+  assert.deepEqual(back.view, { words: 100, proj: 'pca', word: 'wolf', predict: '', open: [] });
+  assert.equal(back.text, 'The wolf ran. The fox ran.');
+});
+
+test('a link from a newer page, or with a bad version, is refused with a message', async () => {
+  await assert.rejects(readLink('#v=2&end=1', schema), (e) => e instanceof LinkError && /newer version/.test(e.message));
+  await assert.rejects(readLink('#v=abc&end=1', schema), (e) => e instanceof LinkError && /unknown version/.test(e.message));
+});
+
+test('mangled links: truncated, bad base64, damaged deflate, oversized', async () => {
+  const link = await makeLink(BASE, { settings, view, text: prose(500) }, schema);
+  const fragment = fragmentOf(link.url);
+  // Cut anywhere: the end marker is gone.
+  for (const cut of [10, Math.floor(fragment.length / 2), fragment.length - 7]) {
+    await assert.rejects(readLink(fragment.slice(0, cut), schema), (e) => e instanceof LinkError && /cut short/.test(e.message));
+  }
+  // The end put back by hand after a cut: the deflate stream is incomplete.
+  const z = fragment.match(/&z=([^&]*)/)[1];
+  const cutText = fragment.replace(z, z.slice(0, z.length - 12));
+  await assert.rejects(readLink(cutText, schema), (e) => e instanceof LinkError && /cut short or damaged/.test(e.message));
+  await assert.rejects(readLink(fragment.replace(z, `${z.slice(0, 20)}!!*${z.slice(23)}`), schema),
+    (e) => e instanceof LinkError && /base64url/.test(e.message));
+  await assert.rejects(readLink(fragment.replace(z, 'AAAA'), schema), LinkError);
+  await assert.rejects(readLink(`#v=1&end=1&x=${'a'.repeat(70_000)}`, schema), (e) => e instanceof LinkError && /too long/.test(e.message));
+  await assert.rejects(readLink('#v=1&sha256=xyz&end=1', schema), (e) => e instanceof LinkError && /hash/.test(e.message));
+});
+
+test('a deflate bomb is stopped at the text limit', async () => {
+  const bomb = toBase64Url(await deflate('a'.repeat(MAX_TEXT_BYTES + 10)));
+  assert.ok(bomb.length < 5000, 'a small link');
+  await assert.rejects(readLink(`#v=1&z=${bomb}&end=1`, schema), (e) => e instanceof LinkError && /larger than/.test(e.message));
+});
+
+test('settings from a link: clamped, rounded or replaced, with a message naming each', () => {
+  const { settings: s, messages } = validateSettings({
+    dim: '100000', context: '0', hidden: '12.6', lr: '1e999', epochs: '-5', optimizer: '<script>',
+    lowercase: 'maybe', seed: '99999999999999999999999', batch: '', unknown_field: '7', __proto__: '1',
+  }, schema);
+  assert.equal(s.dim, spec('dim').max);
+  assert.equal(s.context, spec('context').min);
+  assert.equal(s.hidden, 13);
+  assert.equal(s.lr, defaults.lr);
+  assert.equal(s.epochs, spec('epochs').min);
+  assert.equal(s.optimizer, defaults.optimizer);
+  assert.equal(s.lowercase, defaults.lowercase);
+  assert.equal(s.seed, spec('seed').max);
+  assert.equal(s.batch, defaults.batch);
+  assert.ok(!('unknown_field' in s), 'unknown fields are ignored');
+  assert.deepEqual(Object.keys(s).sort(), schema.map((x) => x.name).sort(), 'exactly the schema\'s settings');
+  for (const name of ['dim', 'context', 'hidden', 'lr', 'epochs', 'optimizer', 'lowercase', 'seed', 'batch']) {
+    assert.ok(messages.some((m) => m.startsWith(`${name}:`)), `a message for ${name}: ${messages.join(' | ')}`);
+  }
+  assert.ok(!messages.some((m) => m.includes('unknown_field')), 'unknown fields are ignored quietly');
+  assert.ok(messages.every((m) => m.length < 160), 'messages stay short, even for long values');
+  // The clamped settings are ones the module accepts.
+  const session = new Module.Session();
+  const reply = JSON.parse(session.start(prose(400), JSON.stringify(s)));
+  assert.ok(reply.ok, JSON.stringify(reply));
+  session.delete();
+});
+
+test('the view from a link: words snapped, strings cleaned and capped, panels filtered', () => {
+  const { view: v, messages } = validateView({
+    words: '250', word: `<img src=x onerror=alert(1)>${'x'.repeat(100)}`, predict: 'a\u0000b\nc', open: 'map-why,evil,curves-why',
+  });
+  assert.equal(v.words, 300);
+  assert.equal(v.word.length, 64);
+  assert.equal(v.predict, 'a b c');
+  assert.deepEqual(v.open, ['map-why', 'curves-why']);
+  assert.ok(messages.some((m) => m.startsWith('words:')));
+});
+
+test('a session file round-trips; a model file imports; bad files are refused', () => {
+  const model = JSON.stringify({ format: 'embedding-playground-model', version: 1, settings: { dim: 8 } });
+  const history = { loss: [[0.1, 5.2], [0.2, 4.9]], ppl: [[1, 120]] };
+  const run = { epoch: 1, epochs: 2, step: 10, finished: false, diverged: false };
+  const file = JSON.stringify(makeSession({ text: 'a b c.', settings, view, model: JSON.parse(model), history, run }));
+  const back = readSession(file, schema);
+  assert.equal(back.text, 'a b c.');
+  assert.deepEqual(back.settings, settings);
+  assert.deepEqual(back.view, view);
+  assert.deepEqual(JSON.parse(back.model), JSON.parse(model));
+  assert.deepEqual(back.history, history);
+  assert.deepEqual(back.run, run);
+
+  const bare = readSession(model, schema);
+  assert.equal(bare.text, null);
+  assert.equal(bare.settings.dim, 8);
+
+  assert.throws(() => readSession('{', schema), /not valid JSON/);
+  assert.throws(() => readSession('[]', schema), /not a session/);
+  assert.throws(() => readSession('{"format":"x"}', schema), /not an Embedding Playground/);
+  assert.throws(() => readSession(JSON.stringify({ format: 'embedding-playground-session', version: 9, text: '' }), schema), /newer/);
+  assert.throws(() => readSession(JSON.stringify({ format: 'embedding-playground-session', version: 1, text: 'a', model: { x: 1 } }), schema),
+    /not a model/);
+  const odd = readSession(JSON.stringify({
+    format: 'embedding-playground-session', version: 1, text: 't', settings: { dim: 1e9 }, extra: 1,
+    history: { loss: [[0, 1], ['x', 2], [1, null]] },
+  }), schema);
+  assert.equal(odd.settings.dim, spec('dim').max);
+  assert.deepEqual(odd.history.loss, [[0, 1]]);
+  assert.ok(odd.messages.some((m) => m.startsWith('dim:')));
+});

@@ -1,0 +1,80 @@
+// The session file: the whole session (text, settings, view, trained model, curves) as one JSON
+// file the user exports and imports, and the same record the page keeps in IndexedDB. Reading one
+// treats it as untrusted: size limits, the settings schema, unknown fields ignored. No DOM here.
+import { validateSettings, validateView } from './share.js';
+
+export const SESSION_FORMAT = 'embedding-playground-session';
+export const SESSION_VERSION = 1;
+export const MODEL_FORMAT = 'embedding-playground-model';   // src/model_io.cpp writes these
+export const MAX_SESSION_BYTES = 256 * 1024 * 1024;
+export const MAX_SESSION_TEXT = 64 * 1024 * 1024;
+export const MAX_HISTORY_POINTS = 200_000;
+
+// model: the model file's JSON (Session.saveModel(), parsed) or null.
+export function makeSession({ text, settings, view, model = null, history = null, run = null }) {
+  return {
+    format: SESSION_FORMAT,
+    version: SESSION_VERSION,
+    saved_at: new Date().toISOString(),
+    text,
+    settings,
+    view,
+    model,
+    run,           // {epoch, epochs, step, finished, diverged} of the model, for the status line
+    history,       // {loss: [[epoch, loss]...], ppl: [[epoch, perplexity]...]}
+  };
+}
+
+function readHistory(h, messages) {
+  const out = { loss: [], ppl: [] };
+  if (h == null) return out;
+  for (const key of ['loss', 'ppl']) {
+    const list = Array.isArray(h[key]) ? h[key] : [];
+    for (const pair of list.slice(0, MAX_HISTORY_POINTS)) {
+      if (Array.isArray(pair) && Number.isFinite(pair[0]) && Number.isFinite(pair[1])) out[key].push([pair[0], pair[1]]);
+    }
+    if (list.length > MAX_HISTORY_POINTS) messages.push(`the ${key} curve was cut to ${MAX_HISTORY_POINTS} points`);
+  }
+  return out;
+}
+
+function readRun(r) {
+  if (!r || typeof r !== 'object') return null;
+  const int = (v) => (Number.isInteger(v) && v >= 0 ? v : 0);
+  return { epoch: int(r.epoch), epochs: int(r.epochs), step: int(r.step), finished: r.finished === true, diverged: r.diverged === true };
+}
+
+// Reads an exported session (or a bare model file) from its text. Returns
+//   {text, settings, view, model (JSON text or null), history, run, messages}
+// text is null for a bare model file. Throws an Error with a message for the user.
+export function readSession(fileText, schema) {
+  if (typeof fileText !== 'string') throw new Error('the file is not text');
+  if (fileText.length > MAX_SESSION_BYTES) throw new Error(`the file is larger than ${MAX_SESSION_BYTES / 2 ** 20} MB`);
+  let j;
+  try { j = JSON.parse(fileText); } catch { throw new Error('the file is not valid JSON'); }
+  return readSessionValue(j, schema);
+}
+
+// The same for a value already parsed (the record kept in IndexedDB, which an older page may have written).
+export function readSessionValue(j, schema) {
+  if (!j || typeof j !== 'object' || Array.isArray(j)) throw new Error('the file is not a session or a model');
+  if (j.format === MODEL_FORMAT) {
+    const { settings, messages } = validateSettings(j.settings, schema);
+    return { text: null, settings, view: null, model: JSON.stringify(j), history: readHistory(null, []), run: null, messages };
+  }
+  if (j.format !== SESSION_FORMAT) throw new Error('the file is not an Embedding Playground session or model');
+  if (!Number.isInteger(j.version) || j.version < 1) throw new Error('the session file has no valid version');
+  if (j.version > SESSION_VERSION) throw new Error(`the session was saved by a newer version of the page (version ${j.version})`);
+  if (typeof j.text !== 'string') throw new Error('the session has no text');
+  if (j.text.length > MAX_SESSION_TEXT) throw new Error('the session\'s text is too long');
+  const { settings, messages } = validateSettings(j.settings, schema);
+  const { view, messages: viewMessages } = validateView(j.view);
+  messages.push(...viewMessages);
+  let model = null;
+  if (j.model != null) {
+    if (typeof j.model !== 'object' || j.model.format !== MODEL_FORMAT) throw new Error('the session\'s model is not a model');
+    model = JSON.stringify(j.model);
+  }
+  const history = readHistory(j.history, messages);
+  return { text: j.text, settings, view, model, history, run: model ? readRun(j.run) : null, messages };
+}

@@ -1,0 +1,281 @@
+// The share link: everything that defines a run, written into the URL fragment, and read back
+// from a link that may have been cut short, edited by hand or made to attack the page.
+// No DOM here (the unit tests in tests/web/ import this file in node); the page calls it.
+//
+// A v1 fragment is URL-encoded key=value pairs, readable and editable by hand:
+//   #v=1&context=3&dim=32&...&seed=1      every setting, by its schema name (settingsSchema())
+//    &words=300&proj=pca                  the map: how many words, which projection
+//    &word=fox&predict=the+fox            the selected word, the Predict box
+//    &open=map-why                        the "why" panels that are open
+//    &z=<base64url>                       the text, deflate-raw compressed (when the link stays short)
+//    &sha256=<64 hex>&chars=<n>           or, for a longer text, its hash: the recipient opens the file
+//    &end=1                               last: a link without it was cut short
+// Older shapes are brought up to v1 by MIGRATIONS before anything is read.
+
+export const LINK_VERSION = 1;
+
+// A link with its text inline stays under this many characters, whole URL included. Links over
+// about 8 KB get cut or refused by chat apps, mail clients and some servers and proxies (8,192
+// bytes is a common request-line limit); 8,000 leaves room for the page's own address. Sample
+// prose compresses about 3:1, so roughly 20,000 characters of text fit.
+export const MAX_LINK_CHARS = 8000;
+// Untrusted input bounds: a fragment longer than this is not read at all, and the text inflated
+// from a link may not grow beyond MAX_TEXT_BYTES (a small deflate stream can expand 1000-fold).
+export const MAX_FRAGMENT_CHARS = 64 * 1024;
+export const MAX_TEXT_BYTES = 1 << 20;
+export const MAX_WORD_CHARS = 64;       // the selected word
+export const MAX_PREDICT_CHARS = 200;   // the Predict box
+export const MAP_WORDS = Object.freeze([100, 300, 1000, 3000]);
+export const WHY_PANELS = Object.freeze(['map-why', 'curves-why', 'predict-why', 'context-why', 'dim-why']);
+export const PROJECTIONS = Object.freeze(['pca']);
+export const DEFAULT_VIEW = Object.freeze({ words: 300, proj: 'pca', word: '', predict: '', open: [] });
+
+// A link that cannot be read at all; its message is for the user.
+export class LinkError extends Error {
+  constructor(message) {
+    super(message);
+    this.name = 'LinkError';
+  }
+}
+
+// ---- bytes ---------------------------------------------------------------------------------------
+
+export function toBase64Url(bytes) {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+export function fromBase64Url(text) {
+  if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) {
+    throw new LinkError('the text in the link is damaged (it is not valid base64url)');
+  }
+  const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/') + '==='.slice((text.length + 3) % 4));
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i += 1) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+async function readAll(stream, limit) {
+  const reader = stream.getReader();
+  const chunks = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.length;
+    if (total > limit) {
+      await reader.cancel().catch(() => {});
+      throw new LinkError(`the text in the link is larger than ${limit} bytes`);
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) { out.set(c, at); at += c.length; }
+  return out;
+}
+
+export async function deflate(text) {
+  const stream = new Blob([new TextEncoder().encode(text)]).stream().pipeThrough(new CompressionStream('deflate-raw'));
+  return readAll(stream, Infinity);
+}
+
+// The text back from deflate-raw bytes, at most `limit` bytes of UTF-8; LinkError if damaged.
+export async function inflate(bytes, limit = MAX_TEXT_BYTES) {
+  let raw;
+  try {
+    raw = await readAll(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate-raw')), limit);
+  } catch (err) {
+    if (err instanceof LinkError) throw err;
+    throw new LinkError('the text in the link is cut short or damaged (it does not decompress)');
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(raw);
+  } catch {
+    throw new LinkError('the text in the link is damaged (it is not UTF-8)');
+  }
+}
+
+// SHA-256 of the text's UTF-8 bytes, as 64 hex digits.
+export async function textHash(text) {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+// ---- validation: the module's schema is the one list of settings and ranges ----------------------
+
+const fmt = (v) => (Number.isInteger(v) ? String(v) : String(Number(Number(v).toPrecision(6))));
+const shown = (v) => {
+  const s = typeof v === 'string' ? v : JSON.stringify(v);
+  return s.length > 24 ? `${s.slice(0, 24)}…` : s;
+};
+
+// Reads settings from untrusted values (strings from a link, or JSON values from a file) against
+// `schema` (Module.settingsSchema()). Missing settings take their defaults, unknown ones are
+// ignored, out-of-range numbers are clamped and unusable values replaced by the default, each
+// change with a message naming the setting. Returns {settings, messages}.
+export function validateSettings(input, schema) {
+  const source = input && typeof input === 'object' ? input : {};
+  const settings = {};
+  const messages = [];
+  for (const spec of schema) {
+    const { name } = spec;
+    if (!Object.prototype.hasOwnProperty.call(source, name)) { settings[name] = spec.default; continue; }
+    const raw = source[name];
+    const fallback = (why) => {
+      settings[name] = spec.default;
+      messages.push(`${name}: ${why}; using the default, ${fmt(spec.default)}`);
+    };
+    if (spec.type === 'bool') {
+      if (raw === true || raw === 'true' || raw === '1' || raw === 1) settings[name] = true;
+      else if (raw === false || raw === 'false' || raw === '0' || raw === 0) settings[name] = false;
+      else fallback(`${shown(raw)} is not true or false`);
+    } else if (spec.type === 'choice') {
+      if (typeof raw === 'string' && spec.choices.includes(raw)) settings[name] = raw;
+      else fallback(`${shown(raw)} is not one of ${spec.choices.join(', ')}`);
+    } else {
+      const value = typeof raw === 'number' ? raw : (typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN);
+      if (!Number.isFinite(value)) { fallback(`${shown(raw)} is not a finite number`); continue; }
+      let v = spec.type === 'int' ? Math.round(value) : value;
+      if (v < spec.min) v = spec.min;
+      if (v > spec.max) v = spec.max;
+      if (v !== value) {
+        const why = value < spec.min ? `${shown(raw)} is below the smallest allowed, ${fmt(spec.min)}`
+          : value > spec.max ? `${shown(raw)} is above the largest allowed, ${fmt(spec.max)}`
+            : `${shown(raw)} is not a whole number`;
+        messages.push(`${name}: ${why}; using ${fmt(v)}`);
+      }
+      settings[name] = v;
+    }
+  }
+  return { settings, messages };
+}
+
+// Control characters (and the line breaks) out, length capped: what a word or context may hold.
+function cleanString(raw, max) {
+  if (typeof raw !== 'string') return '';
+  // eslint-disable-next-line no-control-regex
+  return raw.replace(/[\u0000-\u001f\u007f]/g, ' ').trim().slice(0, max);
+}
+
+// Reads the view (map word count, selected word, Predict box, open panels) from untrusted values.
+export function validateView(input) {
+  const source = input && typeof input === 'object' ? input : {};
+  const messages = [];
+  let words = DEFAULT_VIEW.words;
+  if (source.words != null) {
+    const n = Number(source.words);
+    if (!Number.isFinite(n)) messages.push(`words: ${shown(source.words)} is not a number; showing ${words}`);
+    else {
+      words = MAP_WORDS.reduce((best, m) => (Math.abs(m - n) < Math.abs(best - n) ? m : best), MAP_WORDS[0]);
+      if (words !== n) messages.push(`words: the map shows ${MAP_WORDS.join(', ')} words, not ${shown(source.words)}; showing ${words}`);
+    }
+  }
+  let proj = DEFAULT_VIEW.proj;
+  if (source.proj != null && !PROJECTIONS.includes(source.proj)) {
+    messages.push(`proj: ${shown(source.proj)} is not one of ${PROJECTIONS.join(', ')}; using ${proj}`);
+  } else if (source.proj != null) proj = source.proj;
+  const word = cleanString(source.word, MAX_WORD_CHARS);
+  const predict = cleanString(source.predict, MAX_PREDICT_CHARS);
+  const asked = Array.isArray(source.open) ? source.open : String(source.open ?? '').split(',');
+  const open = WHY_PANELS.filter((id) => asked.includes(id));
+  return { view: { words, proj, word, predict, open }, messages };
+}
+
+// ---- versions -----------------------------------------------------------------------------------
+
+// v0: the unversioned draft shape (no `v`): the text plain and percent-encoded in `t`, the map's word
+// count in `n`, the selected word in `sel`, and two settings under older names (`ctx`, `embed`).
+// Each migration takes the string parameters of version i and returns those of version i + 1.
+export const MIGRATIONS = Object.freeze({
+  0: (p) => {
+    const rename = { ctx: 'context', embed: 'dim', n: 'words', sel: 'word', t: 'text' };
+    const out = {};
+    for (const [k, value] of Object.entries(p)) out[rename[k] ?? k] = value;
+    out.v = '1';
+    out.end = '1';  // v0 had no end marker
+    return out;
+  },
+});
+
+// The fragment's parameters, brought up to LINK_VERSION. LinkError when unreadable.
+export function parseFragment(fragment) {
+  let text = String(fragment ?? '');
+  if (text.startsWith('#')) text = text.slice(1);
+  if (text.length > MAX_FRAGMENT_CHARS) {
+    throw new LinkError(`the link is too long (${text.length} characters; at most ${MAX_FRAGMENT_CHARS} are read)`);
+  }
+  let params = {};
+  try {
+    for (const [k, value] of new URLSearchParams(text)) if (!(k in params)) params[k] = value;
+  } catch {
+    throw new LinkError('the link is not made of key=value pairs');
+  }
+  const version = params.v == null ? 0 : Number(params.v);
+  if (!Number.isInteger(version) || version < 0) throw new LinkError(`the link has an unknown version "${shown(params.v)}"`);
+  if (version > LINK_VERSION) {
+    throw new LinkError(`the link was made by a newer version of the page (link version ${version}; this page reads up to ${LINK_VERSION})`);
+  }
+  for (let v = version; v < LINK_VERSION; v += 1) params = MIGRATIONS[v](params);
+  return params;
+}
+
+// ---- writing and reading links -----------------------------------------------------------------
+
+function paramsFor({ settings, view }, schema) {
+  const p = new URLSearchParams();
+  p.set('v', String(LINK_VERSION));
+  for (const spec of schema) if (settings[spec.name] !== undefined) p.set(spec.name, String(settings[spec.name]));
+  p.set('words', String(view.words ?? DEFAULT_VIEW.words));
+  p.set('proj', view.proj ?? DEFAULT_VIEW.proj);
+  if (view.word) p.set('word', view.word);
+  if (view.predict) p.set('predict', view.predict);
+  if (view.open?.length) p.set('open', view.open.join(','));
+  return p;
+}
+
+// The share link for `state` {settings, view, text} on the page at `base` (its address without
+// the fragment). The text goes inline, compressed, when the whole link stays within `maxChars`;
+// otherwise the link names the text by its SHA-256. Returns {url, inline, textBytes}.
+export async function makeLink(base, state, schema, { maxChars = MAX_LINK_CHARS } = {}) {
+  const head = `${base.split('#')[0]}#`;
+  const p = paramsFor(state, schema);
+  const text = state.text ?? '';
+  const compressed = toBase64Url(await deflate(text));
+  const inline = `${head}${p.toString()}&z=${compressed}&end=1`;
+  if (inline.length <= maxChars) return { url: inline, inline: true, textBytes: compressed.length };
+  p.set('sha256', await textHash(text));
+  p.set('chars', String(text.length));
+  p.set('end', '1');
+  return { url: `${head}${p.toString()}`, inline: false, textBytes: compressed.length };
+}
+
+// Reads a link's fragment against the settings schema. Returns
+//   {settings, view, text, sha256, chars, messages}
+// where text is the text if the link carries it (else null), and sha256/chars name the text the
+// recipient must open (else null). Values out of range are clamped with a message; a link that
+// cannot be read at all throws LinkError.
+export async function readLink(fragment, schema) {
+  const p = parseFragment(fragment);
+  if (p.end !== '1') throw new LinkError('the link was cut short (its end is missing): ask for the whole link');
+  const { settings, messages } = validateSettings(p, schema);
+  const { view, messages: viewMessages } = validateView(p);
+  messages.push(...viewMessages);
+  let text = null;
+  let sha256 = null;
+  let chars = null;
+  if (p.z != null) text = await inflate(fromBase64Url(p.z));
+  else if (p.text != null) {
+    if (p.text.length > MAX_TEXT_BYTES) throw new LinkError('the text in the link is too long');
+    text = p.text;
+  } else if (p.sha256 != null) {
+    if (!/^[0-9a-f]{64}$/.test(p.sha256)) throw new LinkError('the text hash in the link is damaged');
+    sha256 = p.sha256;
+    const n = Number(p.chars);
+    chars = Number.isInteger(n) && n >= 0 ? n : null;
+  } else {
+    messages.push('the link carries no text; the text on the page is kept');
+  }
+  return { settings, view, text, sha256, chars, messages };
+}
