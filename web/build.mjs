@@ -1,13 +1,15 @@
 // Builds the static page into dist/: bundles main.js and worker.js with esbuild (classic scripts,
 // no ES modules, so the worker can importScripts the Emscripten module) and copies the HTML, CSS,
 // sample text and the WebAssembly module beside them. Every path in dist/ is relative, so the
-// folder works from any static host and any sub-path.
+// folder works from any static host and any sub-path. Last, the service worker (sw.js), given
+// the list of those files and a build id: a hash of their contents, so each new build is picked up.
 //
 //   node web/build.mjs [--wasm-dir DIR] [--out DIR]
 //     --wasm-dir  where embplay.js and embplay.wasm are (default build/wasm)
 //     --out       output folder (default dist)
 import { build } from 'esbuild';
-import { copyFile, mkdir, rm, stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { copyFile, mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -58,4 +60,21 @@ const copies = [
 for (const [from, to] of copies) await copyFile(join(root, from), join(out, to));
 for (const f of wasmFiles) await copyFile(join(wasmDir, f), join(out, f));
 
-console.log(`web/build.mjs: wrote ${out}`);
+// The app shell: every file so far except source maps, hashed in name order.
+const shell = (await readdir(out)).filter((f) => !f.endsWith('.map')).sort();
+const hash = createHash('sha256');
+for (const f of shell) hash.update(f).update('\0').update(await readFile(join(out, f)));
+const buildId = hash.digest('hex').slice(0, 16);
+await build({
+  absWorkingDir: root,
+  entryPoints: { sw: 'web/sw.js' },
+  outdir: out,
+  bundle: true,
+  format: 'iife',
+  target: ['es2022'],
+  minify: true,
+  define: { BUILD_ID: JSON.stringify(buildId), SHELL_FILES: JSON.stringify(shell) },
+  logLevel: 'warning',
+});
+
+console.log(`web/build.mjs: wrote ${out} (build ${buildId})`);

@@ -49,6 +49,24 @@ export class TrainingCharts {
     this.#redraw();
   }
 
+  // The curves as plain pairs, to save and restore: {loss: [[epoch, raw loss]...], ppl: [[epoch, ppl]...]}.
+  history() {
+    const loss = []; const ppl = [];
+    this.x.forEach((x, i) => {
+      if (this.raw[i] != null) loss.push([x, this.raw[i]]);
+      if (this.ppl[i] != null) ppl.push([x, this.ppl[i]]);
+    });
+    return { loss, ppl };
+  }
+
+  restore({ loss = [], ppl = [] } = {}) {
+    this.reset();
+    const rows = [...loss.map(([x, v]) => [x, v, 0]), ...ppl.map(([x, v]) => [x, v, 1])].sort((a, b) => a[0] - b[0] || a[2] - b[2]);
+    for (const [x, v, isPpl] of rows) {
+      if (isPpl) this.addPerplexity(x, v); else this.addLoss(x, v);
+    }
+  }
+
   #data() { return [this.x, this.raw, this.loss, this.ppl]; }
 
   #size() {

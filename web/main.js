@@ -1,14 +1,25 @@
 // The page: wires the controls, the map, the charts and the panels to the training worker.
 // All training and model queries happen in worker.js (messages: protocol.js); this file only
 // keeps the page's state, asks, and draws. Text and words reach the DOM only via textContent.
+// The session is kept in IndexedDB (store.js) and in the address bar as a share link (share.js).
 import { createClient, REQUESTS } from './protocol.js';
 import { SettingsForm } from './settings-form.js';
 import { WordMap } from './map.js';
 import { TrainingCharts } from './charts.js';
+import { DEFAULT_VIEW, LinkError, makeLink, readLink, textHash, WHY_PANELS } from './share.js';
+import { makeSession, readSession, readSessionValue } from './session-file.js';
+import { SessionStore } from './store.js';
 
 const PREDICT_DEBOUNCE_MS = 150;
 const NEIGHBOURS_K = 10;
 const PREDICT_K = 10;
+const SAVE_DELAY_MS = 800;         // text and settings are saved this long after the last edit
+const MODEL_SAVE_MS = 3000;        // the model is saved at most this often while training
+const LINK_DELAY_MS = 600;         // the address bar follows the page this long after the last change
+const MAX_RESTARTS = 3;            // worker restarts allowed per RESTART_WINDOW_MS before giving up
+const RESTART_WINDOW_MS = 60_000;
+const SESSION_KEY = 'session';     // IndexedDB keys: the current session,
+const PREVIOUS_KEY = 'previous';   // and the one a link replaced
 
 const $ = (id) => document.getElementById(id);
 
@@ -51,7 +62,7 @@ function fmtBytes(n) {
 //   finished  all epochs done; Play starts a new run
 //   diverged  the loss became NaN/inf; Play starts a new run
 //   loaded    a saved model was loaded; it can be explored, not trained
-//   crashed   the worker died
+//   crashed   the worker died too often, or the module cannot load: only a reload helps
 class App {
   constructor() {
     this.state = 'loading';
@@ -66,19 +77,17 @@ class App {
     this.speed = null;             // smoothed tokens/s
     this.note = null;              // {text, kind}: a status message until the state changes
     this.sampleText = '';
-
-    this.worker = new Worker('worker.js');
-    this.worker.addEventListener('error', (e) => {
-      e.preventDefault();
-      const detail = e.message ? `: ${e.message.replace(/\.+$/, '')}` : '';
-      this.crash(`The training worker crashed${detail}. Reload the page to start again.`);
-    });
-    this.worker.addEventListener('messageerror', () => this.crash('The training worker sent a message the page could not read.'));
-    this.client = createClient(this.worker, {
-      onProgress: (p) => this.onProgress(p),
-      onFatal: (message) => this.crash(message),
-      onTraffic: (dir, type) => { this.traffic[dir][type] = (this.traffic[dir][type] ?? 0) + 1; },
-    });
+    this.schema = null;
+    this.store = new SessionStore();
+    this.restoring = true;         // nothing is saved until the page has restored what it had
+    this.model = null;             // the current run's model as saved (parsed model JSON), or null
+    this.run = null;               // {epoch, epochs, step, finished, diverged} of this.model
+    this.modelDirty = false;       // the worker's model moved on since this.model
+    this.lastModelSave = 0;
+    this.neededText = null;        // {sha256, chars}: a link's text the user must open
+    this.link = null;              // {url, inline, textBytes}: the share link of the page as it is
+    this.restarts = [];            // times of worker restarts
+    this.startWorker();
 
     this.map = new WordMap($('map'), $('map-tooltip'), {
       onSelect: (word) => this.selectWord(word),
@@ -91,20 +100,51 @@ class App {
     this.boot();
   }
 
+  // The worker, and the client that talks to it. A worker that fails is replaced (workerLost).
+  startWorker() {
+    const worker = new Worker('worker.js');
+    this.worker = worker;
+    worker.addEventListener('error', (e) => {
+      e.preventDefault();
+      this.workerLost(e.message ? e.message.replace(/\.+$/, '') : 'it crashed', worker);
+    });
+    worker.addEventListener('messageerror', () => this.workerLost('it sent a message the page could not read', worker));
+    this.client = createClient(worker, {
+      onProgress: (p) => { if (worker === this.worker) this.onProgress(p); },
+      onFatal: (message) => this.workerLost(message.replace(/\.+$/, ''), worker),
+      onTraffic: (dir, type) => { this.traffic[dir][type] = (this.traffic[dir][type] ?? 0) + 1; },
+    });
+  }
+
   async boot() {
     const samplePromise = fetch('sample.txt').then((r) => (r.ok ? r.text() : '')).catch(() => '');
-    let schema;
     try {
-      ({ schema } = await this.client.call('init'));
+      ({ schema: this.schema } = await this.client.call('init'));
     } catch (err) {
       this.crash(err.message);
       return;
     }
-    this.form = new SettingsForm($('settings'), schema, { onChange: () => this.inputsChanged() });
+    this.form = new SettingsForm($('settings'), this.schema, { onChange: () => this.inputsChanged() });
     this.sampleText = await samplePromise;
-    if (!$('text').value) $('text').value = this.sampleText;
-    this.updateTextSize();
+    const saved = await this.readSaved(SESSION_KEY);
     this.setState('idle');
+    if (location.hash.length > 1) await this.openLink(saved);
+    else if (saved) await this.applySession(saved, 'Restored your last session from this browser.');
+    else this.setText(this.sampleText);
+    this.updateTextSize();
+    this.restoring = false;
+    this.inputsSaved();
+  }
+
+  // The record under `key` in IndexedDB, validated like an imported file; null if none or unreadable.
+  async readSaved(key) {
+    const value = await this.store.get(key);
+    if (!value) return null;
+    try {
+      return readSessionValue(value, this.schema);
+    } catch {
+      return null;
+    }
   }
 
   // ---- controls --------------------------------------------------------------------------
@@ -132,7 +172,24 @@ class App {
       this.selectWord(word || null);
     });
     $('save-model').addEventListener('click', () => this.saveModel());
-    $('load-model').addEventListener('change', (e) => this.loadModel(e.target));
+    $('export-session').addEventListener('click', () => this.exportSession());
+    $('import-session').addEventListener('change', (e) => this.importSession(e.target));
+    $('clear-saved').addEventListener('click', () => this.clearSaved());
+    $('copy-link').addEventListener('click', () => this.copyLink());
+    $('share-url').addEventListener('focus', (e) => e.target.select());
+    document.addEventListener('pointerdown', (e) => {
+      if (!$('share-box').hidden && !e.target.closest?.('.share')) $('share-box').hidden = true;
+    });
+    $('notice-close').addEventListener('click', () => this.hideNotice());
+    $('text-needed-skip').addEventListener('click', () => {
+      this.neededText = null;
+      this.showNeededText();
+      this.inputsChanged();
+    });
+    $('predict-input').addEventListener('input', () => this.inputsSaved());
+    // Opening a "why" panel is part of the view the link keeps; toggle does not bubble, so capture it.
+    document.addEventListener('toggle', (e) => { if (WHY_PANELS.includes(e.target.id)) this.inputsSaved(); }, true);
+    window.addEventListener('hashchange', () => { if (this.form && location.hash.length > 1) this.openLink(null); });
 
     const typing = (el) => el && (el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName));
     document.addEventListener('keydown', (e) => {
@@ -140,6 +197,8 @@ class App {
       if (e.key === ' ') {
         e.preventDefault();
         if (!e.repeat && !$('play').disabled) this.playPause();
+      } else if (e.key === 'Escape') {
+        $('share-box').hidden = true;
       } else if (e.key === 's' || e.key === 'S') {
         e.preventDefault();
         if (!$('step').disabled) this.step();
@@ -163,6 +222,7 @@ class App {
     if (!file) return;
     try {
       this.setText(await file.text());
+      if (this.neededText) await this.checkNeededText();
     } catch (err) {
       this.showTextError(`Could not read ${file.name}: ${err.message}`);
     }
@@ -190,7 +250,12 @@ class App {
     this.note = null;
     $('text-error').hidden = true;
     if (this.hasRun()) this.dirty = true;
+    if (this.neededText) {
+      clearTimeout(this.neededTimer);
+      this.neededTimer = setTimeout(() => this.checkNeededText(), 300);
+    }
     this.render();
+    this.inputsSaved();
   }
 
   inputsDiffer(text, settings) {
@@ -204,7 +269,7 @@ class App {
   }
 
   canStart() {
-    return Boolean(this.form) && !this.startBlocked && this.form.validate();
+    return Boolean(this.form) && !this.startBlocked && !this.neededText && this.form.validate();
   }
 
   // ---- run control -----------------------------------------------------------------------
@@ -271,7 +336,11 @@ class App {
     this.clearStats();
     this.renderPredictions(null);
     this.renderNeighbours(null);
+    this.model = null;
+    this.run = null;
+    this.modelDirty = false;
     this.setState('idle');
+    this.inputsSaved();
   }
 
   // Starts a new run from the current text and settings; false (with the error shown) if refused.
@@ -297,6 +366,8 @@ class App {
       return false;
     }
     this.runSettings = settings;
+    this.model = null;
+    this.run = null;
     this.dirty = this.inputsDiffer(text, settings);  // edited while the text was being prepared
     this.progress = null;
     this.evaluation = null;
@@ -331,6 +402,7 @@ class App {
       this.speed = this.speed == null ? p.train_speed : 0.8 * this.speed + 0.2 * p.train_speed;
     }
     this.showProgress(p);
+    if (p.epoch_end || p.finished || p.diverged || p.playing === false) this.modelMoved(p.epoch_end || !p.playing);
     if (p.diverged) {
       this.setState('diverged');
       this.showDivergence(this.runSettings?.lr);
@@ -407,6 +479,7 @@ class App {
   selectWord(word) {
     this.selected = word;
     $('nb-input').value = word ?? '';
+    this.inputsSaved();
     if (!word) {
       this.map.setSelection(null);
       this.renderNeighbours(null);
@@ -662,25 +735,363 @@ class App {
     }
   }
 
-  async loadModel(input) {
-    const file = input.files?.[0];
-    input.value = '';
-    if (!file) return;
+  // ---- the session: saved as the user works, exported, imported, shared --------------------------
+
+  // The settings as the form holds them; a field being edited (invalid) keeps its default.
+  currentSettings() {
+    const out = {};
+    for (const spec of this.schema) out[spec.name] = this.form.value(spec.name) ?? spec.default;
+    return out;
+  }
+
+  currentView() {
+    return {
+      words: this.mapWords(),
+      proj: 'pca',
+      word: this.selected ?? '',
+      predict: $('predict-input').value,
+      open: WHY_PANELS.filter((id) => document.getElementById(id)?.open),
+    };
+  }
+
+  currentSession() {
+    return makeSession({
+      text: $('text').value,
+      settings: this.currentSettings(),
+      view: this.currentView(),
+      model: this.model,
+      history: this.model ? this.charts.history() : null,
+      run: this.model ? this.run : null,
+    });
+  }
+
+  // Text, settings or view changed: save them soon, and let the address bar follow.
+  inputsSaved() {
+    if (this.restoring || !this.form) return;
+    clearTimeout(this.saveTimer);
+    this.saveTimer = setTimeout(() => this.saveNow(), SAVE_DELAY_MS);
+    clearTimeout(this.linkTimer);
+    this.linkTimer = setTimeout(() => this.updateLink(), LINK_DELAY_MS);
+  }
+
+  // The worker's model changed (an epoch ended, training paused or stopped): save it, at most
+  // every MODEL_SAVE_MS unless `now`.
+  modelMoved(now) {
+    this.modelDirty = true;
+    const wait = now ? 0 : Math.max(0, this.lastModelSave + MODEL_SAVE_MS - performance.now());
+    clearTimeout(this.modelTimer);
+    this.modelTimer = setTimeout(() => this.saveNow(), wait);
+  }
+
+  async saveNow() {
+    if (this.restoring || !this.form || this.state === 'crashed') return;
+    if (this.modelDirty && this.hasRun() && this.state !== 'loaded') {
+      this.modelDirty = false;
+      this.lastModelSave = performance.now();
+      try {
+        const { json } = await this.client.call('save');
+        this.model = JSON.parse(json);
+        const p = this.progress ?? {};
+        this.run = { epoch: p.epoch ?? 0, epochs: p.epochs ?? 0, step: p.step ?? 0, finished: Boolean(p.finished), diverged: Boolean(p.diverged) };
+      } catch {
+        // The run was reset, or the worker is gone: keep the last saved model.
+      }
+    }
+    this.saved = this.currentSession();
+    await this.store.put(SESSION_KEY, this.saved);
+    document.body.dataset.savedAt = this.saved.saved_at;
+  }
+
+  // Puts a session (from IndexedDB, a file, or the memory of a dead worker) on the page: the text,
+  // settings and view, and its model (to explore) with its curves. Says `message` and any problems.
+  async applySession(session, message, kind = '') {
     if (this.state === 'running') await this.pause();
+    if (session.text != null) this.setText(session.text);
+    this.form.setValues(session.settings);
+    if (session.view) this.applyView(session.view);
+    this.neededText = null;
+    this.showNeededText();
+    let detail = '';
+    if (session.model) {
+      const restored = await this.loadRun(session);
+      if (restored) detail = session.run?.epoch ? ` The model as it was after epoch ${session.run.epoch} is back.` : ' Its model is back.';
+      else detail = ' Its model could not be loaded.';
+    }
+    this.showNotice(message + detail, session.messages, kind);
+  }
+
+  // Loads a session's model into the worker (state 'loaded'); false if the worker refused it.
+  async loadRun(session) {
     try {
-      await this.client.call('load', { json: await file.text() });
-    } catch (err) {
-      this.setStatus(`Could not load ${file.name}: ${err.message}`, 'error');
-      return;
+      await this.client.call('load', { json: session.model });
+    } catch {
+      return false;
     }
     this.charts.reset();
     this.clearStats();
+    this.charts.restore(session.history ?? {});
     this.progress = null;
     this.evaluation = null;
     this.dirty = false;
-    this.loadedName = file.name;
+    this.model = JSON.parse(session.model);
+    this.run = session.run;
+    this.modelDirty = false;
+    const p = session.run;
+    this.loadedName = p?.epoch ? `the model after epoch ${p.epoch} of ${p.epochs}` : 'the saved model';
     this.setState('loaded');
+    if (p) $('m-epoch').textContent = `${p.epoch} / ${p.epochs}`;
+    if (this.charts.latestLoss != null) $('m-loss').textContent = fmtLoss(this.charts.latestLoss);
     await this.refreshMap(true);
+    return true;
+  }
+
+  applyView(view) {
+    const v = { ...DEFAULT_VIEW, ...view };
+    $('map-n').value = String(v.words);
+    $('predict-input').value = v.predict;
+    this.selected = v.word || null;
+    $('nb-input').value = v.word;
+    for (const id of WHY_PANELS) {
+      const el = document.getElementById(id);
+      if (el) el.open = v.open.includes(id);
+    }
+    this.client.call('watch', { n: this.mapWords() }).catch(() => {});
+  }
+
+  // Opens the link in the address bar. `saved` is the session kept in this browser, or null.
+  async openLink(saved) {
+    let link;
+    try {
+      link = await readLink(location.hash, this.schema);
+    } catch (err) {
+      if (!(err instanceof LinkError)) throw err;
+      this.showNotice(`This link could not be opened: ${err.message}. The page kept its own text and settings.`, [], 'error');
+      if (saved && this.restoring) await this.applySession(saved, 'Restored your last session from this browser instead.');
+      else if (this.restoring) this.setText(this.sampleText);
+      return;
+    }
+    if (this.state === 'running') await this.pause();
+    const text = link.text ?? (link.sha256 && saved?.text != null && await textHash(saved.text) === link.sha256 ? saved.text : null);
+    // The same text and settings as the session saved here: a reload, so the saved model comes back too.
+    const same = saved && text != null && text === saved.text
+      && Object.keys(link.settings).every((k) => link.settings[k] === saved.settings[k]);
+    if (same) {
+      await this.applySession({ ...saved, view: link.view, messages: link.messages }, 'Restored this link\u2019s session from this browser.');
+      return;
+    }
+    if (saved && this.restoring && saved.text !== this.sampleText) await this.store.put(PREVIOUS_KEY, await this.store.get(SESSION_KEY));
+    if (this.hasRun()) await this.reset();
+    this.form.setValues(link.settings);
+    this.applyView(link.view);
+    if (text != null) this.setText(text);
+    else if (link.sha256) {
+      this.setText('');
+      this.neededText = { sha256: link.sha256, chars: link.chars };
+    } else if (this.restoring) this.setText(saved?.text ?? this.sampleText);
+    this.showNeededText();
+    const kept = saved && this.restoring && saved.text !== this.sampleText;
+    const what = this.neededText ? 'Opened a shared run: open its text file to train it.' : 'Opened a shared run: press Play to train it.';
+    this.showNotice(what + (link.messages.length ? ' Some values in the link were changed:' : ''), link.messages,
+      link.messages.length ? 'error' : '', kept ? { label: 'Bring back my earlier session', run: () => this.bringBackPrevious() } : null);
+    this.render();
+  }
+
+  async bringBackPrevious() {
+    const previous = await this.readSaved(PREVIOUS_KEY);
+    if (!previous) {
+      this.showNotice('The earlier session is gone.', [], 'error');
+      return;
+    }
+    if (this.hasRun()) await this.reset();
+    history.replaceState(null, '', location.href.split('#')[0]);
+    await this.applySession(previous, 'Brought back your earlier session.');
+    await this.store.delete(PREVIOUS_KEY);
+  }
+
+  // The text a hash link names: says what to open, or whether the opened text matches.
+  showNeededText(mismatch = false) {
+    const box = $('text-needed');
+    box.hidden = !this.neededText;
+    if (!this.neededText) return;
+    const { sha256, chars } = this.neededText;
+    const size = chars != null ? `${fmtInt(chars)} characters, ` : '';
+    $('text-needed-what').textContent = (mismatch
+      ? 'This is not the text the link was made with (its SHA-256 differs). '
+      : 'The link was made with a text too long to travel in it. ')
+      + `Open the same file (${size}SHA-256 ${sha256.slice(0, 12)}…) to train the same run.`;
+    box.classList.toggle('error', mismatch);
+  }
+
+  async checkNeededText() {
+    if (!this.neededText) return;
+    const text = $('text').value;
+    if (!text) { this.showNeededText(); return; }
+    if (await textHash(text) === this.neededText.sha256) {
+      this.neededText = null;
+      this.showNeededText();
+      this.showNotice('The text matches the link. Press Play to train the shared run.');
+      this.render();
+      this.inputsSaved();
+    } else {
+      this.showNeededText(true);
+    }
+  }
+
+  // The address bar always holds the share link of the page as it is (while a linked text is
+  // missing, it keeps the link that asked for it).
+  async updateLink() {
+    if (!this.form || this.neededText) return this.link;
+    this.link = await makeLink(location.href, {
+      settings: this.currentSettings(), view: this.currentView(), text: $('text').value,
+    }, this.schema);
+    if (location.href !== this.link.url) history.replaceState(null, '', this.link.url);
+    return this.link;
+  }
+
+  async copyLink() {
+    clearTimeout(this.linkTimer);
+    const link = this.neededText ? { url: location.href, inline: false } : await this.updateLink();
+    $('share-url').value = link.url;
+    let copied = false;
+    try {
+      await navigator.clipboard.writeText(link.url);
+      copied = true;
+    } catch {
+      // No clipboard permission (or an insecure page): the link is selected for a manual copy.
+    }
+    const kb = (n) => `${(n / 1000).toFixed(1)} kB`;
+    $('share-what').textContent = `${copied ? 'Copied. ' : 'Select and copy this link. '}`
+      + (link.inline
+        ? `The text travels in the link (${kb(link.url.length)}). The same seed trains the same run.`
+        : `The text is too long for a link (${kb(link.textBytes ?? 0)} compressed; links stay under 8 kB), so the link carries its SHA-256: whoever opens it is asked for the same file.`);
+    $('share-box').hidden = false;
+    $('share-url').focus();
+    $('share-url').select();
+  }
+
+  async exportSession() {
+    if (this.modelDirty) await this.saveNow();
+    const session = this.currentSession();
+    const url = URL.createObjectURL(new Blob([JSON.stringify(session)], { type: 'application/json' }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = 'embedding-session.json';
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  }
+
+  async importSession(input) {
+    const file = input.files?.[0];
+    input.value = '';
+    if (!file) return;
+    let session;
+    try {
+      session = readSession(await file.text(), this.schema);
+    } catch (err) {
+      this.showNotice(`Could not import ${file.name}: ${err.message}.`, [], 'error');
+      return;
+    }
+    if (this.hasRun()) await this.reset();
+    await this.applySession(session, `Imported ${file.name}.`, session.messages.length ? 'error' : '');
+  }
+
+  // Forgets everything this browser kept; two clicks, so a stray one does no harm.
+  async clearSaved() {
+    const button = $('clear-saved');
+    if (!button.dataset.armed) {
+      button.dataset.armed = '1';
+      button.textContent = 'Really clear?';
+      clearTimeout(this.clearTimer);
+      this.clearTimer = setTimeout(() => { delete button.dataset.armed; button.textContent = 'Clear saved'; }, 3000);
+      return;
+    }
+    delete button.dataset.armed;
+    button.textContent = 'Clear saved';
+    this.restoring = true;
+    await this.store.clear();
+    this.saved = null;
+    if (this.hasRun() || this.state === 'preparing') await this.reset();
+    this.neededText = null;
+    this.showNeededText();
+    this.form.restoreDefaults();
+    this.applyView(DEFAULT_VIEW);
+    this.selectWord(null);
+    this.renderPredictions(null);
+    this.setText(this.sampleText);
+    history.replaceState(null, '', location.href.split('#')[0]);
+    this.restoring = false;
+    delete document.body.dataset.savedAt;
+    this.showNotice('Cleared: this browser keeps nothing of the session until you change something.');
+  }
+
+  // ---- the worker died ---------------------------------------------------------------------------
+
+  // Replaces a failed worker and restores the last saved session, unless it keeps failing.
+  async workerLost(reason, worker) {
+    if (worker !== this.worker || this.state === 'crashed') return;
+    worker.terminate();
+    this.client.failAll('The training worker stopped.');
+    const now = performance.now();
+    this.restarts = this.restarts.filter((t) => now - t < RESTART_WINDOW_MS);
+    if (!this.form || this.restarts.length >= MAX_RESTARTS) {
+      this.crash(`The training worker stopped (${reason}) and could not be kept running`);
+      return;
+    }
+    this.restarts.push(now);
+    clearTimeout(this.modelTimer);
+    this.modelDirty = false;
+    const last = this.saved ?? await this.readSaved(SESSION_KEY);
+    this.state = 'loading';
+    this.progress = null;
+    this.evaluation = null;
+    this.map.clear();
+    this.charts.reset();
+    this.clearStats();
+    this.render();
+    this.startWorker();
+    try {
+      await this.client.call('init');
+    } catch (err) {
+      this.crash(err.message);
+      return;
+    }
+    this.setState('idle');
+    const text = `The training worker stopped (${reason}). It was restarted.`;
+    if (last?.model) {
+      const restored = await this.loadRun(typeof last.model === 'string' ? last : { ...last, model: JSON.stringify(last.model) });
+      const epoch = last.run?.epoch ? ` after epoch ${last.run.epoch}` : '';
+      this.showNotice(restored ? `${text} The model as last saved${epoch} is back; Play trains again from the start, and the same seed gives the same run.`
+        : `${text} The saved model could not be loaded.`, [], 'error');
+    } else {
+      this.showNotice(`${text} Your text and settings are kept; press Play to train.`, [], 'error');
+    }
+    this.recoveries = (this.recoveries ?? 0) + 1;
+  }
+
+  // ---- notices ---------------------------------------------------------------------------------
+
+  // A message under the top bar until dismissed: text, a list of details, and maybe one action.
+  showNotice(text, details = [], kind = '', action = null) {
+    const box = $('notice');
+    $('notice-text').textContent = text;
+    const list = $('notice-list');
+    list.replaceChildren(...details.map((d) => {
+      const li = document.createElement('li');
+      li.textContent = d;
+      return li;
+    }));
+    box.dataset.kind = kind;
+    const button = $('notice-action');
+    button.hidden = !action;
+    if (action) {
+      button.textContent = action.label;
+      button.onclick = () => { this.hideNotice(); action.run(); };
+    }
+    box.hidden = false;
+  }
+
+  hideNotice() {
+    $('notice').hidden = true;
   }
 
   // ---- for tests and curious people: a read-only view of the page's state ----------------------
@@ -697,7 +1108,19 @@ class App {
       get lossPoints() { return app.charts.lossPoints; },
       get pplPoints() { return app.charts.pplPoints; },
       get selected() { return app.selected; },
+      get recoveries() { return app.recoveries ?? 0; },
+      get ready() { return Boolean(app.form) && !app.restoring; },
+      get neededText() { return app.neededText ? { ...app.neededText } : null; },
       labelledPoints: () => app.map.labelledPoints(),
+      history: () => app.charts.history(),
+      settings: () => (app.form ? app.currentSettings() : null),
+      // Kills the worker the way a crash would (terminate, then its error event), to test recovery.
+      crashWorker: () => {
+        app.worker.terminate();
+        app.worker.dispatchEvent(new ErrorEvent('error', { message: 'killed by a test' }));
+      },
+      // Resolves once the session (with the model, if any) is in IndexedDB.
+      saveNow: () => app.saveNow(),
       traffic: () => JSON.parse(JSON.stringify(app.traffic)),
       requestTypes: Object.freeze(Object.keys(REQUESTS)),
     });
@@ -706,3 +1129,9 @@ class App {
 }
 
 new App();
+
+// The app shell is cached for offline use by sw.js (versioned by the build), on http(s) only:
+// a service worker never runs from file://, and the tests' fresh profiles start without one.
+if ('serviceWorker' in navigator && /^https?:$/.test(location.protocol)) {
+  navigator.serviceWorker.register('sw.js').catch(() => {});
+}

@@ -117,6 +117,7 @@ export class SettingsForm {
     if (WHY[spec.name]) {
       const why = document.createElement('details');
       why.className = 'why inline';
+      why.id = `${spec.name}-why`;
       const summary = document.createElement('summary');
       summary.textContent = 'why?';
       const text = document.createElement('p');
@@ -186,6 +187,13 @@ export class SettingsForm {
     if (!this.fields.has(name)) return;
     this.#write(name, value);
     this.#check(name);
+    this.onChange(this);
+  }
+
+  // Sets many values at once (already validated, e.g. by share.js), then tells the owner once.
+  setValues(values) {
+    for (const [name, value] of Object.entries(values)) if (this.fields.has(name)) this.#write(name, value);
+    this.validate();
     this.onChange(this);
   }
 

@@ -5,99 +5,25 @@
 // The page itself is served from a sub-path to prove that dist/ uses relative paths only.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { REQUESTS } from '../../web/protocol.js';
-import { CHROMIUM_ARGS, serveStatic } from '../../scripts/serve.mjs';
+import { ROOT, debug, openPage as open, patternText, startBrowser, waitFor } from './harness.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const DIST = join(ROOT, 'dist');
 const SCREENSHOT = join(ROOT, 'build/e2e/page.png');
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const TRAIN_TIMEOUT_MS = 120_000;
 
-// A text with a few repeated sentence patterns, made with a seeded generator (no Math.random):
-// animals, verbs and places that the model can tell apart. About 3,000 words.
-function patternText(sentences = 500, seed = 7) {
-  let state = seed >>> 0;
-  const next = () => { state = (Math.imul(state, 1664525) + 1013904223) >>> 0; return state / 2 ** 32; };
-  const pick = (list) => list[Math.floor(next() * list.length)];
-  const animals = ['cat', 'dog', 'fox', 'wolf', 'mouse', 'horse', 'goat', 'lion'];
-  const verbs = ['saw', 'chased', 'found', 'followed', 'heard', 'met'];
-  const places = ['house', 'garden', 'forest', 'river', 'field', 'hill'];
-  const out = [];
-  for (let i = 0; i < sentences; i += 1) {
-    const form = i % 3;
-    if (form === 0) out.push(`The ${pick(animals)} ${pick(verbs)} the ${pick(animals)}.`);
-    else if (form === 1) out.push(`A ${pick(animals)} ran to the ${pick(places)}.`);
-    else out.push(`The ${pick(animals)} lived by the ${pick(places)} and ${pick(verbs)} a ${pick(animals)}.`);
-  }
-  return out.join(' ');
-}
+let env;
+before(async () => { env = await startBrowser(); });
+after(async () => { await env?.close(); });
 
-let server;
-let context;
-let profile;
-
-before(async () => {
-  for (const file of ['index.html', 'main.js', 'worker.js', 'embplay.js', 'embplay.wasm']) {
-    assert.ok(existsSync(join(DIST, file)), `dist/${file} is missing: run ./build.sh build (or node web/build.mjs) first`);
-  }
-  assert.ok(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM)`);
-  server = await serveStatic(DIST, { prefix: '/some/sub/path/' });
-  profile = mkdtempSync(join(tmpdir(), 'embplay-e2e-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1400, height: 900 },
-  });
-});
-
-after(async () => {
-  await context?.close();
-  await server?.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
-});
-
-// Opens the page and collects everything that went wrong on it.
+// Each test gets a fresh browser context: nothing saved by another test is restored.
 async function openPage() {
-  const page = await context.newPage();
-  const problems = [];
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('console', (msg) => { if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`); });
-  page.on('requestfailed', (req) => problems.push(`request failed: ${req.url()} (${req.failure()?.errorText})`));
-  page.on('response', (res) => { if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.url()}`); });
-  page.on('crash', () => problems.push('the page crashed'));
-  await page.goto(server.url);
-  await page.waitForFunction(() => document.body.dataset.state === 'idle', null, { timeout: 30_000 })
-    .catch(async () => {
-      const state = await page.evaluate(() => document.body.dataset.state);
-      const fatal = await page.locator('#fatal').textContent();
-      throw new Error(`the page never became ready (state ${state}; ${fatal || 'no message'}; ${problems.join('; ')})`);
-    });
-  return { page, problems };
+  const context = await env.newContext();
+  const opened = await open(context, env.server.url);
+  opened.page.on('close', () => context.close().catch(() => {}));
+  return opened;
 }
-
-// Waits until `fn` is true in the page; on a timeout, fails with `what` and the page's state.
-async function waitFor(page, what, fn, { arg, timeout = 10_000 } = {}) {
-  try {
-    await page.waitForFunction(fn, arg, { timeout });
-  } catch (err) {
-    const state = await debug(page).catch(() => 'unavailable');
-    throw new Error(`${what} (waited ${timeout} ms); page state: ${JSON.stringify(state)}`, { cause: err });
-  }
-}
-
-const debug = (page) => page.evaluate(() => {
-  const d = window.__embplay;
-  return {
-    state: d.state, progress: d.progress, evaluation: d.evaluation, mapPoints: d.mapPoints,
-    mapLabels: d.mapLabels, lossPoints: d.lossPoints, pplPoints: d.pplPoints, traffic: d.traffic(),
-  };
-});
 
 test('trains a text: the map, the curves, a prediction and neighbours', { timeout: TRAIN_TIMEOUT_MS + 60_000 }, async () => {
   const { page, problems } = await openPage();
