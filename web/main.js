@@ -662,6 +662,7 @@ class App {
     else if (s === 'preparing') {
       text = this.preparingSize > 1e6 ? `Preparing ${fmtBytes(this.preparingSize)} of text…` : 'Preparing…';
     } else if (s === 'idle' && !formOk) { text = 'Fix the highlighted settings to train.'; kind = 'error'; }
+    else if (s === 'idle' && this.neededText) text = 'Open the linked text to train.';
     else if (s === 'idle' && this.startBlocked) { text = 'Could not start: see the message under the text.'; kind = 'error'; }
     else if (s === 'idle') text = 'Ready. Press Play to train.';
     else if (s === 'running' && p) text = `Training… epoch ${Math.min(p.epoch + 1, p.epochs)} of ${p.epochs}`;
@@ -697,7 +698,7 @@ class App {
     const s = this.state;
     document.body.dataset.state = s;
     const formOk = this.form ? this.form.validate() : false;
-    const startable = formOk && !this.startBlocked;
+    const startable = formOk && !this.startBlocked && !this.neededText;
     const play = $('play');
     play.disabled = s === 'loading' || s === 'preparing' || s === 'crashed'
       || (['idle', 'finished', 'diverged', 'loaded'].includes(s) && !startable);
@@ -1121,6 +1122,8 @@ class App {
       },
       // Resolves once the session (with the model, if any) is in IndexedDB.
       saveNow: () => app.saveNow(),
+      // The current model file (its weights bit-exact in base64): equal files, equal maps.
+      modelJson: () => app.client.call('save').then((r) => r.json),
       traffic: () => JSON.parse(JSON.stringify(app.traffic)),
       requestTypes: Object.freeze(Object.keys(REQUESTS)),
     });
