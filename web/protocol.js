@@ -7,7 +7,8 @@
 //                    {type: 'reply', id, ok: false, error}      error: a message for the user
 //                    {type: 'progress', ...}                    pushed while training (see PROGRESS)
 //                    {type: 'fatal', error}                     the module could not be loaded, or
-//                                                               training failed: the page must be reloaded
+//                                                               training failed: the page replaces the
+//                                                               worker and loads the last saved model
 
 // Every request the page may send: its fields, and what the reply's `result` holds.
 export const REQUESTS = Object.freeze({
