@@ -1,0 +1,255 @@
+// word2vec training: the loss (negative sampling) and the loop that picks which pairs to train.
+#include "word2vec.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace embplay {
+namespace {
+
+using ConstVec = Eigen::Map<const Eigen::VectorXf>;
+using Vec = Eigen::Map<Eigen::VectorXf>;
+
+void check(bool ok, const std::string& message) {
+  if (!ok) throw InputError(message);
+}
+
+// sigma(x) and the two log-losses from one exponential: e = exp(-|x|),
+//   -log sigma(x)  = log1p(e) + max(-x, 0)     -log sigma(-x) = log1p(e) + max(x, 0)
+struct Logistic {
+  float sigma, log1p_e;
+  explicit Logistic(float x) {
+    const float e = std::exp(-std::fabs(x));
+    sigma = x >= 0 ? 1.0f / (1.0f + e) : e / (1.0f + e);
+    log1p_e = std::log1p(e);
+  }
+};
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace
+
+void validate(const Word2VecOptions& o) {
+  check(o.model == "skipgram" || o.model == "cbow", "model must be \"skipgram\" or \"cbow\", got \"" + o.model + "\"");
+  check(o.dim >= 1 && o.dim <= 1000, "dim must be in 1..1000, got " + std::to_string(o.dim));
+  check(o.window >= 1 && o.window <= 50, "window must be in 1..50, got " + std::to_string(o.window));
+  check(o.negative >= 1 && o.negative <= 100, "negative must be in 1..100, got " + std::to_string(o.negative));
+  check(o.min_count >= 1 && o.min_count <= 1000000, "min_count must be in 1..1000000, got " + std::to_string(o.min_count));
+  check(o.max_vocab >= 1 && o.max_vocab <= 5000000, "max_vocab must be in 1..5000000, got " + std::to_string(o.max_vocab));
+  check(o.epochs >= 1 && o.epochs <= 1000, "epochs must be in 1..1000, got " + std::to_string(o.epochs));
+  check(std::isfinite(o.lr) && o.lr >= 0 && o.lr <= 10,
+        "lr must be in 0..10 (0 = the model's default), got " + std::to_string(o.lr));
+  check(std::isfinite(o.sample) && o.sample >= 0 && o.sample <= 1,
+        "sample must be in 0..1 (0 = no subsampling), got " + std::to_string(o.sample));
+}
+
+float starting_lr(const Word2VecOptions& o) { return o.lr > 0 ? o.lr : (o.model == "cbow" ? 0.05f : 0.025f); }
+
+// ---- the loss ---------------------------------------------------------------------------------
+
+NegativeSampling::NegativeSampling(const std::vector<int64_t>& counts, double power) {
+  std::vector<double> weights(counts.size());
+  for (size_t i = 0; i < counts.size(); ++i) weights[i] = counts[i] > 0 ? std::pow(double(counts[i]), power) : 0.0;
+  noise_ = AliasTable(weights);
+  several_ = std::count_if(weights.begin(), weights.end(), [](double w) { return w > 0; }) > 1;
+}
+
+void NegativeSampling::draw(int32_t target, int k, Rng& rng, int32_t* negs) const {
+  for (int j = 0; j < k; ++j) {
+    int32_t n = noise_.sample(rng);
+    // Redrawn until it differs from the target (as fastText), unless no other word can be drawn.
+    while (n == target && several_) n = noise_.sample(rng);
+    negs[j] = n;
+  }
+}
+
+float NegativeSampling::update(const float* h, int32_t target, const int32_t* negs, int k, float lr,
+                               RowMatrix& output, float* grad_h) {
+  const Eigen::Index d = output.cols();
+  const ConstVec hv(h, d);
+  Vec grad(grad_h, d);
+  float loss = 0;
+  for (int j = 0; j <= k; ++j) {
+    const bool positive = j == 0;
+    Vec u(output.row(positive ? target : negs[j - 1]).data(), d);
+    const float x = u.dot(hv);
+    const Logistic f(x);
+    // dloss/dx = sigma(x) - label
+    const float g = positive ? f.sigma - 1.0f : f.sigma;
+    loss += f.log1p_e + (positive ? std::max(-x, 0.0f) : std::max(x, 0.0f));
+    grad.noalias() -= (lr * g) * u;  // dloss/dh = g * u, with u before its own step
+    u.noalias() -= (lr * g) * hv;    // dloss/du = g * h
+  }
+  return loss;
+}
+
+double NegativeSampling::loss(const float* h, int32_t target, const int32_t* negs, int k, const RowMatrix& output) {
+  const Eigen::Index d = output.cols();
+  const Eigen::VectorXd hv = ConstVec(h, d).cast<double>();
+  double total = 0;
+  for (int j = 0; j <= k; ++j) {
+    const bool positive = j == 0;
+    const double x = output.row(positive ? target : negs[j - 1]).cast<double>().dot(hv.transpose());
+    const double y = positive ? -x : x;  // -log sigma(-y) = log(1 + exp(y))
+    total += y > 0 ? y + std::log1p(std::exp(-y)) : std::log1p(std::exp(y));
+  }
+  return total;
+}
+
+double keep_probability(int64_t count, int64_t total, double t) {
+  if (t <= 0 || count <= 0 || total <= 0) return 1.0;
+  const double ratio = t / (double(count) / double(total));
+  return std::min(1.0, std::sqrt(ratio) + ratio);
+}
+
+// ---- the trainer --------------------------------------------------------------------------------
+
+Word2VecTrainer::Word2VecTrainer(const std::string& text, const Word2VecOptions& options)
+    : options_(options), rng_(options.seed) {
+  validate(options_);
+  cbow_ = options_.model == "cbow";
+  lr0_ = starting_lr(options_);
+
+  std::vector<Sentence> sentences = tokenize(text, options_.tokenizer);
+  stats_.sentences = static_cast<int64_t>(sentences.size());
+  for (const Sentence& s : sentences) stats_.tokens += static_cast<int64_t>(s.size());
+  check(stats_.tokens > 0, "The text has no words to learn from.");
+  {
+    const Vocab all = Vocab::build(sentences, VocabOptions{1, 50000000});
+    stats_.types = all.size() - 2;
+  }
+  vocab_ = Vocab::build(sentences, VocabOptions{options_.min_count, options_.max_vocab});
+  check(vocab_.size() > 2, "No word appears at least min_count = " + std::to_string(options_.min_count) +
+                               " times; lower min_count or give more text.");
+
+  corpus_.reserve(static_cast<size_t>(stats_.tokens - vocab_.count(kUnkId)));
+  starts_.reserve(sentences.size() + 1);
+  size_t longest = 0;
+  for (Sentence& s : sentences) {
+    const size_t begin = corpus_.size();
+    for (const std::string& w : s) {
+      const int32_t id = vocab_.id(w);
+      if (id != kUnkId) corpus_.push_back(id);
+    }
+    if (corpus_.size() > begin) starts_.push_back(static_cast<int64_t>(begin));
+    longest = std::max(longest, corpus_.size() - begin);
+    Sentence().swap(s);  // free the strings as we go
+  }
+  starts_.push_back(static_cast<int64_t>(corpus_.size()));
+  stats_.train_words = static_cast<int64_t>(corpus_.size());
+
+  const int32_t V = vocab_.size();
+  const int d = options_.dim;
+  std::vector<int64_t> counts = vocab_.counts();
+  counts[kPadId] = counts[kUnkId] = 0;  // never noise, never trained
+  loss_ = NegativeSampling(counts, 0.75);
+  keep_.assign(static_cast<size_t>(V), 1.0f);
+  for (int32_t i = 0; i < V; ++i)
+    keep_[i] = static_cast<float>(keep_probability(counts[i], stats_.train_words, options_.sample));
+
+  // Input rows uniform in [-1/d, 1/d) (as fastText), output rows zero; <pad> and <unk> stay zero.
+  input_ = RowMatrix::Zero(V, d);
+  output_ = RowMatrix::Zero(V, d);
+  const float scale = 1.0f / static_cast<float>(d);
+  for (int32_t i = kUnkId + 1; i < V; ++i)
+    for (int j = 0; j < d; ++j) input_(i, j) = rng_.symmetric(scale);
+
+  line_.reserve(longest);
+  negs_.resize(static_cast<size_t>(options_.negative));
+  hidden_.resize(static_cast<size_t>(d));
+  grad_.resize(static_cast<size_t>(d));
+  progress_.words_total = stats_.train_words * options_.epochs;
+  progress_.lr = lr0_;
+}
+
+Word2VecProgress Word2VecTrainer::step(int64_t budget) {
+  Word2VecProgress& p = progress_;
+  p.epoch_end = false;
+  p.words_per_sec = 0;
+  if (p.finished) return p;
+
+  const auto start = std::chrono::steady_clock::now();
+  const int64_t sentences = static_cast<int64_t>(starts_.size()) - 1;
+  int64_t done = 0;
+  do {
+    if (sentence_ == 0) epoch_loss_ = 0, epoch_pairs_ = 0;
+    // Linear decay to (almost) zero over the whole run, as word2vec.c does.
+    const double left = 1.0 - double(p.words_processed) / double(std::max<int64_t>(p.words_total, 1));
+    const float lr = static_cast<float>(lr0_ * std::max(left, 1e-4));
+    p.lr = lr;
+    const int64_t n = starts_[sentence_ + 1] - starts_[sentence_];
+    train_sentence(&corpus_[starts_[sentence_]], n, lr);
+    p.words_processed += n;
+    done += n;
+    if (++sentence_ == sentences) {
+      sentence_ = 0;
+      ++p.epoch;
+      p.epoch_end = true;
+      p.finished = p.epoch >= options_.epochs;
+      break;
+    }
+  } while (done < budget);
+
+  p.loss = epoch_pairs_ > 0 ? epoch_loss_ / double(epoch_pairs_) : 0;
+  const double elapsed = seconds_since(start);
+  p.words_per_sec = elapsed > 0 ? double(done) / elapsed : 0;
+  return p;
+}
+
+void Word2VecTrainer::train_sentence(const int32_t* ids, int64_t n, float lr) {
+  line_.clear();
+  for (int64_t i = 0; i < n; ++i) {
+    const int32_t id = ids[i];
+    if (keep_[id] >= 1.0f || rng_.uniform() < keep_[id]) line_.push_back(id);
+  }
+  if (line_.size() < 2) return;
+  if (cbow_) cbow(lr);
+  else skipgram(lr);
+}
+
+void Word2VecTrainer::skipgram(float lr) {
+  const int n = static_cast<int>(line_.size());
+  const Eigen::Index d = input_.cols();
+  const int k = options_.negative;
+  Vec grad(grad_.data(), d);
+  for (int w = 0; w < n; ++w) {
+    const int b = 1 + static_cast<int>(rng_.below(static_cast<uint32_t>(options_.window)));
+    float* h = input_.row(line_[w]).data();
+    for (int c = std::max(0, w - b); c <= std::min(n - 1, w + b); ++c) {
+      if (c == w) continue;
+      grad.setZero();
+      loss_.draw(line_[c], k, rng_, negs_.data());
+      epoch_loss_ += NegativeSampling::update(h, line_[c], negs_.data(), k, lr, output_, grad_.data());
+      ++epoch_pairs_;
+      ++progress_.pairs_trained;
+      Vec(h, d) += grad;
+    }
+  }
+}
+
+void Word2VecTrainer::cbow(float lr) {
+  const int n = static_cast<int>(line_.size());
+  const Eigen::Index d = input_.cols();
+  const int k = options_.negative;
+  Vec hidden(hidden_.data(), d), grad(grad_.data(), d);
+  for (int w = 0; w < n; ++w) {
+    const int b = 1 + static_cast<int>(rng_.below(static_cast<uint32_t>(options_.window)));
+    const int lo = std::max(0, w - b), hi = std::min(n - 1, w + b);
+    hidden.setZero();
+    for (int c = lo; c <= hi; ++c)
+      if (c != w) hidden += ConstVec(input_.row(line_[c]).data(), d);
+    hidden *= 1.0f / static_cast<float>(hi - lo);  // hi - lo context words (the centre is excluded)
+    grad.setZero();
+    loss_.draw(line_[w], k, rng_, negs_.data());
+    epoch_loss_ += NegativeSampling::update(hidden_.data(), line_[w], negs_.data(), k, lr, output_, grad_.data());
+    ++epoch_pairs_;
+    ++progress_.pairs_trained;
+    // As word2vec.c: each context row takes the whole gradient of the mean (not divided by its size).
+    for (int c = lo; c <= hi; ++c)
+      if (c != w) Vec(input_.row(line_[c]).data(), d) += grad;
+  }
+}
+
+}  // namespace embplay
