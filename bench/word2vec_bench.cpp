@@ -2,7 +2,7 @@
 // thread, and prints one JSON line. bench/word2vec_vs_fasttext.sh runs it beside Debian's fastText.
 //
 //   bench_word2vec CORPUS [--model skipgram|cbow] [--dim 64] [--window 5] [--negative 5]
-//                         [--min_count 5] [--epochs 1] [--sample 1e-4] [--seed 1]
+//                         [--min_count 5] [--epochs 1] [--lr 0 (model default)] [--sample 1e-4] [--seed 1]
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -16,7 +16,7 @@ int main(int argc, char** argv) {
   using namespace embplay;
   if (argc < 2) {
     std::fprintf(stderr, "usage: bench_word2vec CORPUS [--model M] [--dim N] [--window N] [--negative N] "
-                         "[--min_count N] [--epochs N] [--sample T] [--seed N]\n");
+                         "[--min_count N] [--epochs N] [--lr X] [--sample T] [--seed N]\n");
     return 2;
   }
   Word2VecOptions o;
@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
       else if (flag == "--min_count") o.min_count = std::stoi(value);
       else if (flag == "--epochs") o.epochs = std::stoi(value);
       else if (flag == "--sample") o.sample = std::stod(value);
+      else if (flag == "--lr") o.lr = std::stof(value);
       else if (flag == "--seed") o.seed = static_cast<uint32_t>(std::stoul(value));
       else throw InputError("unknown flag " + flag);
     }
