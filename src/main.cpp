@@ -42,17 +42,7 @@ line: {"epoch", "train_loss", "valid_loss", "valid_perplexity", "valid_accuracy"
 
 word2vec trains skip-gram or CBOW with negative sampling on one thread and saves the vectors of
 its vocabulary (most frequent first); with --json, one JSON object per epoch:
-{"epoch", "loss", "lr", "words_per_sec"}. Options:
-  --model      skipgram | cbow (default skipgram)
-  --dim        vector size, 1..1000 (default 100)
-  --window     largest distance to a context word, 1..50; each centre word draws 1..window (default 5)
-  --negative   noise words per target, 1..100 (default 5)
-  --min_count  words seen fewer times are dropped, 1..1000000 (default 5)
-  --max_vocab  most frequent words kept, 1..5000000 (default 1000000)
-  --epochs     passes over the text, 1..1000 (default 5)
-  --lr         starting learning rate, decays linearly to 0 (default 0.025 skipgram, 0.05 cbow)
-  --sample     subsampling threshold t, 0 = off, 0..1 (default 1e-4)
-  --seed       random seed (default 1)
+{"epoch", "loss", "lr", "words_per_sec"}. Its options are listed below.
 
 formats (--format, --to):
   glove         "word v1 ... vd" lines, no header
@@ -71,9 +61,8 @@ tests/data/eval). --max_words keeps the file's first N words (1..200000), as wor
 compute-accuracy keeps 30000.
 )";
 
-void print_help() {
-  std::cout << kUsage << "\ntrain settings (the same names as the page's; - and _ are interchangeable):\n";
-  for (const auto& f : settings_schema()) {
+void print_table(const json& schema) {
+  for (const auto& f : schema) {
     std::string range;
     if (f.contains("min")) range = " [" + f["min"].dump() + ".." + f["max"].dump() + "]";
     if (f.contains("choices")) {
@@ -85,6 +74,13 @@ void print_help() {
     std::printf("  --%-18s %s%s (default %s)\n", name.c_str(), f["hint"].get<std::string>().c_str(), range.c_str(),
                 f["default"].dump().c_str());
   }
+}
+
+void print_help() {
+  std::cout << kUsage << "\ntrain settings (the same names as the page's; - and _ are interchangeable):\n";
+  print_table(settings_schema());
+  std::cout << "\nword2vec options (the same names as the page's):\n";
+  print_table(word2vec_schema());
 }
 
 // Flags as name -> value; boolean flags without a value ("--json") get "true".
@@ -253,20 +249,6 @@ int int_flag(const Args& args, const std::string& name, int fallback) {
   return value;
 }
 
-double number_flag(const Args& args, const std::string& name, double fallback) {
-  if (!args.has(name)) return fallback;
-  const std::string text = args.get(name);
-  size_t used = 0;
-  double value = 0;
-  try {
-    value = std::stod(text, &used);
-  } catch (...) {
-    used = 0;
-  }
-  if (used == 0 || used != text.size()) throw InputError("--" + name + " must be a number, got \"" + text + "\"");
-  return value;
-}
-
 bool ends_with(const std::string& s, const std::string& tail) {
   return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
 }
@@ -347,23 +329,10 @@ WordVectors load_vectors(const Args& args, int max_words, VectorFormat* format_o
 }
 
 int word2vec(const Args& args) {
-  args.allow_only({"input", "save", "format", "json", "model", "dim", "window", "negative", "min_count", "max_vocab",
-                   "epochs", "lr", "sample", "seed", "metadata"});
   Word2VecOptions o;
-  o.model = args.get("model", o.model);
-  o.dim = int_flag(args, "dim", o.dim);
-  o.window = int_flag(args, "window", o.window);
-  o.negative = int_flag(args, "negative", o.negative);
-  o.min_count = int_flag(args, "min_count", o.min_count);
-  o.max_vocab = int_flag(args, "max_vocab", o.max_vocab);
-  o.epochs = int_flag(args, "epochs", o.epochs);
-  o.lr = static_cast<float>(number_flag(args, "lr", o.lr));
-  o.sample = number_flag(args, "sample", o.sample);
-  const double seed = number_flag(args, "seed", o.seed);
-  if (seed < 0 || seed > 4294967295.0 || seed != std::floor(seed))
-    throw InputError("--seed must be a whole number in 0..4294967295");
-  o.seed = static_cast<uint32_t>(seed);
-  validate(o);
+  for (const auto& [name, value] : args.flags)
+    if (name != "input" && name != "save" && name != "format" && name != "json" && name != "metadata")
+      set_word2vec_option(o, name, value);
   const std::string save = args.require("save");
   const VectorFormat format = save_format(args, "format", save);
   const bool as_json = args.has("json");

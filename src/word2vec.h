@@ -15,6 +15,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,15 @@ struct Word2VecOptions {
   TokenizerOptions tokenizer;      // lowercase, punctuation dropped
 };
 
+// The options as one table, like settings_schema(): the page builds its form from the schema and the
+// CLI its flags, so an option is declared once (in word2vec.cpp).
+// [{name, type: int|float|bool|choice, min, max, default, choices?, hint}, ...]
+nlohmann::json word2vec_schema();
+// Absent fields keep their defaults; unknown fields and bad values throw InputError naming the field.
+Word2VecOptions word2vec_options_from_json(const nlohmann::json& j);
+nlohmann::json word2vec_options_to_json(const Word2VecOptions& o);
+// Sets one option from text ("--dim 64" on the command line); throws InputError.
+void set_word2vec_option(Word2VecOptions& o, const std::string& name, const std::string& value);
 // Checks every field; throws InputError naming the field and its allowed range.
 void validate(const Word2VecOptions& o);
 // The learning rate actually used: o.lr, or the model's default when it is 0.

@@ -2,6 +2,7 @@
 // planted structure learnt by both models, seeded runs repeat, bad options are named.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "geometry.h"
@@ -204,7 +205,7 @@ TEST(Word2Vec, BadOptionsAreNamed) {
   o.model = "glove";
   EXPECT_NE(message(o).find("model"), std::string::npos);
   o = {}, o.dim = 0;
-  EXPECT_NE(message(o).find("dim must be in 1..1000"), std::string::npos);
+  EXPECT_EQ(message(o), "word2vec option dim must be a whole number from 1 to 1000, not 0");
   o = {}, o.window = 0;
   EXPECT_NE(message(o).find("window"), std::string::npos);
   o = {}, o.negative = 0;
@@ -220,6 +221,31 @@ TEST(Word2Vec, BadOptionsAreNamed) {
   Word2VecOptions c;
   c.model = "cbow";
   EXPECT_FLOAT_EQ(starting_lr(c), 0.05f);
+}
+
+TEST(Word2VecOptions, OneTableForSchemaJsonAndFlags) {
+  const nlohmann::json schema = word2vec_schema();
+  std::vector<std::string> names;
+  for (const auto& f : schema) names.push_back(f["name"]);
+  for (const char* n : {"model", "dim", "window", "negative", "min_count", "epochs", "lr", "sample", "seed"})
+    EXPECT_NE(std::find(names.begin(), names.end(), n), names.end()) << n;
+  EXPECT_EQ(schema[1]["default"], 100);
+
+  Word2VecOptions o = word2vec_options_from_json({{"model", "cbow"}, {"dim", 64}, {"sample", 0.001}});
+  EXPECT_EQ(o.model, "cbow");
+  EXPECT_EQ(o.dim, 64);
+  EXPECT_EQ(o.window, 5);  // absent: default
+  const Word2VecOptions back = word2vec_options_from_json(word2vec_options_to_json(o));
+  EXPECT_EQ(word2vec_options_to_json(back), word2vec_options_to_json(o));
+
+  set_word2vec_option(o, "negative", "10");
+  set_word2vec_option(o, "lowercase", "false");
+  EXPECT_EQ(o.negative, 10);
+  EXPECT_FALSE(o.tokenizer.lowercase);
+  EXPECT_THROW(set_word2vec_option(o, "dim", "abc"), InputError);
+  EXPECT_THROW(set_word2vec_option(o, "dim", "2.5"), InputError);
+  EXPECT_THROW(set_word2vec_option(o, "dimm", "3"), InputError);
+  EXPECT_THROW(word2vec_options_from_json({{"model", "glove"}}), InputError);
 }
 
 }  // namespace
