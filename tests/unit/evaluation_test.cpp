@@ -1,5 +1,5 @@
 // Evaluation: Spearman against hand-computed values (ties included), analogies on planted vectors,
-// and the readers on the real sets in tests/data/eval.
+// the readers on the real sets in tests/data/eval, and the whole path from training to evaluation.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -7,6 +7,8 @@
 #include <sstream>
 
 #include "evaluation.h"
+#include "vectors_io.h"
+#include "word2vec.h"
 
 namespace embplay {
 namespace {
@@ -109,6 +111,44 @@ TEST(EvalReaders, ReportBadLines) {
     FAIL();
   } catch (const InputError& e) {
     EXPECT_STREQ(e.what(), "line 3: expected two words and a score");
+  }
+}
+
+}  // namespace
+}  // namespace embplay
+
+namespace embplay {
+namespace {
+
+// The whole path in the core: train word2vec, export in every format, read back, evaluate.
+TEST(Pipeline, TrainExportReimportEvaluate) {
+  std::string text;
+  Rng rng(8);
+  const char* a[] = {"cat", "dog", "horse", "cow"};
+  const char* b[] = {"car", "bus", "train", "truck"};
+  for (int s = 0; s < 1500; ++s) {
+    const char** topic = s % 2 ? a : b;
+    for (int w = 0; w < 6; ++w) text += std::string(topic[rng.below(4)]) + " ";
+    text += ". ";
+  }
+  Word2VecOptions o;
+  o.dim = 12, o.min_count = 1, o.epochs = 3, o.sample = 0;
+  Word2VecTrainer t(text, o);
+  while (!t.step(4000).finished) {
+  }
+  WordVectors v;
+  v.words.assign(t.vocab().words().begin() + 2, t.vocab().words().end());
+  v.vectors = t.input().bottomRows(t.vocab().size() - 2);
+  const std::vector<SimilarityPair> pairs = {{"cat", "dog", 9}, {"car", "bus", 8}, {"cat", "car", 1}, {"dog", "truck", 2}};
+  const double expected = evaluate_similarity(v.words, v.vectors, pairs).spearman;
+  EXPECT_GT(expected, 0.5);
+  for (VectorFormat f : {VectorFormat::kGlove, VectorFormat::kWord2VecText, VectorFormat::kWord2VecBinary, VectorFormat::kTsv}) {
+    const std::string data = write_vectors(v, f);
+    WordVectors back = read_vectors(data, detect_vector_format(data.data(), data.size()));
+    if (f == VectorFormat::kTsv) attach_tsv_metadata(back, write_tsv_metadata(v));
+    EXPECT_EQ(back.words, v.words);
+    EXPECT_EQ(back.vectors, v.vectors);
+    EXPECT_DOUBLE_EQ(evaluate_similarity(back.words, back.vectors, pairs).spearman, expected);
   }
 }
 
