@@ -101,7 +101,9 @@ TEST(VectorsIo, KeepsTheFirstNWordsAndStops) {
     ASSERT_EQ(back.vectors.rows(), 120) << vector_format_name(f);
     EXPECT_TRUE(report.truncated);
     EXPECT_EQ(back.vectors.row(119), v.vectors.row(119));
-    if (f != VectorFormat::kTsv) EXPECT_EQ(back.words[119], v.words[119]);
+    if (f != VectorFormat::kTsv) {
+      EXPECT_EQ(back.words[119], v.words[119]);
+    }
   }
   EXPECT_THROW(VectorReader(VectorFormat::kGlove, 0), InputError);
   EXPECT_THROW(VectorReader(VectorFormat::kGlove, 200001), InputError);
