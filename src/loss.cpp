@@ -1,45 +1,51 @@
 // Softmax cross-entropy, fused and numerically stable: with m = max(z),
 //   log p(t) = z_t - m - log(sum_j exp(z_j - m)),   d(-log p(t))/dz = softmax(z) - onehot(t).
+// The max and the exp run through kernels.h (Eigen natively, our SIMD kernels in WebAssembly).
 #include "loss.h"
 
+#include <algorithm>
 #include <cmath>
+
+#include "kernels.h"
 
 namespace embplay {
 
 float SoftmaxCrossEntropy::forward_backward(const Matrix& logits, const int32_t* targets, Matrix& dlogits) const {
+  const int vocab = static_cast<int>(logits.rows());
   const Eigen::Index batch = logits.cols();
   dlogits.resize(logits.rows(), batch);
   const float inv_batch = 1.0f / static_cast<float>(batch);
   double total = 0;
   for (Eigen::Index b = 0; b < batch; ++b) {
-    const float max = logits.col(b).maxCoeff();
-    auto p = dlogits.col(b);
-    p = (logits.col(b).array() - max).exp();
-    const float sum = p.sum();
-    total += std::log(sum) - (logits(targets[b], b) - max);
-    p *= inv_batch / sum;
-    p(targets[b]) -= inv_batch;
+    const float* z = logits.col(b).data();
+    const float max = kernels::max_of(z, vocab);
+    const float sum = kernels::exp_shifted(z, max, dlogits.col(b).data(), vocab);  // (V) exp(z - m)
+    total += std::log(sum) - (z[targets[b]] - max);
+    dlogits.col(b) *= inv_batch / sum;
+    dlogits(targets[b], b) -= inv_batch;
   }
   return static_cast<float>(total / static_cast<double>(batch));
 }
 
 CrossEntropySums cross_entropy_sums(const Matrix& logits, const int32_t* targets) {
+  const int vocab = static_cast<int>(logits.rows());
   CrossEntropySums sums;
   for (Eigen::Index b = 0; b < logits.cols(); ++b) {
-    Eigen::Index argmax = 0;
-    const float max = logits.col(b).maxCoeff(&argmax);
-    const double log_sum = std::log((logits.col(b).array() - max).exp().sum());
-    sums.loss += log_sum - (logits(targets[b], b) - max);
+    const float* z = logits.col(b).data();
+    const float max = kernels::max_of(z, vocab);
+    const int32_t argmax = static_cast<int32_t>(std::find(z, z + vocab, max) - z);  // the first maximum
+    sums.loss += std::log(kernels::sum_exp_shifted(z, max, vocab)) - (z[targets[b]] - max);
     sums.top1 += (argmax == targets[b]);
   }
   return sums;
 }
 
 void softmax_columns(Matrix& logits) {
+  const int vocab = static_cast<int>(logits.rows());
   for (Eigen::Index b = 0; b < logits.cols(); ++b) {
-    auto col = logits.col(b);
-    col = (col.array() - col.maxCoeff()).exp();
-    col /= col.sum();
+    float* col = logits.col(b).data();
+    const float sum = kernels::exp_shifted(col, kernels::max_of(col, vocab), col, vocab);
+    logits.col(b) /= sum;
   }
 }
 

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "kernels.h"
+
 namespace embplay {
 
 NextWordModel::NextWordModel(const ModelShape& shape) : shape_(shape) {
@@ -32,13 +34,13 @@ void NextWordModel::forward(const int32_t* contexts, int batch, Activations& act
 
   if (shape_.hidden > 0) {
     act.a.resize(shape_.hidden, batch);
-    act.a.noalias() = w1 * act.x;
+    kernels::matmul(act.a, w1, act.x);  // (h, B) = (h, k*d) (k*d, B)
     act.a.colwise() += b1;
     act.a = act.a.array().tanh();
   }
   const Matrix& features = shape_.hidden > 0 ? act.a : act.x;  // (F, B)
   act.logits.resize(shape_.vocab, batch);
-  act.logits.noalias() = w2 * features;
+  kernels::matmul(act.logits, w2, features);  // (V, B) = (V, F) (F, B)
   act.logits.colwise() += b2;
 }
 
@@ -47,16 +49,19 @@ void NextWordModel::backward(const int32_t* contexts, int batch, Activations& ac
   const Matrix& features = shape_.hidden > 0 ? act.a : act.x;
 
   // Output layer: z = W2 f + b2.
-  grads.w2.noalias() = act.dlogits * features.transpose();  // (V, F)
-  grads.b2.noalias() = act.dlogits.rowwise().sum();          // (V)
-  act.da.noalias() = w2.transpose() * act.dlogits;           // (F, B)
+  kernels::matmul_nt(grads.w2, act.dlogits, features);  // (V, F) = (V, B) (F, B)^T
+  kernels::matmul_tn(act.da, w2, act.dlogits);          // (F, B) = (V, F)^T (V, B)
+  // b2's gradient (V) sums dlogits over the batch, a whole column at a time: contiguous, so it
+  // vectorises in WebAssembly too, where Eigen's rowwise().sum() walks each row across the columns.
+  grads.b2.setZero(shape_.vocab);
+  for (int b = 0; b < batch; ++b) grads.b2 += act.dlogits.col(b);
 
   // Hidden layer: a = tanh(W1 x + b1), da/dpre = 1 - a^2.
   if (shape_.hidden > 0) {
     act.da.array() *= 1.0f - act.a.array().square();
-    grads.w1.noalias() = act.da * act.x.transpose();  // (h, k*d)
+    kernels::matmul_nt(grads.w1, act.da, act.x);      // (h, k*d) = (h, B) (k*d, B)^T
     grads.b1.noalias() = act.da.rowwise().sum();      // (h)
-    act.dx.noalias() = w1.transpose() * act.da;       // (k*d, B)
+    kernels::matmul_tn(act.dx, w1, act.da);           // (k*d, B) = (h, k*d)^T (h, B)
   } else {
     act.dx = act.da;
   }
