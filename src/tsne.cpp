@@ -129,6 +129,7 @@ struct Tsne::QuadTree {
   };
   std::vector<Node> nodes;
   std::vector<int> next;  // (N): the next point in the same leaf, -1 ends
+  std::vector<int> order;  // (N): the points leaf by leaf, depth first: nearby points together
 
   void build(const double* y, int n) {
     double x0 = y[0], x1 = y[0], y0 = y[1], y1 = y[1];
@@ -142,6 +143,19 @@ struct Tsne::QuadTree {
     for (int i = 0; i < n; ++i) insert(y, i);
     for (Node& nd : nodes)
       if (nd.count > 0) nd.mx /= nd.count, nd.my /= nd.count;
+    // Visiting points in this order, consecutive walks touch the same cells: cache friendly.
+    order.clear();
+    int stack[4 * kMaxDepth + 8];
+    int top = 0;
+    stack[top++] = 0;
+    while (top > 0) {
+      const Node& nd = nodes[static_cast<size_t>(stack[--top])];
+      if (nd.child < 0) {
+        for (int j = nd.head; j >= 0; j = next[static_cast<size_t>(j)]) order.push_back(j);
+      } else {
+        for (int c = 3; c >= 0; --c) stack[top++] = nd.child + c;
+      }
+    }
   }
 
   void insert(const double* y, int i) {
@@ -269,7 +283,7 @@ double Tsne::compute_gradient(double exaggeration, double* grad) const {
   tree_->build(y_.data(), n_);
   const double theta_sq = options_.theta * options_.theta;
   double sum_w = 0;
-  for (int i = 0; i < n_; ++i) {
+  for (const int i : tree_->order) {
     grad[2 * i] = grad[2 * i + 1] = 0;
     sum_w += tree_->repel(y_.data(), i, theta_sq, grad + 2 * i);
   }
