@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # t-SNE, ours against scikit-learn, in one run: builds bench_tsne, writes 5,000 seeded points of
-# 64 dimensions, times ours (native) and scikit-learn's Barnes-Hut t-SNE (1 thread, default
-# threads) on that same file, and writes the "## t-SNE" section of bench/README.md.
+# 64 dimensions, times ours (native, and WebAssembly in node when em++ is installed) and
+# scikit-learn's Barnes-Hut t-SNE (1 thread, default threads) on that same file, and writes the
+# "## t-SNE" section of bench/README.md.
 #   RUNS=3 bench/tsne_compare.sh     (runs per configuration; the medians are reported)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +11,16 @@ PY=/usr/bin/python3  # Debian's, with python3-sklearn
 
 cmake -S . -B build/native -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build/native -j2 --target bench_tsne >/dev/null
+WASM=""
+if command -v em++ >/dev/null; then
+  # The same benchmark compiled with the page's flags (-O3 -msimd128), run by node.
+  [ -d /usr/share/nodejs ] && export NODE_PATH=/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}
+  emcmake cmake -S . -B build/wasm -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build build/wasm -j2 --target bench_tsne_wasm >/dev/null
+  # Emscripten 3.1.6's loader would fetch() the .wasm under node 18+; make it read the file.
+  WASM="node"
+  node --no-experimental-fetch -e 0 2>/dev/null && WASM="node --no-experimental-fetch"
+fi
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
 build/native/bench_tsne make-data "$OUT/points.bin" 5000 64 20 1
@@ -20,6 +31,12 @@ for run in $(seq "$RUNS"); do
   # scikit-learn scores our layout too, so every trustworthiness comes from one implementation.
   check=$($PY bench/tsne_vs_sklearn.py score "$OUT/points.bin" "$OUT/ours.bin")
   echo "${line%\}}, \"ours_trustworthiness_by_sklearn\": $check}" | tee -a "$OUT/ours.jsonl" >&2
+  if [ -n "$WASM" ]; then
+    echo "== run $run/$RUNS: ours, WebAssembly in node" >&2
+    line=$($WASM build/wasm/bench_tsne.js run "$OUT/points.bin" "$OUT/ours_wasm.bin" 1000 30 0.5)
+    check=$($PY bench/tsne_vs_sklearn.py score "$OUT/points.bin" "$OUT/ours_wasm.bin")
+    echo "${line%\}}, \"ours_trustworthiness_by_sklearn\": $check, \"node\": \"$(node --version)\"}" | tee -a "$OUT/ours_wasm.jsonl" >&2
+  fi
   echo "== run $run/$RUNS: scikit-learn, 1 thread" >&2
   OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $PY bench/tsne_vs_sklearn.py run "$OUT/points.bin" --n-jobs 1 | tee -a "$OUT/sklearn_1thread.jsonl" >&2
   echo "== run $run/$RUNS: scikit-learn, default threads" >&2

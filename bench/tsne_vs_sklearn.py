@@ -60,6 +60,13 @@ def report(args):
         return statistics.median(r[key] for r in rows)
 
     ours, one, default = lines("ours.jsonl"), lines("sklearn_1thread.jsonl"), lines("sklearn_default.jsonl")
+
+    def wasm_row():
+        if not os.path.exists(os.path.join(folder, "ours_wasm.jsonl")):
+            return "| ours, WebAssembly in node | | not measured (no em++) | | |"
+        w = lines("ours_wasm.jsonl")
+        return (f"| ours, WebAssembly (`-O3 -msimd128`) in node {w[0]['node']}, 1 thread | {len(w)} | "
+                f"{median(w, 'seconds'):.1f} s | {median(w, 'ours_trustworthiness_by_sklearn'):.4f} | {median(w, 'kl'):.3f} |")
     cpu = "unknown CPU"
     try:
         with open("/proc/cpuinfo") as f:
@@ -82,6 +89,7 @@ def report(args):
         "|---|---|---|---|---|",
         f"| ours, native C++ (`-O3 -march=native`, 1 thread) | {len(ours)} | {median(ours, 'seconds'):.1f} s | "
         f"{median(ours, 'ours_trustworthiness_by_sklearn'):.4f} | {median(ours, 'kl'):.3f} |",
+        wasm_row(),
         "| ours, WebAssembly in the browser | | not measured yet (page wiring pending) | | |",
         f"| scikit-learn {sklearn.__version__}, 1 thread (`OMP_NUM_THREADS=1`, `n_jobs=1`) | {len(one)} | "
         f"{median(one, 'seconds'):.1f} s | {median(one, 'trustworthiness'):.4f} | {median(one, 'kl'):.3f} |",

@@ -2,7 +2,6 @@
 #include "projection_quality.h"
 
 #include <algorithm>
-#include <numeric>
 #include <string>
 
 #include "settings.h"
@@ -41,7 +40,10 @@ KnnGraph exact_knn(const RowMatrix& x_in, int k) {
   g.index.resize(static_cast<size_t>(n) * k);
   g.dist_sq.resize(static_cast<size_t>(n) * k);
 
-  std::vector<int32_t> order(static_cast<size_t>(n));
+  // The k nearest so far as a max-heap of (distance, row): most rows fail one comparison with
+  // the top. Rows come in ascending order, so equal distances keep the lower row.
+  std::vector<std::pair<float, int32_t>> heap;
+  heap.reserve(static_cast<size_t>(k) + 1);
   RowMatrix block;
   for (Eigen::Index begin = 0; begin < n; begin += kBlock) {
     block.resize(std::min(kBlock, n - begin), n);
@@ -49,13 +51,21 @@ KnnGraph exact_knn(const RowMatrix& x_in, int k) {
     for (Eigen::Index r = 0; r < block.rows(); ++r) {
       const Eigen::Index i = begin + r;
       const float* row = block.row(r).data();
-      std::iota(order.begin(), order.end(), 0);
-      std::swap(order[static_cast<size_t>(i)], order.back());  // i itself goes last, unconsidered
-      std::partial_sort(order.begin(), order.begin() + k, order.end() - 1, [row](int32_t a, int32_t b) {
-        return row[a] != row[b] ? row[a] < row[b] : a < b;
-      });
+      heap.clear();
+      for (Eigen::Index j = 0; j < n; ++j) {
+        if (j == i) continue;
+        if (static_cast<int>(heap.size()) < k) {
+          heap.push_back({row[j], static_cast<int32_t>(j)});
+          std::push_heap(heap.begin(), heap.end());
+        } else if (row[j] < heap.front().first) {
+          std::pop_heap(heap.begin(), heap.end());
+          heap.back() = {row[j], static_cast<int32_t>(j)};
+          std::push_heap(heap.begin(), heap.end());
+        }
+      }
+      std::sort_heap(heap.begin(), heap.end());
       for (int m = 0; m < k; ++m) {
-        const int32_t j = order[static_cast<size_t>(m)];
+        const int32_t j = heap[static_cast<size_t>(m)].second;
         g.index[static_cast<size_t>(i) * k + m] = j;
         // Recomputed directly in double: exact zeros for duplicates, no cancellation.
         g.dist_sq[static_cast<size_t>(i) * k + m] = (x_in.row(i).cast<double>() - x_in.row(j).cast<double>()).squaredNorm();
