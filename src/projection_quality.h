@@ -16,8 +16,9 @@ struct KnnGraph {
 };
 
 // Exact kNN by brute force in blocks of rows: a (block, n) Gram matrix per block, so the memory
-// is bounded (about 1 MB per thousand points) and the work is a matrix product (fast in wasm
-// too). For n <= 10,000 at d = 64 this beats a vantage-point tree, whose pruning fails in 64-D.
+// is bounded (about 1 MB per thousand points) and the work is a matrix product, then a bounded
+// heap per row. Measured with t-SNE's k = 91 at d = 64: 5,000 points 0.35 s, 10,000 about 1 s
+// natively (WebAssembly about 2x). A vantage-point tree would prune little in 64 dimensions.
 // Requires 1 <= k < n.
 KnnGraph exact_knn(const RowMatrix& x, int k);
 

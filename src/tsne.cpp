@@ -121,8 +121,8 @@ void validate_tsne(const RowMatrix& vectors, const TsneOptions& o) {
 struct Tsne::QuadTree {
   static constexpr int kMaxDepth = 48;
   struct Node {
-    double cx, cy, half;  // cell centre and half width
-    double mx, my;        // centre of mass (a sum until finish())
+    float cx, cy, half;   // cell centre and half width
+    float mx, my;         // centre of mass (a sum until build() ends)
     int count;            // points inside
     int child;            // first of four children (quadrant = (x >= cx) + 2 (y >= cy)), or -1
     int head;             // leaf: first point of its list, or -1
@@ -138,7 +138,7 @@ struct Tsne::QuadTree {
       y0 = std::min(y0, y[2 * i + 1]), y1 = std::max(y1, y[2 * i + 1]);
     }
     nodes.clear();
-    nodes.push_back({(x0 + x1) / 2, (y0 + y1) / 2, std::max(x1 - x0, y1 - y0) / 2 * (1 + 1e-9), 0, 0, 0, -1, -1});
+    nodes.push_back({float((x0 + x1) / 2), float((y0 + y1) / 2), float(std::max(x1 - x0, y1 - y0) / 2 * (1 + 1e-6)), 0, 0, 0, -1, -1});
     next.assign(static_cast<size_t>(n), -1);
     for (int i = 0; i < n; ++i) insert(y, i);
     for (Node& nd : nodes)
@@ -164,7 +164,7 @@ struct Tsne::QuadTree {
     for (int depth = 0;; ++depth) {
       Node& nd = nodes[static_cast<size_t>(at)];
       ++nd.count;
-      nd.mx += x, nd.my += z;
+      nd.mx += float(x), nd.my += float(z);
       if (nd.child >= 0) {
         at = nd.child + (x >= nd.cx) + 2 * (z >= nd.cy);
         continue;
@@ -180,7 +180,7 @@ struct Tsne::QuadTree {
         return;
       }
       // Split: the leaf's points (all at y[h]) move down into one child; i goes on down.
-      const double cx = nd.cx, cy = nd.cy, q = nd.half / 2;
+      const float cx = nd.cx, cy = nd.cy, q = nd.half / 2;
       const int moved = nd.count - 1, first = static_cast<int>(nodes.size());
       nd.child = first;
       nd.head = -1;
@@ -188,7 +188,7 @@ struct Tsne::QuadTree {
       Node& dst = nodes[static_cast<size_t>(first + (y[2 * h] >= cx) + 2 * (y[2 * h + 1] >= cy))];
       dst.head = h;
       dst.count = moved;
-      dst.mx = moved * y[2 * h], dst.my = moved * y[2 * h + 1];
+      dst.mx = float(moved * y[2 * h]), dst.my = float(moved * y[2 * h + 1]);
       at = first + (x >= cx) + 2 * (z >= cy);
     }
   }
