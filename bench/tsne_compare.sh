@@ -4,6 +4,7 @@
 # scikit-learn's Barnes-Hut t-SNE (1 thread, default threads) on that same file, and writes the
 # "## t-SNE" section of bench/README.md.
 #   RUNS=3 bench/tsne_compare.sh     (runs per configuration; the medians are reported)
+# About 3 minutes per run on a quiet 2-core machine; results in build/bench/tsne/ (OUT=...).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-3}
@@ -21,8 +22,10 @@ if command -v em++ >/dev/null; then
   WASM="node"
   node --no-experimental-fetch -e 0 2>/dev/null && WASM="node --no-experimental-fetch"
 fi
-OUT=$(mktemp -d)
-trap 'rm -rf "$OUT"' EXIT
+# Points, layouts and the JSON lines of every run stay here; `tsne_vs_sklearn.py report` rereads them.
+OUT=${OUT:-build/bench/tsne}
+mkdir -p "$OUT"
+rm -f "$OUT"/*.jsonl
 build/native/bench_tsne make-data "$OUT/points.bin" 5000 64 20 1
 
 for run in $(seq "$RUNS"); do

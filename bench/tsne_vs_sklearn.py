@@ -78,12 +78,13 @@ def report(args):
     section = [
         "## t-SNE",
         "",
-        f"Written by `bench/tsne_compare.sh` ({time.strftime('%Y-%m-%d')}, {cpu}, {os.cpu_count()} cores, shared). "
-        f"Input: {n} points in {dim} dimensions (20 overlapping Gaussian clusters, seeded, one file read by both). "
+        f"Written by `bench/tsne_compare.sh` ({time.strftime('%Y-%m-%d')}, {cpu}, {os.cpu_count()} cores shared with "
+        f"other work: load average {os.getloadavg()[2]:.1f} over the last 15 minutes at the end of the run). "
+        f"Input: {n:,} points in {dim} dimensions (20 overlapping Gaussian clusters, seeded, one file read by both). "
         "Both: Barnes-Hut, theta 0.5, perplexity 30, 1,000 iterations (250 with early exaggeration 12), "
         "learning rate auto, PCA initialisation. Wall time includes the neighbour search and calibration. "
         "Trustworthiness k = 10, computed by scikit-learn for every layout "
-        "(our C++ `trustworthiness()` gives the same figure). Medians of the runs shown.",
+        "(our C++ `trustworthiness()` below as a cross-check). Medians of the runs shown.",
         "",
         "| implementation | runs | wall time | trustworthiness (k = 10) | KL |",
         "|---|---|---|---|---|",
@@ -100,7 +101,18 @@ def report(args):
         f"{median(ours, 'seconds_iterations'):.1f} s; our C++ trustworthiness {median(ours, 'trustworthiness'):.4f}. "
         "KL is each library's own estimate (ours: exact Z below 2,000 points, else the quadtree's).",
         "",
+        "Run it: `bench/tsne_compare.sh` (`RUNS=` runs per configuration, default 3; `OUT=` for the results, "
+        "default `build/bench/tsne/`; needs `/usr/bin/python3` with python3-sklearn, and em++ for the WebAssembly row).",
+        "",
     ]
+    if median(default, "seconds") > median(one, "seconds"):
+        section[-1:] = [
+            "",
+            "scikit-learn's default threads (OpenMP on every core) were slower than one thread in this run: "
+            "its threads wait on each other while other work holds the shared cores. PEERS.md, measured "
+            "quieter: 33.4 s with 1 thread, 20.5 s with 2.",
+            "",
+        ]
     text = open(readme).read() if os.path.exists(readme) else "# Benchmarks\n\n"
     start = text.find("## t-SNE")
     if start < 0:
