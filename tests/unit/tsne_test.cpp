@@ -180,7 +180,10 @@ TEST(Trustworthiness, OneForAFaithfulMapAndLowForAShuffledOne) {
   const RowMatrix x = gaussian_blobs(4, 25, 10, 3.0, 8);
   EXPECT_NEAR(trustworthiness(x, x, 5), 1.0, 1e-12);
   RowMatrix line(40, 3), flat(40, 1);  // points on a line, kept in order by a 1D map
-  for (int i = 0; i < 40; ++i) line.row(i) << 2.0f * i, -1.0f * i, 0.5f * i, flat(i, 0) = static_cast<float>(i);
+  for (int i = 0; i < 40; ++i) {
+    line.row(i) << 2.0f * i, -1.0f * i, 0.5f * i;
+    flat(i, 0) = static_cast<float>(i);
+  }
   EXPECT_NEAR(trustworthiness(line, flat, 5), 1.0, 1e-12);
   Rng rng(1);
   Ids order(100);
