@@ -2,6 +2,7 @@
 // O(N^2) one, blobs that separate, repeatable runs, and bad input refused with a clear message.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "blobs.h"
@@ -174,6 +175,45 @@ TEST(Tsne, RefusesBadInputClearly) {
   EXPECT_THROW(Tsne(RowMatrix::Random(50, 4), o), InputError);
   o.theta = 0.5;
   EXPECT_THROW(Tsne(RowMatrix::Random(50, 4), o, RowMatrix::Zero(49, 2)), InputError);
+}
+
+TEST(Knn, MatchesBruteForceWithTiesByLowerIndex) {
+  RowMatrix x = gaussian_blobs(3, 15, 6, 2.0, 12);
+  x.row(4) = x.row(9);  // duplicates: distance 0, the lower index first
+  x.row(30) = x.row(9);
+  const int k = 7;
+  const KnnGraph g = exact_knn(x, k);
+  for (int i = 0; i < 45; ++i) {
+    std::vector<std::pair<double, int>> all;
+    for (int j = 0; j < 45; ++j)
+      if (j != i) all.push_back({(x.row(i).cast<double>() - x.row(j).cast<double>()).squaredNorm(), j});
+    std::sort(all.begin(), all.end());
+    for (int m = 0; m < k; ++m) {
+      EXPECT_EQ(g.index[i * k + m], all[m].second) << "row " << i << " rank " << m;
+      EXPECT_NEAR(g.dist_sq[i * k + m], all[m].first, 1e-9);
+    }
+  }
+  EXPECT_EQ(g.index[9 * k], 4);
+  EXPECT_EQ(g.index[9 * k + 1], 30);
+  EXPECT_THROW(exact_knn(x, 45), InputError);
+}
+
+TEST(Tsne, WarmStartFromAFinishedLayoutKeepsIt) {
+  const RowMatrix x = gaussian_blobs(4, 25, 10, 3.0, 31);
+  TsneOptions o;
+  o.perplexity = 15;
+  o.iterations = 500;
+  Tsne first(x, o);
+  first.step(500);
+  const RowMatrix done = first.coords();
+  o.exaggeration_iterations = 0;  // the layout already exists: no early exaggeration
+  o.iterations = 50;
+  Tsne again(x, o, done);
+  again.step(50);
+  const RowMatrix moved = again.coords();
+  const double spread = (done.rowwise() - done.colwise().mean()).norm();
+  EXPECT_LT((moved - done).norm(), 0.1 * spread);
+  EXPECT_GE(trustworthiness(x, moved, 10), trustworthiness(x, done, 10) - 0.01);
 }
 
 TEST(Trustworthiness, OneForAFaithfulMapAndLowForAShuffledOne) {
