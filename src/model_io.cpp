@@ -73,7 +73,7 @@ RowMatrix decode(const json& weights, const char* name, Eigen::Index rows, Eigen
   if (bytes.size() != sizeof(float) * static_cast<size_t>(rows * cols))
     throw InputError("model file: " + what + " has the wrong number of values");
   RowMatrix m(rows, cols);
-  std::memcpy(m.data(), bytes.data(), bytes.size());
+  if (!bytes.empty()) std::memcpy(m.data(), bytes.data(), bytes.size());  // empty: data() may be null
   if (!m.allFinite()) throw InputError("model file: " + what + " holds NaN or infinite values");
   return m;
 }
