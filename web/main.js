@@ -18,6 +18,8 @@ const MODEL_SAVE_MS = 3000;        // the model is saved at most this often whil
 const LINK_DELAY_MS = 600;         // the address bar follows the page this long after the last change
 const MAX_RESTARTS = 3;            // worker restarts allowed per RESTART_WINDOW_MS before giving up
 const RESTART_WINDOW_MS = 60_000;
+const IMPORT_CHUNK = 4 << 20;      // a vectors file goes to the worker in slices of this many bytes
+const MAX_IMPORT_WORDS = 200_000;
 const SESSION_KEY = 'session';     // IndexedDB keys: the current session,
 const PREVIOUS_KEY = 'previous';   // and the one a link replaced
 
@@ -51,6 +53,16 @@ function fmtBytes(n) {
   return `${n} B`;
 }
 
+// Hands bytes to the browser as a download named `name`.
+function download(bytes, name, type) {
+  const url = URL.createObjectURL(new Blob([bytes], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
 // ---- the app ---------------------------------------------------------------------------------
 
 // States of the page (also on <body data-state> for styling and tests):
@@ -62,6 +74,7 @@ function fmtBytes(n) {
 //   finished  all epochs done; Play starts a new run
 //   diverged  the loss became NaN/inf; Play starts a new run
 //   loaded    a saved model was loaded; it can be explored, not trained
+//   vectors   vectors opened from a file: explored (map, neighbours, eval, export), never trained
 //   crashed   the worker died too often, or the module cannot load: only a reload helps
 class App {
   constructor() {
@@ -87,6 +100,10 @@ class App {
     this.neededText = null;        // {sha256, chars}: a link's text the user must open
     this.link = null;              // {url, inline, textBytes}: the share link of the page as it is
     this.restarts = [];            // times of worker restarts
+    this.runKind = null;           // nextword | skipgram | cbow | vectors: what the worker holds
+    this.vectorsInfo = null;       // {name, words, dim, truncated, ...} of opened vectors
+    this.importing = false;        // a vectors file is streaming to the worker
+    this.evalResult = null;        // the last Eval run
     this.startWorker();
 
     this.map = new WordMap($('map'), $('map-tooltip'), {
@@ -119,12 +136,15 @@ class App {
   async boot() {
     const samplePromise = fetch('sample.txt').then((r) => (r.ok ? r.text() : '')).catch(() => '');
     try {
-      ({ schema: this.schema } = await this.client.call('init'));
+      ({ schema: this.schema, word2vecSchema: this.word2vecSchema } = await this.client.call('init'));
     } catch (err) {
       this.crash(err.message);
       return;
     }
     this.form = new SettingsForm($('settings'), this.schema, { onChange: () => this.inputsChanged() });
+    // word2vec's options; its model (skipgram | cbow) is the model selector's choice.
+    this.w2vForm = new SettingsForm($('w2v-settings'), this.word2vecSchema.filter((f) => f.name !== 'model'),
+      { onChange: () => this.inputsChanged(), idPrefix: 'w2v-' });
     this.sampleText = await samplePromise;
     const saved = await this.readSaved(SESSION_KEY);
     this.setState('idle');
@@ -156,7 +176,15 @@ class App {
     $('text').addEventListener('input', () => { this.inputsChanged(); this.updateTextSizeSoon(); });
     $('sample').addEventListener('click', () => this.setText(this.sampleText));
     $('file').addEventListener('change', (e) => this.openFile(e.target));
-    $('defaults').addEventListener('click', () => this.form?.restoreDefaults());
+    $('defaults').addEventListener('click', () => this.activeForm()?.restoreDefaults());
+    $('model-kind').addEventListener('change', () => this.modelKindChanged());
+    $('vectors-file').addEventListener('change', (e) => this.openVectors(e.target));
+    $('tab-neighbours').addEventListener('click', () => this.showTab('neighbours'));
+    $('tab-eval').addEventListener('click', () => this.showTab('eval'));
+    $('eval-run').addEventListener('click', () => this.runEval());
+    for (const item of document.querySelectorAll('#export-menu [data-format]')) {
+      item.addEventListener('click', () => this.exportVectors(item.dataset.format));
+    }
     $('map-n').addEventListener('change', () => {
       this.client.call('watch', { n: this.mapWords() }).catch(() => {});
       this.refreshMap(true);
@@ -179,6 +207,7 @@ class App {
     $('share-url').addEventListener('focus', (e) => e.target.select());
     document.addEventListener('pointerdown', (e) => {
       if (!$('share-box').hidden && !e.target.closest?.('.share')) $('share-box').hidden = true;
+      if ($('export-menu').open && !e.target.closest?.('#export-menu')) $('export-menu').open = false;
     });
     $('notice-close').addEventListener('click', () => this.hideNotice());
     $('text-needed-skip').addEventListener('click', () => {
@@ -199,6 +228,7 @@ class App {
         if (!e.repeat && !$('play').disabled) this.playPause();
       } else if (e.key === 'Escape') {
         $('share-box').hidden = true;
+        $('export-menu').open = false;
       } else if (e.key === 's' || e.key === 'S') {
         e.preventDefault();
         if (!$('step').disabled) this.step();
@@ -259,17 +289,41 @@ class App {
   }
 
   inputsDiffer(text, settings) {
-    if ($('text').value !== text || !this.form.validate()) return true;
-    const now = this.form.values();
+    const form = this.activeForm();
+    if ($('text').value !== text || this.modelKind() !== this.runKind || !form.validate()) return true;
+    const now = form.values();
     return Object.keys(now).some((k) => now[k] !== settings[k]);
   }
 
   hasRun() {
-    return ['running', 'paused', 'finished', 'diverged', 'loaded'].includes(this.state);
+    return ['running', 'paused', 'finished', 'diverged', 'loaded', 'vectors'].includes(this.state);
   }
 
   canStart() {
-    return Boolean(this.form) && !this.startBlocked && !this.neededText && this.form.validate();
+    return Boolean(this.form) && !this.startBlocked && !this.neededText && this.activeForm().validate();
+  }
+
+  // ---- which model: the selector in the MODEL panel --------------------------------------------
+
+  modelKind() {
+    return $('model-kind').value;
+  }
+
+  // The settings form of the chosen model.
+  activeForm() {
+    return this.modelKind() === 'nextword' ? this.form : this.w2vForm;
+  }
+
+  modelKindChanged() {
+    const kind = this.modelKind();
+    $('settings').hidden = kind !== 'nextword';
+    $('w2v-settings').hidden = kind === 'nextword';
+    $('model-kind-hint').textContent = {
+      nextword: 'Predicts the next word from the k before it; the vectors are its first layer.',
+      skipgram: 'Each word predicts the words around it (negative sampling); the vectors are its input table.',
+      cbow: 'The words around a position predict the word in it (negative sampling); the vectors are its input table.',
+    }[kind];
+    this.inputsChanged();
   }
 
   // ---- run control -----------------------------------------------------------------------
@@ -338,6 +392,9 @@ class App {
     this.renderNeighbours(null);
     this.model = null;
     this.run = null;
+    this.runKind = null;
+    this.vectorsInfo = null;
+    this.renderEval(null);
     this.modelDirty = false;
     this.setState('idle');
     this.inputsSaved();
@@ -350,14 +407,17 @@ class App {
       return false;
     }
     const text = $('text').value;
-    const settings = this.form.values();
+    const kind = this.modelKind();
+    const settings = this.activeForm().values();
     const before = this.state;
     this.preparingSize = text.length;
     this.setState('preparing');
     $('text-error').hidden = true;
     let stats;
     try {
-      stats = await this.client.call('start', { text, settings });
+      stats = kind === 'nextword'
+        ? await this.client.call('start', { text, settings })
+        : await this.client.call('word2vec', { text, options: { ...settings, model: kind } });
     } catch (err) {
       if (this.state === 'crashed') return false;
       this.startBlocked = true;
@@ -366,6 +426,9 @@ class App {
       return false;
     }
     this.runSettings = settings;
+    this.runKind = kind;
+    this.vectorsInfo = null;
+    this.renderEval(null);
     this.model = null;
     this.run = null;
     this.dirty = this.inputsDiffer(text, settings);  // edited while the text was being prepared
@@ -478,6 +541,7 @@ class App {
 
   selectWord(word) {
     this.selected = word;
+    if (word) this.showTab('neighbours');
     $('nb-input').value = word ?? '';
     this.inputsSaved();
     if (!word) {
@@ -612,7 +676,7 @@ class App {
   clearStats() {
     for (const id of ['s-tokens', 's-vocab', 's-oov', 's-sentences', 's-train', 's-valid']) $(id).textContent = '–';
     for (const id of ['m-speed', 'm-eta', 'm-loss', 'm-ppl']) $(id).textContent = '–';
-    $('m-epoch').textContent = `0 / ${this.form?.value('epochs') ?? 0}`;
+    $('m-epoch').textContent = `0 / ${this.activeForm?.()?.value('epochs') ?? 0}`;
     $('m-step').textContent = '0';
     $('eval-summary').textContent = '';
     $('progress-bar').style.transform = 'scaleX(0)';
@@ -629,7 +693,7 @@ class App {
     button.hidden = smaller == null;
     button.textContent = `Use ${smaller} and restart`;
     button.onclick = async () => {
-      this.form.set('lr', smaller);
+      this.activeForm().set('lr', smaller);
       await this.reset();
       this.playPause();
     };
@@ -651,7 +715,7 @@ class App {
   }
 
   // The status line: a pending note, else what the state says.
-  updateStatus(formOk = this.form ? this.form.validate() : true) {
+  updateStatus(formOk = this.form ? this.activeForm().validate() : true) {
     const s = this.state;
     const p = this.progress;
     let text = '';
@@ -672,6 +736,10 @@ class App {
       text = `Finished ${p.epochs} epochs.${ppl}`;
     } else if (s === 'diverged') { text = this.divergedAdvice ?? 'Diverged.'; kind = 'error'; }
     else if (s === 'loaded') text = `Loaded ${this.loadedName}. Explore it, or press Play to train a new model on the text.`;
+    else if (s === 'vectors' && this.vectorsInfo) {
+      const v = this.vectorsInfo;
+      text = `Opened ${v.name}: ${fmtInt(v.words)} words, dimension ${v.dim}. Vectors from a file are explored, not trained: Reset goes back to training.`;
+    }
     const el = $('status-text');
     if (el.textContent !== text) el.textContent = text;
     el.className = kind;
@@ -697,32 +765,36 @@ class App {
   render() {
     const s = this.state;
     document.body.dataset.state = s;
-    const formOk = this.form ? this.form.validate() : false;
+    const formOk = this.form ? this.activeForm().validate() : false;
     const startable = formOk && !this.startBlocked && !this.neededText;
     const play = $('play');
-    play.disabled = s === 'loading' || s === 'preparing' || s === 'crashed'
-      || (['idle', 'finished', 'diverged', 'loaded'].includes(s) && !startable);
+    const busy = ['loading', 'preparing', 'crashed', 'vectors'].includes(s) || this.importing;
+    play.disabled = busy || (['idle', 'finished', 'diverged', 'loaded'].includes(s) && !startable);
     play.setAttribute('aria-label', s === 'running' ? 'Pause' : 'Play');
     play.title = s === 'running' ? 'Pause (space)'
       : s === 'paused' ? 'Resume (space)'
         : ['finished', 'diverged', 'loaded'].includes(s) ? 'Train again from the start (space)' : 'Train (space)';
-    $('step').disabled = s === 'loading' || s === 'preparing' || s === 'crashed'
-      || (['idle', 'finished', 'diverged', 'loaded'].includes(s) && !startable);
-    $('reset').disabled = ['loading', 'preparing', 'crashed'].includes(s);
+    $('step').disabled = busy || (['idle', 'finished', 'diverged', 'loaded'].includes(s) && !startable);
+    $('reset').disabled = ['loading', 'preparing', 'crashed'].includes(s) || this.importing;
+    $('vectors-open').classList.toggle('disabled', this.importing || ['loading', 'preparing', 'crashed'].includes(s));
+    $('vectors-file').disabled = this.importing || ['loading', 'preparing', 'crashed'].includes(s);
     // Only a run that Play would resume keeps its old inputs; after finishing, Play starts afresh.
     const stale = this.dirty && (s === 'running' || s === 'paused');
     $('reset').classList.toggle('attention', stale);
     $('dirty-note').hidden = !stale;
-    $('save-model').disabled = !this.hasRun();
+    for (const item of document.querySelectorAll('#export-menu [data-format]')) item.disabled = !this.hasRun();
+    $('save-model').disabled = !this.hasRun() || this.runKind !== 'nextword';
+    $('eval-run').disabled = !this.hasRun() || this.evalRunning;
     $('map-empty').hidden = this.map.pointCount > 0 || s === 'preparing';
     $('chart-empty').hidden = this.charts.lossPoints > 0;
-    if (s === 'idle' && this.form) $('m-epoch').textContent = `0 / ${this.form.value('epochs') ?? '–'}`;
+    if (s === 'idle' && this.form) $('m-epoch').textContent = `0 / ${this.activeForm().value('epochs') ?? '–'}`;
     this.updateStatus(formOk);
   }
 
   // ---- saving and loading ----------------------------------------------------------------------
 
   async saveModel() {
+    $('export-menu').open = false;
     try {
       const { json } = await this.client.call('save');
       const url = URL.createObjectURL(new Blob([json], { type: 'application/json' }));
@@ -734,6 +806,183 @@ class App {
     } catch (err) {
       this.setStatus(err.message, 'error');
     }
+  }
+
+  // ---- vectors from a file ------------------------------------------------------------------------
+
+  // Streams a vectors file (and, for TSV, its metadata.tsv) to the worker in slices, with progress.
+  // A file that cannot be read says why (with the line) and leaves the run and the text as they were.
+  async openVectors(input) {
+    const files = Array.from(input.files ?? []);
+    input.value = '';
+    if (!files.length || this.importing) return;
+    const isTsv = (f) => /\.tsv$/i.test(f.name);
+    const metadata = files.length > 1 ? files.find((f) => /metadata/i.test(f.name)) : null;
+    const file = files.find((f) => f !== metadata);
+    const message = $('vectors-message');
+    const say = (text, kind = '') => {
+      message.textContent = text;
+      message.className = `message ${kind}`;
+      message.hidden = !text;
+    };
+    if (!file) return;
+    if (isTsv(file) && !metadata) {
+      say(`${file.name} holds only numbers: pick it together with its metadata.tsv (the words).`, 'error');
+      return;
+    }
+    const maxWords = Math.round(Number($('vectors-max').value));
+    if (!(maxWords >= 1 && maxWords <= MAX_IMPORT_WORDS)) {
+      say(`Keep between 1 and ${fmtInt(MAX_IMPORT_WORDS)} words.`, 'error');
+      return;
+    }
+    const format = /\.bin$/i.test(file.name) ? 'word2vec-bin' : isTsv(file) ? 'tsv' : 'auto';
+    if (this.state === 'running') await this.pause();
+    this.importing = true;
+    const bar = $('vectors-progress');
+    bar.hidden = false;
+    const showProgress = (fraction) => { bar.firstElementChild.style.transform = `scaleX(${fraction})`; };
+    showProgress(0);
+    say(`Reading ${file.name}…`, 'note');
+    this.render();
+    let result;
+    try {
+      await this.client.call('importBegin', { format, maxWords });
+      for (let at = 0; at < file.size; at += IMPORT_CHUNK) {
+        const bytes = await file.slice(at, at + IMPORT_CHUNK).arrayBuffer();
+        const { kept, done } = await this.client.call('importChunk', { bytes }, [bytes]);
+        showProgress(done ? 1 : Math.min(1, (at + IMPORT_CHUNK) / file.size));
+        say(`Reading ${file.name}: ${fmtBytes(Math.min(file.size, at + IMPORT_CHUNK))} of ${fmtBytes(file.size)}, ${fmtInt(kept)} words`, 'note');
+        if (done) {
+          // One more slice, if there is one, tells the reader that the file had more words.
+          const next = at + IMPORT_CHUNK < file.size ? await file.slice(at + IMPORT_CHUNK, at + IMPORT_CHUNK + 4096).arrayBuffer() : null;
+          if (next) await this.client.call('importChunk', { bytes: next }, [next]);
+          break;
+        }
+      }
+      if (metadata) {
+        const bytes = await metadata.arrayBuffer();
+        await this.client.call('importMetadata', { bytes }, [bytes]);
+      }
+      result = await this.client.call('importFinish');
+    } catch (err) {
+      this.importing = false;
+      bar.hidden = true;
+      say(`Could not open ${file.name}: ${err.message}. Nothing else changed.`, 'error');
+      this.render();
+      return;
+    }
+    this.importing = false;
+    bar.hidden = true;
+    const notes = [];
+    if (result.truncated) notes.push(`the first ${fmtInt(result.words)} words kept`);
+    if (result.duplicates) notes.push(`${fmtInt(result.duplicates)} repeated word${result.duplicates === 1 ? '' : 's'} dropped (the first kept)`);
+    if (result.skipped) notes.push(`${fmtInt(result.skipped)} <pad>/<unk> entr${result.skipped === 1 ? 'y' : 'ies'} left out`);
+    say(notes.length ? `${file.name}: ${notes.join('; ')}.` : '');
+    this.vectorsInfo = { name: file.name, ...result };
+    this.runKind = 'vectors';
+    this.progress = null;
+    this.evaluation = null;
+    this.dirty = false;
+    this.speed = null;
+    this.model = null;
+    this.run = null;
+    this.modelDirty = false;
+    this.charts.reset();
+    this.clearStats();
+    $('m-epoch').textContent = '–';
+    this.renderEval(null);
+    this.renderPredictions(null);
+    this.setState('vectors');
+    await this.client.call('watch', { n: this.mapWords() }).catch(() => {});
+    await this.refreshMap(true);
+    if (this.selected) this.refreshNeighbours();
+  }
+
+  // ---- export ------------------------------------------------------------------------------------
+
+  async exportVectors(format) {
+    $('export-menu').open = false;
+    const names = { word2vec: 'vectors.vec', 'word2vec-bin': 'vectors.bin', glove: 'vectors.txt', tsv: 'vectors.tsv' };
+    try {
+      const { bytes } = await this.client.call('export', { format });
+      download(bytes, names[format], format === 'word2vec-bin' ? 'application/octet-stream' : 'text/plain');
+      if (format === 'tsv') {
+        const { bytes: words } = await this.client.call('export', { format: 'tsv-metadata' });
+        download(words, 'metadata.tsv', 'text/tab-separated-values');
+      }
+    } catch (err) {
+      this.setStatus(`Could not export: ${err.message}`, 'error');
+    }
+  }
+
+  // ---- the Eval tab --------------------------------------------------------------------------------
+
+  showTab(name) {
+    const evalTab = name === 'eval';
+    $('tab-neighbours').setAttribute('aria-selected', String(!evalTab));
+    $('tab-eval').setAttribute('aria-selected', String(evalTab));
+    $('nb-body').hidden = evalTab;
+    $('eval-body').hidden = !evalTab;
+    $('nb-caption').hidden = evalTab;
+  }
+
+  async runEval() {
+    if (!this.hasRun() || this.evalRunning) return;
+    this.evalRunning = true;
+    this.render();
+    $('eval-status').textContent = 'Running… (analogies search the 30,000 most frequent words)';
+    try {
+      const step = this.progress?.step;
+      this.renderEval(await this.client.call('evalRun'));
+      const of = this.runKind === 'vectors' ? this.vectorsInfo.name : step != null ? `the vectors at step ${fmtInt(step)}` : 'the vectors';
+      $('eval-status').textContent = `${of}: ${fmtInt(this.evalResult.words)} words`;
+    } catch (err) {
+      this.renderEval(null);
+      $('eval-status').textContent = `Could not evaluate: ${err.message}`;
+    } finally {
+      this.evalRunning = false;
+      this.render();
+    }
+  }
+
+  // Fills the two tables from an evalRun reply (or empties them).
+  renderEval(result) {
+    this.evalResult = result;
+    const pct = (x) => `${(100 * x).toFixed(1)}%`;
+    const row = (cells, className = '') => {
+      const tr = document.createElement('tr');
+      if (className) tr.className = className;
+      for (const [text, title, cls] of cells) {
+        const td = document.createElement('td');
+        td.textContent = text;
+        if (title) td.title = title;
+        if (cls) td.className = cls;
+        tr.append(td);
+      }
+      return tr;
+    };
+    const sim = $('eval-similarity');
+    const ana = $('eval-analogies');
+    sim.hidden = !result;
+    ana.hidden = !result;
+    sim.tBodies[0].replaceChildren();
+    ana.tBodies[0].replaceChildren();
+    if (!result) {
+      $('eval-status').textContent = this.hasRun() ? 'Score the current vectors on the standard tests.' : 'Train or open vectors, then Run.';
+      return;
+    }
+    for (const [name, s] of [['WordSim-353', result.wordsim353], ['SimLex-999', result.simlex999]]) {
+      const rho = s.spearman == null ? ['–', 'fewer than two pairs covered', 'na'] : [s.spearman.toFixed(3)];
+      sim.tBodies[0].append(row([[name], rho, [pct(s.coverage), `${s.covered} of ${s.total} pairs`]]));
+    }
+    const a = result.analogies;
+    const analogyRow = (s, className) => row([
+      [s.name],
+      s.covered ? [pct(s.accuracy), `${s.correct} of ${s.covered} covered questions`] : ['–', 'no question covered', 'na'],
+      [pct(s.coverage), `${s.covered} of ${s.total} questions`],
+    ], className);
+    for (const s of a.sections) ana.tBodies[0].append(analogyRow(s));
+    for (const s of [a.semantic, a.syntactic, a.all]) ana.tBodies[0].append(analogyRow(s, 'total'));
   }
 
   // ---- the session: saved as the user works, exported, imported, shared --------------------------
@@ -786,7 +1035,7 @@ class App {
 
   async saveNow() {
     if (this.restoring || !this.form || this.state === 'crashed') return;
-    if (this.modelDirty && this.hasRun() && this.state !== 'loaded') {
+    if (this.modelDirty && this.hasRun() && this.state !== 'loaded' && this.runKind === 'nextword') {
       this.modelDirty = false;
       this.lastModelSave = performance.now();
       try {
@@ -836,6 +1085,9 @@ class App {
     this.dirty = false;
     this.model = JSON.parse(session.model);
     this.run = session.run;
+    this.runKind = 'nextword';
+    this.vectorsInfo = null;
+    this.renderEval(null);
     this.modelDirty = false;
     const p = session.run;
     this.loadedName = p?.epoch ? `the model after epoch ${p.epoch} of ${p.epochs}` : 'the saved model';
@@ -1112,6 +1364,9 @@ class App {
       get recoveries() { return app.recoveries ?? 0; },
       get ready() { return Boolean(app.form) && !app.restoring; },
       get neededText() { return app.neededText ? { ...app.neededText } : null; },
+      get runKind() { return app.runKind; },
+      get vectors() { return app.vectorsInfo ? { ...app.vectorsInfo } : null; },
+      get evalResult() { return app.evalResult; },
       labelledPoints: () => app.map.labelledPoints(),
       history: () => app.charts.history(),
       settings: () => (app.form ? app.currentSettings() : null),

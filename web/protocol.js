@@ -14,12 +14,18 @@
 export const REQUESTS = Object.freeze({
   init: {
     fields: [],
-    reply: 'schema: the settings schema [{name, type, min, max, default, choices?, hint}]',
+    reply: 'schema: the settings schema [{name, type, min, max, default, choices?, hint}]; '
+      + 'word2vecSchema: the same for word2vec\'s options',
   },
   start: {
     fields: ['text', 'settings'],
     reply: 'stats {sentences, tokens, types, vocab, train_examples, valid_examples, oov_tokens}; '
       + 'error when the text or settings cannot be trained. Replaces any previous run.',
+  },
+  word2vec: {
+    fields: ['text', 'options'],
+    reply: 'stats as for start (train_examples: words per epoch; nothing held out); a word2vec run '
+      + '(options as word2vecSchema, with model: skipgram | cbow) replaces any previous run',
   },
   play: {
     fields: [],
@@ -64,6 +70,36 @@ export const REQUESTS = Object.freeze({
   load: {
     fields: ['json'],
     reply: '{ok, vocab, settings}: the loaded model replaces the run; it can be explored, not trained',
+  },
+  importBegin: {
+    fields: ['format', 'maxWords'],
+    reply: 'null; a vectors file will come in chunks (format: auto | glove | word2vec | word2vec-bin | tsv; '
+      + 'keep the first maxWords words, 1..200000). Pauses training; the run stays until importFinish succeeds',
+  },
+  importChunk: {
+    fields: ['bytes'],
+    reply: '{kept, done}: bytes is an ArrayBuffer (transfer it); done once maxWords are kept (send one more '
+      + 'chunk, if the file has one, so the reply to importFinish can say it was cut). Error "line N: ..." ends the import',
+  },
+  importMetadata: {
+    fields: ['bytes'],
+    reply: 'null; the words of TSV vectors (the Projector\'s metadata.tsv), an ArrayBuffer',
+  },
+  importFinish: {
+    fields: [],
+    reply: '{ok, words, dim, duplicates, first_duplicate, truncated, skipped, format}: the vectors replace the '
+      + 'run; they can be explored, not trained. Errors name the line',
+  },
+  export: {
+    fields: ['format'],
+    reply: '{bytes: Uint8Array (buffer transferred)}: the current vectors as glove | word2vec | word2vec-bin | '
+      + 'tsv | tsv-metadata',
+  },
+  evalRun: {
+    fields: [],
+    reply: '{words, analogy_words, analogies: {sections: [score], semantic, syntactic, all}, wordsim353, simlex999}; '
+      + 'score {name, total, covered, correct, accuracy, coverage}; the similarity sets {spearman, total, covered, '
+      + 'coverage}. The worker fetches eval/*.txt on first use',
   },
 });
 

@@ -11,6 +11,9 @@ const EVENT_MS = 100;         // at most one progress event this often (plus epo
 const FRAME_MS = 500;         // a map frame rides on a progress event this often (plus epoch ends)
 const MAX_BUDGET = 1 << 22;   // examples per chunk, whatever the measured speed
 const CHUNKS_PER_EPOCH = 24;  // at least this many loss points per epoch, however fast it trains
+const WORD2VEC_STEP = 100;    // words trained by one Step of a word2vec run (at least a sentence)
+// The evaluation sets, shipped beside the page (web/build.mjs copies them): name for the module, file.
+const EVAL_SETS = [['questions-words', 'questions-words.txt'], ['wordsim353', 'wordsim353.tsv'], ['simlex999', 'simlex999.txt']];
 
 // Resolves after the worker has had a chance to handle queued messages. A MessageChannel avoids
 // the 4 ms clamp that nested setTimeout(0) calls get.
@@ -72,7 +75,10 @@ class Trainer {
     this.module = null;
     this.session = null;       // Module.Session, created lazily and reused across runs
     this.hasModel = false;     // start() or load() succeeded
-    this.canTrain = false;     // the model came from start(), so step() works
+    this.canTrain = false;     // the model came from start() or word2vec(), so step() works
+    this.kind = 'none';        // nextword | word2vec | vectors: what the session holds
+    this.evalTexts = null;     // the evaluation sets' text, fetched on first use
+    this.evalSession = null;   // the session they were passed to
     this.batch = 64;
     this.budget = 256;         // examples per chunk, adapted to CHUNK_MS
     this.playing = false;
@@ -93,7 +99,7 @@ class Trainer {
 
   async init() {
     if (!this.module) this.module = await createEmbPlay({ locateFile: (file) => file });
-    return { schema: parse(this.module.settingsSchema()) };
+    return { schema: parse(this.module.settingsSchema()), word2vecSchema: parse(this.module.word2vecSchema()) };
   }
 
   #requireModule() {
@@ -115,9 +121,25 @@ class Trainer {
     if (!this.session) this.session = new this.module.Session();
     // On an error the module keeps the previous run, and so does this worker.
     const reply = parse(this.session.start(text, JSON.stringify(settings)));
+    this.#began('nextword', settings.batch ?? this.batch);
+    return reply.stats;
+  }
+
+  word2vec({ text, options }) {
+    this.#requireModule();
+    this.#stop();
+    if (!this.session) this.session = new this.module.Session();
+    const reply = parse(this.session.startWord2vec(text, JSON.stringify(options)));
+    this.#began('word2vec', WORD2VEC_STEP);
+    return reply.stats;
+  }
+
+  // A trainable run began: batch is what one Step trains (examples, or words for word2vec).
+  #began(kind, batch) {
+    this.kind = kind;
     this.hasModel = true;
     this.canTrain = true;
-    this.batch = settings.batch ?? this.batch;
+    this.batch = batch;
     this.budget = this.batch * 4;
     this.chunkLoss.reset();
     this.last = null;
@@ -125,7 +147,6 @@ class Trainer {
     this.rate = null;
     this.rateMark = null;
     this.examples = 0;
-    return reply.stats;
   }
 
   reset() {
@@ -134,6 +155,7 @@ class Trainer {
     this.session = null;
     this.hasModel = false;
     this.canTrain = false;
+    this.kind = 'none';
     this.last = null;
     this.raw = null;
     return null;
@@ -141,7 +163,7 @@ class Trainer {
 
   play() {
     this.#requireModel();
-    if (!this.canTrain) throw new Error('A loaded model cannot be trained further: press Reset, then Play.');
+    if (!this.canTrain) throw new Error(this.#untrainable('Play'));
     if (this.last && (this.last.finished || this.last.diverged)) return this.last;
     if (!this.playing) {
       this.playing = true;
@@ -161,11 +183,17 @@ class Trainer {
 
   step() {
     this.#requireModel();
-    if (!this.canTrain) throw new Error('A loaded model cannot be trained further: press Reset, then Step.');
+    if (!this.canTrain) throw new Error(this.#untrainable('Step'));
     this.#stop();
     if (this.last && (this.last.finished || this.last.diverged)) return this.last;
     this.#advance(this.batch);
     return this.#progress(false);
+  }
+
+  #untrainable(button) {
+    return this.kind === 'vectors'
+      ? `Vectors opened from a file are not trained: press Reset, then ${button}, to train on the text.`
+      : `A loaded model cannot be trained further: press Reset, then ${button}.`;
   }
 
   watch({ n }) {
@@ -222,7 +250,7 @@ class Trainer {
       this.budget = Math.min(cap, Math.max(this.batch, next));
     }
     this.raw = p;
-    this.evaluation = p.epoch_end && !p.diverged ? this.#evaluate() : null;
+    this.evaluation = p.epoch_end && !p.diverged && this.kind === 'nextword' ? this.#evaluate() : null;
     return p;
   }
 
@@ -299,9 +327,65 @@ class Trainer {
     const reply = parse(this.session.loadModel(json));
     this.hasModel = true;
     this.canTrain = false;
+    this.kind = 'nextword';
     this.last = null;
     this.raw = null;
     return reply;
+  }
+
+  // ---- vectors files in and out, and their evaluation
+
+  importBegin({ format, maxWords }) {
+    this.#requireModule();
+    this.#stop();
+    if (!this.session) this.session = new this.module.Session();
+    parse(this.session.importBegin(format, maxWords));
+    return null;
+  }
+
+  importChunk({ bytes }) {
+    if (!this.session) throw new Error('no import in progress');
+    return parse(this.session.importChunk(new Uint8Array(bytes)));
+  }
+
+  importMetadata({ bytes }) {
+    if (!this.session) throw new Error('no import in progress');
+    parse(this.session.importMetadata(new Uint8Array(bytes)));
+    return null;
+  }
+
+  importFinish() {
+    if (!this.session) throw new Error('no import in progress');
+    const reply = parse(this.session.importFinish());
+    this.hasModel = true;
+    this.canTrain = false;
+    this.kind = 'vectors';
+    this.last = null;
+    this.raw = null;
+    return reply;
+  }
+
+  export({ format }) {
+    this.#requireModel();
+    const bytes = this.session.exportVectors(format);
+    if (typeof bytes === 'string') parse(bytes);
+    return withTransfer({ bytes }, [bytes.buffer]);
+  }
+
+  async evalRun() {
+    this.#requireModel();
+    if (!this.evalTexts) {
+      this.evalTexts = await Promise.all(EVAL_SETS.map(async ([, file]) => {
+        const response = await fetch(`eval/${file}`);
+        if (!response.ok) throw new Error(`could not fetch the evaluation set ${file} (HTTP ${response.status})`);
+        return response.text();
+      }));
+    }
+    if (this.evalSession !== this.session) {
+      EVAL_SETS.forEach(([name], i) => parse(this.session.evalLoad(name, this.evalTexts[i])));
+      this.evalSession = this.session;
+    }
+    return parse(this.session.evalRun());
   }
 }
 
@@ -312,6 +396,7 @@ serve(self, {
     throw err;
   }),
   start: (m) => trainer.start(m),
+  word2vec: (m) => trainer.word2vec(m),
   play: () => trainer.play(),
   pause: () => trainer.pause(),
   step: () => trainer.step(),
@@ -323,4 +408,10 @@ serve(self, {
   evaluate: () => trainer.evaluate(),
   save: () => trainer.save(),
   load: (m) => trainer.load(m),
+  importBegin: (m) => trainer.importBegin(m),
+  importChunk: (m) => trainer.importChunk(m),
+  importMetadata: (m) => trainer.importMetadata(m),
+  importFinish: () => trainer.importFinish(),
+  export: (m) => trainer.export(m),
+  evalRun: () => trainer.evalRun(),
 });
