@@ -1,5 +1,6 @@
 // embplay: the command-line face of the core. Trains with the same settings (same names) as the
 // page, saves models, and asks a saved model for neighbours and next-word predictions.
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -8,6 +9,7 @@
 
 #include "geometry.h"
 #include "model_io.h"
+#include "ngram.h"
 #include "settings.h"
 #include "trainer.h"
 
@@ -20,12 +22,19 @@ const char* kUsage = R"(embplay: train word embeddings with a next-word model (B
 
 usage:
   embplay train --input FILE [--save MODEL.json] [--json] [settings...]
+  embplay train --train FILE --valid FILE --test FILE [--save MODEL.json] [--json] [settings...]
   embplay neighbors --model MODEL.json --word WORD [--k 10]
   embplay predict --model MODEL.json --context "WORD WORD" [--k 10]
   embplay --help
 
-train prints progress and validation perplexity per epoch; with --json, one JSON object per
-line: {"epoch", "train_loss", "valid_loss", "valid_perplexity", "valid_accuracy", "tokens_per_sec"}.
+--input is split by sentence (--valid-fraction, --test-fraction, --split); --train, --valid and
+--test are used as they are. train prints progress and validation figures per epoch, then the kept
+model's validation and test figures beside an interpolated Kneser-Ney n-gram model's (--ngram-order)
+trained on the same training sentences and vocabulary. With --json, one JSON object per line:
+per epoch {"epoch", "train_loss", "lr", "tokens_per_sec", "valid_loss", "valid_perplexity",
+"valid_accuracy", "valid_top5"}, then a last line {"epochs_trained", "best_epoch", "stopped_early",
+"diverged", "train_seconds", "valid_...", "test_loss", "test_perplexity", "test_accuracy",
+"test_top5", "ngram_order", "ngram_valid_perplexity", "ngram_test_perplexity"}.
 )";
 
 void print_help() {
@@ -117,18 +126,42 @@ int positive(const Args& args, const std::string& name, int fallback) {
   return value;
 }
 
+json evaluation_json(const Evaluation& ev, const std::string& prefix) {
+  json j;
+  j[prefix + "_loss"] = ev.examples ? json(ev.loss) : json();
+  j[prefix + "_perplexity"] = ev.examples ? json(ev.perplexity) : json();
+  j[prefix + "_accuracy"] = ev.examples ? json(ev.accuracy) : json();
+  j[prefix + "_top5"] = ev.examples ? json(ev.top5) : json();
+  return j;
+}
+
 int train(const Args& args) {
+  static const char* kFileFlags[] = {"input", "train", "valid", "test", "save", "json"};
   Settings settings;
   for (const auto& [name, value] : args.flags)
-    if (name != "input" && name != "save" && name != "json") set_setting(settings, name, value);
+    if (std::find(std::begin(kFileFlags), std::end(kFileFlags), name) == std::end(kFileFlags))
+      set_setting(settings, name, value);
   const bool as_json = args.has("json");
 
-  Trainer trainer(read_file(args.require("input")), settings);
+  std::unique_ptr<Trainer> made;
+  if (args.has("input")) {
+    if (args.has("train") || args.has("valid") || args.has("test"))
+      throw InputError("train takes either --input FILE (split by sentence) or --train FILE [--valid FILE] [--test FILE]");
+    made = std::make_unique<Trainer>(read_file(args.get("input")), settings);
+  } else if (args.has("train")) {
+    SplitTexts texts{read_file(args.get("train")), args.has("valid") ? read_file(args.get("valid")) : "",
+                     args.has("test") ? read_file(args.get("test")) : ""};
+    made = std::make_unique<Trainer>(texts, settings);
+  } else {
+    throw InputError("train needs --input FILE, or --train FILE with --valid FILE and --test FILE");
+  }
+  Trainer& trainer = *made;
   const TextStats& st = trainer.stats();
+  if (!trainer.notice().empty()) std::fprintf(stderr, "embplay: %s\n", trainer.notice().c_str());
   if (!as_json)
-    std::printf("%lld sentences, %lld tokens, %lld types, vocabulary %d, %lld training / %lld validation examples\n",
+    std::printf("%lld sentences, %lld tokens, %lld types, vocabulary %d, %lld training / %lld validation / %lld test examples\n",
                 (long long)st.sentences, (long long)st.tokens, (long long)st.types, trainer.vocab().size(),
-                (long long)st.train_examples, (long long)st.valid_examples);
+                (long long)st.train_examples, (long long)st.valid_examples, (long long)st.test_examples);
 
   const auto start = std::chrono::steady_clock::now();
   int64_t examples_done = 0;
@@ -142,22 +175,52 @@ int train(const Args& args) {
     if (!p.epoch_end) continue;
     examples_done += p.epoch_size;
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    const Evaluation ev = trainer.evaluate();
+    // With early stopping the trainer scored this epoch's weights already (before any restore).
+    const Evaluation ev = p.valid.examples ? p.valid : trainer.evaluate();
     const double rate = examples_done / std::max(seconds, 1e-9);
     if (as_json) {
-      json line = {{"epoch", p.epoch}, {"train_loss", p.train_loss}, {"tokens_per_sec", rate}};
-      line["valid_loss"] = ev.examples ? json(ev.loss) : json();
-      line["valid_perplexity"] = ev.examples ? json(ev.perplexity) : json();
-      line["valid_accuracy"] = ev.examples ? json(ev.accuracy) : json();
+      json line = {{"epoch", p.epoch}, {"train_loss", p.train_loss}, {"tokens_per_sec", rate}, {"lr", p.lr}};
+      line.update(evaluation_json(ev, "valid"));
       std::cout << line.dump() << std::endl;
     } else if (ev.examples) {
-      std::printf("epoch %d/%d  train loss %.4f  valid loss %.4f  valid ppl %.2f  valid acc %.1f%%  %.0f tokens/s\n",
-                  p.epoch, trainer.settings().epochs, p.train_loss, ev.loss, ev.perplexity, 100 * ev.accuracy, rate);
+      std::printf("epoch %d/%d  train loss %.4f  valid loss %.4f  ppl %.2f  acc %.1f%%  top-5 %.1f%%  %.0f tokens/s\n",
+                  p.epoch, trainer.settings().epochs, p.train_loss, ev.loss, ev.perplexity, 100 * ev.accuracy,
+                  100 * ev.top5, rate);
     } else {
       std::printf("epoch %d/%d  train loss %.4f  (nothing held out)  %.0f tokens/s\n", p.epoch,
                   trainer.settings().epochs, p.train_loss, rate);
     }
     if (p.finished) break;
+  }
+  const double train_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  // The final report: the kept model on validation and test, and the Kneser-Ney yardstick beside it.
+  const Progress& p = trainer.progress();
+  const Evaluation valid = trainer.evaluate(), test = trainer.evaluate_test();
+  const int order = trainer.settings().ngram_order;
+  const KneserNey kn(trainer.sentences().train, trainer.vocab(), order);
+  const double kn_valid = kn.perplexity(make_examples(trainer.sentences().valid, trainer.vocab(), order - 1));
+  const double kn_test = kn.perplexity(make_examples(trainer.sentences().test, trainer.vocab(), order - 1));
+  if (as_json) {
+    json line = {{"epochs_trained", p.epoch}, {"best_epoch", p.best_epoch ? json(p.best_epoch) : json()},
+                 {"stopped_early", p.stopped_early}, {"diverged", p.diverged}, {"train_seconds", train_seconds}};
+    line.update(evaluation_json(valid, "valid"));
+    line.update(evaluation_json(test, "test"));
+    line["ngram_order"] = order;
+    line["ngram_valid_perplexity"] = valid.examples ? json(kn_valid) : json();
+    line["ngram_test_perplexity"] = test.examples ? json(kn_test) : json();
+    std::cout << line.dump() << std::endl;
+  } else {
+    if (p.stopped_early) std::printf("stopped early: no better validation perplexity since epoch %d\n", p.best_epoch);
+    if (p.best_epoch) std::printf("kept the model of epoch %d (best validation perplexity)\n", p.best_epoch);
+    auto report = [&](const char* name, const Evaluation& ev, double kn_ppl) {
+      if (!ev.examples) return;
+      std::printf("%-5s loss %.4f  ppl %.2f  acc %.1f%%  top-5 %.1f%%   Kneser-Ney %d-gram ppl %.2f\n", name, ev.loss,
+                  ev.perplexity, 100 * ev.accuracy, 100 * ev.top5, order, kn_ppl);
+    };
+    report("valid", valid, kn_valid);
+    report("test", test, kn_test);
+    std::printf("trained in %.1f s\n", train_seconds);
   }
   if (args.has("save")) {
     std::ofstream out(args.get("save"));
