@@ -1,6 +1,7 @@
 // embplay: the command-line face of the core. Trains with the same settings (same names) as the
 // page, saves models, and asks a saved model for neighbours and next-word predictions.
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -34,7 +35,9 @@ trained on the same training sentences and vocabulary. With --json, one JSON obj
 per epoch {"epoch", "train_loss", "lr", "tokens_per_sec", "valid_loss", "valid_perplexity",
 "valid_accuracy", "valid_top5"}, then a last line {"epochs_trained", "best_epoch", "stopped_early",
 "diverged", "train_seconds", "valid_...", "test_loss", "test_perplexity", "test_accuracy",
-"test_top5", "ngram_order", "ngram_valid_perplexity", "ngram_test_perplexity"}.
+"test_top5", "ngram_order", "ngram_valid_perplexity", "ngram_test_perplexity", "mixture_weight",
+"mixture_valid_perplexity", "mixture_test_perplexity"} (the mixture: weight * neural + (1 - weight) *
+Kneser-Ney, the weight chosen on validation).
 )";
 
 void print_help() {
@@ -135,6 +138,33 @@ json evaluation_json(const Evaluation& ev, const std::string& prefix) {
   return j;
 }
 
+// p(target | context) of every example under the trained model.
+std::vector<double> target_probabilities(const NextWordModel& model, const Examples& ex) {
+  std::vector<double> p(static_cast<size_t>(ex.size()));
+  Activations act;
+  const int k = ex.context;
+  for (int64_t first = 0; first < ex.size(); first += 256) {
+    const int n = static_cast<int>(std::min<int64_t>(256, ex.size() - first));
+    model.forward(&ex.contexts[first * k], n, act);
+    softmax_columns(act.logits);
+    for (int b = 0; b < n; ++b) p[first + b] = act.logits(ex.targets[first + b], b);
+  }
+  return p;
+}
+
+std::vector<double> target_probabilities(const KneserNey& kn, const Examples& ex) {
+  std::vector<double> p(static_cast<size_t>(ex.size()));
+  for (int64_t i = 0; i < ex.size(); ++i) p[i] = kn.probability(&ex.contexts[i * ex.context], ex.context, ex.targets[i]);
+  return p;
+}
+
+// Perplexity of the mixture lambda * neural + (1 - lambda) * n-gram.
+double mixture_perplexity(const std::vector<double>& neural, const std::vector<double>& ngram, double lambda) {
+  double nll = 0;
+  for (size_t i = 0; i < neural.size(); ++i) nll -= std::log(lambda * neural[i] + (1 - lambda) * ngram[i]);
+  return std::exp(nll / static_cast<double>(std::max<size_t>(neural.size(), 1)));
+}
+
 int train(const Args& args) {
   static const char* kFileFlags[] = {"input", "train", "valid", "test", "save", "json"};
   Settings settings;
@@ -199,8 +229,24 @@ int train(const Args& args) {
   const Evaluation valid = trainer.evaluate(), test = trainer.evaluate_test();
   const int order = trainer.settings().ngram_order;
   const KneserNey kn(trainer.sentences().train, trainer.vocab(), order);
-  const double kn_valid = kn.perplexity(make_examples(trainer.sentences().valid, trainer.vocab(), order - 1));
-  const double kn_test = kn.perplexity(make_examples(trainer.sentences().test, trainer.vocab(), order - 1));
+  const Examples kn_valid_ex = make_examples(trainer.sentences().valid, trainer.vocab(), order - 1);
+  const Examples kn_test_ex = make_examples(trainer.sentences().test, trainer.vocab(), order - 1);
+  const double kn_valid = kn.perplexity(kn_valid_ex), kn_test = kn.perplexity(kn_test_ex);
+  // Bengio et al.'s mixture: neural and n-gram probabilities averaged with a weight chosen on
+  // validation (a grid of 0.05 steps). Both example lists follow the same tokens in the same order.
+  double lambda = 1, mix_valid = 0, mix_test = 0;
+  if (valid.examples) {
+    const auto nn_v = target_probabilities(trainer.model(), trainer.valid_examples());
+    const auto kn_v = target_probabilities(kn, kn_valid_ex);
+    mix_valid = 1e300;
+    for (int i = 0; i <= 20; ++i) {
+      const double ppl = mixture_perplexity(nn_v, kn_v, i / 20.0);
+      if (ppl < mix_valid) mix_valid = ppl, lambda = i / 20.0;
+    }
+    if (test.examples)
+      mix_test = mixture_perplexity(target_probabilities(trainer.model(), trainer.test_examples()),
+                                    target_probabilities(kn, kn_test_ex), lambda);
+  }
   if (as_json) {
     json line = {{"epochs_trained", p.epoch}, {"best_epoch", p.best_epoch ? json(p.best_epoch) : json()},
                  {"stopped_early", p.stopped_early}, {"diverged", p.diverged}, {"train_seconds", train_seconds}};
@@ -209,6 +255,9 @@ int train(const Args& args) {
     line["ngram_order"] = order;
     line["ngram_valid_perplexity"] = valid.examples ? json(kn_valid) : json();
     line["ngram_test_perplexity"] = test.examples ? json(kn_test) : json();
+    line["mixture_weight"] = valid.examples ? json(lambda) : json();
+    line["mixture_valid_perplexity"] = valid.examples ? json(mix_valid) : json();
+    line["mixture_test_perplexity"] = test.examples ? json(mix_test) : json();
     std::cout << line.dump() << std::endl;
   } else {
     if (p.stopped_early) std::printf("stopped early: no better validation perplexity since epoch %d\n", p.best_epoch);
@@ -220,6 +269,9 @@ int train(const Args& args) {
     };
     report("valid", valid, kn_valid);
     report("test", test, kn_test);
+    if (valid.examples && test.examples)
+      std::printf("mixture %.2f neural + %.2f Kneser-Ney (weight chosen on validation): valid ppl %.2f  test ppl %.2f\n",
+                  lambda, 1 - lambda, mix_valid, mix_test);
     std::printf("trained in %.1f s\n", train_seconds);
   }
   if (args.has("save")) {
