@@ -220,6 +220,7 @@ int train(const Args& args) {
       std::printf("epoch %d/%d  train loss %.4f  (nothing held out)  %.0f tokens/s\n", p.epoch,
                   trainer.settings().epochs, p.train_loss, rate);
     }
+    std::fflush(stdout);  // progress shows through a pipe too
     if (p.finished) break;
   }
   const double train_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
