@@ -32,7 +32,7 @@ struct Settings {
   float valid_fraction = 0.1f;   // share of sentences held out for validation (early stopping, curves)
   float test_fraction = 0.1f;    // share of sentences held out for the final test figures
   std::string split = "shuffle"; // "shuffle" (seeded, by sentence) or "blocks" (train | valid | test in text order)
-  int patience = 3;              // early stopping: epochs without a better validation perplexity; 0 = off
+  int patience = 0;              // early stopping: epochs without a better validation perplexity; 0 = off
   std::string loss = "cross_entropy";  // "cross_entropy" or "mse" (softmax vs one-hot, squared error)
   std::string schedule = "constant";   // learning rate over the run: "constant", "linear" or "cosine" decay
   float warmup = 0;              // linear warm-up: steps when >= 1, else a fraction of all steps; 0 = none

@@ -156,6 +156,7 @@ TEST(Trainer, TooFewSentencesTrainOnAllTextWithANotice) {
   EXPECT_GT(t.step(10).step, 0);
   Settings s;
   s.valid_fraction = 0;
+  s.patience = 2;
   Trainer no_valid(corpus(3), s);
   EXPECT_NE(no_valid.notice().find("early stopping"), std::string::npos) << no_valid.notice();
   EXPECT_TRUE(Trainer(corpus(3), Settings{}).notice().empty());
