@@ -1,6 +1,7 @@
 // embplay: the command-line face of the core. Trains with the same settings (same names) as the
 // page, saves models, and asks a saved model for neighbours and next-word predictions; trains
 // word2vec, evaluates and converts word-vector files.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -11,6 +12,7 @@
 #include "evaluation.h"
 #include "geometry.h"
 #include "model_io.h"
+#include "ngram.h"
 #include "settings.h"
 #include "trainer.h"
 #include "vectors_io.h"
@@ -30,6 +32,7 @@ const char* kUsage = R"(embplay: train word embeddings with a next-word model (B
 
 usage:
   embplay train --input FILE [--save MODEL.json] [--json] [settings...]
+  embplay train --train FILE --valid FILE --test FILE [--save MODEL.json] [--json] [settings...]
   embplay neighbors --model MODEL.json --word WORD [--k 10]
   embplay predict --model MODEL.json --context "WORD WORD" [--k 10]
   embplay word2vec --input FILE --save VECTORS [--format FORMAT] [--json] [word2vec options...]
@@ -37,8 +40,16 @@ usage:
   embplay convert --vectors IN [--format FORMAT] [--metadata FILE] --to FORMAT --out OUT [--max_words 200000]
   embplay --help
 
-train prints progress and validation perplexity per epoch; with --json, one JSON object per
-line: {"epoch", "train_loss", "valid_loss", "valid_perplexity", "valid_accuracy", "tokens_per_sec"}.
+--input is split by sentence (--valid-fraction, --test-fraction, --split); --train, --valid and
+--test are used as they are. train prints progress and validation figures per epoch, then the kept
+model's validation and test figures beside an interpolated Kneser-Ney n-gram model's (--ngram-order)
+trained on the same training sentences and vocabulary. With --json, one JSON object per line:
+per epoch {"epoch", "train_loss", "lr", "tokens_per_sec", "valid_loss", "valid_perplexity",
+"valid_accuracy", "valid_top5"}, then a last line {"epochs_trained", "best_epoch", "stopped_early",
+"diverged", "train_seconds", "valid_...", "test_loss", "test_perplexity", "test_accuracy",
+"test_top5", "ngram_order", "ngram_valid_perplexity", "ngram_test_perplexity", "mixture_weight",
+"mixture_valid_perplexity", "mixture_test_perplexity"} (the mixture: weight * neural + (1 - weight) *
+Kneser-Ney, the weight chosen on validation).
 
 word2vec trains skip-gram or CBOW with negative sampling on one thread and saves the vectors of
 its vocabulary (most frequent first); with --json, one JSON object per epoch:
@@ -156,18 +167,69 @@ int positive(const Args& args, const std::string& name, int fallback) {
   return value;
 }
 
+json evaluation_json(const Evaluation& ev, const std::string& prefix) {
+  json j;
+  j[prefix + "_loss"] = ev.examples ? json(ev.loss) : json();
+  j[prefix + "_perplexity"] = ev.examples ? json(ev.perplexity) : json();
+  j[prefix + "_accuracy"] = ev.examples ? json(ev.accuracy) : json();
+  j[prefix + "_top5"] = ev.examples ? json(ev.top5) : json();
+  return j;
+}
+
+// p(target | context) of every example under the trained model.
+std::vector<double> target_probabilities(const NextWordModel& model, const Examples& ex) {
+  std::vector<double> p(static_cast<size_t>(ex.size()));
+  Activations act;
+  const int k = ex.context;
+  for (int64_t first = 0; first < ex.size(); first += 256) {
+    const int n = static_cast<int>(std::min<int64_t>(256, ex.size() - first));
+    model.forward(&ex.contexts[first * k], n, act);
+    softmax_columns(act.logits);
+    for (int b = 0; b < n; ++b) p[first + b] = act.logits(ex.targets[first + b], b);
+  }
+  return p;
+}
+
+std::vector<double> target_probabilities(const KneserNey& kn, const Examples& ex) {
+  std::vector<double> p(static_cast<size_t>(ex.size()));
+  for (int64_t i = 0; i < ex.size(); ++i) p[i] = kn.probability(&ex.contexts[i * ex.context], ex.context, ex.targets[i]);
+  return p;
+}
+
+// Perplexity of the mixture lambda * neural + (1 - lambda) * n-gram.
+double mixture_perplexity(const std::vector<double>& neural, const std::vector<double>& ngram, double lambda) {
+  double nll = 0;
+  for (size_t i = 0; i < neural.size(); ++i) nll -= std::log(lambda * neural[i] + (1 - lambda) * ngram[i]);
+  return std::exp(nll / static_cast<double>(std::max<size_t>(neural.size(), 1)));
+}
+
 int train(const Args& args) {
+  static const char* kFileFlags[] = {"input", "train", "valid", "test", "save", "json"};
   Settings settings;
   for (const auto& [name, value] : args.flags)
-    if (name != "input" && name != "save" && name != "json") set_setting(settings, name, value);
+    if (std::find(std::begin(kFileFlags), std::end(kFileFlags), name) == std::end(kFileFlags))
+      set_setting(settings, name, value);
   const bool as_json = args.has("json");
 
-  Trainer trainer(read_file(args.require("input")), settings);
+  std::unique_ptr<Trainer> made;
+  if (args.has("input")) {
+    if (args.has("train") || args.has("valid") || args.has("test"))
+      throw InputError("train takes either --input FILE (split by sentence) or --train FILE [--valid FILE] [--test FILE]");
+    made = std::make_unique<Trainer>(read_file(args.get("input")), settings);
+  } else if (args.has("train")) {
+    SplitTexts texts{read_file(args.get("train")), args.has("valid") ? read_file(args.get("valid")) : "",
+                     args.has("test") ? read_file(args.get("test")) : ""};
+    made = std::make_unique<Trainer>(texts, settings);
+  } else {
+    throw InputError("train needs --input FILE, or --train FILE with --valid FILE and --test FILE");
+  }
+  Trainer& trainer = *made;
   const TextStats& st = trainer.stats();
+  if (!trainer.notice().empty()) std::fprintf(stderr, "embplay: %s\n", trainer.notice().c_str());
   if (!as_json)
-    std::printf("%lld sentences, %lld tokens, %lld types, vocabulary %d, %lld training / %lld validation examples\n",
+    std::printf("%lld sentences, %lld tokens, %lld types, vocabulary %d, %lld training / %lld validation / %lld test examples\n",
                 (long long)st.sentences, (long long)st.tokens, (long long)st.types, trainer.vocab().size(),
-                (long long)st.train_examples, (long long)st.valid_examples);
+                (long long)st.train_examples, (long long)st.valid_examples, (long long)st.test_examples);
 
   const auto start = std::chrono::steady_clock::now();
   int64_t examples_done = 0;
@@ -181,22 +243,75 @@ int train(const Args& args) {
     if (!p.epoch_end) continue;
     examples_done += p.epoch_size;
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    const Evaluation ev = trainer.evaluate();
+    // With early stopping the trainer scored this epoch's weights already (before any restore).
+    const Evaluation ev = p.valid.examples ? p.valid : trainer.evaluate();
     const double rate = examples_done / std::max(seconds, 1e-9);
     if (as_json) {
-      json line = {{"epoch", p.epoch}, {"train_loss", p.train_loss}, {"tokens_per_sec", rate}};
-      line["valid_loss"] = ev.examples ? json(ev.loss) : json();
-      line["valid_perplexity"] = ev.examples ? json(ev.perplexity) : json();
-      line["valid_accuracy"] = ev.examples ? json(ev.accuracy) : json();
+      json line = {{"epoch", p.epoch}, {"train_loss", p.train_loss}, {"tokens_per_sec", rate}, {"lr", p.lr}};
+      line.update(evaluation_json(ev, "valid"));
       std::cout << line.dump() << std::endl;
     } else if (ev.examples) {
-      std::printf("epoch %d/%d  train loss %.4f  valid loss %.4f  valid ppl %.2f  valid acc %.1f%%  %.0f tokens/s\n",
-                  p.epoch, trainer.settings().epochs, p.train_loss, ev.loss, ev.perplexity, 100 * ev.accuracy, rate);
+      std::printf("epoch %d/%d  train loss %.4f  valid loss %.4f  ppl %.2f  acc %.1f%%  top-5 %.1f%%  %.0f tokens/s\n",
+                  p.epoch, trainer.settings().epochs, p.train_loss, ev.loss, ev.perplexity, 100 * ev.accuracy,
+                  100 * ev.top5, rate);
     } else {
       std::printf("epoch %d/%d  train loss %.4f  (nothing held out)  %.0f tokens/s\n", p.epoch,
                   trainer.settings().epochs, p.train_loss, rate);
     }
+    std::fflush(stdout);  // progress shows through a pipe too
     if (p.finished) break;
+  }
+  const double train_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  // The final report: the kept model on validation and test, and the Kneser-Ney yardstick beside it.
+  const Progress& p = trainer.progress();
+  const Evaluation valid = trainer.evaluate(), test = trainer.evaluate_test();
+  const int order = trainer.settings().ngram_order;
+  const KneserNey kn(trainer.sentences().train, trainer.vocab(), order);
+  const Examples kn_valid_ex = make_examples(trainer.sentences().valid, trainer.vocab(), order - 1);
+  const Examples kn_test_ex = make_examples(trainer.sentences().test, trainer.vocab(), order - 1);
+  const double kn_valid = kn.perplexity(kn_valid_ex), kn_test = kn.perplexity(kn_test_ex);
+  // Bengio et al.'s mixture: neural and n-gram probabilities averaged with a weight chosen on
+  // validation (a grid of 0.05 steps). Both example lists follow the same tokens in the same order.
+  double lambda = 1, mix_valid = 0, mix_test = 0;
+  if (valid.examples) {
+    const auto nn_v = target_probabilities(trainer.model(), trainer.valid_examples());
+    const auto kn_v = target_probabilities(kn, kn_valid_ex);
+    mix_valid = 1e300;
+    for (int i = 0; i <= 20; ++i) {
+      const double ppl = mixture_perplexity(nn_v, kn_v, i / 20.0);
+      if (ppl < mix_valid) mix_valid = ppl, lambda = i / 20.0;
+    }
+    if (test.examples)
+      mix_test = mixture_perplexity(target_probabilities(trainer.model(), trainer.test_examples()),
+                                    target_probabilities(kn, kn_test_ex), lambda);
+  }
+  if (as_json) {
+    json line = {{"epochs_trained", p.epoch}, {"best_epoch", p.best_epoch ? json(p.best_epoch) : json()},
+                 {"stopped_early", p.stopped_early}, {"diverged", p.diverged}, {"train_seconds", train_seconds}};
+    line.update(evaluation_json(valid, "valid"));
+    line.update(evaluation_json(test, "test"));
+    line["ngram_order"] = order;
+    line["ngram_valid_perplexity"] = valid.examples ? json(kn_valid) : json();
+    line["ngram_test_perplexity"] = test.examples ? json(kn_test) : json();
+    line["mixture_weight"] = valid.examples ? json(lambda) : json();
+    line["mixture_valid_perplexity"] = valid.examples ? json(mix_valid) : json();
+    line["mixture_test_perplexity"] = test.examples ? json(mix_test) : json();
+    std::cout << line.dump() << std::endl;
+  } else {
+    if (p.stopped_early) std::printf("stopped early: no better validation perplexity since epoch %d\n", p.best_epoch);
+    if (p.best_epoch) std::printf("kept the model of epoch %d (best validation perplexity)\n", p.best_epoch);
+    auto report = [&](const char* name, const Evaluation& ev, double kn_ppl) {
+      if (!ev.examples) return;
+      std::printf("%-5s loss %.4f  ppl %.2f  acc %.1f%%  top-5 %.1f%%   Kneser-Ney %d-gram ppl %.2f\n", name, ev.loss,
+                  ev.perplexity, 100 * ev.accuracy, 100 * ev.top5, order, kn_ppl);
+    };
+    report("valid", valid, kn_valid);
+    report("test", test, kn_test);
+    if (valid.examples && test.examples)
+      std::printf("mixture %.2f neural + %.2f Kneser-Ney (weight chosen on validation): valid ppl %.2f  test ppl %.2f\n",
+                  lambda, 1 - lambda, mix_valid, mix_test);
+    std::printf("trained in %.1f s\n", train_seconds);
   }
   if (args.has("save")) {
     std::ofstream out(args.get("save"));
