@@ -12,6 +12,7 @@ import { SessionStore } from './store.js';
 
 const PREDICT_DEBOUNCE_MS = 150;
 const NEIGHBOURS_K = 10;
+const ANALOGY_K = 10;
 const PREDICT_K = 10;
 const SAVE_DELAY_MS = 800;         // text and settings are saved this long after the last edit
 const MODEL_SAVE_MS = 3000;        // the model is saved at most this often while training
@@ -181,6 +182,10 @@ class App {
     $('vectors-file').addEventListener('change', (e) => this.openVectors(e.target));
     $('tab-neighbours').addEventListener('click', () => this.showTab('neighbours'));
     $('tab-eval').addEventListener('click', () => this.showTab('eval'));
+    $('tab-analogy').addEventListener('click', () => this.showTab('analogy'));
+    $('an-form').addEventListener('submit', (e) => { e.preventDefault(); this.solveAnalogy(); });
+    $('an-method').addEventListener('change', () => { if (this.analogyAsked) this.solveAnalogy(); });
+    $('nb-metric').addEventListener('change', () => this.refreshNeighbours());
     $('eval-run').addEventListener('click', () => this.runEval());
     for (const item of document.querySelectorAll('#export-menu [data-format]')) {
       item.addEventListener('click', () => this.exportVectors(item.dataset.format));
@@ -533,6 +538,7 @@ class App {
     this.followUpInFlight = true;
     try {
       if (this.selected) await this.refreshNeighbours();
+      if (this.analogyAsked) await this.solveAnalogy({ quiet: true });
       if ($('predict-input').value.trim()) await this.refreshPrediction();
     } finally {
       this.followUpInFlight = false;
@@ -560,7 +566,7 @@ class App {
       return;
     }
     try {
-      const reply = await this.client.call('neighbors', { word, k: NEIGHBOURS_K });
+      const reply = await this.client.call('neighbors', { word, k: NEIGHBOURS_K, metric: $('nb-metric').value });
       if (word !== this.selected) return;
       this.map.setSelection(reply.word ?? word, reply.neighbors);
       this.renderNeighbours(reply);
@@ -621,7 +627,7 @@ class App {
     const message = $('nb-message');
     const caption = $('nb-caption');
     if (!reply || reply.message) {
-      caption.textContent = 'by cosine similarity';
+      caption.textContent = `by ${$('nb-metric').value === 'euclidean' ? 'euclidean distance' : 'cosine similarity'}`;
       message.textContent = reply?.message ?? (this.hasRun() ? 'Click a word on the map.' : '');
       message.hidden = !message.textContent;
       return;
@@ -629,9 +635,13 @@ class App {
     message.hidden = true;
     const all = reply.neighbors ?? [];
     const shown = all.filter((n) => this.map.has(n.word)).length;
-    caption.textContent = `nearest to “${reply.word}”` + (shown < all.length ? ` · ${shown} on the map` : '');
+    caption.textContent = `nearest to “${reply.word}” by ${reply.metric ?? 'cosine'}` + (shown < all.length ? ` · ${shown} on the map` : '');
+    const euclidean = reply.metric === 'euclidean';
+    const closest = Math.max(1e-12, Math.min(...all.map((n) => n.distance ?? Infinity)));
     for (const n of reply.neighbors ?? []) {
-      const row = this.barRow(n.word, Math.max(0, n.similarity), n.similarity.toFixed(2), n.similarity);
+      const row = euclidean
+        ? this.barRow(n.word, closest / Math.max(closest, n.distance), n.distance.toPrecision(3), n.distance)
+        : this.barRow(n.word, Math.max(0, n.similarity), n.similarity.toFixed(2), n.similarity);
       if (!this.map.has(n.word)) row.classList.add('off-map');
       list.append(row);
     }
@@ -918,12 +928,67 @@ class App {
   // ---- the Eval tab --------------------------------------------------------------------------------
 
   showTab(name) {
-    const evalTab = name === 'eval';
-    $('tab-neighbours').setAttribute('aria-selected', String(!evalTab));
-    $('tab-eval').setAttribute('aria-selected', String(evalTab));
-    $('nb-body').hidden = evalTab;
-    $('eval-body').hidden = !evalTab;
-    $('nb-caption').hidden = evalTab;
+    for (const [tab, body] of [['neighbours', 'nb-body'], ['analogy', 'an-body'], ['eval', 'eval-body']]) {
+      $(`tab-${tab}`).setAttribute('aria-selected', String(name === tab));
+      $(body).hidden = name !== tab;
+    }
+    $('nb-caption').hidden = name !== 'neighbours';
+  }
+
+  // ---- the Analogy tab: a - b + c, ranked, and its arrows on the map ---------------------------
+
+  // Asks the worker for the answers to the three fields; `quiet` (a follow-up after a new frame)
+  // leaves the message alone when the fields are incomplete.
+  async solveAnalogy({ quiet = false } = {}) {
+    const [a, b, c] = ['an-a', 'an-b', 'an-c'].map((id) => $(id).value.trim());
+    const method = $('an-method').value;
+    const message = $('an-message');
+    if (!a || !b || !c) {
+      if (!quiet) { message.textContent = 'Type three words: a − b + c.'; message.hidden = false; }
+      return;
+    }
+    if (!this.hasRun()) {
+      message.textContent = 'Train or step the model first.';
+      message.hidden = false;
+      return;
+    }
+    this.analogyAsked = true;
+    const asked = `${a}\n${b}\n${c}\n${method}`;
+    this.analogyQuestion = asked;
+    try {
+      const reply = await this.client.call('analogy', { a, b, c, k: ANALOGY_K, method });
+      if (asked !== this.analogyQuestion) return;
+      this.renderAnalogy(reply);
+    } catch (err) {
+      if (asked !== this.analogyQuestion) return;
+      this.renderAnalogy({ message: err.message });
+    }
+  }
+
+  renderAnalogy(reply) {
+    const list = $('an-list');
+    const message = $('an-message');
+    list.replaceChildren();
+    if (!reply || reply.message) {
+      message.textContent = reply?.message ?? '';
+      message.hidden = !message.textContent;
+      this.map.setAnalogy(null);
+      return;
+    }
+    const [a, b, c] = reply.words;
+    const answers = reply.answers ?? [];
+    const best = answers[0]?.word;
+    const top = Math.max(1e-12, ...answers.map((x) => Math.abs(x.score)));
+    for (const x of answers) {
+      const row = this.barRow(x.word, Math.max(0, x.score) / top, x.score.toFixed(3), x.score);
+      if (!this.map.has(x.word)) row.classList.add('off-map');
+      list.append(row);
+    }
+    const missing = [a, b, c, best].filter((w) => w && !this.map.has(w));
+    message.textContent = `${a} − ${b} + ${c} ≈ ${best ?? '?'} (${reply.method})`
+      + (missing.length ? ` · not on the map: ${missing.join(', ')} (show more words to see the arrows)` : '');
+    message.hidden = false;
+    this.map.setAnalogy(best ? { a, b, c, answer: best } : null);
   }
 
   async runEval() {

@@ -94,6 +94,8 @@ export class WordMap {
     this.transform = zoomIdentity;   // the user's zoom and pan, on top of the fit
     this.selected = null;            // word
     this.neighbours = new Map();     // word -> similarity, for the selected word
+    this.analogy = null;             // {a, b, c, answer}: arrows b -> a and c -> answer
+    this.arrows = 0;                 // arrows drawn in the last draw
     this.hover = -1;
     this.labels = [];                // [{i, x, y}] placed in the last draw, CSS px
     this.widths = new Map();         // font|word -> text width
@@ -170,6 +172,7 @@ export class WordMap {
     this.fitTo = this.fitNow = null;
     this.selected = null;
     this.neighbours = new Map();
+    this.analogy = null;
     this.hover = -1;
     this.#hideTooltip();
     this.canvas.dataset.points = '0';
@@ -181,6 +184,14 @@ export class WordMap {
     this.selected = word;
     this.neighbours = new Map(neighbours.map((n) => [n.word, n.similarity]));
     this.canvas.dataset.selected = word ?? '';
+    this.requestDraw();
+  }
+
+  // Draws an analogy a - b + c ~ answer as two arrows, b -> a and c -> answer: the same offset
+  // twice when the analogy holds (a parallelogram with the dashed sides b -> c and a -> answer).
+  // null clears it. An arrow is drawn only when both its words are on the map.
+  setAnalogy(analogy) {
+    this.analogy = analogy;
     this.requestDraw();
   }
 
@@ -265,7 +276,8 @@ export class WordMap {
     const [strong, detail] = this.tooltip.children;
     strong.textContent = this.words[i];
     const sim = this.neighbours.get(this.words[i]);
-    detail.textContent = `#${i + 1} · ${this.counts[i].toLocaleString()}×`
+    const count = this.counts[i];  // null for vectors opened from a file
+    detail.textContent = `#${i + 1}` + (count != null ? ` · ${count.toLocaleString()}×` : '')
       + (sim !== undefined ? ` · cos ${sim.toFixed(2)}` : '');
     this.tooltip.hidden = false;
     const rect = this.canvas.getBoundingClientRect();
@@ -307,6 +319,7 @@ export class WordMap {
     const forced = new Set();
     if (this.selected !== null && this.index.has(this.selected)) forced.add(this.index.get(this.selected));
     for (const word of this.neighbours.keys()) if (this.index.has(word)) forced.add(this.index.get(word));
+    for (const word of this.#analogyWords()) if (this.index.has(word)) forced.add(this.index.get(word));
     if (this.hover >= 0) forced.add(this.hover);
     order.push(...forced);
     const limit = Math.min(this.words.length, MAX_LABEL_TRIES);
@@ -373,7 +386,7 @@ export class WordMap {
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, w, h);
     const n = this.words.length;
-    if (n === 0) { this.labels = []; this.#publish(); return; }
+    if (n === 0) { this.labels = []; this.arrows = 0; this.#publish(); return; }
 
     this.#glide();
 
@@ -410,6 +423,8 @@ export class WordMap {
       ctx.stroke();
       ctx.globalAlpha = 1;
     }
+
+    this.#drawAnalogy(ctx, sx, sy);
 
     // Points, rarest first so frequent words sit on top.
     ctx.fillStyle = focus ? this.theme.pointFaint : this.theme.point;
@@ -454,6 +469,7 @@ export class WordMap {
 
     // Labels with a halo in the background colour so they read over points and lines.
     this.labels = this.#placeLabels(sx, sy);
+    const analogyWords = this.#analogyWords();
     ctx.textBaseline = 'middle';
     ctx.lineJoin = 'round';
     for (const { i, x, y, font, strong } of this.labels) {
@@ -462,15 +478,70 @@ export class WordMap {
       ctx.lineWidth = 3;
       ctx.strokeStyle = this.theme.halo;
       ctx.strokeText(this.words[i], x, y);
-      ctx.fillStyle = isSel || isNb ? this.theme.accent
+      ctx.fillStyle = isSel || isNb || analogyWords.has(this.words[i]) ? this.theme.accent
         : (focus ? this.theme.labelMuted : (strong ? this.theme.label : this.theme.labelMuted));
       ctx.fillText(this.words[i], x, y);
     }
     this.#publish();
   }
 
+  #analogyWords() {
+    const a = this.analogy;
+    return new Set(a ? [a.a, a.b, a.c, a.answer] : []);
+  }
+
+  // The analogy's two arrows (b -> a, c -> answer) and the parallelogram's other sides, dashed.
+  #drawAnalogy(ctx, sx, sy) {
+    this.arrows = 0;
+    const an = this.analogy;
+    if (!an) return;
+    const at = (w) => this.index.get(w);
+    const arrow = (from, to) => {
+      const i = at(from); const j = at(to);
+      if (i === undefined || j === undefined) return;
+      const x0 = sx[i]; const y0 = sy[i]; const x1 = sx[j]; const y1 = sy[j];
+      const len = Math.hypot(x1 - x0, y1 - y0);
+      if (len < 1) return;
+      const ux = (x1 - x0) / len; const uy = (y1 - y0) / len;
+      const tipX = x1 - ux * (this.#radius(j) + 2); const tipY = y1 - uy * (this.#radius(j) + 2);
+      ctx.beginPath();
+      ctx.moveTo(x0, y0);
+      ctx.lineTo(tipX, tipY);
+      ctx.stroke();
+      ctx.beginPath();
+      ctx.moveTo(tipX, tipY);
+      ctx.lineTo(tipX - 9 * ux + 4.5 * uy, tipY - 9 * uy - 4.5 * ux);
+      ctx.lineTo(tipX - 9 * ux - 4.5 * uy, tipY - 9 * uy + 4.5 * ux);
+      ctx.closePath();
+      ctx.fill();
+      this.arrows += 1;
+    };
+    ctx.save();
+    ctx.strokeStyle = this.theme.accent;
+    ctx.globalAlpha = 0.4;
+    ctx.lineWidth = 1;
+    ctx.setLineDash([4, 4]);
+    ctx.beginPath();
+    for (const [p, q] of [[an.b, an.c], [an.a, an.answer]]) {
+      const i = at(p); const j = at(q);
+      if (i === undefined || j === undefined) continue;
+      ctx.moveTo(sx[i], sy[i]);
+      ctx.lineTo(sx[j], sy[j]);
+    }
+    ctx.stroke();
+    ctx.setLineDash([]);
+    ctx.globalAlpha = 0.9;
+    ctx.lineWidth = 2;
+    ctx.fillStyle = this.theme.accent;
+    arrow(an.b, an.a);
+    arrow(an.c, an.answer);
+    ctx.restore();
+  }
+
   // State for tests: counts as data attributes on the canvas.
   #publish() {
+    const arrows = String(this.arrows);
+    if (this.canvas.dataset.arrows !== arrows) this.canvas.dataset.arrows = arrows;
     const labels = String(this.labels.length);
     if (this.canvas.dataset.labels !== labels) this.canvas.dataset.labels = labels;
   }

@@ -52,8 +52,19 @@ export const REQUESTS = Object.freeze({
     reply: '{words, counts, coords: Float32Array(2n) (buffer transferred), explained: [fx, fy]} for the n most frequent words',
   },
   neighbors: {
-    fields: ['word', 'k'],
-    reply: '{word, neighbors: [{word, similarity}]} by cosine similarity',
+    fields: ['word', 'k', 'metric'],
+    reply: '{word, metric, neighbors: [{word, similarity, distance}]}: metric cosine (most similar first) or '
+      + 'euclidean (closest first)',
+  },
+  analogy: {
+    fields: ['a', 'b', 'c', 'k', 'method'],
+    reply: '{words: [a, b, c] as read, method, answers: [{word, score}]}: a - b + c (king - man + woman ~ queen), '
+      + 'method 3CosAdd | 3CosMul, best first, the three input words never among them',
+  },
+  clusters: {
+    fields: ['n', 'k', 'seed'],
+    reply: '{assignment: Int32Array(n) (buffer transferred), central: [[word]] per cluster, sizes}: k-means of the '
+      + 'vectors of the n most frequent words (snapshot order), on unit-length vectors',
   },
   predict: {
     fields: ['context', 'k'],

@@ -94,6 +94,7 @@ class Trainer {
     this.lastEventTime = 0;
     this.watchWords = 0;       // words per map frame pushed with progress events; 0 = none
     this.lastFrameTime = 0;
+    this.lastPca = null;       // {key: the words joined, coords}: the last PCA frame, to align the next
     this.yieldToEvents = makeYielder();
   }
 
@@ -289,20 +290,36 @@ class Trainer {
     return { type: 'progress', ...event };
   }
 
+  // PCA frames are turned to match the previous frame of the same words (pcaAligned), so that
+  // words move only when their vectors move.
   snapshot({ n }) {
     this.#requireModel();
     const { words, counts } = parse(this.session.words(n));
-    const pca = parse(this.session.pca(n));
+    const key = words.join('\n');
+    const previous = this.lastPca && this.lastPca.key === key ? this.lastPca.coords : null;
+    const pca = parse(this.session.pcaAligned(n, previous));
     const coords = pca.coords instanceof Float32Array ? pca.coords : Float32Array.from(pca.coords);
+    this.lastPca = { key, coords: coords.slice() };
     return withTransfer(
       { words, counts, coords, explained: Array.from(pca.explained ?? []) },
       [coords.buffer],
     );
   }
 
-  neighbors({ word, k }) {
+  neighbors({ word, k, metric }) {
     this.#requireModel();
-    return parse(this.session.neighbors(word, k));
+    return parse(this.session.neighborsBy(word, k, metric));
+  }
+
+  analogy({ a, b, c, k, method }) {
+    this.#requireModel();
+    return parse(this.session.analogy(a, b, c, k, method));
+  }
+
+  clusters({ n, k, seed }) {
+    this.#requireModel();
+    const r = parse(this.session.kmeans(n, k, seed));
+    return withTransfer({ assignment: r.assignment, central: r.central, sizes: r.sizes }, [r.assignment.buffer]);
   }
 
   predict({ context, k }) {
@@ -404,6 +421,8 @@ serve(self, {
   watch: (m) => trainer.watch(m),
   snapshot: (m) => trainer.snapshot(m),
   neighbors: (m) => trainer.neighbors(m),
+  analogy: (m) => trainer.analogy(m),
+  clusters: (m) => trainer.clusters(m),
   predict: (m) => trainer.predict(m),
   evaluate: () => trainer.evaluate(),
   save: () => trainer.save(),
