@@ -4,7 +4,7 @@
 // The session is kept in IndexedDB (store.js) and in the address bar as a share link (share.js).
 import { createClient, REQUESTS } from './protocol.js';
 import { SettingsForm } from './settings-form.js';
-import { WordMap } from './map.js';
+import { CLUSTER_COLOURS, WordMap } from './map.js';
 import { TrainingCharts } from './charts.js';
 import { DEFAULT_VIEW, LinkError, makeLink, readLink, textHash, WHY_PANELS } from './share.js';
 import { makeSession, readSession, readSessionValue } from './session-file.js';
@@ -13,6 +13,8 @@ import { SessionStore } from './store.js';
 const PREDICT_DEBOUNCE_MS = 150;
 const NEIGHBOURS_K = 10;
 const ANALOGY_K = 10;
+const CLUSTER_MS = 1500;           // while training, clusters are recomputed at most this often
+const CLUSTER_SEED = 1;
 const PREDICT_K = 10;
 const SAVE_DELAY_MS = 800;         // text and settings are saved this long after the last edit
 const MODEL_SAVE_MS = 3000;        // the model is saved at most this often while training
@@ -195,6 +197,11 @@ class App {
       this.refreshMap(true);
     });
     $('map-fit').addEventListener('click', () => this.map.fit());
+    $('map-k').addEventListener('change', () => this.refreshClusters(true));
+    $('map-search').addEventListener('input', () => this.searchChanged());
+    for (const item of document.querySelectorAll('#map-download [data-download]')) {
+      item.addEventListener('click', () => this.downloadMap(item.dataset.download));
+    }
     $('predict-input').addEventListener('input', () => {
       clearTimeout(this.predictTimer);
       this.predictTimer = setTimeout(() => this.refreshPrediction(), PREDICT_DEBOUNCE_MS);
@@ -539,6 +546,7 @@ class App {
     try {
       if (this.selected) await this.refreshNeighbours();
       if (this.analogyAsked) await this.solveAnalogy({ quiet: true });
+      this.refreshClusters();
       if ($('predict-input').value.trim()) await this.refreshPrediction();
     } finally {
       this.followUpInFlight = false;
@@ -933,6 +941,108 @@ class App {
       $(body).hidden = name !== tab;
     }
     $('nb-caption').hidden = name !== 'neighbours';
+  }
+
+  // ---- clusters, search and downloads of the map ---------------------------------------------------
+
+  // k-means of the shown words, coloured on the map with a legend of each cluster's central words.
+  // Unforced (after a new frame), at most every CLUSTER_MS; the last call after a burst still runs.
+  async refreshClusters(force = false) {
+    const k = Number($('map-k').value);
+    clearTimeout(this.clusterTimer);
+    if (!k || !this.hasRun() || this.map.pointCount === 0) {
+      this.map.setClusters(null);
+      this.renderClusterLegend(null);
+      return;
+    }
+    const wait = CLUSTER_MS - (performance.now() - (this.lastClusters ?? -Infinity));
+    if (!force && (this.clustersInFlight || wait > 0)) {
+      this.clusterTimer = setTimeout(() => this.refreshClusters(), Math.max(wait, 100));
+      return;
+    }
+    this.clustersInFlight = true;
+    this.lastClusters = performance.now();
+    const n = this.map.pointCount;
+    const words = this.map.words.slice();
+    try {
+      const r = await this.client.call('clusters', { n, k, seed: CLUSTER_SEED });
+      if (Number($('map-k').value) !== k) return;
+      this.map.setClusters({ words, assignment: r.assignment, k });
+      this.renderClusterLegend(r.central);
+    } catch (err) {
+      this.map.setClusters(null);
+      this.renderClusterLegend(null);
+      this.setStatus(`Could not cluster: ${err.message}`, 'error');
+    } finally {
+      this.clustersInFlight = false;
+    }
+  }
+
+  renderClusterLegend(central) {
+    const legend = $('cluster-legend');
+    legend.replaceChildren();
+    legend.hidden = !central;
+    for (const [c, members] of (central ?? []).entries()) {
+      const li = document.createElement('li');
+      const swatch = document.createElement('span');
+      swatch.className = 'swatch';
+      swatch.style.background = CLUSTER_COLOURS[c % CLUSTER_COLOURS.length];
+      const text = document.createElement('span');
+      text.className = 'members';
+      text.textContent = members.join(', ');
+      li.append(swatch, text);
+      legend.append(li);
+    }
+  }
+
+  // The search box: a substring (any case), or /regex/flags. An invalid expression is explained
+  // and the map keeps its last search.
+  searchChanged() {
+    const query = $('map-search').value;
+    const message = $('map-search-message');
+    message.classList.remove('error');
+    if (!query.trim()) {
+      this.map.setSearch(null);
+      message.hidden = true;
+      return;
+    }
+    let test;
+    const re = /^\/(.*)\/([a-z]*)$/s.exec(query.trim());
+    if (re) {
+      try {
+        const regex = new RegExp(re[1], re[2].replace(/[gy]/g, ''));
+        test = (w) => regex.test(w);
+      } catch (err) {
+        message.textContent = `Not a valid regular expression: ${err.message.replace(/^Invalid regular expression: /, '')}`;
+        message.classList.add('error');
+        message.hidden = false;
+        return;
+      }
+    } else {
+      const needle = query.trim().toLowerCase();
+      test = (w) => w.toLowerCase().includes(needle);
+    }
+    const found = this.map.setSearch(test);
+    message.textContent = `${fmtInt(found)} of ${fmtInt(this.map.pointCount)} shown words match`;
+    message.hidden = false;
+  }
+
+  // The map out of the page: the coordinates as CSV, or the picture as PNG or SVG.
+  downloadMap(kind) {
+    $('map-download').open = false;
+    if (this.map.pointCount === 0) {
+      this.setStatus('Nothing to download yet: the map is empty.', 'error');
+      return;
+    }
+    if (kind === 'csv') {
+      const quote = (v) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+      const rows = this.map.points().map((p) => [quote(p.word), p.x, p.y, p.cluster ?? ''].join(','));
+      download(`word,x,y,cluster\n${rows.join('\n')}\n`, 'map.csv', 'text/csv');
+    } else if (kind === 'png') {
+      $('map').toBlob((blob) => { if (blob) download(blob, 'map.png', 'image/png'); }, 'image/png');
+    } else if (kind === 'svg') {
+      download(this.map.toSvg(), 'map.svg', 'image/svg+xml');
+    }
   }
 
   // ---- the Analogy tab: a - b + c, ranked, and its arrows on the map ---------------------------

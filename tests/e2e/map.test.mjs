@@ -2,6 +2,7 @@
 // wait for): an analogy draws its arrows, a click highlights a word's neighbours by either metric.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { openPage as open, startBrowser, waitFor } from './harness.mjs';
 
 let env;
@@ -70,6 +71,49 @@ test('an analogy draws its arrows; a click highlights the neighbours, by cosine 
   await waitFor(page, 'the metric did not change', () => /by euclidean/.test(document.getElementById('nb-caption').textContent));
   const values = await page.$$eval('#nb-list li', (rows) => rows.map((r) => Number(r.dataset.value)));
   for (let i = 1; i < values.length; i += 1) assert.ok(values[i - 1] <= values[i], `distances ascend: ${values}`);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('clusters colour the map with a legend; search highlights matches (a bad regex says so); the CSV download is well formed', { timeout: 60_000 }, async () => {
+  const { page, problems } = await openPage();
+  await openVectors(page);
+
+  await page.selectOption('#map-k', '3');
+  await waitFor(page, 'the clusters did not colour the map', () => document.getElementById('map').dataset.clusters === '3');
+  const legend = await page.$$eval('#cluster-legend li', (rows) => rows.map((r) => r.textContent));
+  assert.equal(legend.length, 3);
+  assert.ok(legend.every((t) => t.length > 0), `each cluster names its central words: ${legend}`);
+
+  await page.fill('#map-search', 'f2w');
+  await waitFor(page, 'the search found nothing', () => document.getElementById('map').dataset.matches === '32');
+  assert.match(await page.textContent('#map-search-message'), /32 of 100/);
+  await page.fill('#map-search', '/^(king|queen)$/');
+  await waitFor(page, 'the regex found nothing', () => document.getElementById('map').dataset.matches === '2');
+  await page.fill('#map-search', '/([a-z/');
+  await waitFor(page, 'a bad regex was not explained', () => /Not a valid regular expression/.test(document.getElementById('map-search-message').textContent));
+  assert.equal(await page.$eval('#map', (c) => c.dataset.matches), '2', 'the map keeps its last search');
+  assert.equal(await page.evaluate(() => window.__embplay.mapPoints), 100);
+
+  await page.click('#map-download summary');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#map-download [data-download="csv"]')]);
+  assert.equal(download.suggestedFilename(), 'map.csv');
+  const rows = readFileSync(await download.path(), 'utf8').trimEnd().split('\n');
+  assert.equal(rows[0], 'word,x,y,cluster');
+  assert.equal(rows.length, 101, 'one row per shown word');
+  for (const row of rows.slice(1)) {
+    const [word, x, y, cluster] = row.split(',');
+    assert.ok(word && Number.isFinite(Number(x)) && Number.isFinite(Number(y)), row);
+    assert.ok(['0', '1', '2'].includes(cluster), row);
+  }
+  await page.click('#map-download summary');
+  const [svg] = await Promise.all([page.waitForEvent('download'), page.click('#map-download [data-download="svg"]')]);
+  const svgText = readFileSync(await svg.path(), 'utf8');
+  assert.match(svgText, /^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  assert.equal((svgText.match(/<circle /g) ?? []).length, 100);
+  await page.click('#map-download summary');
+  const [png] = await Promise.all([page.waitForEvent('download'), page.click('#map-download [data-download="png"]')]);
+  assert.deepEqual([...readFileSync(await png.path()).subarray(1, 4)], [...Buffer.from('PNG')]);
   assert.deepEqual(problems, []);
   await page.close();
 });
