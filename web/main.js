@@ -111,7 +111,7 @@ class App {
 
     this.map = new WordMap($('map'), $('map-tooltip'), {
       onSelect: (word) => this.selectWord(word),
-      keepClear: [document.querySelector('.map-legend')],
+      keepClear: [document.querySelector('.map-legend'), $('cluster-legend'), $('map-search-message')],
     });
     this.charts = new TrainingCharts($('chart'));
     this.bindControls();
@@ -993,6 +993,7 @@ class App {
       li.append(swatch, text);
       legend.append(li);
     }
+    this.map.keepClearChanged();
   }
 
   // The search box: a substring (any case), or /regex/flags. An invalid expression is explained
@@ -1004,6 +1005,7 @@ class App {
     if (!query.trim()) {
       this.map.setSearch(null);
       message.hidden = true;
+      this.map.keepClearChanged();
       return;
     }
     let test;
@@ -1025,6 +1027,7 @@ class App {
     const found = this.map.setSearch(test);
     message.textContent = `${fmtInt(found)} of ${fmtInt(this.map.pointCount)} shown words match`;
     message.hidden = false;
+    this.map.keepClearChanged();
   }
 
   // The map out of the page: the coordinates as CSV, or the picture as PNG or SVG.

@@ -290,16 +290,23 @@ export class WordMap {
     });
   }
 
+  // Call when an element of keepClear appears, disappears or changes size.
+  keepClearChanged() {
+    const rect = this.canvas.getBoundingClientRect();
+    this.clearRects = this.keepClear.filter((el) => !el.hidden).map((el) => {
+      const r = el.getBoundingClientRect();
+      return { x: r.left - rect.left, y: r.top - rect.top, w: r.width, h: r.height };
+    });
+    this.requestDraw();
+  }
+
   #resize() {
     const rect = this.canvas.getBoundingClientRect();
     const dpr = window.devicePixelRatio || 1;
     this.size = { w: Math.max(1, rect.width), h: Math.max(1, rect.height), dpr };
     this.canvas.width = Math.round(this.size.w * dpr);
     this.canvas.height = Math.round(this.size.h * dpr);
-    this.clearRects = this.keepClear.filter((el) => !el.hidden).map((el) => {
-      const r = el.getBoundingClientRect();
-      return { x: r.left - rect.left, y: r.top - rect.top, w: r.width, h: r.height };
-    });
+    this.keepClearChanged();
     this.#draw();
   }
 
