@@ -111,7 +111,7 @@ class App {
 
     this.map = new WordMap($('map'), $('map-tooltip'), {
       onSelect: (word) => this.selectWord(word),
-      keepClear: [document.querySelector('.map-legend'), $('cluster-legend'), $('map-search-message')],
+      keepClear: [document.querySelector('.map-legend'), $('cluster-legend'), $('map-search-message'), $('tsne-message')],
     });
     this.charts = new TrainingCharts($('chart'));
     this.bindControls();
@@ -132,6 +132,7 @@ class App {
     this.client = createClient(worker, {
       onProgress: (p) => { if (worker === this.worker) this.onProgress(p); },
       onFatal: (message) => this.workerLost(message.replace(/\.+$/, ''), worker),
+      onFrame: (frame) => { if (worker === this.worker) this.onFrame(frame); },
       onTraffic: (dir, type) => { this.traffic[dir][type] = (this.traffic[dir][type] ?? 0) + 1; },
     });
   }
@@ -194,10 +195,18 @@ class App {
     }
     $('map-n').addEventListener('change', () => {
       this.client.call('watch', { n: this.mapWords() }).catch(() => {});
+      if ($('map-projection').value === 'tsne') this.projectionChanged();
       this.refreshMap(true);
     });
     $('map-fit').addEventListener('click', () => this.map.fit());
     $('map-k').addEventListener('change', () => this.refreshClusters(true));
+    $('map-projection').addEventListener('change', () => this.projectionChanged());
+    $('tsne-form').addEventListener('submit', (e) => {
+      e.preventDefault();
+      $('tsne-settings').open = false;
+      $('map-projection').value = 'tsne';
+      this.projectionChanged();
+    });
     $('map-search').addEventListener('input', () => this.searchChanged());
     for (const item of document.querySelectorAll('#map-download [data-download]')) {
       item.addEventListener('click', () => this.downloadMap(item.dataset.download));
@@ -532,7 +541,10 @@ class App {
   // Shows a frame; then the neighbours and the prediction, which change with it, are asked again.
   applyFrame(frame) {
     const swapped = this.map.setFrame(frame);
-    const [fx, fy] = swapped ? [frame.explained[1], frame.explained[0]] : frame.explained;
+    if (frame.projection === 'tsne') {
+      $('map-caption').textContent = 't-SNE of the word vectors · near on the map = near in meaning; distances between groups mean little';
+    }
+    const [fx, fy] = swapped ? [frame.explained?.[1], frame.explained?.[0]] : frame.explained ?? [];
     if (Number.isFinite(fx) && Number.isFinite(fy)) {
       $('map-caption').textContent = `PCA of the word vectors · x keeps ${(100 * fx).toFixed(0)}%, y ${(100 * fy).toFixed(0)}% of the spread`;
     }
@@ -941,6 +953,68 @@ class App {
       $(body).hidden = name !== tab;
     }
     $('nb-caption').hidden = name !== 'neighbours';
+  }
+
+  // ---- the projection: PCA (follows training) or t-SNE (run on demand, streamed as it settles) ----
+
+  tsneOptions() {
+    const num = (id) => Number($(id).value);
+    return { perplexity: num('tsne-perplexity'), learning_rate: num('tsne-lr'), iterations: Math.round(num('tsne-iterations')) };
+  }
+
+  async projectionChanged() {
+    const message = $('tsne-message');
+    message.classList.remove('error');
+    const projection = $('map-projection').value;
+    if (!this.hasRun()) {
+      message.textContent = 'Train, step or open vectors first.';
+      message.hidden = false;
+      $('map-projection').value = 'pca';
+      return;
+    }
+    try {
+      if (projection === 'pca') {
+        await this.client.call('projection', { projection, n: this.mapWords(), options: {} });
+        message.hidden = true;
+        this.refreshMap(true);
+        return;
+      }
+      const r = await this.client.call('projection', { projection, n: this.mapWords(), options: this.tsneOptions() });
+      message.textContent = `t-SNE of ${fmtInt(r.n)} words${r.warm ? ', from the last layout' : ''}…`;
+      message.hidden = false;
+    } catch (err) {
+      // The worker's projection did not change: nor does the map.
+      message.textContent = `t-SNE: ${err.message}`;
+      message.classList.add('error');
+      message.hidden = false;
+      this.projectionShown = this.projectionShown ?? 'pca';
+      $('map-projection').value = this.projectionShown;
+      return;
+    }
+    this.map.keepClearChanged();
+  }
+
+  // A t-SNE frame pushed by the worker (or word that t-SNE was dropped with its run).
+  onFrame(frame) {
+    const message = $('tsne-message');
+    if (frame.projection === 'pca') {
+      $('map-projection').value = 'pca';
+      this.projectionShown = 'pca';
+      message.hidden = true;
+      return;
+    }
+    if (frame.error) {
+      message.textContent = `t-SNE stopped: ${frame.error}`;
+      message.classList.add('error');
+      message.hidden = false;
+      return;
+    }
+    this.projectionShown = 'tsne';
+    this.applyFrame(frame);
+    message.classList.remove('error');
+    message.textContent = `t-SNE · iteration ${fmtInt(frame.iteration)} / ${fmtInt(frame.iterations)}${frame.done ? ' · done' : ''}`;
+    message.hidden = false;
+    $('map').dataset.tsneIteration = String(frame.iteration);
   }
 
   // ---- clusters, search and downloads of the map ---------------------------------------------------

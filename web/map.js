@@ -150,13 +150,14 @@ export class WordMap {
 
   // A new frame from the worker: {words, counts, coords: Float32Array(2n), explained}.
   // Returns whether the frame's x and y were swapped to match the previous one.
-  setFrame({ words, counts, coords }) {
+  setFrame({ words, counts, coords, projection }) {
     let swapped = false;
     const n = Math.min(words.length, Math.floor(coords.length / 2));
     const sameWords = n === this.words.length && words.every((w, i) => w === this.words[i]);
     const next = coords.length === 2 * n ? coords : coords.slice(0, 2 * n);
     if (sameWords && n > 0) {
-      swapped = alignAxes(this.to, next);  // glide from where the points are now
+      // Glide from where the points are now; PCA's axes are matched to the last frame, t-SNE's are its own.
+      if (projection !== 'tsne') swapped = alignAxes(this.to, next);
     } else {
       this.words = words.slice(0, n);
       this.counts = counts.slice(0, n);

@@ -11,6 +11,7 @@ const EVENT_MS = 100;         // at most one progress event this often (plus epo
 const FRAME_MS = 500;         // a map frame rides on a progress event this often (plus epoch ends)
 const MAX_BUDGET = 1 << 22;   // examples per chunk, whatever the measured speed
 const CHUNKS_PER_EPOCH = 24;  // at least this many loss points per epoch, however fast it trains
+const TSNE_MS = 25;            // t-SNE work per slice between training chunks
 const WORD2VEC_STEP = 100;    // words trained by one Step of a word2vec run (at least a sentence)
 // The evaluation sets, shipped beside the page (web/build.mjs copies them): name for the module, file.
 const EVAL_SETS = [['questions-words', 'questions-words.txt'], ['wordsim353', 'wordsim353.tsv'], ['simlex999', 'simlex999.txt']];
@@ -95,6 +96,8 @@ class Trainer {
     this.watchWords = 0;       // words per map frame pushed with progress events; 0 = none
     this.lastFrameTime = 0;
     this.lastPca = null;       // {key: the words joined, coords}: the last PCA frame, to align the next
+    this.tsne = null;          // {n, words, counts, frame, generation}: the t-SNE projection, or null (PCA)
+    this.tsneGeneration = 0;   // bumped when a t-SNE starts or stops, so an old loop notices
     this.yieldToEvents = makeYielder();
   }
 
@@ -137,6 +140,7 @@ class Trainer {
 
   // A trainable run began: batch is what one Step trains (examples, or words for word2vec).
   #began(kind, batch) {
+    this.#dropTsne();
     this.kind = kind;
     this.hasModel = true;
     this.canTrain = true;
@@ -150,8 +154,16 @@ class Trainer {
     this.examples = 0;
   }
 
+  // A new source of vectors: its t-SNE is gone with the old one.
+  #dropTsne() {
+    if (this.tsne) this.post({ type: 'frame', frame: { projection: 'pca', dropped: true } });
+    this.tsne = null;
+    this.tsneGeneration += 1;
+  }
+
   reset() {
     this.#stop();
+    this.#dropTsne();
     if (this.session) this.session.delete();
     this.session = null;
     this.hasModel = false;
@@ -222,7 +234,7 @@ class Trainer {
     if (p.finished || p.diverged) this.playing = false;
     if (!(p.epoch_end || !this.playing || now - this.lastEventTime >= EVENT_MS)) return;
     const event = this.#progress(this.playing);
-    const withFrame = this.watchWords > 0 && (p.epoch_end || !this.playing || now - this.lastFrameTime >= FRAME_MS);
+    const withFrame = this.watchWords > 0 && !this.tsne && (p.epoch_end || !this.playing || now - this.lastFrameTime >= FRAME_MS);
     if (!withFrame) {
       this.post(event);
       return;
@@ -294,6 +306,10 @@ class Trainer {
   // words move only when their vectors move.
   snapshot({ n }) {
     this.#requireModel();
+    if (this.tsne && this.tsne.n === n && this.tsne.frame) {
+      const frame = { ...this.tsne.frame, coords: this.tsne.frame.coords.slice() };
+      return withTransfer(frame, [frame.coords.buffer]);
+    }
     const { words, counts } = parse(this.session.words(n));
     const key = words.join('\n');
     const previous = this.lastPca && this.lastPca.key === key ? this.lastPca.coords : null;
@@ -304,6 +320,42 @@ class Trainer {
       { words, counts, coords, explained: Array.from(pca.explained ?? []) },
       [coords.buffer],
     );
+  }
+
+  // PCA, or t-SNE run in slices of TSNE_MS that alternate with the training chunks.
+  projection({ projection, n, options }) {
+    this.#requireModel();
+    if (projection === 'pca') {
+      this.#dropTsne();
+      return null;
+    }
+    if (projection !== 'tsne') throw new Error('projection must be pca or tsne');
+    const reply = parse(this.session.tsneStart(n, JSON.stringify(options)));  // throws: nothing changes
+    const { words, counts } = parse(this.session.words(n));
+    this.tsneGeneration += 1;
+    this.tsne = { n, words, counts, frame: null };
+    this.#tsneLoop(this.tsneGeneration);
+    return reply;
+  }
+
+  async #tsneLoop(generation) {
+    try {
+      while (this.tsne && generation === this.tsneGeneration) {
+        const t0 = performance.now();
+        let r;
+        do r = parse(this.session.tsneStep(5)); while (!r.done && performance.now() - t0 < TSNE_MS);
+        const frame = {
+          words: this.tsne.words, counts: this.tsne.counts, coords: r.coords, projection: 'tsne',
+          iteration: r.iteration, iterations: r.iterations, done: r.done,
+        };
+        this.tsne.frame = { ...frame, coords: r.coords.slice() };
+        this.post({ type: 'frame', frame }, [r.coords.buffer]);
+        if (r.done) return;
+        await this.yieldToEvents();
+      }
+    } catch (err) {
+      this.post({ type: 'frame', frame: { projection: 'tsne', error: String(err?.message ?? err) } });
+    }
   }
 
   neighbors({ word, k, metric }) {
@@ -342,6 +394,7 @@ class Trainer {
     this.#stop();
     if (!this.session) this.session = new this.module.Session();
     const reply = parse(this.session.loadModel(json));
+    this.#dropTsne();
     this.hasModel = true;
     this.canTrain = false;
     this.kind = 'nextword';
@@ -374,6 +427,7 @@ class Trainer {
   importFinish() {
     if (!this.session) throw new Error('no import in progress');
     const reply = parse(this.session.importFinish());
+    this.#dropTsne();
     this.hasModel = true;
     this.canTrain = false;
     this.kind = 'vectors';
@@ -422,6 +476,7 @@ serve(self, {
   snapshot: (m) => trainer.snapshot(m),
   neighbors: (m) => trainer.neighbors(m),
   analogy: (m) => trainer.analogy(m),
+  projection: (m) => trainer.projection(m),
   clusters: (m) => trainer.clusters(m),
   predict: (m) => trainer.predict(m),
   evaluate: () => trainer.evaluate(),

@@ -117,3 +117,33 @@ test('clusters colour the map with a legend; search highlights matches (a bad re
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('t-SNE settles in frames the page draws; a perplexity too large is explained and the map keeps its state', { timeout: 60_000 }, async () => {
+  const { page, problems } = await openPage();
+  await openVectors(page);
+  const before = await page.evaluate(() => window.__embplay.labelledPoints());
+
+  await page.click('#tsne-settings summary');
+  await page.fill('#tsne-perplexity', '50');
+  await page.click('#tsne-form button[type="submit"]');
+  await waitFor(page, 'a perplexity too large was not explained', () => /t-SNE: .*perplexity/i.test(document.getElementById('tsne-message').textContent));
+  assert.equal(await page.inputValue('#map-projection'), 'pca', 'the projection stays PCA');
+  assert.deepEqual(await page.evaluate(() => window.__embplay.labelledPoints()), before, 'the map keeps its state');
+
+  await page.click('#tsne-settings summary');
+  await page.fill('#tsne-perplexity', '10');
+  await page.fill('#tsne-iterations', '300');
+  await page.click('#tsne-form button[type="submit"]');
+  await waitFor(page, 't-SNE did not finish', () => /iteration 300 \/ 300 · done/.test(document.getElementById('tsne-message').textContent), { timeout: 30_000 });
+  assert.equal(await page.inputValue('#map-projection'), 'tsne');
+  assert.equal(await page.evaluate(() => window.__embplay.mapPoints), 100);
+  await waitFor(page, 'the map did not settle', () => window.__embplay.mapSettled);
+  const after = await page.evaluate(() => window.__embplay.labelledPoints());
+  assert.ok(after.length > 0 && after.every((p) => Number.isFinite(p.x) && Number.isFinite(p.y)));
+  assert.match(await page.textContent('#map-caption'), /t-SNE/);
+
+  await page.selectOption('#map-projection', 'pca');
+  await waitFor(page, 'PCA did not come back', () => /PCA/.test(document.getElementById('map-caption').textContent));
+  assert.deepEqual(problems, []);
+  await page.close();
+});
