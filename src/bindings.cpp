@@ -6,10 +6,12 @@
 
 #include <memory>
 
+#include "cluster.h"
 #include "evaluation.h"
 #include "geometry.h"
 #include "model_io.h"
 #include "trainer.h"
+#include "tsne.h"
 #include "vectors_io.h"
 #include "word2vec.h"
 
@@ -183,17 +185,150 @@ class Session {
     return out;
   }
 
-  std::string neighbors(const std::string& word, int k) {
+  // As pca(n), turned to best match `previous` (Float32Array(2n), the last frame of the same
+  // words in the same order), so that words move only when their vectors move. Any other
+  // `previous` (null, another length): plain pca.
+  val pca_aligned(int n, val previous) {
+    const Vectors v = current();
+    val out = val::object();
+    if (!v) return out;
+    const RowMatrix vectors = gather_rows(*v.table, top_words(*v.vocab, n));
+    RowMatrix prev;
+    if (previous.instanceof(val::global("Float32Array")) &&
+        previous["length"].as<size_t>() == static_cast<size_t>(2 * vectors.rows())) {
+      const std::vector<float> flat = emscripten::convertJSArrayToNumberVector<float>(previous);
+      prev = Eigen::Map<const RowMatrix>(flat.data(), vectors.rows(), 2);
+    }
+    const Projection p = prev.size() > 0 ? pca_2d_aligned(vectors, prev) : pca_2d(vectors);
+    out.set("coords", copy_to_js("Float32Array", p.coords.data(), static_cast<size_t>(p.coords.size())));
+    val explained = val::array();
+    explained.call<void>("push", p.explained[0]);
+    explained.call<void>("push", p.explained[1]);
+    out.set("explained", explained);
+    return out;
+  }
+
+  std::string neighbors(const std::string& word, int k) { return neighbors_by(word, k, "cosine"); }
+
+  // {word, metric, neighbors: [{word, similarity, distance}]}: metric cosine (most similar first)
+  // or euclidean (closest first); both measures are given.
+  std::string neighbors_by(const std::string& word, int k, const std::string& metric) {
     return guarded([&] {
       const Vectors v = current();
       if (!v) return error("no model yet");
+      if (metric != "cosine" && metric != "euclidean") return error("metric must be cosine or euclidean");
       std::string query;
       const int32_t id = lookup(v, word, &query);
       json list = json::array();
-      for (const Neighbor& nb : nearest_neighbors(*v.table, id, k))
-        list.push_back({{"word", v.vocab->word(nb.id)}, {"similarity", nb.similarity}});
-      return json{{"word", query}, {"neighbors", list}}.dump();
+      for (const Neighbor& nb : nearest_neighbors(*v.table, id, k, metric == "cosine" ? Metric::kCosine : Metric::kEuclidean))
+        list.push_back({{"word", v.vocab->word(nb.id)}, {"similarity", nb.similarity}, {"distance", nb.distance}});
+      return json{{"word", query}, {"metric", metric}, {"neighbors", list}}.dump();
     });
+  }
+
+  // a - b + c (king - man + woman ~ queen), method 3CosAdd or 3CosMul:
+  // {words: [a, b, c] as read, method, answers: [{word, score}]} best first, a, b, c excluded.
+  std::string analogy(const std::string& a, const std::string& b, const std::string& c, int k,
+                      const std::string& method) {
+    return guarded([&] {
+      const Vectors v = current();
+      if (!v) return error("no model yet");
+      if (method != "3CosAdd" && method != "3CosMul") return error("method must be 3CosAdd or 3CosMul");
+      if (k < 1 || k > 100) return error("ask for 1 to 100 answers");
+      std::string qa, qb, qc;
+      const int32_t ia = lookup(v, a, &qa), ib = lookup(v, b, &qb), ic = lookup(v, c, &qc);
+      json answers = json::array();
+      const auto m = method == "3CosAdd" ? AnalogyMethod::k3CosAdd : AnalogyMethod::k3CosMul;
+      for (const AnalogyAnswer& ans : embplay::analogy(*v.table, ia, ib, ic, k, m))
+        answers.push_back({{"word", v.vocab->word(ans.id)}, {"score", ans.score}});
+      return json{{"words", {qa, qb, qc}}, {"method", method}, {"answers", answers}}.dump();
+    });
+  }
+
+  // k-means (on unit-length vectors) of the n shown words, words(n)'s order:
+  // {assignment: Int32Array(n), central: [[word]] (k, most central first, at most 5), sizes, inertia}
+  // or {error}.
+  val kmeans(int n, int k, double seed) {
+    val out = val::object();
+    const std::string problem = guarded([&] {
+      const Vectors v = current();
+      if (!v) return error("no model yet");
+      const Ids ids = top_words(*v.vocab, n);
+      if (ids.empty()) return error("no words to cluster");
+      if (k < 1 || k > static_cast<int>(ids.size()))
+        return error("clusters: k must be between 1 and the number of shown words (" + std::to_string(ids.size()) + ")");
+      KMeansOptions options;
+      options.k = k;
+      options.central = 5;
+      options.seed = static_cast<uint64_t>(seed);
+      const KMeansResult r = embplay::kmeans(gather_rows(*v.table, ids), options, ids);
+      out.set("assignment", copy_to_js("Int32Array", r.assignment.data(), r.assignment.size()));
+      val central = val::array(), sizes = val::array();
+      for (int c = 0; c < k; ++c) {
+        val members = val::array();
+        for (int32_t id : r.central[c]) members.call<void>("push", v.vocab->word(id));
+        central.call<void>("push", members);
+        sizes.call<void>("push", r.sizes[c]);
+      }
+      out.set("central", central);
+      out.set("sizes", sizes);
+      out.set("inertia", r.inertia);
+      return std::string();
+    });
+    if (!problem.empty()) out.set("error", json::parse(problem)["error"].get<std::string>());
+    return out;
+  }
+
+  // t-SNE of the n shown words (a copy of their vectors: training goes on). options: perplexity,
+  // learning_rate (<= 0: auto), iterations, early_exaggeration, exaggeration_iterations, theta,
+  // seed. Warm-starts from the last t-SNE layout when the words are the same (then without early
+  // exaggeration). {ok, n, warm, learning_rate}; on an error the previous t-SNE stays.
+  std::string tsne_start(int n, const std::string& options_json) {
+    return guarded([&] {
+      const Vectors v = current();
+      if (!v) return error("no model yet");
+      const json j = json::parse(options_json, nullptr, false);
+      if (j.is_discarded() || !j.is_object()) return error("t-SNE options are not a JSON object");
+      TsneOptions o;
+      o.perplexity = j.value("perplexity", o.perplexity);
+      o.learning_rate = j.value("learning_rate", o.learning_rate);
+      o.iterations = j.value("iterations", o.iterations);
+      o.early_exaggeration = j.value("early_exaggeration", o.early_exaggeration);
+      o.exaggeration_iterations = j.value("exaggeration_iterations", o.exaggeration_iterations);
+      o.theta = j.value("theta", o.theta);
+      o.seed = j.value("seed", o.seed);
+      const Ids ids = top_words(*v.vocab, n);
+      const RowMatrix vectors = gather_rows(*v.table, ids);
+      RowMatrix initial;
+      const bool warm = tsne_ && ids == tsne_ids_;
+      if (warm) {
+        initial = tsne_->coords();
+        o.exaggeration_iterations = 0;
+      }
+      auto next = std::make_unique<Tsne>(vectors, o, initial);
+      tsne_ = std::move(next);
+      tsne_ids_ = ids;
+      tsne_iterations_ = o.iterations;
+      return json{{"ok", true}, {"n", ids.size()}, {"warm", warm}, {"learning_rate", tsne_->learning_rate()}}.dump();
+    });
+  }
+
+  // Runs up to `iterations` more t-SNE iterations: {coords: Float32Array(2n), iteration, iterations,
+  // done} or {error}.
+  val tsne_step(int iterations) {
+    val out = val::object();
+    const std::string problem = guarded([&] {
+      if (!tsne_) return error("no t-SNE running: call tsneStart first");
+      tsne_->step(std::max(0, iterations));
+      const RowMatrix c = tsne_->coords();
+      out.set("coords", copy_to_js("Float32Array", c.data(), static_cast<size_t>(c.size())));
+      out.set("iteration", tsne_->iteration());
+      out.set("iterations", tsne_iterations_);
+      out.set("done", tsne_->done());
+      return std::string();
+    });
+    if (!problem.empty()) out.set("error", json::parse(problem)["error"].get<std::string>());
+    return out;
   }
 
   std::string predict(const std::string& context_text, int k) {
@@ -465,6 +600,8 @@ class Session {
     loaded_.reset();
     w2v_.reset();
     imported_.reset();
+    tsne_.reset();
+    tsne_ids_.clear();
   }
 
   const TrainedModel* model() const {
@@ -527,6 +664,9 @@ class Session {
   int64_t w2v_steps_ = 0;                      // step() calls in the word2vec run
   std::unique_ptr<ImportedVectors> imported_;  // vectors from a file: explored, not trained
   Import import_;                              // a file being streamed in
+  std::unique_ptr<Tsne> tsne_;                 // the last t-SNE, on a copy of the shown vectors
+  Ids tsne_ids_;                               // its words' ids, in row order
+  int tsne_iterations_ = 0;                    // its total iterations
   std::vector<AnalogySection> analogies_;
   std::vector<SimilarityPair> wordsim_, simlex_;
   bool has_analogies_ = false, has_wordsim_ = false, has_simlex_ = false;
@@ -548,7 +688,13 @@ EMSCRIPTEN_BINDINGS(embplay) {
       .function("evaluate", &Session::evaluate)
       .function("words", &Session::words)
       .function("pca", &Session::pca)
+      .function("pcaAligned", &Session::pca_aligned)
       .function("neighbors", &Session::neighbors)
+      .function("neighborsBy", &Session::neighbors_by)
+      .function("analogy", &Session::analogy)
+      .function("kmeans", &Session::kmeans)
+      .function("tsneStart", &Session::tsne_start)
+      .function("tsneStep", &Session::tsne_step)
       .function("predict", &Session::predict)
       .function("saveModel", &Session::save_model)
       .function("loadModel", &Session::load_model)

@@ -4,7 +4,7 @@
 // The session is kept in IndexedDB (store.js) and in the address bar as a share link (share.js).
 import { createClient, REQUESTS } from './protocol.js';
 import { SettingsForm } from './settings-form.js';
-import { WordMap } from './map.js';
+import { CLUSTER_COLOURS, WordMap } from './map.js';
 import { TrainingCharts } from './charts.js';
 import { DEFAULT_VIEW, LinkError, makeLink, readLink, textHash, WHY_PANELS } from './share.js';
 import { makeSession, readSession, readSessionValue } from './session-file.js';
@@ -12,6 +12,9 @@ import { SessionStore } from './store.js';
 
 const PREDICT_DEBOUNCE_MS = 150;
 const NEIGHBOURS_K = 10;
+const ANALOGY_K = 10;
+const CLUSTER_MS = 1500;           // while training, clusters are recomputed at most this often
+const CLUSTER_SEED = 1;
 const PREDICT_K = 10;
 const SAVE_DELAY_MS = 800;         // text and settings are saved this long after the last edit
 const MODEL_SAVE_MS = 3000;        // the model is saved at most this often while training
@@ -108,7 +111,7 @@ class App {
 
     this.map = new WordMap($('map'), $('map-tooltip'), {
       onSelect: (word) => this.selectWord(word),
-      keepClear: [document.querySelector('.map-legend')],
+      keepClear: [document.querySelector('.map-legend'), $('cluster-legend'), $('map-search-message'), $('tsne-message')],
     });
     this.charts = new TrainingCharts($('chart'));
     this.bindControls();
@@ -129,6 +132,7 @@ class App {
     this.client = createClient(worker, {
       onProgress: (p) => { if (worker === this.worker) this.onProgress(p); },
       onFatal: (message) => this.workerLost(message.replace(/\.+$/, ''), worker),
+      onFrame: (frame) => { if (worker === this.worker) this.onFrame(frame); },
       onTraffic: (dir, type) => { this.traffic[dir][type] = (this.traffic[dir][type] ?? 0) + 1; },
     });
   }
@@ -181,15 +185,32 @@ class App {
     $('vectors-file').addEventListener('change', (e) => this.openVectors(e.target));
     $('tab-neighbours').addEventListener('click', () => this.showTab('neighbours'));
     $('tab-eval').addEventListener('click', () => this.showTab('eval'));
+    $('tab-analogy').addEventListener('click', () => this.showTab('analogy'));
+    $('an-form').addEventListener('submit', (e) => { e.preventDefault(); this.solveAnalogy(); });
+    $('an-method').addEventListener('change', () => { if (this.analogyAsked) this.solveAnalogy(); });
+    $('nb-metric').addEventListener('change', () => this.refreshNeighbours());
     $('eval-run').addEventListener('click', () => this.runEval());
     for (const item of document.querySelectorAll('#export-menu [data-format]')) {
       item.addEventListener('click', () => this.exportVectors(item.dataset.format));
     }
     $('map-n').addEventListener('change', () => {
       this.client.call('watch', { n: this.mapWords() }).catch(() => {});
+      if ($('map-projection').value === 'tsne') this.projectionChanged();
       this.refreshMap(true);
     });
     $('map-fit').addEventListener('click', () => this.map.fit());
+    $('map-k').addEventListener('change', () => this.refreshClusters(true));
+    $('map-projection').addEventListener('change', () => this.projectionChanged());
+    $('tsne-form').addEventListener('submit', (e) => {
+      e.preventDefault();
+      $('tsne-settings').open = false;
+      $('map-projection').value = 'tsne';
+      this.projectionChanged();
+    });
+    $('map-search').addEventListener('input', () => this.searchChanged());
+    for (const item of document.querySelectorAll('#map-download [data-download]')) {
+      item.addEventListener('click', () => this.downloadMap(item.dataset.download));
+    }
     $('predict-input').addEventListener('input', () => {
       clearTimeout(this.predictTimer);
       this.predictTimer = setTimeout(() => this.refreshPrediction(), PREDICT_DEBOUNCE_MS);
@@ -520,7 +541,10 @@ class App {
   // Shows a frame; then the neighbours and the prediction, which change with it, are asked again.
   applyFrame(frame) {
     const swapped = this.map.setFrame(frame);
-    const [fx, fy] = swapped ? [frame.explained[1], frame.explained[0]] : frame.explained;
+    if (frame.projection === 'tsne') {
+      $('map-caption').textContent = 't-SNE of the word vectors · near on the map = near in meaning; distances between groups mean little';
+    }
+    const [fx, fy] = swapped ? [frame.explained?.[1], frame.explained?.[0]] : frame.explained ?? [];
     if (Number.isFinite(fx) && Number.isFinite(fy)) {
       $('map-caption').textContent = `PCA of the word vectors · x keeps ${(100 * fx).toFixed(0)}%, y ${(100 * fy).toFixed(0)}% of the spread`;
     }
@@ -533,6 +557,8 @@ class App {
     this.followUpInFlight = true;
     try {
       if (this.selected) await this.refreshNeighbours();
+      if (this.analogyAsked) await this.solveAnalogy({ quiet: true });
+      this.refreshClusters();
       if ($('predict-input').value.trim()) await this.refreshPrediction();
     } finally {
       this.followUpInFlight = false;
@@ -560,7 +586,7 @@ class App {
       return;
     }
     try {
-      const reply = await this.client.call('neighbors', { word, k: NEIGHBOURS_K });
+      const reply = await this.client.call('neighbors', { word, k: NEIGHBOURS_K, metric: $('nb-metric').value });
       if (word !== this.selected) return;
       this.map.setSelection(reply.word ?? word, reply.neighbors);
       this.renderNeighbours(reply);
@@ -621,7 +647,7 @@ class App {
     const message = $('nb-message');
     const caption = $('nb-caption');
     if (!reply || reply.message) {
-      caption.textContent = 'by cosine similarity';
+      caption.textContent = `by ${$('nb-metric').value === 'euclidean' ? 'euclidean distance' : 'cosine similarity'}`;
       message.textContent = reply?.message ?? (this.hasRun() ? 'Click a word on the map.' : '');
       message.hidden = !message.textContent;
       return;
@@ -629,9 +655,13 @@ class App {
     message.hidden = true;
     const all = reply.neighbors ?? [];
     const shown = all.filter((n) => this.map.has(n.word)).length;
-    caption.textContent = `nearest to “${reply.word}”` + (shown < all.length ? ` · ${shown} on the map` : '');
+    caption.textContent = `nearest to “${reply.word}” by ${reply.metric ?? 'cosine'}` + (shown < all.length ? ` · ${shown} on the map` : '');
+    const euclidean = reply.metric === 'euclidean';
+    const closest = Math.max(1e-12, Math.min(...all.map((n) => n.distance ?? Infinity)));
     for (const n of reply.neighbors ?? []) {
-      const row = this.barRow(n.word, Math.max(0, n.similarity), n.similarity.toFixed(2), n.similarity);
+      const row = euclidean
+        ? this.barRow(n.word, closest / Math.max(closest, n.distance), n.distance.toPrecision(3), n.distance)
+        : this.barRow(n.word, Math.max(0, n.similarity), n.similarity.toFixed(2), n.similarity);
       if (!this.map.has(n.word)) row.classList.add('off-map');
       list.append(row);
     }
@@ -918,12 +948,234 @@ class App {
   // ---- the Eval tab --------------------------------------------------------------------------------
 
   showTab(name) {
-    const evalTab = name === 'eval';
-    $('tab-neighbours').setAttribute('aria-selected', String(!evalTab));
-    $('tab-eval').setAttribute('aria-selected', String(evalTab));
-    $('nb-body').hidden = evalTab;
-    $('eval-body').hidden = !evalTab;
-    $('nb-caption').hidden = evalTab;
+    for (const [tab, body] of [['neighbours', 'nb-body'], ['analogy', 'an-body'], ['eval', 'eval-body']]) {
+      $(`tab-${tab}`).setAttribute('aria-selected', String(name === tab));
+      $(body).hidden = name !== tab;
+    }
+    $('nb-caption').hidden = name !== 'neighbours';
+  }
+
+  // ---- the projection: PCA (follows training) or t-SNE (run on demand, streamed as it settles) ----
+
+  tsneOptions() {
+    const num = (id) => Number($(id).value);
+    return { perplexity: num('tsne-perplexity'), learning_rate: num('tsne-lr'), iterations: Math.round(num('tsne-iterations')) };
+  }
+
+  async projectionChanged() {
+    const message = $('tsne-message');
+    message.classList.remove('error');
+    const projection = $('map-projection').value;
+    if (!this.hasRun()) {
+      message.textContent = 'Train, step or open vectors first.';
+      message.hidden = false;
+      $('map-projection').value = 'pca';
+      return;
+    }
+    try {
+      if (projection === 'pca') {
+        await this.client.call('projection', { projection, n: this.mapWords(), options: {} });
+        message.hidden = true;
+        this.refreshMap(true);
+        return;
+      }
+      const r = await this.client.call('projection', { projection, n: this.mapWords(), options: this.tsneOptions() });
+      message.textContent = `t-SNE of ${fmtInt(r.n)} words${r.warm ? ', from the last layout' : ''}…`;
+      message.hidden = false;
+    } catch (err) {
+      // The worker's projection did not change: nor does the map.
+      message.textContent = `t-SNE: ${err.message}`;
+      message.classList.add('error');
+      message.hidden = false;
+      this.projectionShown = this.projectionShown ?? 'pca';
+      $('map-projection').value = this.projectionShown;
+      return;
+    }
+    this.map.keepClearChanged();
+  }
+
+  // A t-SNE frame pushed by the worker (or word that t-SNE was dropped with its run).
+  onFrame(frame) {
+    const message = $('tsne-message');
+    if (frame.projection === 'pca') {
+      $('map-projection').value = 'pca';
+      this.projectionShown = 'pca';
+      message.hidden = true;
+      return;
+    }
+    if (frame.error) {
+      message.textContent = `t-SNE stopped: ${frame.error}`;
+      message.classList.add('error');
+      message.hidden = false;
+      return;
+    }
+    this.projectionShown = 'tsne';
+    this.applyFrame(frame);
+    message.classList.remove('error');
+    message.textContent = `t-SNE · iteration ${fmtInt(frame.iteration)} / ${fmtInt(frame.iterations)}${frame.done ? ' · done' : ''}`;
+    message.hidden = false;
+    $('map').dataset.tsneIteration = String(frame.iteration);
+  }
+
+  // ---- clusters, search and downloads of the map ---------------------------------------------------
+
+  // k-means of the shown words, coloured on the map with a legend of each cluster's central words.
+  // Unforced (after a new frame), at most every CLUSTER_MS; the last call after a burst still runs.
+  async refreshClusters(force = false) {
+    const k = Number($('map-k').value);
+    clearTimeout(this.clusterTimer);
+    if (!k || !this.hasRun() || this.map.pointCount === 0) {
+      this.map.setClusters(null);
+      this.renderClusterLegend(null);
+      return;
+    }
+    const wait = CLUSTER_MS - (performance.now() - (this.lastClusters ?? -Infinity));
+    if (!force && (this.clustersInFlight || wait > 0)) {
+      this.clusterTimer = setTimeout(() => this.refreshClusters(), Math.max(wait, 100));
+      return;
+    }
+    this.clustersInFlight = true;
+    this.lastClusters = performance.now();
+    const n = this.map.pointCount;
+    const words = this.map.words.slice();
+    try {
+      const r = await this.client.call('clusters', { n, k, seed: CLUSTER_SEED });
+      if (Number($('map-k').value) !== k) return;
+      this.map.setClusters({ words, assignment: r.assignment, k });
+      this.renderClusterLegend(r.central);
+    } catch (err) {
+      this.map.setClusters(null);
+      this.renderClusterLegend(null);
+      this.setStatus(`Could not cluster: ${err.message}`, 'error');
+    } finally {
+      this.clustersInFlight = false;
+    }
+  }
+
+  renderClusterLegend(central) {
+    const legend = $('cluster-legend');
+    legend.replaceChildren();
+    legend.hidden = !central;
+    for (const [c, members] of (central ?? []).entries()) {
+      const li = document.createElement('li');
+      const swatch = document.createElement('span');
+      swatch.className = 'swatch';
+      swatch.style.background = CLUSTER_COLOURS[c % CLUSTER_COLOURS.length];
+      const text = document.createElement('span');
+      text.className = 'members';
+      text.textContent = members.join(', ');
+      li.append(swatch, text);
+      legend.append(li);
+    }
+    this.map.keepClearChanged();
+  }
+
+  // The search box: a substring (any case), or /regex/flags. An invalid expression is explained
+  // and the map keeps its last search.
+  searchChanged() {
+    const query = $('map-search').value;
+    const message = $('map-search-message');
+    message.classList.remove('error');
+    if (!query.trim()) {
+      this.map.setSearch(null);
+      message.hidden = true;
+      this.map.keepClearChanged();
+      return;
+    }
+    let test;
+    const re = /^\/(.*)\/([a-z]*)$/s.exec(query.trim());
+    if (re) {
+      try {
+        const regex = new RegExp(re[1], re[2].replace(/[gy]/g, ''));
+        test = (w) => regex.test(w);
+      } catch (err) {
+        message.textContent = `Not a valid regular expression: ${err.message.replace(/^Invalid regular expression: /, '')}`;
+        message.classList.add('error');
+        message.hidden = false;
+        return;
+      }
+    } else {
+      const needle = query.trim().toLowerCase();
+      test = (w) => w.toLowerCase().includes(needle);
+    }
+    const found = this.map.setSearch(test);
+    message.textContent = `${fmtInt(found)} of ${fmtInt(this.map.pointCount)} shown words match`;
+    message.hidden = false;
+    this.map.keepClearChanged();
+  }
+
+  // The map out of the page: the coordinates as CSV, or the picture as PNG or SVG.
+  downloadMap(kind) {
+    $('map-download').open = false;
+    if (this.map.pointCount === 0) {
+      this.setStatus('Nothing to download yet: the map is empty.', 'error');
+      return;
+    }
+    if (kind === 'csv') {
+      const quote = (v) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+      const rows = this.map.points().map((p) => [quote(p.word), p.x, p.y, p.cluster ?? ''].join(','));
+      download(`word,x,y,cluster\n${rows.join('\n')}\n`, 'map.csv', 'text/csv');
+    } else if (kind === 'png') {
+      $('map').toBlob((blob) => { if (blob) download(blob, 'map.png', 'image/png'); }, 'image/png');
+    } else if (kind === 'svg') {
+      download(this.map.toSvg(), 'map.svg', 'image/svg+xml');
+    }
+  }
+
+  // ---- the Analogy tab: a - b + c, ranked, and its arrows on the map ---------------------------
+
+  // Asks the worker for the answers to the three fields; `quiet` (a follow-up after a new frame)
+  // leaves the message alone when the fields are incomplete.
+  async solveAnalogy({ quiet = false } = {}) {
+    const [a, b, c] = ['an-a', 'an-b', 'an-c'].map((id) => $(id).value.trim());
+    const method = $('an-method').value;
+    const message = $('an-message');
+    if (!a || !b || !c) {
+      if (!quiet) { message.textContent = 'Type three words: a − b + c.'; message.hidden = false; }
+      return;
+    }
+    if (!this.hasRun()) {
+      message.textContent = 'Train or step the model first.';
+      message.hidden = false;
+      return;
+    }
+    this.analogyAsked = true;
+    const asked = `${a}\n${b}\n${c}\n${method}`;
+    this.analogyQuestion = asked;
+    try {
+      const reply = await this.client.call('analogy', { a, b, c, k: ANALOGY_K, method });
+      if (asked !== this.analogyQuestion) return;
+      this.renderAnalogy(reply);
+    } catch (err) {
+      if (asked !== this.analogyQuestion) return;
+      this.renderAnalogy({ message: err.message });
+    }
+  }
+
+  renderAnalogy(reply) {
+    const list = $('an-list');
+    const message = $('an-message');
+    list.replaceChildren();
+    if (!reply || reply.message) {
+      message.textContent = reply?.message ?? '';
+      message.hidden = !message.textContent;
+      this.map.setAnalogy(null);
+      return;
+    }
+    const [a, b, c] = reply.words;
+    const answers = reply.answers ?? [];
+    const best = answers[0]?.word;
+    const top = Math.max(1e-12, ...answers.map((x) => Math.abs(x.score)));
+    for (const x of answers) {
+      const row = this.barRow(x.word, Math.max(0, x.score) / top, x.score.toFixed(3), x.score);
+      if (!this.map.has(x.word)) row.classList.add('off-map');
+      list.append(row);
+    }
+    const missing = [a, b, c, best].filter((w) => w && !this.map.has(w));
+    message.textContent = `${a} − ${b} + ${c} ≈ ${best ?? '?'} (${reply.method})`
+      + (missing.length ? ` · not on the map: ${missing.join(', ')} (show more words to see the arrows)` : '');
+    message.hidden = false;
+    this.map.setAnalogy(best ? { a, b, c, answer: best } : null);
   }
 
   async runEval() {

@@ -11,6 +11,7 @@ const EVENT_MS = 100;         // at most one progress event this often (plus epo
 const FRAME_MS = 500;         // a map frame rides on a progress event this often (plus epoch ends)
 const MAX_BUDGET = 1 << 22;   // examples per chunk, whatever the measured speed
 const CHUNKS_PER_EPOCH = 24;  // at least this many loss points per epoch, however fast it trains
+const TSNE_MS = 25;            // t-SNE work per slice between training chunks
 const WORD2VEC_STEP = 100;    // words trained by one Step of a word2vec run (at least a sentence)
 // The evaluation sets, shipped beside the page (web/build.mjs copies them): name for the module, file.
 const EVAL_SETS = [['questions-words', 'questions-words.txt'], ['wordsim353', 'wordsim353.tsv'], ['simlex999', 'simlex999.txt']];
@@ -94,6 +95,9 @@ class Trainer {
     this.lastEventTime = 0;
     this.watchWords = 0;       // words per map frame pushed with progress events; 0 = none
     this.lastFrameTime = 0;
+    this.lastPca = null;       // {key: the words joined, coords}: the last PCA frame, to align the next
+    this.tsne = null;          // {n, words, counts, frame, generation}: the t-SNE projection, or null (PCA)
+    this.tsneGeneration = 0;   // bumped when a t-SNE starts or stops, so an old loop notices
     this.yieldToEvents = makeYielder();
   }
 
@@ -136,6 +140,7 @@ class Trainer {
 
   // A trainable run began: batch is what one Step trains (examples, or words for word2vec).
   #began(kind, batch) {
+    this.#dropTsne();
     this.kind = kind;
     this.hasModel = true;
     this.canTrain = true;
@@ -149,8 +154,16 @@ class Trainer {
     this.examples = 0;
   }
 
+  // A new source of vectors: its t-SNE is gone with the old one.
+  #dropTsne() {
+    if (this.tsne) this.post({ type: 'frame', frame: { projection: 'pca', dropped: true } });
+    this.tsne = null;
+    this.tsneGeneration += 1;
+  }
+
   reset() {
     this.#stop();
+    this.#dropTsne();
     if (this.session) this.session.delete();
     this.session = null;
     this.hasModel = false;
@@ -221,7 +234,7 @@ class Trainer {
     if (p.finished || p.diverged) this.playing = false;
     if (!(p.epoch_end || !this.playing || now - this.lastEventTime >= EVENT_MS)) return;
     const event = this.#progress(this.playing);
-    const withFrame = this.watchWords > 0 && (p.epoch_end || !this.playing || now - this.lastFrameTime >= FRAME_MS);
+    const withFrame = this.watchWords > 0 && !this.tsne && (p.epoch_end || !this.playing || now - this.lastFrameTime >= FRAME_MS);
     if (!withFrame) {
       this.post(event);
       return;
@@ -289,20 +302,76 @@ class Trainer {
     return { type: 'progress', ...event };
   }
 
+  // PCA frames are turned to match the previous frame of the same words (pcaAligned), so that
+  // words move only when their vectors move.
   snapshot({ n }) {
     this.#requireModel();
+    if (this.tsne && this.tsne.n === n && this.tsne.frame) {
+      const frame = { ...this.tsne.frame, coords: this.tsne.frame.coords.slice() };
+      return withTransfer(frame, [frame.coords.buffer]);
+    }
     const { words, counts } = parse(this.session.words(n));
-    const pca = parse(this.session.pca(n));
+    const key = words.join('\n');
+    const previous = this.lastPca && this.lastPca.key === key ? this.lastPca.coords : null;
+    const pca = parse(this.session.pcaAligned(n, previous));
     const coords = pca.coords instanceof Float32Array ? pca.coords : Float32Array.from(pca.coords);
+    this.lastPca = { key, coords: coords.slice() };
     return withTransfer(
       { words, counts, coords, explained: Array.from(pca.explained ?? []) },
       [coords.buffer],
     );
   }
 
-  neighbors({ word, k }) {
+  // PCA, or t-SNE run in slices of TSNE_MS that alternate with the training chunks.
+  projection({ projection, n, options }) {
     this.#requireModel();
-    return parse(this.session.neighbors(word, k));
+    if (projection === 'pca') {
+      this.#dropTsne();
+      return null;
+    }
+    if (projection !== 'tsne') throw new Error('projection must be pca or tsne');
+    const reply = parse(this.session.tsneStart(n, JSON.stringify(options)));  // throws: nothing changes
+    const { words, counts } = parse(this.session.words(n));
+    this.tsneGeneration += 1;
+    this.tsne = { n, words, counts, frame: null };
+    this.#tsneLoop(this.tsneGeneration);
+    return reply;
+  }
+
+  async #tsneLoop(generation) {
+    try {
+      while (this.tsne && generation === this.tsneGeneration) {
+        const t0 = performance.now();
+        let r;
+        do r = parse(this.session.tsneStep(5)); while (!r.done && performance.now() - t0 < TSNE_MS);
+        const frame = {
+          words: this.tsne.words, counts: this.tsne.counts, coords: r.coords, projection: 'tsne',
+          iteration: r.iteration, iterations: r.iterations, done: r.done,
+        };
+        this.tsne.frame = { ...frame, coords: r.coords.slice() };
+        this.post({ type: 'frame', frame }, [r.coords.buffer]);
+        if (r.done) return;
+        await this.yieldToEvents();
+      }
+    } catch (err) {
+      this.post({ type: 'frame', frame: { projection: 'tsne', error: String(err?.message ?? err) } });
+    }
+  }
+
+  neighbors({ word, k, metric }) {
+    this.#requireModel();
+    return parse(this.session.neighborsBy(word, k, metric));
+  }
+
+  analogy({ a, b, c, k, method }) {
+    this.#requireModel();
+    return parse(this.session.analogy(a, b, c, k, method));
+  }
+
+  clusters({ n, k, seed }) {
+    this.#requireModel();
+    const r = parse(this.session.kmeans(n, k, seed));
+    return withTransfer({ assignment: r.assignment, central: r.central, sizes: r.sizes }, [r.assignment.buffer]);
   }
 
   predict({ context, k }) {
@@ -325,6 +394,7 @@ class Trainer {
     this.#stop();
     if (!this.session) this.session = new this.module.Session();
     const reply = parse(this.session.loadModel(json));
+    this.#dropTsne();
     this.hasModel = true;
     this.canTrain = false;
     this.kind = 'nextword';
@@ -357,6 +427,7 @@ class Trainer {
   importFinish() {
     if (!this.session) throw new Error('no import in progress');
     const reply = parse(this.session.importFinish());
+    this.#dropTsne();
     this.hasModel = true;
     this.canTrain = false;
     this.kind = 'vectors';
@@ -404,6 +475,9 @@ serve(self, {
   watch: (m) => trainer.watch(m),
   snapshot: (m) => trainer.snapshot(m),
   neighbors: (m) => trainer.neighbors(m),
+  analogy: (m) => trainer.analogy(m),
+  projection: (m) => trainer.projection(m),
+  clusters: (m) => trainer.clusters(m),
   predict: (m) => trainer.predict(m),
   evaluate: () => trainer.evaluate(),
   save: () => trainer.save(),
