@@ -6,6 +6,7 @@
 #   ./build.sh serve   build, then serve dist/ on http://localhost:8000 (PORT=... to change)
 #   ./build.sh test    build, then every test: C++ unit tests, the module in node, the page in Chromium
 #   ./build.sh bench   build, then the benchmarks (figures in bench/README.md)
+#   ./build.sh quality build, then bench/quality.sh: neural vs Kneser-Ney on the KJV Bible (~25 min)
 #   ./build.sh screenshot   regenerate docs/screenshot.png for the README
 #
 # Every subcommand is idempotent and installs what it needs first.
@@ -85,6 +86,11 @@ bench() {
   node bench/run.mjs
 }
 
+quality() {
+  build
+  bench/quality.sh
+}
+
 screenshot() {
   build
   node scripts/screenshot.mjs
@@ -96,6 +102,7 @@ case "${1:-}" in
   serve) serve ;;
   test) run_tests ;;
   bench) bench ;;
+  quality) quality ;;
   screenshot) screenshot ;;
-  *) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

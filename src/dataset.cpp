@@ -1,9 +1,11 @@
-// Examples for the next-word model: each token with the k tokens before it in its sentence.
+// Examples for the next-word model: each token with the k tokens before it in its sentence;
+// splits of a text by whole sentences.
 #include "dataset.h"
 
 #include <algorithm>
 #include <cmath>
 #include <iterator>
+#include <numeric>
 
 namespace embplay {
 
@@ -31,17 +33,39 @@ Examples make_examples(const std::vector<Sentence>& sentences, const Vocab& voca
   return ex;
 }
 
-Split split_sentences(std::vector<Sentence> sentences, float valid_fraction) {
+namespace {
+
+size_t held_out(float fraction, size_t n) {
+  if (fraction <= 0) return 0;
+  return std::max<size_t>(1, static_cast<size_t>(std::lround(fraction * static_cast<double>(n))));
+}
+
+}  // namespace
+
+Split split_sentences(std::vector<Sentence> sentences, float valid_fraction, float test_fraction,
+                      const std::string& mode, uint32_t seed) {
   Split split;
-  size_t n_valid = 0;
-  if (sentences.size() >= 2 && valid_fraction > 0) {
-    n_valid = static_cast<size_t>(std::lround(valid_fraction * sentences.size()));
-    n_valid = std::max<size_t>(1, std::min(n_valid, sentences.size() - 1));
+  const size_t n = sentences.size();
+  if (n < kMinSentencesToSplit && (valid_fraction > 0 || test_fraction > 0)) {
+    split.notice = "The text has only " + std::to_string(n) + " sentence" + (n == 1 ? "" : "s") +
+                   ", too few to hold any out (at least " + std::to_string(kMinSentencesToSplit) +
+                   " are needed): training on all of it, without validation or test figures.";
+    split.train = std::move(sentences);
+    return split;
   }
-  const auto cut = sentences.end() - static_cast<std::ptrdiff_t>(n_valid);
-  split.valid.assign(std::make_move_iterator(cut), std::make_move_iterator(sentences.end()));
-  sentences.erase(cut, sentences.end());
-  split.train = std::move(sentences);
+  const size_t n_valid = held_out(valid_fraction, n), n_test = held_out(test_fraction, n);
+  const size_t n_train = n - std::min(n, n_valid + n_test);
+
+  std::vector<size_t> order(n);
+  std::iota(order.begin(), order.end(), size_t{0});
+  if (mode == "shuffle") {
+    Rng rng(uint64_t{seed} ^ 0x5EED5EED5EEDull);  // its own stream: the split does not move the weights' draws
+    rng.shuffle(order);
+  }
+  for (size_t i = 0; i < n; ++i) {
+    auto& to = i < n_train ? split.train : i < n_train + n_valid ? split.valid : split.test;
+    to.push_back(std::move(sentences[order[i]]));
+  }
   return split;
 }
 

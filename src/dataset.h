@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "common.h"
@@ -22,12 +23,25 @@ struct Examples {
 
 Examples make_examples(const std::vector<Sentence>& sentences, const Vocab& vocab, int context);
 
-// Splits sentences in order: the last `valid_fraction` of them (at least one when there are two
-// or more sentences and the fraction is positive) go to validation.
+// The three splits of a text, by whole sentences.
 struct Split {
   std::vector<Sentence> train;
   std::vector<Sentence> valid;
+  std::vector<Sentence> test;
+  std::string notice;  // non-empty when the text was too small to hold anything out
 };
-Split split_sentences(std::vector<Sentence> sentences, float valid_fraction);
+
+// Fewer sentences than this are not split at all: every sentence trains, nothing is evaluated.
+constexpr size_t kMinSentencesToSplit = 10;
+
+// How sentences are assigned to splits:
+//  "shuffle" (the default) — a seeded shuffle of the sentences, then cut 80/10/10. A pasted text
+//     often changes topic; a shuffle draws all three splits from the same mixture, so validation
+//     measures generalisation to new sentences rather than to a new topic, and the seed repeats it.
+//  "blocks" — contiguous blocks in text order: train, then validation, then test (the last
+//     sentences), as Bengio et al. split Brown. Stricter (later text can use unseen names).
+// Each held-out fraction that is positive gets at least one sentence.
+Split split_sentences(std::vector<Sentence> sentences, float valid_fraction, float test_fraction,
+                      const std::string& mode, uint32_t seed);
 
 }  // namespace embplay

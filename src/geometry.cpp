@@ -2,10 +2,12 @@
 #include "geometry.h"
 
 #include <Eigen/Eigenvalues>
+#include <Eigen/SVD>
 #include <algorithm>
 #include <numeric>
 
 #include "loss.h"
+#include "settings.h"
 
 namespace embplay {
 
@@ -31,29 +33,98 @@ Projection pca_2d(const RowMatrix& vectors) {
   return out;
 }
 
+Projection pca_2d_aligned(const RowMatrix& vectors, const RowMatrix& previous) {
+  Projection out = pca_2d(vectors);
+  if (previous.size() == 0) return out;
+  if (previous.rows() != vectors.rows() || previous.cols() != 2)
+    throw InputError("the previous frame has " + std::to_string(previous.rows()) + " rows, this one " +
+                     std::to_string(vectors.rows()) + ": align frames of the same words");
+  // Orthogonal Procrustes: R = U V^T from the SVD of A^T B minimises |A R - B| over rotations
+  // and reflections. A (N, 2) the new coordinates (centred), B (N, 2) the previous, centred.
+  const Eigen::MatrixXd a = out.coords.cast<double>();
+  const Eigen::MatrixXd b = previous.cast<double>().rowwise() - previous.cast<double>().colwise().mean();
+  const Eigen::Matrix2d m = a.transpose() * b;
+  Eigen::JacobiSVD<Eigen::Matrix2d> svd(m, Eigen::ComputeFullU | Eigen::ComputeFullV);
+  const Eigen::Matrix2d r = svd.matrixU() * svd.matrixV().transpose();
+  out.coords = (a * r).cast<float>();
+  return out;
+}
+
 RowMatrix gather_rows(const RowMatrix& table, const Ids& ids) {
   RowMatrix out(static_cast<Eigen::Index>(ids.size()), table.cols());
   for (size_t i = 0; i < ids.size(); ++i) out.row(static_cast<Eigen::Index>(i)) = table.row(ids[i]);
   return out;
 }
 
-std::vector<Neighbor> nearest_neighbors(const RowMatrix& table, int32_t id, int k) {
+namespace {
+
+void check_id(const RowMatrix& table, int32_t id, const char* what) {
+  if (id < 0 || id >= table.rows())
+    throw InputError(std::string(what) + ": id " + std::to_string(id) + " is not a row of the table (0.." +
+                     std::to_string(table.rows() - 1) + ")");
+}
+
+// cos(row i, query) for every row: (V). Zero vectors give 0.
+Eigen::VectorXf cosines(const RowMatrix& table, const Eigen::VectorXf& norms, int32_t query) {
+  Eigen::VectorXf cos = table * table.row(query).transpose();
+  for (Eigen::Index i = 0; i < cos.size(); ++i) {
+    const float denom = norms(i) * norms(query);
+    cos(i) = denom > 0 ? cos(i) / denom : 0.0f;
+  }
+  return cos;
+}
+
+// The first k of `all` by `better`, in order.
+template <typename T, typename Better>
+std::vector<T> best(std::vector<T> all, int k, Better better) {
+  const size_t keep = std::min(all.size(), static_cast<size_t>(std::max(k, 0)));
+  std::partial_sort(all.begin(), all.begin() + keep, all.end(), better);
+  all.resize(keep);
+  return all;
+}
+
+}  // namespace
+
+std::vector<Neighbor> nearest_neighbors(const RowMatrix& table, int32_t id, int k, Metric metric) {
+  check_id(table, id, "neighbours");
   const Eigen::VectorXf norms = table.rowwise().norm();
-  const float query_norm = norms(id);
-  const Eigen::VectorXf dots = table * table.row(id).transpose();
+  const Eigen::VectorXf cos = cosines(table, norms, id);
   std::vector<Neighbor> all;
   all.reserve(static_cast<size_t>(table.rows()));
   for (Eigen::Index i = 0; i < table.rows(); ++i) {
     if (i == id || i == kPadId || i == kUnkId) continue;
-    const float denom = norms(i) * query_norm;
-    all.push_back({static_cast<int32_t>(i), denom > 0 ? dots(i) / denom : 0.0f});
+    all.push_back({static_cast<int32_t>(i), cos(i), (table.row(i) - table.row(id)).norm()});
   }
-  const size_t keep = std::min(all.size(), static_cast<size_t>(std::max(k, 0)));
-  std::partial_sort(all.begin(), all.begin() + keep, all.end(), [](const Neighbor& a, const Neighbor& b) {
+  if (metric == Metric::kEuclidean)
+    return best(std::move(all), k, [](const Neighbor& a, const Neighbor& b) {
+      return a.distance != b.distance ? a.distance < b.distance : a.id < b.id;
+    });
+  return best(std::move(all), k, [](const Neighbor& a, const Neighbor& b) {
     return a.similarity != b.similarity ? a.similarity > b.similarity : a.id < b.id;
   });
-  all.resize(keep);
-  return all;
+}
+
+std::vector<AnalogyAnswer> analogy(const RowMatrix& table, int32_t a, int32_t b, int32_t c, int k,
+                                   AnalogyMethod method) {
+  check_id(table, a, "analogy");
+  check_id(table, b, "analogy");
+  check_id(table, c, "analogy");
+  const Eigen::VectorXf norms = table.rowwise().norm();
+  const Eigen::VectorXf cos_a = cosines(table, norms, a), cos_b = cosines(table, norms, b),
+                        cos_c = cosines(table, norms, c);
+  constexpr float kEpsilon = 1e-3f;  // Levy & Goldberg's, against division by a tiny s(x, b)
+  std::vector<AnalogyAnswer> all;
+  all.reserve(static_cast<size_t>(table.rows()));
+  for (Eigen::Index i = 0; i < table.rows(); ++i) {
+    if (i == a || i == b || i == c || i == kPadId || i == kUnkId) continue;
+    const float score = method == AnalogyMethod::k3CosAdd
+                            ? cos_a(i) - cos_b(i) + cos_c(i)
+                            : (cos_a(i) + 1) / 2 * ((cos_c(i) + 1) / 2) / ((cos_b(i) + 1) / 2 + kEpsilon);
+    all.push_back({static_cast<int32_t>(i), score});
+  }
+  return best(std::move(all), k, [](const AnalogyAnswer& x, const AnalogyAnswer& y) {
+    return x.score != y.score ? x.score > y.score : x.id < y.id;
+  });
 }
 
 std::vector<Prediction> predict_next(const TrainedModel& m, const std::vector<std::string>& context, int top_k) {

@@ -18,15 +18,39 @@ struct Projection {
 // loading is positive, so that the same vectors always give the same picture.
 Projection pca_2d(const RowMatrix& vectors);
 
+// PCA of `vectors` (N, d), then turned (rotation or reflection, the orthogonal Procrustes
+// solution) to best match `previous` (N, 2), the last frame of the same words in the same row
+// order: the picture only changes where the vectors changed, not when an axis flips or two
+// nearly equal components swap. Empty `previous`: plain pca_2d. Throws InputError when the
+// rows differ in number.
+Projection pca_2d_aligned(const RowMatrix& vectors, const RowMatrix& previous);
+
 // The rows of `table` for the given ids, as a new (N, d) matrix.
 RowMatrix gather_rows(const RowMatrix& table, const Ids& ids);
 
 struct Neighbor {
   int32_t id;
-  float similarity;  // cosine
+  float similarity;    // cosine (0 against a zero vector)
+  float distance = 0;  // euclidean
 };
-// The k rows most similar by cosine to row `id`, excluding itself, <pad> and <unk>.
-std::vector<Neighbor> nearest_neighbors(const RowMatrix& table, int32_t id, int k);
+enum class Metric { kCosine, kEuclidean };
+// The k rows nearest to row `id` (most similar by cosine, or closest by euclidean distance),
+// excluding itself, <pad> and <unk>; both measures are filled in. Ties by lower id.
+std::vector<Neighbor> nearest_neighbors(const RowMatrix& table, int32_t id, int k, Metric metric = Metric::kCosine);
+
+// Analogies, answer ~ a - b + c: "b is to a as c is to ?". king - man + woman = queen is
+// analogy(table, king, man, woman): man is to king as woman is to queen. Levy & Goldberg (2014):
+//   3CosAdd: score(x) = cos(x, a) - cos(x, b) + cos(x, c)
+//   3CosMul: score(x) = s(x, a) s(x, c) / (s(x, b) + 0.001), s = (cos + 1) / 2 in [0, 1]
+// The k best rows, scores descending (ties by lower id), never a, b, c, <pad> or <unk>.
+// Throws InputError for an id outside the table.
+enum class AnalogyMethod { k3CosAdd, k3CosMul };
+struct AnalogyAnswer {
+  int32_t id;
+  float score;
+};
+std::vector<AnalogyAnswer> analogy(const RowMatrix& table, int32_t a, int32_t b, int32_t c, int k,
+                                   AnalogyMethod method = AnalogyMethod::k3CosAdd);
 
 struct Prediction {
   int32_t id;

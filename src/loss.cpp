@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 #include "kernels.h"
 
@@ -36,8 +37,36 @@ CrossEntropySums cross_entropy_sums(const Matrix& logits, const int32_t* targets
     const int32_t argmax = static_cast<int32_t>(std::find(z, z + vocab, max) - z);  // the first maximum
     sums.loss += std::log(kernels::sum_exp_shifted(z, max, vocab)) - (z[targets[b]] - max);
     sums.top1 += (argmax == targets[b]);
+    sums.top5 += ((logits.col(b).array() > logits(targets[b], b)).count() < 5);
   }
   return sums;
+}
+
+float SoftmaxMse::forward_backward(const Matrix& logits, const int32_t* targets, Matrix& dlogits) const {
+  const Eigen::Index batch = logits.cols();
+  dlogits.resize(logits.rows(), batch);
+  const float inv_batch = 1.0f / static_cast<float>(batch);
+  double total = 0;
+  for (Eigen::Index b = 0; b < batch; ++b) {
+    auto p = dlogits.col(b);
+    p = (logits.col(b).array() - logits.col(b).maxCoeff()).exp();
+    p /= p.sum();
+    const float pt = p(targets[b]);
+    // sum_j (p_j - y_j)^2 = sum_j p_j^2 - 2 p_t + 1;  sum_j p_j g_j = 2 (sum_j p_j^2 - p_t).
+    const float sum_sq = p.squaredNorm();
+    total += static_cast<double>(sum_sq) - 2.0 * pt + 1.0;
+    const float pg = 2.0f * (sum_sq - pt);
+    // dz_i = p_i (2 (p_i - y_i) - pg) / B
+    p.array() *= (2.0f * p.array() - pg) * inv_batch;
+    p(targets[b]) -= 2.0f * pt * inv_batch;
+  }
+  return static_cast<float>(total / static_cast<double>(batch));
+}
+
+std::unique_ptr<Loss> make_loss(const std::string& kind) {
+  if (kind == "cross_entropy") return std::make_unique<SoftmaxCrossEntropy>();
+  if (kind == "mse") return std::make_unique<SoftmaxMse>();
+  throw std::invalid_argument("unknown loss: " + kind + " (cross_entropy or mse)");
 }
 
 void softmax_columns(Matrix& logits) {

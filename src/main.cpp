@@ -1,36 +1,79 @@
 // embplay: the command-line face of the core. Trains with the same settings (same names) as the
-// page, saves models, and asks a saved model for neighbours and next-word predictions.
+// page, saves models, and asks a saved model for neighbours and next-word predictions; trains
+// word2vec, evaluates and converts word-vector files.
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <map>
 #include <sstream>
 
+#include "evaluation.h"
 #include "geometry.h"
 #include "model_io.h"
+#include "ngram.h"
 #include "settings.h"
 #include "trainer.h"
+#include "vectors_io.h"
+#include "word2vec.h"
+
+#ifndef EMBPLAY_EVAL_DIR
+#define EMBPLAY_EVAL_DIR "tests/data/eval"
+#endif
 
 namespace {
 
 using namespace embplay;
 using nlohmann::json;
 
-const char* kUsage = R"(embplay: train word embeddings with a next-word model (Bengio et al. 2003)
+const char* kUsage = R"(embplay: train word embeddings with a next-word model (Bengio et al. 2003) or word2vec
+(Mikolov et al. 2013), evaluate word vectors and convert them between formats
 
 usage:
   embplay train --input FILE [--save MODEL.json] [--json] [settings...]
+  embplay train --train FILE --valid FILE --test FILE [--save MODEL.json] [--json] [settings...]
   embplay neighbors --model MODEL.json --word WORD [--k 10]
   embplay predict --model MODEL.json --context "WORD WORD" [--k 10]
+  embplay word2vec --input FILE --save VECTORS [--format FORMAT] [--json] [word2vec options...]
+  embplay eval --vectors FILE [--format FORMAT] [--metadata FILE] [--eval-dir DIR] [--max_words 30000] [--json]
+  embplay convert --vectors IN [--format FORMAT] [--metadata FILE] --to FORMAT --out OUT [--max_words 200000]
   embplay --help
 
-train prints progress and validation perplexity per epoch; with --json, one JSON object per
-line: {"epoch", "train_loss", "valid_loss", "valid_perplexity", "valid_accuracy", "tokens_per_sec"}.
+--input is split by sentence (--valid-fraction, --test-fraction, --split); --train, --valid and
+--test are used as they are. train prints progress and validation figures per epoch, then the kept
+model's validation and test figures beside an interpolated Kneser-Ney n-gram model's (--ngram-order)
+trained on the same training sentences and vocabulary. With --json, one JSON object per line:
+per epoch {"epoch", "train_loss", "lr", "tokens_per_sec", "valid_loss", "valid_perplexity",
+"valid_accuracy", "valid_top5"}, then a last line {"epochs_trained", "best_epoch", "stopped_early",
+"diverged", "train_seconds", "valid_...", "test_loss", "test_perplexity", "test_accuracy",
+"test_top5", "ngram_order", "ngram_valid_perplexity", "ngram_test_perplexity", "mixture_weight",
+"mixture_valid_perplexity", "mixture_test_perplexity"} (the mixture: weight * neural + (1 - weight) *
+Kneser-Ney, the weight chosen on validation).
+
+word2vec trains skip-gram or CBOW with negative sampling on one thread and saves the vectors of
+its vocabulary (most frequent first); with --json, one JSON object per epoch:
+{"epoch", "loss", "lr", "words_per_sec"}. Its options are listed below.
+
+formats (--format, --to):
+  glove         "word v1 ... vd" lines, no header
+  word2vec      a "count dim" header line, then GloVe lines; fastText's .vec is the same (alias: vec)
+  word2vec-bin  the word2vec binary format (alias: bin)
+  tsv           TensorFlow Embedding Projector: numbers in FILE, words in its metadata file
+                (--metadata; by default FILE with "vectors" replaced by "metadata", or FILE-metadata.tsv)
+  auto          (reading only, the default) guessed from the first bytes
+When saving, the default format comes from the name: .bin -> word2vec-bin, .tsv -> tsv, else word2vec.
+
+eval reports analogy accuracy on the Google analogy questions by section (3CosAdd, the three
+question words excluded, lowercased lookup; accuracy is over the questions whose words all have
+vectors, and coverage says how many those are), and Spearman correlation on WordSim-353 and
+SimLex-999 with coverage. The sets are read from --eval-dir (default: the repository's
+tests/data/eval). --max_words keeps the file's first N words (1..200000), as word2vec's
+compute-accuracy keeps 30000.
 )";
 
-void print_help() {
-  std::cout << kUsage << "\nsettings (the same names as the page's; - and _ are interchangeable):\n";
-  for (const auto& f : settings_schema()) {
+void print_table(const json& schema) {
+  for (const auto& f : schema) {
     std::string range;
     if (f.contains("min")) range = " [" + f["min"].dump() + ".." + f["max"].dump() + "]";
     if (f.contains("choices")) {
@@ -42,6 +85,13 @@ void print_help() {
     std::printf("  --%-18s %s%s (default %s)\n", name.c_str(), f["hint"].get<std::string>().c_str(), range.c_str(),
                 f["default"].dump().c_str());
   }
+}
+
+void print_help() {
+  std::cout << kUsage << "\ntrain settings (the same names as the page's; - and _ are interchangeable):\n";
+  print_table(settings_schema());
+  std::cout << "\nword2vec options (the same names as the page's):\n";
+  print_table(word2vec_schema());
 }
 
 // Flags as name -> value; boolean flags without a value ("--json") get "true".
@@ -117,18 +167,69 @@ int positive(const Args& args, const std::string& name, int fallback) {
   return value;
 }
 
+json evaluation_json(const Evaluation& ev, const std::string& prefix) {
+  json j;
+  j[prefix + "_loss"] = ev.examples ? json(ev.loss) : json();
+  j[prefix + "_perplexity"] = ev.examples ? json(ev.perplexity) : json();
+  j[prefix + "_accuracy"] = ev.examples ? json(ev.accuracy) : json();
+  j[prefix + "_top5"] = ev.examples ? json(ev.top5) : json();
+  return j;
+}
+
+// p(target | context) of every example under the trained model.
+std::vector<double> target_probabilities(const NextWordModel& model, const Examples& ex) {
+  std::vector<double> p(static_cast<size_t>(ex.size()));
+  Activations act;
+  const int k = ex.context;
+  for (int64_t first = 0; first < ex.size(); first += 256) {
+    const int n = static_cast<int>(std::min<int64_t>(256, ex.size() - first));
+    model.forward(&ex.contexts[first * k], n, act);
+    softmax_columns(act.logits);
+    for (int b = 0; b < n; ++b) p[first + b] = act.logits(ex.targets[first + b], b);
+  }
+  return p;
+}
+
+std::vector<double> target_probabilities(const KneserNey& kn, const Examples& ex) {
+  std::vector<double> p(static_cast<size_t>(ex.size()));
+  for (int64_t i = 0; i < ex.size(); ++i) p[i] = kn.probability(&ex.contexts[i * ex.context], ex.context, ex.targets[i]);
+  return p;
+}
+
+// Perplexity of the mixture lambda * neural + (1 - lambda) * n-gram.
+double mixture_perplexity(const std::vector<double>& neural, const std::vector<double>& ngram, double lambda) {
+  double nll = 0;
+  for (size_t i = 0; i < neural.size(); ++i) nll -= std::log(lambda * neural[i] + (1 - lambda) * ngram[i]);
+  return std::exp(nll / static_cast<double>(std::max<size_t>(neural.size(), 1)));
+}
+
 int train(const Args& args) {
+  static const char* kFileFlags[] = {"input", "train", "valid", "test", "save", "json"};
   Settings settings;
   for (const auto& [name, value] : args.flags)
-    if (name != "input" && name != "save" && name != "json") set_setting(settings, name, value);
+    if (std::find(std::begin(kFileFlags), std::end(kFileFlags), name) == std::end(kFileFlags))
+      set_setting(settings, name, value);
   const bool as_json = args.has("json");
 
-  Trainer trainer(read_file(args.require("input")), settings);
+  std::unique_ptr<Trainer> made;
+  if (args.has("input")) {
+    if (args.has("train") || args.has("valid") || args.has("test"))
+      throw InputError("train takes either --input FILE (split by sentence) or --train FILE [--valid FILE] [--test FILE]");
+    made = std::make_unique<Trainer>(read_file(args.get("input")), settings);
+  } else if (args.has("train")) {
+    SplitTexts texts{read_file(args.get("train")), args.has("valid") ? read_file(args.get("valid")) : "",
+                     args.has("test") ? read_file(args.get("test")) : ""};
+    made = std::make_unique<Trainer>(texts, settings);
+  } else {
+    throw InputError("train needs --input FILE, or --train FILE with --valid FILE and --test FILE");
+  }
+  Trainer& trainer = *made;
   const TextStats& st = trainer.stats();
+  if (!trainer.notice().empty()) std::fprintf(stderr, "embplay: %s\n", trainer.notice().c_str());
   if (!as_json)
-    std::printf("%lld sentences, %lld tokens, %lld types, vocabulary %d, %lld training / %lld validation examples\n",
+    std::printf("%lld sentences, %lld tokens, %lld types, vocabulary %d, %lld training / %lld validation / %lld test examples\n",
                 (long long)st.sentences, (long long)st.tokens, (long long)st.types, trainer.vocab().size(),
-                (long long)st.train_examples, (long long)st.valid_examples);
+                (long long)st.train_examples, (long long)st.valid_examples, (long long)st.test_examples);
 
   const auto start = std::chrono::steady_clock::now();
   int64_t examples_done = 0;
@@ -142,22 +243,75 @@ int train(const Args& args) {
     if (!p.epoch_end) continue;
     examples_done += p.epoch_size;
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    const Evaluation ev = trainer.evaluate();
+    // With early stopping the trainer scored this epoch's weights already (before any restore).
+    const Evaluation ev = p.valid.examples ? p.valid : trainer.evaluate();
     const double rate = examples_done / std::max(seconds, 1e-9);
     if (as_json) {
-      json line = {{"epoch", p.epoch}, {"train_loss", p.train_loss}, {"tokens_per_sec", rate}};
-      line["valid_loss"] = ev.examples ? json(ev.loss) : json();
-      line["valid_perplexity"] = ev.examples ? json(ev.perplexity) : json();
-      line["valid_accuracy"] = ev.examples ? json(ev.accuracy) : json();
+      json line = {{"epoch", p.epoch}, {"train_loss", p.train_loss}, {"tokens_per_sec", rate}, {"lr", p.lr}};
+      line.update(evaluation_json(ev, "valid"));
       std::cout << line.dump() << std::endl;
     } else if (ev.examples) {
-      std::printf("epoch %d/%d  train loss %.4f  valid loss %.4f  valid ppl %.2f  valid acc %.1f%%  %.0f tokens/s\n",
-                  p.epoch, trainer.settings().epochs, p.train_loss, ev.loss, ev.perplexity, 100 * ev.accuracy, rate);
+      std::printf("epoch %d/%d  train loss %.4f  valid loss %.4f  ppl %.2f  acc %.1f%%  top-5 %.1f%%  %.0f tokens/s\n",
+                  p.epoch, trainer.settings().epochs, p.train_loss, ev.loss, ev.perplexity, 100 * ev.accuracy,
+                  100 * ev.top5, rate);
     } else {
       std::printf("epoch %d/%d  train loss %.4f  (nothing held out)  %.0f tokens/s\n", p.epoch,
                   trainer.settings().epochs, p.train_loss, rate);
     }
+    std::fflush(stdout);  // progress shows through a pipe too
     if (p.finished) break;
+  }
+  const double train_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  // The final report: the kept model on validation and test, and the Kneser-Ney yardstick beside it.
+  const Progress& p = trainer.progress();
+  const Evaluation valid = trainer.evaluate(), test = trainer.evaluate_test();
+  const int order = trainer.settings().ngram_order;
+  const KneserNey kn(trainer.sentences().train, trainer.vocab(), order);
+  const Examples kn_valid_ex = make_examples(trainer.sentences().valid, trainer.vocab(), order - 1);
+  const Examples kn_test_ex = make_examples(trainer.sentences().test, trainer.vocab(), order - 1);
+  const double kn_valid = kn.perplexity(kn_valid_ex), kn_test = kn.perplexity(kn_test_ex);
+  // Bengio et al.'s mixture: neural and n-gram probabilities averaged with a weight chosen on
+  // validation (a grid of 0.05 steps). Both example lists follow the same tokens in the same order.
+  double lambda = 1, mix_valid = 0, mix_test = 0;
+  if (valid.examples) {
+    const auto nn_v = target_probabilities(trainer.model(), trainer.valid_examples());
+    const auto kn_v = target_probabilities(kn, kn_valid_ex);
+    mix_valid = 1e300;
+    for (int i = 0; i <= 20; ++i) {
+      const double ppl = mixture_perplexity(nn_v, kn_v, i / 20.0);
+      if (ppl < mix_valid) mix_valid = ppl, lambda = i / 20.0;
+    }
+    if (test.examples)
+      mix_test = mixture_perplexity(target_probabilities(trainer.model(), trainer.test_examples()),
+                                    target_probabilities(kn, kn_test_ex), lambda);
+  }
+  if (as_json) {
+    json line = {{"epochs_trained", p.epoch}, {"best_epoch", p.best_epoch ? json(p.best_epoch) : json()},
+                 {"stopped_early", p.stopped_early}, {"diverged", p.diverged}, {"train_seconds", train_seconds}};
+    line.update(evaluation_json(valid, "valid"));
+    line.update(evaluation_json(test, "test"));
+    line["ngram_order"] = order;
+    line["ngram_valid_perplexity"] = valid.examples ? json(kn_valid) : json();
+    line["ngram_test_perplexity"] = test.examples ? json(kn_test) : json();
+    line["mixture_weight"] = valid.examples ? json(lambda) : json();
+    line["mixture_valid_perplexity"] = valid.examples ? json(mix_valid) : json();
+    line["mixture_test_perplexity"] = test.examples ? json(mix_test) : json();
+    std::cout << line.dump() << std::endl;
+  } else {
+    if (p.stopped_early) std::printf("stopped early: no better validation perplexity since epoch %d\n", p.best_epoch);
+    if (p.best_epoch) std::printf("kept the model of epoch %d (best validation perplexity)\n", p.best_epoch);
+    auto report = [&](const char* name, const Evaluation& ev, double kn_ppl) {
+      if (!ev.examples) return;
+      std::printf("%-5s loss %.4f  ppl %.2f  acc %.1f%%  top-5 %.1f%%   Kneser-Ney %d-gram ppl %.2f\n", name, ev.loss,
+                  ev.perplexity, 100 * ev.accuracy, 100 * ev.top5, order, kn_ppl);
+    };
+    report("valid", valid, kn_valid);
+    report("test", test, kn_test);
+    if (valid.examples && test.examples)
+      std::printf("mixture %.2f neural + %.2f Kneser-Ney (weight chosen on validation): valid ppl %.2f  test ppl %.2f\n",
+                  lambda, 1 - lambda, mix_valid, mix_test);
+    std::printf("trained in %.1f s\n", train_seconds);
   }
   if (args.has("save")) {
     std::ofstream out(args.get("save"));
@@ -194,6 +348,215 @@ int predict(const Args& args) {
   return 0;
 }
 
+// ---- word vectors ------------------------------------------------------------------------------
+
+int int_flag(const Args& args, const std::string& name, int fallback) {
+  if (!args.has(name)) return fallback;
+  const std::string text = args.get(name);
+  size_t used = 0;
+  int value = 0;
+  try {
+    value = std::stoi(text, &used);
+  } catch (...) {
+    used = 0;
+  }
+  if (used == 0 || used != text.size()) throw InputError("--" + name + " must be a whole number, got \"" + text + "\"");
+  return value;
+}
+
+bool ends_with(const std::string& s, const std::string& tail) {
+  return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+}
+
+// The Projector's pair: vectors.tsv beside metadata.tsv.
+std::string metadata_path(const Args& args, const std::string& vectors_path) {
+  if (args.has("metadata")) return args.get("metadata");
+  const size_t slash = vectors_path.find_last_of('/');
+  const size_t name_at = slash == std::string::npos ? 0 : slash + 1;
+  const size_t at = vectors_path.rfind("vectors");
+  if (at != std::string::npos && at >= name_at) return vectors_path.substr(0, at) + "metadata" + vectors_path.substr(at + 7);
+  return (ends_with(vectors_path, ".tsv") ? vectors_path.substr(0, vectors_path.size() - 4) : vectors_path) +
+         "-metadata.tsv";
+}
+
+VectorFormat save_format(const Args& args, const std::string& flag, const std::string& path) {
+  if (args.has(flag)) return parse_vector_format(args.get(flag));
+  if (ends_with(path, ".bin")) return VectorFormat::kWord2VecBinary;
+  if (ends_with(path, ".tsv")) return VectorFormat::kTsv;
+  return VectorFormat::kWord2VecText;
+}
+
+void write_file(const std::string& path, const std::string& bytes) {
+  std::ofstream out(path, std::ios::binary);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  if (!out) throw InputError("cannot write " + path);
+}
+
+// Writes vectors (and, for TSV, the metadata file beside them); returns what was written.
+std::string save_vectors(const Args& args, const WordVectors& v, VectorFormat format, const std::string& path) {
+  write_file(path, write_vectors(v, format));
+  if (format != VectorFormat::kTsv) return path;
+  const std::string meta = metadata_path(args, path);
+  write_file(meta, write_tsv_metadata(v));
+  return path + " and " + meta;
+}
+
+// Streams a vectors file through the reader in 4 MB chunks, as the page's worker does.
+WordVectors load_vectors(const Args& args, int max_words, VectorFormat* format_out = nullptr) {
+  const std::string path = args.require("vectors");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError("cannot read " + path);
+  std::vector<char> chunk(size_t{4} << 20);
+  in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+  size_t got = static_cast<size_t>(in.gcount());
+  const std::string name = args.get("format", "auto");
+  const VectorFormat format = name == "auto" ? detect_vector_format(chunk.data(), got) : parse_vector_format(name);
+  if (format_out) *format_out = format;
+  try {
+    VectorReader reader(format, max_words);
+    while (got > 0 && reader.feed(chunk.data(), got)) {
+      in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+      got = static_cast<size_t>(in.gcount());
+    }
+    if (got > 0 && in.peek() != EOF) reader.feed("x", 1);  // more left: marks the report truncated
+    WordVectors v = reader.finish();
+    ReadReport report = reader.report();
+    if (format == VectorFormat::kTsv) {
+      const std::string meta = metadata_path(args, path);
+      try {
+        attach_tsv_metadata(v, read_file(meta), &report);
+      } catch (const InputError& e) {
+        throw InputError(meta + ": " + e.what());
+      }
+    }
+    if (report.duplicates > 0)
+      std::fprintf(stderr, "embplay: note: %lld duplicate words dropped (the first kept), e.g. \"%s\"\n",
+                   (long long)report.duplicates, report.first_duplicate.c_str());
+    if (report.truncated)
+      std::fprintf(stderr, "embplay: note: kept the first %lld words of %s (--max_words)\n",
+                   (long long)v.vectors.rows(), path.c_str());
+    return v;
+  } catch (const InputError& e) {
+    const std::string what = e.what();
+    if (what.rfind("metadata", 0) == 0 || what.rfind(path, 0) == 0) throw;
+    throw InputError(path + ": " + what);
+  }
+}
+
+int word2vec(const Args& args) {
+  Word2VecOptions o;
+  for (const auto& [name, value] : args.flags)
+    if (name != "input" && name != "save" && name != "format" && name != "json" && name != "metadata")
+      set_word2vec_option(o, name, value);
+  const std::string save = args.require("save");
+  const VectorFormat format = save_format(args, "format", save);
+  const bool as_json = args.has("json");
+
+  Word2VecTrainer trainer(read_file(args.require("input")), o);
+  const Word2VecStats& st = trainer.stats();
+  if (!as_json)
+    std::printf("%lld sentences, %lld tokens, %lld types, vocabulary %d (min_count %d), %lld words per epoch\n",
+                (long long)st.sentences, (long long)st.tokens, (long long)st.types, trainer.vocab().size() - 2,
+                o.min_count, (long long)st.train_words);
+  const auto start = std::chrono::steady_clock::now();
+  for (;;) {
+    const Word2VecProgress p = trainer.step(1000000);
+    if (!p.epoch_end) continue;
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double rate = double(p.words_processed) / std::max(seconds, 1e-9);
+    if (as_json)
+      std::cout << json{{"epoch", p.epoch}, {"loss", p.loss}, {"lr", p.lr}, {"words_per_sec", rate}}.dump() << std::endl;
+    else
+      std::printf("epoch %d/%d  loss %.4f  lr %.5f  %.0f words/s\n", p.epoch, o.epochs, p.loss, p.lr, rate);
+    if (p.finished) break;
+  }
+
+  WordVectors v;  // every word but <pad> and <unk>, most frequent first
+  const int32_t n = trainer.vocab().size() - 2;
+  v.words.assign(trainer.vocab().words().begin() + 2, trainer.vocab().words().end());
+  v.vectors = trainer.input().bottomRows(n);
+  const std::string written = save_vectors(args, v, format, save);
+  if (!as_json) std::printf("saved %d vectors as %s to %s\n", n, vector_format_name(format), written.c_str());
+  return 0;
+}
+
+json score_json(const AnalogyScore& s) {
+  return {{"name", s.name},         {"total", s.total},           {"covered", s.covered},
+          {"correct", s.correct},   {"accuracy", s.accuracy()},   {"coverage", s.coverage()}};
+}
+
+json score_json(const SimilarityScore& s) {
+  return {{"spearman", std::isfinite(s.spearman) ? json(s.spearman) : json()},
+          {"total", s.total},
+          {"covered", s.covered},
+          {"coverage", s.coverage()}};
+}
+
+int eval(const Args& args) {
+  args.allow_only({"vectors", "format", "metadata", "eval_dir", "max_words", "json"});
+  const int max_words = int_flag(args, "max_words", 30000);
+  VectorFormat format;
+  const WordVectors v = load_vectors(args, max_words, &format);
+  const std::string dir = args.get("eval_dir", EMBPLAY_EVAL_DIR);
+  const auto analogies = read_analogies(read_file(dir + "/questions-words.txt"));
+  const auto wordsim = read_similarity(read_file(dir + "/wordsim353.tsv"));
+  const auto simlex = read_similarity(read_file(dir + "/simlex999.txt"));
+
+  const AnalogyResult a = evaluate_analogies(v.words, v.vectors, analogies);
+  const SimilarityScore ws = evaluate_similarity(v.words, v.vectors, wordsim);
+  const SimilarityScore sl = evaluate_similarity(v.words, v.vectors, simlex);
+  if (args.has("json")) {
+    json sections = json::array();
+    for (const auto& s : a.sections) sections.push_back(score_json(s));
+    const json out = {{"vectors", args.get("vectors")},
+                      {"format", vector_format_name(format)},
+                      {"words", v.words.size()},
+                      {"dim", v.vectors.cols()},
+                      {"analogies",
+                       {{"sections", sections},
+                        {"semantic", score_json(a.semantic)},
+                        {"syntactic", score_json(a.syntactic)},
+                        {"all", score_json(a.all)}}},
+                      {"wordsim353", score_json(ws)},
+                      {"simlex999", score_json(sl)}};
+    std::cout << out.dump(2) << std::endl;
+    return 0;
+  }
+  std::printf("%s: %s, %zu words, dimension %lld\n\n", args.get("vectors").c_str(), vector_format_name(format),
+              v.words.size(), (long long)v.vectors.cols());
+  std::printf("analogies (3CosAdd)          accuracy   correct/covered   coverage\n");
+  const auto row = [](const AnalogyScore& s) {
+    std::printf("  %-26s %6.1f%%   %6lld/%-6lld      %5.1f%% of %lld\n", s.name.c_str(), 100 * s.accuracy(),
+                (long long)s.correct, (long long)s.covered, 100 * s.coverage(), (long long)s.total);
+  };
+  for (const auto& s : a.sections) row(s);
+  std::printf("\n");
+  row(a.semantic);
+  row(a.syntactic);
+  row(a.all);
+  std::printf("\nword similarity              Spearman   coverage\n");
+  const auto sim = [](const char* name, const SimilarityScore& s) {
+    std::printf("  %-26s %8.3f   %5.1f%% (%lld/%lld pairs)\n", name, s.spearman, 100 * s.coverage(),
+                (long long)s.covered, (long long)s.total);
+  };
+  sim("WordSim-353", ws);
+  sim("SimLex-999", sl);
+  return 0;
+}
+
+int convert(const Args& args) {
+  args.allow_only({"vectors", "format", "metadata", "to", "out", "max_words"});
+  const VectorFormat to = parse_vector_format(args.require("to"));
+  const std::string out = args.require("out");
+  const WordVectors v = load_vectors(args, int_flag(args, "max_words", kMaxMaxWords));
+  Args out_args = args;
+  out_args.flags.erase("metadata");  // that names the input's metadata, not the output's
+  const std::string written = save_vectors(out_args, v, to, out);
+  std::printf("wrote %zu vectors of dimension %lld as %s to %s\n", v.words.size(), (long long)v.vectors.cols(),
+              vector_format_name(to), written.c_str());
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -208,7 +571,10 @@ int main(int argc, char** argv) {
     if (command == "train") return train(parse_args(argc, argv, {{"json", true}}));
     if (command == "neighbors") return neighbors(parse_args(argc, argv, {}));
     if (command == "predict") return predict(parse_args(argc, argv, {}));
-    throw InputError("unknown command: " + command + " (train, neighbors or predict; see --help)");
+    if (command == "word2vec") return word2vec(parse_args(argc, argv, {{"json", true}}));
+    if (command == "eval") return eval(parse_args(argc, argv, {{"json", true}}));
+    if (command == "convert") return convert(parse_args(argc, argv, {}));
+    throw InputError("unknown command: " + command + " (train, neighbors, predict, word2vec, eval or convert; see --help)");
   } catch (const std::exception& e) {
     std::fprintf(stderr, "embplay: %s\n", e.what());
     return 2;

@@ -14,6 +14,7 @@ NextWordModel::NextWordModel(const ModelShape& shape) : shape_(shape) {
   b1 = Vector::Zero(shape.hidden);
   w2 = Matrix::Zero(shape.vocab, shape.features());
   b2 = Vector::Zero(shape.vocab);
+  if (shape.direct) w3 = Matrix::Zero(shape.vocab, shape.input());
 }
 
 NextWordModel::NextWordModel(const ModelShape& shape, Rng& rng) : NextWordModel(shape) {
@@ -24,6 +25,8 @@ NextWordModel::NextWordModel(const ModelShape& shape, Rng& rng) : NextWordModel(
   for (Eigen::Index i = 0; i < w1.size(); ++i) w1.data()[i] = rng.symmetric(a1);
   const float a2 = std::sqrt(6.0f / static_cast<float>(shape.features() + shape.vocab));
   for (Eigen::Index i = 0; i < w2.size(); ++i) w2.data()[i] = rng.symmetric(a2);
+  const float a3 = std::sqrt(6.0f / static_cast<float>(shape.input() + shape.vocab));
+  for (Eigen::Index i = 0; i < w3.size(); ++i) w3.data()[i] = rng.symmetric(a3);
 }
 
 void NextWordModel::forward(const int32_t* contexts, int batch, Activations& act) const {
@@ -42,6 +45,7 @@ void NextWordModel::forward(const int32_t* contexts, int batch, Activations& act
   act.logits.resize(shape_.vocab, batch);
   kernels::matmul(act.logits, w2, features);  // (V, B) = (V, F) (F, B)
   act.logits.colwise() += b2;
+  if (shape_.direct) act.logits.noalias() += w3 * act.x;  // direct connections
 }
 
 void NextWordModel::backward(const int32_t* contexts, int batch, Activations& act, Gradients& grads) const {
@@ -64,6 +68,10 @@ void NextWordModel::backward(const int32_t* contexts, int batch, Activations& ac
     kernels::matmul_tn(act.dx, w1, act.da);           // (k*d, B) = (h, k*d)^T (h, B)
   } else {
     act.dx = act.da;
+  }
+  if (shape_.direct) {  // z += W3 x
+    grads.w3.noalias() = act.dlogits * act.x.transpose();  // (V, k*d)
+    act.dx.noalias() += w3.transpose() * act.dlogits;      // (k*d, B)
   }
 
   // Embedding: each used row collects the gradient of every slot it filled in the batch.

@@ -2,7 +2,11 @@
 //
 //   x = [E[w1]; E[w2]; ...; E[wk]]         (k*d)   the k context rows of the embedding table
 //   a = tanh(W1 x + b1)                    (h)     skipped when h = 0: a = x
-//   z = W2 a + b2                          (V)     logits; softmax(z) is p(next word | context)
+//   z = W2 a + b2 [+ W3 x]                 (V)     logits; softmax(z) is p(next word | context)
+//
+// W3 (V, k*d) holds Bengio's optional direct connections from the context vectors to the output.
+// Initialisation (seeded, in this order): E ~ U(-0.5, 0.5); W1, W2, W3 Glorot-uniform,
+// U(-a, a) with a = sqrt(6 / (fan_in + fan_out)); biases zero.
 //
 // A batch is processed as matrices with one example per column. The embedding table's gradient
 // is sparse: only the rows a batch used get one, returned as (row ids, gradient rows).
@@ -17,6 +21,7 @@ struct ModelShape {
   int context = 0;  // k
   int dim = 0;      // d
   int hidden = 0;   // h, 0 = no hidden layer
+  bool direct = false;  // W3: direct connections from x to the logits
   int input() const { return context * dim; }             // k*d
   int features() const { return hidden > 0 ? hidden : input(); }  // what feeds the output layer
 };
@@ -27,6 +32,7 @@ struct Gradients {
   Vector b1;          // (h)
   Matrix w2;          // (V, features)
   Vector b2;          // (V)
+  Matrix w3;          // (V, k*d), empty without direct connections
   Ids rows;           // (U): distinct embedding rows the batch used, ascending
   RowMatrix embed;    // (U, d): gradient of each of those rows
 };
@@ -47,7 +53,7 @@ class NextWordModel {
   NextWordModel() = default;
   // All weights zero (to be filled by a model file).
   explicit NextWordModel(const ModelShape& shape);
-  // Seeded uniform initialisation: E ~ U(-0.5, 0.5); W1, W2 Glorot-uniform; biases zero.
+  // Seeded uniform initialisation: E ~ U(-0.5, 0.5); W1, W2, W3 Glorot-uniform; biases zero.
   NextWordModel(const ModelShape& shape, Rng& rng);
 
   const ModelShape& shape() const { return shape_; }
@@ -62,6 +68,7 @@ class NextWordModel {
   Vector b1;        // (h)
   Matrix w2;        // (V, features)
   Vector b2;        // (V)
+  Matrix w3;        // (V, k*d), empty (0 x 0) without direct connections
 
  private:
   ModelShape shape_;

@@ -1,8 +1,10 @@
 // Model files as JSON. Layout (version 1):
 //   {"format": "embedding-playground-model", "version": 1, "settings": {...},
 //    "vocab": {"words": [...], "counts": [...]},
-//    "weights": {"embed": {"rows": V, "cols": d, "f32le": "<base64>"}, "w1", "b1", "w2", "b2"}}
-// Matrices are written row by row; vectors have cols = 1.
+//    "weights": {"embed": {"rows": V, "cols": d, "f32le": "<base64>"}, "w1", "b1", "w2", "b2"[, "w3"]}}
+// Matrices are written row by row; vectors have cols = 1. "w3" is there only with direct
+// connections (settings.direct). Files written before a setting existed load with its default
+// (and test_fraction 0: they held out no test sentences).
 #include "model_io.h"
 
 #include <cmath>
@@ -73,7 +75,7 @@ RowMatrix decode(const json& weights, const char* name, Eigen::Index rows, Eigen
   if (bytes.size() != sizeof(float) * static_cast<size_t>(rows * cols))
     throw InputError("model file: " + what + " has the wrong number of values");
   RowMatrix m(rows, cols);
-  std::memcpy(m.data(), bytes.data(), bytes.size());
+  if (!bytes.empty()) std::memcpy(m.data(), bytes.data(), bytes.size());  // empty: data() may be null
   if (!m.allFinite()) throw InputError("model file: " + what + " holds NaN or infinite values");
   return m;
 }
@@ -82,7 +84,7 @@ RowMatrix decode(const json& weights, const char* name, Eigen::Index rows, Eigen
 
 json model_to_json(const TrainedModel& m) {
   const NextWordModel& w = m.model;
-  return {{"format", kFormat},
+  json j = {{"format", kFormat},
           {"version", kModelFileVersion},
           {"settings", settings_to_json(m.settings)},
           {"vocab", {{"words", m.vocab.words()}, {"counts", m.vocab.counts()}}},
@@ -92,6 +94,8 @@ json model_to_json(const TrainedModel& m) {
             {"b1", encode(w.b1.transpose())},
             {"w2", encode(w.w2)},
             {"b2", encode(w.b2.transpose())}}}};
+  if (w.shape().direct) j["weights"]["w3"] = encode(w.w3);
+  return j;
 }
 
 TrainedModel model_from_json(const json& j) {
@@ -102,7 +106,9 @@ TrainedModel model_from_json(const json& j) {
     throw InputError("model file version " + version.dump() + " is not supported (this page reads version " +
                      std::to_string(kModelFileVersion) + ")");
   TrainedModel m;
-  m.settings = settings_from_json(j.value("settings", json::object()));
+  json settings = j.value("settings", json::object());
+  if (settings.is_object() && !settings.contains("test_fraction")) settings["test_fraction"] = 0;
+  m.settings = settings_from_json(settings);
   try {
     const json& vocab = j.at("vocab");
     m.vocab = Vocab::from_words(vocab.at("words").get<std::vector<std::string>>(),
@@ -113,7 +119,7 @@ TrainedModel model_from_json(const json& j) {
     throw InputError(std::string("model file: ") + e.what());
   }
 
-  const ModelShape shape{m.vocab.size(), m.settings.context, m.settings.dim, m.settings.hidden};
+  const ModelShape shape{m.vocab.size(), m.settings.context, m.settings.dim, m.settings.hidden, m.settings.direct};
   m.model = NextWordModel(shape);
   const json weights = j.value("weights", json::object());
   m.model.embed = decode(weights, "embed", shape.vocab, shape.dim);
@@ -121,6 +127,7 @@ TrainedModel model_from_json(const json& j) {
   m.model.b1 = decode(weights, "b1", 1, shape.hidden).transpose();
   m.model.w2 = decode(weights, "w2", shape.vocab, shape.features());
   m.model.b2 = decode(weights, "b2", 1, shape.vocab).transpose();
+  if (shape.direct) m.model.w3 = decode(weights, "w3", shape.vocab, shape.input());
   return m;
 }
 

@@ -11,11 +11,16 @@ namespace {
 class Sgd final : public Optimizer {
  public:
   int add_slot(Eigen::Index) override { return slots_++; }
-  void update(int, float* w, const float* g, Eigen::Index size) override {
-    Eigen::Map<Vector>(w, size).noalias() -= lr * Eigen::Map<const Vector>(g, size);
+  void update(int, float* w, const float* g, Eigen::Index size, bool decay) override {
+    Eigen::Map<Vector> wv(w, size);
+    if (decay && weight_decay > 0) wv *= 1.0f - lr * weight_decay;  // the L2 term's gradient, wd * w
+    wv.noalias() -= lr * Eigen::Map<const Vector>(g, size);
   }
   void update_rows(int, RowMatrix& table, const Ids& rows, const RowMatrix& grads) override {
-    for (size_t i = 0; i < rows.size(); ++i) table.row(rows[i]).noalias() -= lr * grads.row(static_cast<Eigen::Index>(i));
+    for (size_t i = 0; i < rows.size(); ++i) {
+      if (weight_decay > 0) table.row(rows[i]) *= 1.0f - lr * weight_decay;
+      table.row(rows[i]).noalias() -= lr * grads.row(static_cast<Eigen::Index>(i));
+    }
   }
 
  private:
@@ -36,13 +41,15 @@ class Adam final : public Optimizer {
     const double c1 = 1.0 - std::pow(double(kBeta1), double(t_)), c2 = 1.0 - std::pow(double(kBeta2), double(t_));
     step_size_ = static_cast<float>(lr * std::sqrt(c2) / c1);
   }
-  void update(int slot, float* w, const float* g, Eigen::Index size) override {
+  void update(int slot, float* w, const float* g, Eigen::Index size, bool decay) override {
+    if (decay && weight_decay > 0) Eigen::Map<Vector>(w, size) *= 1.0f - lr * weight_decay;  // AdamW
     apply(m_[slot].data(), v_[slot].data(), w, g, size);
   }
   void update_rows(int slot, RowMatrix& table, const Ids& rows, const RowMatrix& grads) override {
     const Eigen::Index cols = table.cols();
     for (size_t i = 0; i < rows.size(); ++i) {
       const Eigen::Index offset = static_cast<Eigen::Index>(rows[i]) * cols;
+      if (weight_decay > 0) table.row(rows[i]) *= 1.0f - lr * weight_decay;  // AdamW
       apply(m_[slot].data() + offset, v_[slot].data() + offset, table.row(rows[i]).data(),
             grads.row(static_cast<Eigen::Index>(i)).data(), cols);
     }
@@ -63,6 +70,26 @@ class Adam final : public Optimizer {
 };
 
 }  // namespace
+
+double gradient_norm(const Gradients& g) {
+  double sq = double(g.w1.squaredNorm()) + g.b1.squaredNorm() + g.w2.squaredNorm() + g.b2.squaredNorm() +
+              g.w3.squaredNorm() + g.embed.squaredNorm();
+  return std::sqrt(sq);
+}
+
+double clip_gradients(Gradients& g, float max_norm) {
+  const double norm = gradient_norm(g);
+  if (max_norm > 0 && norm > max_norm) {
+    const float scale = static_cast<float>(max_norm / norm);
+    g.w1 *= scale;
+    g.b1 *= scale;
+    g.w2 *= scale;
+    g.b2 *= scale;
+    g.w3 *= scale;
+    g.embed *= scale;
+  }
+  return norm;
+}
 
 std::unique_ptr<Optimizer> make_optimizer(const std::string& kind, float lr) {
   std::unique_ptr<Optimizer> opt;

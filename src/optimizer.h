@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common.h"
+#include "model.h"
 
 namespace embplay {
 
@@ -18,13 +19,22 @@ class Optimizer {
   virtual int add_slot(Eigen::Index size) = 0;
   // Called once per step before the updates, so Adam can advance its bias correction.
   virtual void begin_step() {}
-  // w -= update(g) for a dense parameter of the slot's size.
-  virtual void update(int slot, float* w, const float* g, Eigen::Index size) = 0;
+  // w -= update(g) for a dense parameter of the slot's size; `decay`: apply weight decay to it
+  // (weights do, biases do not).
+  virtual void update(int slot, float* w, const float* g, Eigen::Index size, bool decay = false) = 0;
   // For each i: table.row(rows[i]) -= update(grads.row(i)); the slot was added with rows * cols floats.
+  // Weight decay reaches only these rows (the ones the batch used), so the step stays sparse: a
+  // rare word's vector decays only when it is seen.
   virtual void update_rows(int slot, RowMatrix& table, const Ids& rows, const RowMatrix& grads) = 0;
 
-  float lr = 0.01f;
+  float lr = 0.01f;           // set before each step by the trainer's schedule
+  float weight_decay = 0.0f;  // SGD: L2, g += wd * w.  Adam: decoupled (AdamW), w -= lr * wd * w.
 };
+
+// Gradient-norm clipping: the global L2 norm over every dense gradient and the used embedding rows.
+// When it exceeds max_norm (> 0), every gradient is scaled by max_norm / norm. Returns the norm before.
+double clip_gradients(Gradients& grads, float max_norm);
+double gradient_norm(const Gradients& grads);
 
 // "sgd" or "adam"; throws std::invalid_argument for anything else.
 std::unique_ptr<Optimizer> make_optimizer(const std::string& kind, float lr);

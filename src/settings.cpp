@@ -32,6 +32,12 @@ Field number(const char* name, Type type, double min, double max, T Settings::*m
           [member](Settings& s, const json& v) { s.*member = static_cast<T>(v.get<double>()); }};
 }
 
+Field choice(const char* name, std::vector<std::string> choices, std::string Settings::*member, const char* hint) {
+  return {name, Type::Choice, 0, 0, std::move(choices), hint,
+          [member](const Settings& s) { return json(s.*member); },
+          [member](Settings& s, const json& v) { s.*member = v.get<std::string>(); }};
+}
+
 const std::vector<Field>& fields() {
   static const std::vector<Field> table = {
       number("context", Type::Int, 1, 8, &Settings::context, "k: how many previous words the model sees"),
@@ -51,7 +57,26 @@ const std::vector<Field>& fields() {
       number("epochs", Type::Int, 1, 1000, &Settings::epochs, "passes over the training text"),
       number("seed", Type::Int, 0, 4294967295.0, &Settings::seed, "same seed, same run"),
       number("valid_fraction", Type::Float, 0, 0.5, &Settings::valid_fraction,
-             "share of sentences (the last ones) held out for validation"),
+             "share of sentences held out for validation (early stopping, the curves)"),
+      number("test_fraction", Type::Float, 0, 0.5, &Settings::test_fraction,
+             "share of sentences held out for the final test figures"),
+      choice("split", {"shuffle", "blocks"}, &Settings::split,
+             "held-out sentences: a seeded shuffle, or blocks in text order (the test split last)"),
+      number("patience", Type::Int, 0, 1000, &Settings::patience,
+             "early stopping: epochs without a better validation perplexity before stopping; 0 = off"),
+      choice("loss", {"cross_entropy", "mse"}, &Settings::loss,
+             "training loss: cross-entropy, or squared error between softmax and one-hot"),
+      choice("schedule", {"constant", "linear", "cosine"}, &Settings::schedule,
+             "learning rate over the run: constant, or decaying linearly or along a cosine to zero"),
+      number("warmup", Type::Float, 0, 1000000, &Settings::warmup,
+             "learning-rate warm-up: steps if 1 or more, else a fraction of all steps; 0 = none"),
+      number("clip", Type::Float, 0, 1000, &Settings::clip, "largest gradient norm; 0 = no clipping"),
+      number("weight_decay", Type::Float, 0, 1, &Settings::weight_decay,
+             "shrinks weights each step (decoupled for Adam, L2 for SGD); 0 = off"),
+      {"direct", Type::Bool, 0, 1, {}, "direct connections from the context vectors to the output",
+       [](const Settings& s) { return json(s.direct); },
+       [](Settings& s, const json& v) { s.direct = v.get<bool>(); }},
+      number("ngram_order", Type::Int, 2, 5, &Settings::ngram_order, "order of the Kneser-Ney n-gram yardstick"),
       {"lowercase", Type::Bool, 0, 1, {}, "fold upper case to lower case",
        [](const Settings& s) { return json(s.tokenizer.lowercase); },
        [](Settings& s, const json& v) { s.tokenizer.lowercase = v.get<bool>(); }},
@@ -134,6 +159,9 @@ Settings settings_from_json(const json& j) {
     check(f, value);
     f.set(s, value);
   }
+  if (s.valid_fraction + s.test_fraction > 0.5f + 1e-6f)
+    throw InputError("settings valid_fraction + test_fraction must be at most 0.5, so that at least half of the "
+                     "sentences train; now " + format_number(s.valid_fraction + s.test_fraction));
   return s;
 }
 

@@ -29,14 +29,24 @@ struct Settings {
   int batch = 64;                // examples per step
   int epochs = 15;               // passes over the training split
   uint32_t seed = 1;             // initial weights and shuffling
-  float valid_fraction = 0.1f;   // last fraction of sentences held out for validation
+  float valid_fraction = 0.1f;   // share of sentences held out for validation (early stopping, curves)
+  float test_fraction = 0.1f;    // share of sentences held out for the final test figures
+  std::string split = "shuffle"; // "shuffle" (seeded, by sentence) or "blocks" (train | valid | test in text order)
+  int patience = 0;              // early stopping: epochs without a better validation perplexity; 0 = off
+  std::string loss = "cross_entropy";  // "cross_entropy" or "mse" (softmax vs one-hot, squared error)
+  std::string schedule = "constant";   // learning rate over the run: "constant", "linear" or "cosine" decay
+  float warmup = 0;              // linear warm-up: steps when >= 1, else a fraction of all steps; 0 = none
+  float clip = 0;                // gradient-norm clipping: global L2 norm bound; 0 = off
+  float weight_decay = 0;        // AdamW-style decoupled decay (Adam) or L2 (SGD), weights only; 0 = off
+  bool direct = false;           // Bengio's direct connections: logits += W3 x
+  int ngram_order = 3;           // order of the Kneser-Ney yardstick, 2..5
 };
 
 // The schema as JSON: [{name, type: int|float|bool|choice, min, max, default, choices?, hint}, ...].
 nlohmann::json settings_schema();
 
 // Reads settings from JSON; absent fields keep their defaults, unknown fields are an error.
-// Throws InputError naming the field and its allowed range.
+// Throws InputError naming the field and its allowed range, or the combination that cannot work.
 Settings settings_from_json(const nlohmann::json& j);
 nlohmann::json settings_to_json(const Settings& s);
 

@@ -1,5 +1,5 @@
-// The training loop: it only decides which examples go into which batch; the model computes,
-// the loss scores, the optimiser moves the weights.
+// The training loop: it only decides which examples go into which batch, at which learning rate,
+// and when to stop; the model computes, the loss scores, the optimiser moves the weights.
 #include "trainer.h"
 
 #include <algorithm>
@@ -17,22 +17,48 @@ std::string plural(int64_t n, const char* word) {
   return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
 }
 
+void count(const std::vector<Sentence>& sentences, TextStats& stats) {
+  stats.sentences += static_cast<int64_t>(sentences.size());
+  for (const auto& sentence : sentences) stats.tokens += static_cast<int64_t>(sentence.size());
+}
+
+void check_trainable(const TextStats& stats, int context) {
+  if (stats.tokens == 0) throw InputError("The text has no words to learn from: paste some sentences.");
+  if (stats.tokens <= context)
+    throw InputError("The text has only " + plural(stats.tokens, "word") +
+                     "; the model needs more words than its context size k = " + std::to_string(context) + ".");
+}
+
 }  // namespace
 
-Trainer::Trainer(const std::string& text, const Settings& settings) : rng_(settings.seed) {
+Trainer::Trainer(const std::string& text, const Settings& settings) : rng_(settings.seed), initial_rng_(settings.seed) {
   // One validation path for every caller: a round trip through the settings table checks each range.
   trained_.settings = settings_from_json(settings_to_json(settings));
   const Settings& s = trained_.settings;
-
   std::vector<Sentence> sentences = tokenize(text, s.tokenizer);
-  stats_.sentences = static_cast<int64_t>(sentences.size());
-  for (const auto& sentence : sentences) stats_.tokens += static_cast<int64_t>(sentence.size());
-  if (stats_.tokens == 0) throw InputError("The text has no words to learn from: paste some sentences.");
-  if (stats_.tokens <= s.context)
-    throw InputError("The text has only " + plural(stats_.tokens, "word") + "; the model needs more words than its context size k = " +
-                     std::to_string(s.context) + ".");
+  count(sentences, stats_);
+  check_trainable(stats_, s.context);
+  init(split_sentences(std::move(sentences), s.valid_fraction, s.test_fraction, s.split, s.seed));
+}
 
-  Split split = split_sentences(std::move(sentences), s.valid_fraction);
+Trainer::Trainer(const SplitTexts& texts, const Settings& settings)
+    : rng_(settings.seed), initial_rng_(settings.seed) {
+  trained_.settings = settings_from_json(settings_to_json(settings));
+  const Settings& s = trained_.settings;
+  Split split;
+  split.train = tokenize(texts.train, s.tokenizer);
+  split.valid = tokenize(texts.valid, s.tokenizer);
+  split.test = tokenize(texts.test, s.tokenizer);
+  TextStats train_only;
+  count(split.train, train_only);
+  check_trainable(train_only, s.context);
+  for (const auto* part : {&split.train, &split.valid, &split.test}) count(*part, stats_);
+  init(std::move(split));
+}
+
+void Trainer::init(Split split) {
+  const Settings& s = trained_.settings;
+  notice_ = split.notice;
   {
     VocabOptions all = s.vocab;
     all.min_count = 1;
@@ -41,28 +67,68 @@ Trainer::Trainer(const std::string& text, const Settings& settings) : rng_(setti
   }
   trained_.vocab = Vocab::build(split.train, s.vocab);
   stats_.oov_tokens = trained_.vocab.count(kUnkId);
-  train_ = make_examples(split.train, trained_.vocab, s.context);
-  valid_ = make_examples(split.valid, trained_.vocab, s.context);
-  stats_.train_examples = train_.size();
-  stats_.valid_examples = valid_.size();
+  auto data = std::make_shared<Data>();
+  data->train = make_examples(split.train, trained_.vocab, s.context);
+  data->valid = make_examples(split.valid, trained_.vocab, s.context);
+  data->test = make_examples(split.test, trained_.vocab, s.context);
+  data->split = std::move(split);
+  stats_.train_examples = data->train.size();
+  stats_.valid_examples = data->valid.size();
+  stats_.test_examples = data->test.size();
+  data_ = std::move(data);
 
-  const ModelShape shape{trained_.vocab.size(), s.context, s.dim, s.hidden};
+  const ModelShape shape{trained_.vocab.size(), s.context, s.dim, s.hidden, s.direct};
   trained_.model = NextWordModel(shape, rng_);
+  initial_ = trained_.model;
+  initial_rng_ = rng_;
+  prepare();
+}
+
+Trainer::Trainer(const Trainer& original, const std::string& loss)
+    : trained_(original.trained_), stats_(original.stats_), notice_(original.notice_), data_(original.data_),
+      rng_(original.initial_rng_), initial_rng_(original.initial_rng_), initial_(original.initial_) {
+  trained_.settings.loss = loss;
+  trained_.settings = settings_from_json(settings_to_json(trained_.settings));  // checks the loss' name
+  trained_.model = initial_;
+  prepare();
+}
+
+std::unique_ptr<Trainer> Trainer::twin(const std::string& loss) const {
+  return std::unique_ptr<Trainer>(new Trainer(*this, loss));
+}
+
+void Trainer::prepare() {
+  const Settings& s = trained_.settings;
   const NextWordModel& m = trained_.model;
+  loss_ = make_loss(s.loss);
   optimizer_ = make_optimizer(s.optimizer, s.lr);
+  optimizer_->weight_decay = s.weight_decay;
   slot_embed_ = optimizer_->add_slot(m.embed.size());
   slot_w1_ = optimizer_->add_slot(m.w1.size());
   slot_b1_ = optimizer_->add_slot(m.b1.size());
   slot_w2_ = optimizer_->add_slot(m.w2.size());
   slot_b2_ = optimizer_->add_slot(m.b2.size());
+  slot_w3_ = optimizer_->add_slot(m.w3.size());
 
-  progress_.epoch_size = train_.size();
-  last_good_ = trained_.model;
+  const int64_t n = data_->train.size();
+  const int64_t steps_per_epoch = (n + s.batch - 1) / s.batch;
+  schedule_ = LrSchedule(s.schedule, s.lr, s.warmup, steps_per_epoch * s.epochs);
+
+  early_stopping_ = s.patience > 0 && data_->valid.size() > 0;
+  if (s.patience > 0 && !early_stopping_ && data_->split.notice.empty())
+    notice_ = "Nothing is held out for validation, so early stopping (patience " + std::to_string(s.patience) +
+              ") is off: every epoch trains.";
+
+  progress_ = Progress{};
+  progress_.epoch_size = n;
+  last_good_ = m;
+  best_ = m;
+  best_perplexity_ = 0;
   start_epoch();
 }
 
 void Trainer::start_epoch() {
-  order_.resize(static_cast<size_t>(train_.size()));
+  order_.resize(static_cast<size_t>(data_->train.size()));
   std::iota(order_.begin(), order_.end(), int64_t{0});
   rng_.shuffle(order_);
   progress_.epoch_position = 0;
@@ -72,6 +138,7 @@ Progress Trainer::step(int64_t budget) {
   Progress& p = progress_;
   p.epoch_end = false;
   p.tokens_per_sec = 0;
+  p.valid = Evaluation{};
   if (p.finished || p.diverged) return p;
 
   const auto start = std::chrono::steady_clock::now();
@@ -82,7 +149,7 @@ Progress Trainer::step(int64_t budget) {
     const int batch = static_cast<int>(std::min<int64_t>(trained_.settings.batch, p.epoch_size - p.epoch_position));
     train_batch(p.epoch_position, batch);
     if (p.diverged) {
-      trained_.model = last_good_;
+      trained_.model = p.best_epoch > 0 ? best_ : last_good_;
       break;
     }
     p.epoch_position += batch;
@@ -93,6 +160,18 @@ Progress Trainer::step(int64_t budget) {
       p.epoch_end = true;
       p.finished = p.epoch >= trained_.settings.epochs;
       last_good_ = trained_.model;
+      if (early_stopping_) {
+        p.valid = evaluate();
+        if (p.best_epoch == 0 || p.valid.perplexity < best_perplexity_) {
+          best_ = trained_.model;
+          best_perplexity_ = p.valid.perplexity;
+          p.best_epoch = p.epoch;
+        } else if (p.epoch - p.best_epoch >= trained_.settings.patience) {
+          p.stopped_early = true;
+          p.finished = true;
+        }
+        if (p.finished) trained_.model = best_;  // keep the best model, not the last
+      }
       break;
     }
   } while (done < budget);
@@ -104,18 +183,20 @@ Progress Trainer::step(int64_t budget) {
 }
 
 void Trainer::train_batch(int64_t first, int batch) {
-  const int k = trained_.settings.context;
+  const Settings& s = trained_.settings;
+  const Examples& train = data_->train;
+  const int k = s.context;
   batch_contexts_.resize(static_cast<size_t>(batch) * k);
   batch_targets_.resize(batch);
   for (int b = 0; b < batch; ++b) {
     const int64_t e = order_[first + b];
-    std::copy_n(&train_.contexts[e * k], k, &batch_contexts_[static_cast<size_t>(b) * k]);
-    batch_targets_[b] = train_.targets[e];
+    std::copy_n(&train.contexts[e * k], k, &batch_contexts_[static_cast<size_t>(b) * k]);
+    batch_targets_[b] = train.targets[e];
   }
 
   NextWordModel& m = trained_.model;
   m.forward(batch_contexts_.data(), batch, act_);
-  const float loss = loss_.forward_backward(act_.logits, batch_targets_.data(), act_.dlogits);
+  const float loss = loss_->forward_backward(act_.logits, batch_targets_.data(), act_.dlogits);
   progress_.last_batch_loss = loss;
   // Diverged: a loss that overflowed, or a smoothed loss far worse than guessing uniformly
   // (log V nats), which only a learning rate that is too large produces.
@@ -128,17 +209,21 @@ void Trainer::train_batch(int64_t first, int batch) {
   epoch_loss_count_ += batch;
 
   m.backward(batch_contexts_.data(), batch, act_, grads_);
+  if (s.clip > 0) progress_.grad_norm = clip_gradients(grads_, s.clip);
+  optimizer_->lr = progress_.lr = schedule_.at(progress_.step);
   optimizer_->begin_step();
   optimizer_->update_rows(slot_embed_, m.embed, grads_.rows, grads_.embed);
   if (m.shape().hidden > 0) {
-    optimizer_->update(slot_w1_, m.w1.data(), grads_.w1.data(), m.w1.size());
+    optimizer_->update(slot_w1_, m.w1.data(), grads_.w1.data(), m.w1.size(), true);
     optimizer_->update(slot_b1_, m.b1.data(), grads_.b1.data(), m.b1.size());
   }
-  optimizer_->update(slot_w2_, m.w2.data(), grads_.w2.data(), m.w2.size());
+  optimizer_->update(slot_w2_, m.w2.data(), grads_.w2.data(), m.w2.size(), true);
   optimizer_->update(slot_b2_, m.b2.data(), grads_.b2.data(), m.b2.size());
+  if (m.shape().direct) optimizer_->update(slot_w3_, m.w3.data(), grads_.w3.data(), m.w3.size(), true);
 }
 
-Evaluation Trainer::evaluate() const { return evaluate(valid_); }
+Evaluation Trainer::evaluate() const { return evaluate(data_->valid); }
+Evaluation Trainer::evaluate_test() const { return evaluate(data_->test); }
 
 Evaluation Trainer::evaluate(const Examples& examples) const {
   Evaluation ev;
@@ -154,10 +239,12 @@ Evaluation Trainer::evaluate(const Examples& examples) const {
     const CrossEntropySums sums = cross_entropy_sums(act.logits, &examples.targets[first]);
     total.loss += sums.loss;
     total.top1 += sums.top1;
+    total.top5 += sums.top5;
   }
   ev.loss = total.loss / static_cast<double>(ev.examples);
   ev.perplexity = std::exp(ev.loss);
   ev.accuracy = static_cast<double>(total.top1) / static_cast<double>(ev.examples);
+  ev.top5 = static_cast<double>(total.top5) / static_cast<double>(ev.examples);
   return ev;
 }
 

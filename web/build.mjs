@@ -1,8 +1,9 @@
 // Builds the static page into dist/: bundles main.js and worker.js with esbuild (classic scripts,
 // no ES modules, so the worker can importScripts the Emscripten module) and copies the HTML, CSS,
-// sample text and the WebAssembly module beside them. Every path in dist/ is relative, so the
-// folder works from any static host and any sub-path. Last, the service worker (sw.js), given
-// the list of those files and a build id: a hash of their contents, so each new build is picked up.
+// sample text, the evaluation sets (eval/) and the WebAssembly module beside them. Every path in
+// dist/ is relative, so the folder works from any static host and any sub-path. Last, the service
+// worker (sw.js), given the list of those files and a build id: a hash of their contents, so each
+// new build is picked up.
 //
 //   node web/build.mjs [--wasm-dir DIR] [--out DIR]
 //     --wasm-dir  where embplay.js and embplay.wasm are (default build/wasm)
@@ -59,9 +60,14 @@ const copies = [
 ];
 for (const [from, to] of copies) await copyFile(join(root, from), join(out, to));
 for (const f of wasmFiles) await copyFile(join(wasmDir, f), join(out, f));
+// The evaluation sets the Eval panel runs (fetched by the worker on first use), with their sources.
+const evalFiles = ['questions-words.txt', 'wordsim353.tsv', 'simlex999.txt', 'README.md'];
+await mkdir(join(out, 'eval'), { recursive: true });
+for (const f of evalFiles) await copyFile(join(root, 'tests/data/eval', f), join(out, 'eval', f));
 
 // The app shell: every file so far except source maps, hashed in name order.
-const shell = (await readdir(out)).filter((f) => !f.endsWith('.map')).sort();
+const shell = (await readdir(out)).filter((f) => !f.endsWith('.map') && f !== 'eval')
+  .concat(evalFiles.map((f) => `eval/${f}`)).sort();
 const hash = createHash('sha256');
 for (const f of shell) hash.update(f).update('\0').update(await readFile(join(out, f)));
 const buildId = hash.digest('hex').slice(0, 16);

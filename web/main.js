@@ -4,7 +4,7 @@
 // The session is kept in IndexedDB (store.js) and in the address bar as a share link (share.js).
 import { createClient, REQUESTS } from './protocol.js';
 import { SettingsForm } from './settings-form.js';
-import { WordMap } from './map.js';
+import { CLUSTER_COLOURS, WordMap } from './map.js';
 import { TrainingCharts } from './charts.js';
 import { DEFAULT_VIEW, LinkError, makeLink, readLink, textHash, WHY_PANELS } from './share.js';
 import { makeSession, readSession, readSessionValue } from './session-file.js';
@@ -12,12 +12,17 @@ import { SessionStore } from './store.js';
 
 const PREDICT_DEBOUNCE_MS = 150;
 const NEIGHBOURS_K = 10;
+const ANALOGY_K = 10;
+const CLUSTER_MS = 1500;           // while training, clusters are recomputed at most this often
+const CLUSTER_SEED = 1;
 const PREDICT_K = 10;
 const SAVE_DELAY_MS = 800;         // text and settings are saved this long after the last edit
 const MODEL_SAVE_MS = 3000;        // the model is saved at most this often while training
 const LINK_DELAY_MS = 600;         // the address bar follows the page this long after the last change
 const MAX_RESTARTS = 3;            // worker restarts allowed per RESTART_WINDOW_MS before giving up
 const RESTART_WINDOW_MS = 60_000;
+const IMPORT_CHUNK = 4 << 20;      // a vectors file goes to the worker in slices of this many bytes
+const MAX_IMPORT_WORDS = 200_000;
 const SESSION_KEY = 'session';     // IndexedDB keys: the current session,
 const PREVIOUS_KEY = 'previous';   // and the one a link replaced
 
@@ -51,6 +56,16 @@ function fmtBytes(n) {
   return `${n} B`;
 }
 
+// Hands bytes to the browser as a download named `name`.
+function download(bytes, name, type) {
+  const url = URL.createObjectURL(new Blob([bytes], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
 // ---- the app ---------------------------------------------------------------------------------
 
 // States of the page (also on <body data-state> for styling and tests):
@@ -62,6 +77,7 @@ function fmtBytes(n) {
 //   finished  all epochs done; Play starts a new run
 //   diverged  the loss became NaN/inf; Play starts a new run
 //   loaded    a saved model was loaded; it can be explored, not trained
+//   vectors   vectors opened from a file: explored (map, neighbours, eval, export), never trained
 //   crashed   the worker died too often, or the module cannot load: only a reload helps
 class App {
   constructor() {
@@ -87,11 +103,15 @@ class App {
     this.neededText = null;        // {sha256, chars}: a link's text the user must open
     this.link = null;              // {url, inline, textBytes}: the share link of the page as it is
     this.restarts = [];            // times of worker restarts
+    this.runKind = null;           // nextword | skipgram | cbow | vectors: what the worker holds
+    this.vectorsInfo = null;       // {name, words, dim, truncated, ...} of opened vectors
+    this.importing = false;        // a vectors file is streaming to the worker
+    this.evalResult = null;        // the last Eval run
     this.startWorker();
 
     this.map = new WordMap($('map'), $('map-tooltip'), {
       onSelect: (word) => this.selectWord(word),
-      keepClear: [document.querySelector('.map-legend')],
+      keepClear: [document.querySelector('.map-legend'), $('cluster-legend'), $('map-search-message'), $('tsne-message')],
     });
     this.charts = new TrainingCharts($('chart'));
     this.bindControls();
@@ -112,6 +132,7 @@ class App {
     this.client = createClient(worker, {
       onProgress: (p) => { if (worker === this.worker) this.onProgress(p); },
       onFatal: (message) => this.workerLost(message.replace(/\.+$/, ''), worker),
+      onFrame: (frame) => { if (worker === this.worker) this.onFrame(frame); },
       onTraffic: (dir, type) => { this.traffic[dir][type] = (this.traffic[dir][type] ?? 0) + 1; },
     });
   }
@@ -119,12 +140,15 @@ class App {
   async boot() {
     const samplePromise = fetch('sample.txt').then((r) => (r.ok ? r.text() : '')).catch(() => '');
     try {
-      ({ schema: this.schema } = await this.client.call('init'));
+      ({ schema: this.schema, word2vecSchema: this.word2vecSchema } = await this.client.call('init'));
     } catch (err) {
       this.crash(err.message);
       return;
     }
     this.form = new SettingsForm($('settings'), this.schema, { onChange: () => this.inputsChanged() });
+    // word2vec's options; its model (skipgram | cbow) is the model selector's choice.
+    this.w2vForm = new SettingsForm($('w2v-settings'), this.word2vecSchema.filter((f) => f.name !== 'model'),
+      { onChange: () => this.inputsChanged(), idPrefix: 'w2v-' });
     this.sampleText = await samplePromise;
     const saved = await this.readSaved(SESSION_KEY);
     this.setState('idle');
@@ -156,12 +180,37 @@ class App {
     $('text').addEventListener('input', () => { this.inputsChanged(); this.updateTextSizeSoon(); });
     $('sample').addEventListener('click', () => this.setText(this.sampleText));
     $('file').addEventListener('change', (e) => this.openFile(e.target));
-    $('defaults').addEventListener('click', () => this.form?.restoreDefaults());
+    $('defaults').addEventListener('click', () => this.activeForm()?.restoreDefaults());
+    $('model-kind').addEventListener('change', () => this.modelKindChanged());
+    $('vectors-file').addEventListener('change', (e) => this.openVectors(e.target));
+    $('tab-neighbours').addEventListener('click', () => this.showTab('neighbours'));
+    $('tab-eval').addEventListener('click', () => this.showTab('eval'));
+    $('tab-analogy').addEventListener('click', () => this.showTab('analogy'));
+    $('an-form').addEventListener('submit', (e) => { e.preventDefault(); this.solveAnalogy(); });
+    $('an-method').addEventListener('change', () => { if (this.analogyAsked) this.solveAnalogy(); });
+    $('nb-metric').addEventListener('change', () => this.refreshNeighbours());
+    $('eval-run').addEventListener('click', () => this.runEval());
+    for (const item of document.querySelectorAll('#export-menu [data-format]')) {
+      item.addEventListener('click', () => this.exportVectors(item.dataset.format));
+    }
     $('map-n').addEventListener('change', () => {
       this.client.call('watch', { n: this.mapWords() }).catch(() => {});
+      if ($('map-projection').value === 'tsne') this.projectionChanged();
       this.refreshMap(true);
     });
     $('map-fit').addEventListener('click', () => this.map.fit());
+    $('map-k').addEventListener('change', () => this.refreshClusters(true));
+    $('map-projection').addEventListener('change', () => this.projectionChanged());
+    $('tsne-form').addEventListener('submit', (e) => {
+      e.preventDefault();
+      $('tsne-settings').open = false;
+      $('map-projection').value = 'tsne';
+      this.projectionChanged();
+    });
+    $('map-search').addEventListener('input', () => this.searchChanged());
+    for (const item of document.querySelectorAll('#map-download [data-download]')) {
+      item.addEventListener('click', () => this.downloadMap(item.dataset.download));
+    }
     $('predict-input').addEventListener('input', () => {
       clearTimeout(this.predictTimer);
       this.predictTimer = setTimeout(() => this.refreshPrediction(), PREDICT_DEBOUNCE_MS);
@@ -179,6 +228,7 @@ class App {
     $('share-url').addEventListener('focus', (e) => e.target.select());
     document.addEventListener('pointerdown', (e) => {
       if (!$('share-box').hidden && !e.target.closest?.('.share')) $('share-box').hidden = true;
+      if ($('export-menu').open && !e.target.closest?.('#export-menu')) $('export-menu').open = false;
     });
     $('notice-close').addEventListener('click', () => this.hideNotice());
     $('text-needed-skip').addEventListener('click', () => {
@@ -199,6 +249,7 @@ class App {
         if (!e.repeat && !$('play').disabled) this.playPause();
       } else if (e.key === 'Escape') {
         $('share-box').hidden = true;
+        $('export-menu').open = false;
       } else if (e.key === 's' || e.key === 'S') {
         e.preventDefault();
         if (!$('step').disabled) this.step();
@@ -259,17 +310,41 @@ class App {
   }
 
   inputsDiffer(text, settings) {
-    if ($('text').value !== text || !this.form.validate()) return true;
-    const now = this.form.values();
+    const form = this.activeForm();
+    if ($('text').value !== text || this.modelKind() !== this.runKind || !form.validate()) return true;
+    const now = form.values();
     return Object.keys(now).some((k) => now[k] !== settings[k]);
   }
 
   hasRun() {
-    return ['running', 'paused', 'finished', 'diverged', 'loaded'].includes(this.state);
+    return ['running', 'paused', 'finished', 'diverged', 'loaded', 'vectors'].includes(this.state);
   }
 
   canStart() {
-    return Boolean(this.form) && !this.startBlocked && !this.neededText && this.form.validate();
+    return Boolean(this.form) && !this.startBlocked && !this.neededText && this.activeForm().validate();
+  }
+
+  // ---- which model: the selector in the MODEL panel --------------------------------------------
+
+  modelKind() {
+    return $('model-kind').value;
+  }
+
+  // The settings form of the chosen model.
+  activeForm() {
+    return this.modelKind() === 'nextword' ? this.form : this.w2vForm;
+  }
+
+  modelKindChanged() {
+    const kind = this.modelKind();
+    $('settings').hidden = kind !== 'nextword';
+    $('w2v-settings').hidden = kind === 'nextword';
+    $('model-kind-hint').textContent = {
+      nextword: 'Predicts the next word from the k before it; the vectors are its first layer.',
+      skipgram: 'Each word predicts the words around it (negative sampling); the vectors are its input table.',
+      cbow: 'The words around a position predict the word in it (negative sampling); the vectors are its input table.',
+    }[kind];
+    this.inputsChanged();
   }
 
   // ---- run control -----------------------------------------------------------------------
@@ -338,6 +413,9 @@ class App {
     this.renderNeighbours(null);
     this.model = null;
     this.run = null;
+    this.runKind = null;
+    this.vectorsInfo = null;
+    this.renderEval(null);
     this.modelDirty = false;
     this.setState('idle');
     this.inputsSaved();
@@ -350,14 +428,17 @@ class App {
       return false;
     }
     const text = $('text').value;
-    const settings = this.form.values();
+    const kind = this.modelKind();
+    const settings = this.activeForm().values();
     const before = this.state;
     this.preparingSize = text.length;
     this.setState('preparing');
     $('text-error').hidden = true;
     let stats;
     try {
-      stats = await this.client.call('start', { text, settings });
+      stats = kind === 'nextword'
+        ? await this.client.call('start', { text, settings })
+        : await this.client.call('word2vec', { text, options: { ...settings, model: kind } });
     } catch (err) {
       if (this.state === 'crashed') return false;
       this.startBlocked = true;
@@ -366,6 +447,9 @@ class App {
       return false;
     }
     this.runSettings = settings;
+    this.runKind = kind;
+    this.vectorsInfo = null;
+    this.renderEval(null);
     this.model = null;
     this.run = null;
     this.dirty = this.inputsDiffer(text, settings);  // edited while the text was being prepared
@@ -457,7 +541,10 @@ class App {
   // Shows a frame; then the neighbours and the prediction, which change with it, are asked again.
   applyFrame(frame) {
     const swapped = this.map.setFrame(frame);
-    const [fx, fy] = swapped ? [frame.explained[1], frame.explained[0]] : frame.explained;
+    if (frame.projection === 'tsne') {
+      $('map-caption').textContent = 't-SNE of the word vectors · near on the map = near in meaning; distances between groups mean little';
+    }
+    const [fx, fy] = swapped ? [frame.explained?.[1], frame.explained?.[0]] : frame.explained ?? [];
     if (Number.isFinite(fx) && Number.isFinite(fy)) {
       $('map-caption').textContent = `PCA of the word vectors · x keeps ${(100 * fx).toFixed(0)}%, y ${(100 * fy).toFixed(0)}% of the spread`;
     }
@@ -470,6 +557,8 @@ class App {
     this.followUpInFlight = true;
     try {
       if (this.selected) await this.refreshNeighbours();
+      if (this.analogyAsked) await this.solveAnalogy({ quiet: true });
+      this.refreshClusters();
       if ($('predict-input').value.trim()) await this.refreshPrediction();
     } finally {
       this.followUpInFlight = false;
@@ -478,6 +567,7 @@ class App {
 
   selectWord(word) {
     this.selected = word;
+    if (word) this.showTab('neighbours');
     $('nb-input').value = word ?? '';
     this.inputsSaved();
     if (!word) {
@@ -496,7 +586,7 @@ class App {
       return;
     }
     try {
-      const reply = await this.client.call('neighbors', { word, k: NEIGHBOURS_K });
+      const reply = await this.client.call('neighbors', { word, k: NEIGHBOURS_K, metric: $('nb-metric').value });
       if (word !== this.selected) return;
       this.map.setSelection(reply.word ?? word, reply.neighbors);
       this.renderNeighbours(reply);
@@ -557,7 +647,7 @@ class App {
     const message = $('nb-message');
     const caption = $('nb-caption');
     if (!reply || reply.message) {
-      caption.textContent = 'by cosine similarity';
+      caption.textContent = `by ${$('nb-metric').value === 'euclidean' ? 'euclidean distance' : 'cosine similarity'}`;
       message.textContent = reply?.message ?? (this.hasRun() ? 'Click a word on the map.' : '');
       message.hidden = !message.textContent;
       return;
@@ -565,9 +655,13 @@ class App {
     message.hidden = true;
     const all = reply.neighbors ?? [];
     const shown = all.filter((n) => this.map.has(n.word)).length;
-    caption.textContent = `nearest to “${reply.word}”` + (shown < all.length ? ` · ${shown} on the map` : '');
+    caption.textContent = `nearest to “${reply.word}” by ${reply.metric ?? 'cosine'}` + (shown < all.length ? ` · ${shown} on the map` : '');
+    const euclidean = reply.metric === 'euclidean';
+    const closest = Math.max(1e-12, Math.min(...all.map((n) => n.distance ?? Infinity)));
     for (const n of reply.neighbors ?? []) {
-      const row = this.barRow(n.word, Math.max(0, n.similarity), n.similarity.toFixed(2), n.similarity);
+      const row = euclidean
+        ? this.barRow(n.word, closest / Math.max(closest, n.distance), n.distance.toPrecision(3), n.distance)
+        : this.barRow(n.word, Math.max(0, n.similarity), n.similarity.toFixed(2), n.similarity);
       if (!this.map.has(n.word)) row.classList.add('off-map');
       list.append(row);
     }
@@ -612,7 +706,7 @@ class App {
   clearStats() {
     for (const id of ['s-tokens', 's-vocab', 's-oov', 's-sentences', 's-train', 's-valid']) $(id).textContent = '–';
     for (const id of ['m-speed', 'm-eta', 'm-loss', 'm-ppl']) $(id).textContent = '–';
-    $('m-epoch').textContent = `0 / ${this.form?.value('epochs') ?? 0}`;
+    $('m-epoch').textContent = `0 / ${this.activeForm?.()?.value('epochs') ?? 0}`;
     $('m-step').textContent = '0';
     $('eval-summary').textContent = '';
     $('progress-bar').style.transform = 'scaleX(0)';
@@ -629,7 +723,7 @@ class App {
     button.hidden = smaller == null;
     button.textContent = `Use ${smaller} and restart`;
     button.onclick = async () => {
-      this.form.set('lr', smaller);
+      this.activeForm().set('lr', smaller);
       await this.reset();
       this.playPause();
     };
@@ -651,7 +745,7 @@ class App {
   }
 
   // The status line: a pending note, else what the state says.
-  updateStatus(formOk = this.form ? this.form.validate() : true) {
+  updateStatus(formOk = this.form ? this.activeForm().validate() : true) {
     const s = this.state;
     const p = this.progress;
     let text = '';
@@ -672,6 +766,10 @@ class App {
       text = `Finished ${p.epochs} epochs.${ppl}`;
     } else if (s === 'diverged') { text = this.divergedAdvice ?? 'Diverged.'; kind = 'error'; }
     else if (s === 'loaded') text = `Loaded ${this.loadedName}. Explore it, or press Play to train a new model on the text.`;
+    else if (s === 'vectors' && this.vectorsInfo) {
+      const v = this.vectorsInfo;
+      text = `Opened ${v.name}: ${fmtInt(v.words)} words, dimension ${v.dim}. Vectors from a file are explored, not trained: Reset goes back to training.`;
+    }
     const el = $('status-text');
     if (el.textContent !== text) el.textContent = text;
     el.className = kind;
@@ -697,32 +795,36 @@ class App {
   render() {
     const s = this.state;
     document.body.dataset.state = s;
-    const formOk = this.form ? this.form.validate() : false;
+    const formOk = this.form ? this.activeForm().validate() : false;
     const startable = formOk && !this.startBlocked && !this.neededText;
     const play = $('play');
-    play.disabled = s === 'loading' || s === 'preparing' || s === 'crashed'
-      || (['idle', 'finished', 'diverged', 'loaded'].includes(s) && !startable);
+    const busy = ['loading', 'preparing', 'crashed', 'vectors'].includes(s) || this.importing;
+    play.disabled = busy || (['idle', 'finished', 'diverged', 'loaded'].includes(s) && !startable);
     play.setAttribute('aria-label', s === 'running' ? 'Pause' : 'Play');
     play.title = s === 'running' ? 'Pause (space)'
       : s === 'paused' ? 'Resume (space)'
         : ['finished', 'diverged', 'loaded'].includes(s) ? 'Train again from the start (space)' : 'Train (space)';
-    $('step').disabled = s === 'loading' || s === 'preparing' || s === 'crashed'
-      || (['idle', 'finished', 'diverged', 'loaded'].includes(s) && !startable);
-    $('reset').disabled = ['loading', 'preparing', 'crashed'].includes(s);
+    $('step').disabled = busy || (['idle', 'finished', 'diverged', 'loaded'].includes(s) && !startable);
+    $('reset').disabled = ['loading', 'preparing', 'crashed'].includes(s) || this.importing;
+    $('vectors-open').classList.toggle('disabled', this.importing || ['loading', 'preparing', 'crashed'].includes(s));
+    $('vectors-file').disabled = this.importing || ['loading', 'preparing', 'crashed'].includes(s);
     // Only a run that Play would resume keeps its old inputs; after finishing, Play starts afresh.
     const stale = this.dirty && (s === 'running' || s === 'paused');
     $('reset').classList.toggle('attention', stale);
     $('dirty-note').hidden = !stale;
-    $('save-model').disabled = !this.hasRun();
+    for (const item of document.querySelectorAll('#export-menu [data-format]')) item.disabled = !this.hasRun();
+    $('save-model').disabled = !this.hasRun() || this.runKind !== 'nextword';
+    $('eval-run').disabled = !this.hasRun() || this.evalRunning;
     $('map-empty').hidden = this.map.pointCount > 0 || s === 'preparing';
     $('chart-empty').hidden = this.charts.lossPoints > 0;
-    if (s === 'idle' && this.form) $('m-epoch').textContent = `0 / ${this.form.value('epochs') ?? '–'}`;
+    if (s === 'idle' && this.form) $('m-epoch').textContent = `0 / ${this.activeForm().value('epochs') ?? '–'}`;
     this.updateStatus(formOk);
   }
 
   // ---- saving and loading ----------------------------------------------------------------------
 
   async saveModel() {
+    $('export-menu').open = false;
     try {
       const { json } = await this.client.call('save');
       const url = URL.createObjectURL(new Blob([json], { type: 'application/json' }));
@@ -734,6 +836,405 @@ class App {
     } catch (err) {
       this.setStatus(err.message, 'error');
     }
+  }
+
+  // ---- vectors from a file ------------------------------------------------------------------------
+
+  // Streams a vectors file (and, for TSV, its metadata.tsv) to the worker in slices, with progress.
+  // A file that cannot be read says why (with the line) and leaves the run and the text as they were.
+  async openVectors(input) {
+    const files = Array.from(input.files ?? []);
+    input.value = '';
+    if (!files.length || this.importing) return;
+    const isTsv = (f) => /\.tsv$/i.test(f.name);
+    const metadata = files.length > 1 ? files.find((f) => /metadata/i.test(f.name)) : null;
+    const file = files.find((f) => f !== metadata);
+    const message = $('vectors-message');
+    const say = (text, kind = '') => {
+      message.textContent = text;
+      message.className = `message ${kind}`;
+      message.hidden = !text;
+    };
+    if (!file) return;
+    if (isTsv(file) && !metadata) {
+      say(`${file.name} holds only numbers: pick it together with its metadata.tsv (the words).`, 'error');
+      return;
+    }
+    const maxWords = Math.round(Number($('vectors-max').value));
+    if (!(maxWords >= 1 && maxWords <= MAX_IMPORT_WORDS)) {
+      say(`Keep between 1 and ${fmtInt(MAX_IMPORT_WORDS)} words.`, 'error');
+      return;
+    }
+    const format = /\.bin$/i.test(file.name) ? 'word2vec-bin' : isTsv(file) ? 'tsv' : 'auto';
+    if (this.state === 'running') await this.pause();
+    this.importing = true;
+    const bar = $('vectors-progress');
+    bar.hidden = false;
+    const showProgress = (fraction) => { bar.firstElementChild.style.transform = `scaleX(${fraction})`; };
+    showProgress(0);
+    say(`Reading ${file.name}…`, 'note');
+    this.render();
+    let result;
+    try {
+      await this.client.call('importBegin', { format, maxWords });
+      for (let at = 0; at < file.size; at += IMPORT_CHUNK) {
+        const bytes = await file.slice(at, at + IMPORT_CHUNK).arrayBuffer();
+        const { kept, done } = await this.client.call('importChunk', { bytes }, [bytes]);
+        showProgress(done ? 1 : Math.min(1, (at + IMPORT_CHUNK) / file.size));
+        say(`Reading ${file.name}: ${fmtBytes(Math.min(file.size, at + IMPORT_CHUNK))} of ${fmtBytes(file.size)}, ${fmtInt(kept)} words`, 'note');
+        if (done) {
+          // One more slice, if there is one, tells the reader that the file had more words.
+          const next = at + IMPORT_CHUNK < file.size ? await file.slice(at + IMPORT_CHUNK, at + IMPORT_CHUNK + 4096).arrayBuffer() : null;
+          if (next) await this.client.call('importChunk', { bytes: next }, [next]);
+          break;
+        }
+      }
+      if (metadata) {
+        const bytes = await metadata.arrayBuffer();
+        await this.client.call('importMetadata', { bytes }, [bytes]);
+      }
+      result = await this.client.call('importFinish');
+    } catch (err) {
+      this.importing = false;
+      bar.hidden = true;
+      say(`Could not open ${file.name}: ${err.message}. Nothing else changed.`, 'error');
+      this.render();
+      return;
+    }
+    this.importing = false;
+    bar.hidden = true;
+    const notes = [];
+    if (result.truncated) notes.push(`the first ${fmtInt(result.words)} words kept`);
+    if (result.duplicates) notes.push(`${fmtInt(result.duplicates)} repeated word${result.duplicates === 1 ? '' : 's'} dropped (the first kept)`);
+    if (result.skipped) notes.push(`${fmtInt(result.skipped)} <pad>/<unk> entr${result.skipped === 1 ? 'y' : 'ies'} left out`);
+    say(notes.length ? `${file.name}: ${notes.join('; ')}.` : '');
+    this.vectorsInfo = { name: file.name, ...result };
+    this.runKind = 'vectors';
+    this.progress = null;
+    this.evaluation = null;
+    this.dirty = false;
+    this.speed = null;
+    this.model = null;
+    this.run = null;
+    this.modelDirty = false;
+    this.charts.reset();
+    this.clearStats();
+    $('m-epoch').textContent = '–';
+    this.renderEval(null);
+    this.renderPredictions(null);
+    this.setState('vectors');
+    await this.client.call('watch', { n: this.mapWords() }).catch(() => {});
+    await this.refreshMap(true);
+    if (this.selected) this.refreshNeighbours();
+  }
+
+  // ---- export ------------------------------------------------------------------------------------
+
+  async exportVectors(format) {
+    $('export-menu').open = false;
+    const names = { word2vec: 'vectors.vec', 'word2vec-bin': 'vectors.bin', glove: 'vectors.txt', tsv: 'vectors.tsv' };
+    try {
+      const { bytes } = await this.client.call('export', { format });
+      download(bytes, names[format], format === 'word2vec-bin' ? 'application/octet-stream' : 'text/plain');
+      if (format === 'tsv') {
+        const { bytes: words } = await this.client.call('export', { format: 'tsv-metadata' });
+        download(words, 'metadata.tsv', 'text/tab-separated-values');
+      }
+    } catch (err) {
+      this.setStatus(`Could not export: ${err.message}`, 'error');
+    }
+  }
+
+  // ---- the Eval tab --------------------------------------------------------------------------------
+
+  showTab(name) {
+    for (const [tab, body] of [['neighbours', 'nb-body'], ['analogy', 'an-body'], ['eval', 'eval-body']]) {
+      $(`tab-${tab}`).setAttribute('aria-selected', String(name === tab));
+      $(body).hidden = name !== tab;
+    }
+    $('nb-caption').hidden = name !== 'neighbours';
+  }
+
+  // ---- the projection: PCA (follows training) or t-SNE (run on demand, streamed as it settles) ----
+
+  tsneOptions() {
+    const num = (id) => Number($(id).value);
+    return { perplexity: num('tsne-perplexity'), learning_rate: num('tsne-lr'), iterations: Math.round(num('tsne-iterations')) };
+  }
+
+  async projectionChanged() {
+    const message = $('tsne-message');
+    message.classList.remove('error');
+    const projection = $('map-projection').value;
+    if (!this.hasRun()) {
+      message.textContent = 'Train, step or open vectors first.';
+      message.hidden = false;
+      $('map-projection').value = 'pca';
+      return;
+    }
+    try {
+      if (projection === 'pca') {
+        await this.client.call('projection', { projection, n: this.mapWords(), options: {} });
+        message.hidden = true;
+        this.refreshMap(true);
+        return;
+      }
+      const r = await this.client.call('projection', { projection, n: this.mapWords(), options: this.tsneOptions() });
+      message.textContent = `t-SNE of ${fmtInt(r.n)} words${r.warm ? ', from the last layout' : ''}…`;
+      message.hidden = false;
+    } catch (err) {
+      // The worker's projection did not change: nor does the map.
+      message.textContent = `t-SNE: ${err.message}`;
+      message.classList.add('error');
+      message.hidden = false;
+      this.projectionShown = this.projectionShown ?? 'pca';
+      $('map-projection').value = this.projectionShown;
+      return;
+    }
+    this.map.keepClearChanged();
+  }
+
+  // A t-SNE frame pushed by the worker (or word that t-SNE was dropped with its run).
+  onFrame(frame) {
+    const message = $('tsne-message');
+    if (frame.projection === 'pca') {
+      $('map-projection').value = 'pca';
+      this.projectionShown = 'pca';
+      message.hidden = true;
+      return;
+    }
+    if (frame.error) {
+      message.textContent = `t-SNE stopped: ${frame.error}`;
+      message.classList.add('error');
+      message.hidden = false;
+      return;
+    }
+    this.projectionShown = 'tsne';
+    this.applyFrame(frame);
+    message.classList.remove('error');
+    message.textContent = `t-SNE · iteration ${fmtInt(frame.iteration)} / ${fmtInt(frame.iterations)}${frame.done ? ' · done' : ''}`;
+    message.hidden = false;
+    $('map').dataset.tsneIteration = String(frame.iteration);
+  }
+
+  // ---- clusters, search and downloads of the map ---------------------------------------------------
+
+  // k-means of the shown words, coloured on the map with a legend of each cluster's central words.
+  // Unforced (after a new frame), at most every CLUSTER_MS; the last call after a burst still runs.
+  async refreshClusters(force = false) {
+    const k = Number($('map-k').value);
+    clearTimeout(this.clusterTimer);
+    if (!k || !this.hasRun() || this.map.pointCount === 0) {
+      this.map.setClusters(null);
+      this.renderClusterLegend(null);
+      return;
+    }
+    const wait = CLUSTER_MS - (performance.now() - (this.lastClusters ?? -Infinity));
+    if (!force && (this.clustersInFlight || wait > 0)) {
+      this.clusterTimer = setTimeout(() => this.refreshClusters(), Math.max(wait, 100));
+      return;
+    }
+    this.clustersInFlight = true;
+    this.lastClusters = performance.now();
+    const n = this.map.pointCount;
+    const words = this.map.words.slice();
+    try {
+      const r = await this.client.call('clusters', { n, k, seed: CLUSTER_SEED });
+      if (Number($('map-k').value) !== k) return;
+      this.map.setClusters({ words, assignment: r.assignment, k });
+      this.renderClusterLegend(r.central);
+    } catch (err) {
+      this.map.setClusters(null);
+      this.renderClusterLegend(null);
+      this.setStatus(`Could not cluster: ${err.message}`, 'error');
+    } finally {
+      this.clustersInFlight = false;
+    }
+  }
+
+  renderClusterLegend(central) {
+    const legend = $('cluster-legend');
+    legend.replaceChildren();
+    legend.hidden = !central;
+    for (const [c, members] of (central ?? []).entries()) {
+      const li = document.createElement('li');
+      const swatch = document.createElement('span');
+      swatch.className = 'swatch';
+      swatch.style.background = CLUSTER_COLOURS[c % CLUSTER_COLOURS.length];
+      const text = document.createElement('span');
+      text.className = 'members';
+      text.textContent = members.join(', ');
+      li.append(swatch, text);
+      legend.append(li);
+    }
+    this.map.keepClearChanged();
+  }
+
+  // The search box: a substring (any case), or /regex/flags. An invalid expression is explained
+  // and the map keeps its last search.
+  searchChanged() {
+    const query = $('map-search').value;
+    const message = $('map-search-message');
+    message.classList.remove('error');
+    if (!query.trim()) {
+      this.map.setSearch(null);
+      message.hidden = true;
+      this.map.keepClearChanged();
+      return;
+    }
+    let test;
+    const re = /^\/(.*)\/([a-z]*)$/s.exec(query.trim());
+    if (re) {
+      try {
+        const regex = new RegExp(re[1], re[2].replace(/[gy]/g, ''));
+        test = (w) => regex.test(w);
+      } catch (err) {
+        message.textContent = `Not a valid regular expression: ${err.message.replace(/^Invalid regular expression: /, '')}`;
+        message.classList.add('error');
+        message.hidden = false;
+        return;
+      }
+    } else {
+      const needle = query.trim().toLowerCase();
+      test = (w) => w.toLowerCase().includes(needle);
+    }
+    const found = this.map.setSearch(test);
+    message.textContent = `${fmtInt(found)} of ${fmtInt(this.map.pointCount)} shown words match`;
+    message.hidden = false;
+    this.map.keepClearChanged();
+  }
+
+  // The map out of the page: the coordinates as CSV, or the picture as PNG or SVG.
+  downloadMap(kind) {
+    $('map-download').open = false;
+    if (this.map.pointCount === 0) {
+      this.setStatus('Nothing to download yet: the map is empty.', 'error');
+      return;
+    }
+    if (kind === 'csv') {
+      const quote = (v) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+      const rows = this.map.points().map((p) => [quote(p.word), p.x, p.y, p.cluster ?? ''].join(','));
+      download(`word,x,y,cluster\n${rows.join('\n')}\n`, 'map.csv', 'text/csv');
+    } else if (kind === 'png') {
+      $('map').toBlob((blob) => { if (blob) download(blob, 'map.png', 'image/png'); }, 'image/png');
+    } else if (kind === 'svg') {
+      download(this.map.toSvg(), 'map.svg', 'image/svg+xml');
+    }
+  }
+
+  // ---- the Analogy tab: a - b + c, ranked, and its arrows on the map ---------------------------
+
+  // Asks the worker for the answers to the three fields; `quiet` (a follow-up after a new frame)
+  // leaves the message alone when the fields are incomplete.
+  async solveAnalogy({ quiet = false } = {}) {
+    const [a, b, c] = ['an-a', 'an-b', 'an-c'].map((id) => $(id).value.trim());
+    const method = $('an-method').value;
+    const message = $('an-message');
+    if (!a || !b || !c) {
+      if (!quiet) { message.textContent = 'Type three words: a − b + c.'; message.hidden = false; }
+      return;
+    }
+    if (!this.hasRun()) {
+      message.textContent = 'Train or step the model first.';
+      message.hidden = false;
+      return;
+    }
+    this.analogyAsked = true;
+    const asked = `${a}\n${b}\n${c}\n${method}`;
+    this.analogyQuestion = asked;
+    try {
+      const reply = await this.client.call('analogy', { a, b, c, k: ANALOGY_K, method });
+      if (asked !== this.analogyQuestion) return;
+      this.renderAnalogy(reply);
+    } catch (err) {
+      if (asked !== this.analogyQuestion) return;
+      this.renderAnalogy({ message: err.message });
+    }
+  }
+
+  renderAnalogy(reply) {
+    const list = $('an-list');
+    const message = $('an-message');
+    list.replaceChildren();
+    if (!reply || reply.message) {
+      message.textContent = reply?.message ?? '';
+      message.hidden = !message.textContent;
+      this.map.setAnalogy(null);
+      return;
+    }
+    const [a, b, c] = reply.words;
+    const answers = reply.answers ?? [];
+    const best = answers[0]?.word;
+    const top = Math.max(1e-12, ...answers.map((x) => Math.abs(x.score)));
+    for (const x of answers) {
+      const row = this.barRow(x.word, Math.max(0, x.score) / top, x.score.toFixed(3), x.score);
+      if (!this.map.has(x.word)) row.classList.add('off-map');
+      list.append(row);
+    }
+    const missing = [a, b, c, best].filter((w) => w && !this.map.has(w));
+    message.textContent = `${a} − ${b} + ${c} ≈ ${best ?? '?'} (${reply.method})`
+      + (missing.length ? ` · not on the map: ${missing.join(', ')} (show more words to see the arrows)` : '');
+    message.hidden = false;
+    this.map.setAnalogy(best ? { a, b, c, answer: best } : null);
+  }
+
+  async runEval() {
+    if (!this.hasRun() || this.evalRunning) return;
+    this.evalRunning = true;
+    this.render();
+    $('eval-status').textContent = 'Running… (analogies search the 30,000 most frequent words)';
+    try {
+      const step = this.progress?.step;
+      this.renderEval(await this.client.call('evalRun'));
+      const of = this.runKind === 'vectors' ? this.vectorsInfo.name : step != null ? `the vectors at step ${fmtInt(step)}` : 'the vectors';
+      $('eval-status').textContent = `${of}: ${fmtInt(this.evalResult.words)} words`;
+    } catch (err) {
+      this.renderEval(null);
+      $('eval-status').textContent = `Could not evaluate: ${err.message}`;
+    } finally {
+      this.evalRunning = false;
+      this.render();
+    }
+  }
+
+  // Fills the two tables from an evalRun reply (or empties them).
+  renderEval(result) {
+    this.evalResult = result;
+    const pct = (x) => `${(100 * x).toFixed(1)}%`;
+    const row = (cells, className = '') => {
+      const tr = document.createElement('tr');
+      if (className) tr.className = className;
+      for (const [text, title, cls] of cells) {
+        const td = document.createElement('td');
+        td.textContent = text;
+        if (title) td.title = title;
+        if (cls) td.className = cls;
+        tr.append(td);
+      }
+      return tr;
+    };
+    const sim = $('eval-similarity');
+    const ana = $('eval-analogies');
+    sim.hidden = !result;
+    ana.hidden = !result;
+    sim.tBodies[0].replaceChildren();
+    ana.tBodies[0].replaceChildren();
+    if (!result) {
+      $('eval-status').textContent = this.hasRun() ? 'Score the current vectors on the standard tests.' : 'Train or open vectors, then Run.';
+      return;
+    }
+    for (const [name, s] of [['WordSim-353', result.wordsim353], ['SimLex-999', result.simlex999]]) {
+      const rho = s.spearman == null ? ['–', 'fewer than two pairs covered', 'na'] : [s.spearman.toFixed(3)];
+      sim.tBodies[0].append(row([[name], rho, [pct(s.coverage), `${s.covered} of ${s.total} pairs`]]));
+    }
+    const a = result.analogies;
+    const analogyRow = (s, className) => row([
+      [s.name],
+      s.covered ? [pct(s.accuracy), `${s.correct} of ${s.covered} covered questions`] : ['–', 'no question covered', 'na'],
+      [pct(s.coverage), `${s.covered} of ${s.total} questions`],
+    ], className);
+    for (const s of a.sections) ana.tBodies[0].append(analogyRow(s));
+    for (const s of [a.semantic, a.syntactic, a.all]) ana.tBodies[0].append(analogyRow(s, 'total'));
   }
 
   // ---- the session: saved as the user works, exported, imported, shared --------------------------
@@ -786,7 +1287,7 @@ class App {
 
   async saveNow() {
     if (this.restoring || !this.form || this.state === 'crashed') return;
-    if (this.modelDirty && this.hasRun() && this.state !== 'loaded') {
+    if (this.modelDirty && this.hasRun() && this.state !== 'loaded' && this.runKind === 'nextword') {
       this.modelDirty = false;
       this.lastModelSave = performance.now();
       try {
@@ -836,6 +1337,9 @@ class App {
     this.dirty = false;
     this.model = JSON.parse(session.model);
     this.run = session.run;
+    this.runKind = 'nextword';
+    this.vectorsInfo = null;
+    this.renderEval(null);
     this.modelDirty = false;
     const p = session.run;
     this.loadedName = p?.epoch ? `the model after epoch ${p.epoch} of ${p.epochs}` : 'the saved model';
@@ -1112,6 +1616,9 @@ class App {
       get recoveries() { return app.recoveries ?? 0; },
       get ready() { return Boolean(app.form) && !app.restoring; },
       get neededText() { return app.neededText ? { ...app.neededText } : null; },
+      get runKind() { return app.runKind; },
+      get vectors() { return app.vectorsInfo ? { ...app.vectorsInfo } : null; },
+      get evalResult() { return app.evalResult; },
       labelledPoints: () => app.map.labelledPoints(),
       history: () => app.charts.history(),
       settings: () => (app.form ? app.currentSettings() : null),

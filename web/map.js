@@ -12,6 +12,11 @@ const CELL = 48;           // CSS px: cell of the label collision grid
 
 const lerp = (a, b, t) => a + (b - a) * t;
 
+// Cluster colours: Okabe & Ito's palette, told apart with every common colour-vision deficiency
+// (black replaced by grey so it also reads in dark mode). k-means offers at most this many clusters.
+export const CLUSTER_COLOURS = Object.freeze(['#E69F00', '#56B4E9', '#009E73', '#F0E442', '#0072B2', '#D55E00', '#CC79A7', '#999999']);
+const MAX_SEARCH_LABELS = 60;  // matches of a search that are labelled before the frequent words
+
 // Makes `next` (x0,y0,x1,y1,…) look like `prev`, in place: PCA axes have no preferred sign, and
 // two components of similar variance can trade places between frames, which would look like the
 // whole map jumping. Swaps x and y if that matches `prev` better, then flips each axis that points
@@ -94,6 +99,11 @@ export class WordMap {
     this.transform = zoomIdentity;   // the user's zoom and pan, on top of the fit
     this.selected = null;            // word
     this.neighbours = new Map();     // word -> similarity, for the selected word
+    this.analogy = null;             // {a, b, c, answer}: arrows b -> a and c -> answer
+    this.arrows = 0;                 // arrows drawn in the last draw
+    this.clusterOf = null;           // word -> cluster (0..k-1), or null: one colour
+    this.clusterCount = 0;
+    this.matches = null;             // Set of words matching the search, or null: no search
     this.hover = -1;
     this.labels = [];                // [{i, x, y}] placed in the last draw, CSS px
     this.widths = new Map();         // font|word -> text width
@@ -140,13 +150,14 @@ export class WordMap {
 
   // A new frame from the worker: {words, counts, coords: Float32Array(2n), explained}.
   // Returns whether the frame's x and y were swapped to match the previous one.
-  setFrame({ words, counts, coords }) {
+  setFrame({ words, counts, coords, projection }) {
     let swapped = false;
     const n = Math.min(words.length, Math.floor(coords.length / 2));
     const sameWords = n === this.words.length && words.every((w, i) => w === this.words[i]);
     const next = coords.length === 2 * n ? coords : coords.slice(0, 2 * n);
     if (sameWords && n > 0) {
-      swapped = alignAxes(this.to, next);  // glide from where the points are now
+      // Glide from where the points are now; PCA's axes are matched to the last frame, t-SNE's are its own.
+      if (projection !== 'tsne') swapped = alignAxes(this.to, next);
     } else {
       this.words = words.slice(0, n);
       this.counts = counts.slice(0, n);
@@ -157,6 +168,7 @@ export class WordMap {
     }
     this.to = next;
     this.fitTo = bounds(next);
+    if (!sameWords && this.search) this.setSearch(this.search);
     this.canvas.dataset.points = String(n);
     this.requestDraw();
     return swapped;
@@ -170,6 +182,10 @@ export class WordMap {
     this.fitTo = this.fitNow = null;
     this.selected = null;
     this.neighbours = new Map();
+    this.analogy = null;
+    this.clusterOf = null;
+    this.clusterCount = 0;
+    this.matches = null;
     this.hover = -1;
     this.#hideTooltip();
     this.canvas.dataset.points = '0';
@@ -182,6 +198,74 @@ export class WordMap {
     this.neighbours = new Map(neighbours.map((n) => [n.word, n.similarity]));
     this.canvas.dataset.selected = word ?? '';
     this.requestDraw();
+  }
+
+  // Draws an analogy a - b + c ~ answer as two arrows, b -> a and c -> answer: the same offset
+  // twice when the analogy holds (a parallelogram with the dashed sides b -> c and a -> answer).
+  // null clears it. An arrow is drawn only when both its words are on the map.
+  setAnalogy(analogy) {
+    this.analogy = analogy;
+    this.requestDraw();
+  }
+
+  // Colours the points by cluster: `words` and `assignment` (0..k-1) side by side; null: one colour.
+  setClusters(clusters) {
+    if (!clusters) {
+      this.clusterOf = null;
+      this.clusterCount = 0;
+    } else {
+      this.clusterOf = new Map(clusters.words.map((w, i) => [w, clusters.assignment[i]]));
+      this.clusterCount = clusters.k;
+    }
+    this.requestDraw();
+  }
+
+  // Highlights the shown words for which `test(word)` is true; null ends the search. Returns the
+  // number of matches.
+  setSearch(test) {
+    this.matches = test ? new Set(this.words.filter((w) => test(w))) : null;
+    this.search = test;
+    this.canvas.dataset.matches = this.matches ? String(this.matches.size) : '';
+    this.requestDraw();
+    return this.matches?.size ?? 0;
+  }
+
+  // The shown words at their latest projected coordinates, with their cluster (or null).
+  points() {
+    return this.words.map((word, i) => ({
+      word, x: this.to[2 * i], y: this.to[2 * i + 1], cluster: this.clusterOf?.get(word) ?? null,
+    }));
+  }
+
+  // The map as drawn now (points, arrows' words, labels) as an SVG document; words are text nodes.
+  toSvg() {
+    const NS = 'http://www.w3.org/2000/svg';
+    const { w, h } = this.size;
+    const v = this.#view();
+    const el = (name, attrs) => {
+      const e = document.createElementNS(NS, name);
+      for (const [k, val] of Object.entries(attrs)) e.setAttribute(k, String(val));
+      return e;
+    };
+    const svg = el('svg', { xmlns: NS, width: w, height: h, viewBox: `0 0 ${w} ${h}` });
+    svg.append(el('rect', { width: w, height: h, fill: getComputedStyle(this.canvas.parentElement).backgroundColor || '#fff' }));
+    const dots = el('g', { 'fill-opacity': 0.8 });
+    for (let i = this.words.length - 1; i >= 0; i -= 1) {
+      const c = this.clusterOf?.get(this.words[i]);
+      dots.append(el('circle', {
+        cx: (v.ax * this.pos[2 * i] + v.bx).toFixed(2), cy: (v.ay * this.pos[2 * i + 1] + v.by).toFixed(2),
+        r: this.#radius(i).toFixed(2), fill: c != null ? CLUSTER_COLOURS[c % CLUSTER_COLOURS.length] : this.theme.point,
+      }));
+    }
+    svg.append(dots);
+    const labels = el('g', { 'font-family': this.theme.font, fill: this.theme.label, 'dominant-baseline': 'middle' });
+    for (const { i, x, y, strong } of this.labels) {
+      const t = el('text', { x: x.toFixed(2), y: y.toFixed(2), 'font-size': strong ? 12.5 : 11, 'font-weight': strong ? 600 : 400 });
+      t.textContent = this.words[i];
+      labels.append(t);
+    }
+    svg.append(labels);
+    return new XMLSerializer().serializeToString(svg);
   }
 
   has(word) { return this.index.has(word); }
@@ -207,16 +291,23 @@ export class WordMap {
     });
   }
 
+  // Call when an element of keepClear appears, disappears or changes size.
+  keepClearChanged() {
+    const rect = this.canvas.getBoundingClientRect();
+    this.clearRects = this.keepClear.filter((el) => !el.hidden).map((el) => {
+      const r = el.getBoundingClientRect();
+      return { x: r.left - rect.left, y: r.top - rect.top, w: r.width, h: r.height };
+    });
+    this.requestDraw();
+  }
+
   #resize() {
     const rect = this.canvas.getBoundingClientRect();
     const dpr = window.devicePixelRatio || 1;
     this.size = { w: Math.max(1, rect.width), h: Math.max(1, rect.height), dpr };
     this.canvas.width = Math.round(this.size.w * dpr);
     this.canvas.height = Math.round(this.size.h * dpr);
-    this.clearRects = this.keepClear.filter((el) => !el.hidden).map((el) => {
-      const r = el.getBoundingClientRect();
-      return { x: r.left - rect.left, y: r.top - rect.top, w: r.width, h: r.height };
-    });
+    this.keepClearChanged();
     this.#draw();
   }
 
@@ -265,7 +356,8 @@ export class WordMap {
     const [strong, detail] = this.tooltip.children;
     strong.textContent = this.words[i];
     const sim = this.neighbours.get(this.words[i]);
-    detail.textContent = `#${i + 1} · ${this.counts[i].toLocaleString()}×`
+    const count = this.counts[i];  // null for vectors opened from a file
+    detail.textContent = `#${i + 1}` + (count != null ? ` · ${count.toLocaleString()}×` : '')
       + (sim !== undefined ? ` · cos ${sim.toFixed(2)}` : '');
     this.tooltip.hidden = false;
     const rect = this.canvas.getBoundingClientRect();
@@ -307,6 +399,14 @@ export class WordMap {
     const forced = new Set();
     if (this.selected !== null && this.index.has(this.selected)) forced.add(this.index.get(this.selected));
     for (const word of this.neighbours.keys()) if (this.index.has(word)) forced.add(this.index.get(word));
+    for (const word of this.#analogyWords()) if (this.index.has(word)) forced.add(this.index.get(word));
+    if (this.matches) {
+      let m = 0;
+      for (const word of this.matches) {
+        if (m++ >= MAX_SEARCH_LABELS) break;
+        forced.add(this.index.get(word));
+      }
+    }
     if (this.hover >= 0) forced.add(this.hover);
     order.push(...forced);
     const limit = Math.min(this.words.length, MAX_LABEL_TRIES);
@@ -373,7 +473,7 @@ export class WordMap {
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, w, h);
     const n = this.words.length;
-    if (n === 0) { this.labels = []; this.#publish(); return; }
+    if (n === 0) { this.labels = []; this.arrows = 0; this.#publish(); return; }
 
     this.#glide();
 
@@ -411,17 +511,44 @@ export class WordMap {
       ctx.globalAlpha = 1;
     }
 
-    // Points, rarest first so frequent words sit on top.
-    ctx.fillStyle = focus ? this.theme.pointFaint : this.theme.point;
-    ctx.globalAlpha = focus ? 1 : 0.75;
-    ctx.beginPath();
-    for (let i = n - 1; i >= 0; i -= 1) {
-      const r = this.#radius(i);
-      ctx.moveTo(sx[i] + r, sy[i]);
-      ctx.arc(sx[i], sy[i], r, 0, 2 * Math.PI);
+    this.#drawAnalogy(ctx, sx, sy);
+
+    // Points, rarest first so frequent words sit on top; one path per cluster colour.
+    const dim = focus || this.matches !== null;
+    const groups = this.clusterOf ? this.clusterCount : 1;
+    for (let g = 0; g < groups; g += 1) {
+      if (this.clusterOf) {
+        ctx.fillStyle = CLUSTER_COLOURS[g % CLUSTER_COLOURS.length];
+        ctx.globalAlpha = dim ? 0.35 : 0.85;
+      } else {
+        ctx.fillStyle = dim ? this.theme.pointFaint : this.theme.point;
+        ctx.globalAlpha = dim ? 1 : 0.75;
+      }
+      ctx.beginPath();
+      for (let i = n - 1; i >= 0; i -= 1) {
+        if (this.clusterOf && (this.clusterOf.get(this.words[i]) ?? 0) !== g) continue;
+        const r = this.#radius(i);
+        ctx.moveTo(sx[i] + r, sy[i]);
+        ctx.arc(sx[i], sy[i], r, 0, 2 * Math.PI);
+      }
+      ctx.fill();
     }
-    ctx.fill();
     ctx.globalAlpha = 1;
+
+    // Search matches: rings in the label colour.
+    if (this.matches) {
+      ctx.lineWidth = 1.5;
+      ctx.strokeStyle = this.theme.label;
+      ctx.beginPath();
+      for (const word of this.matches) {
+        const j = this.index.get(word);
+        if (j === undefined) continue;
+        const r = this.#radius(j) + 2;
+        ctx.moveTo(sx[j] + r, sy[j]);
+        ctx.arc(sx[j], sy[j], r, 0, 2 * Math.PI);
+      }
+      ctx.stroke();
+    }
 
     // Neighbours: accent rings; the selected word: filled accent.
     for (const word of this.neighbours.keys()) {
@@ -454,6 +581,7 @@ export class WordMap {
 
     // Labels with a halo in the background colour so they read over points and lines.
     this.labels = this.#placeLabels(sx, sy);
+    const analogyWords = this.#analogyWords();
     ctx.textBaseline = 'middle';
     ctx.lineJoin = 'round';
     for (const { i, x, y, font, strong } of this.labels) {
@@ -462,15 +590,72 @@ export class WordMap {
       ctx.lineWidth = 3;
       ctx.strokeStyle = this.theme.halo;
       ctx.strokeText(this.words[i], x, y);
-      ctx.fillStyle = isSel || isNb ? this.theme.accent
+      ctx.fillStyle = isSel || isNb || analogyWords.has(this.words[i]) ? this.theme.accent
         : (focus ? this.theme.labelMuted : (strong ? this.theme.label : this.theme.labelMuted));
       ctx.fillText(this.words[i], x, y);
     }
     this.#publish();
   }
 
+  #analogyWords() {
+    const a = this.analogy;
+    return new Set(a ? [a.a, a.b, a.c, a.answer] : []);
+  }
+
+  // The analogy's two arrows (b -> a, c -> answer) and the parallelogram's other sides, dashed.
+  #drawAnalogy(ctx, sx, sy) {
+    this.arrows = 0;
+    const an = this.analogy;
+    if (!an) return;
+    const at = (w) => this.index.get(w);
+    const arrow = (from, to) => {
+      const i = at(from); const j = at(to);
+      if (i === undefined || j === undefined) return;
+      const x0 = sx[i]; const y0 = sy[i]; const x1 = sx[j]; const y1 = sy[j];
+      const len = Math.hypot(x1 - x0, y1 - y0);
+      if (len < 1) return;
+      const ux = (x1 - x0) / len; const uy = (y1 - y0) / len;
+      const tipX = x1 - ux * (this.#radius(j) + 2); const tipY = y1 - uy * (this.#radius(j) + 2);
+      ctx.beginPath();
+      ctx.moveTo(x0, y0);
+      ctx.lineTo(tipX, tipY);
+      ctx.stroke();
+      ctx.beginPath();
+      ctx.moveTo(tipX, tipY);
+      ctx.lineTo(tipX - 9 * ux + 4.5 * uy, tipY - 9 * uy - 4.5 * ux);
+      ctx.lineTo(tipX - 9 * ux - 4.5 * uy, tipY - 9 * uy + 4.5 * ux);
+      ctx.closePath();
+      ctx.fill();
+      this.arrows += 1;
+    };
+    ctx.save();
+    ctx.strokeStyle = this.theme.accent;
+    ctx.globalAlpha = 0.4;
+    ctx.lineWidth = 1;
+    ctx.setLineDash([4, 4]);
+    ctx.beginPath();
+    for (const [p, q] of [[an.b, an.c], [an.a, an.answer]]) {
+      const i = at(p); const j = at(q);
+      if (i === undefined || j === undefined) continue;
+      ctx.moveTo(sx[i], sy[i]);
+      ctx.lineTo(sx[j], sy[j]);
+    }
+    ctx.stroke();
+    ctx.setLineDash([]);
+    ctx.globalAlpha = 0.9;
+    ctx.lineWidth = 2;
+    ctx.fillStyle = this.theme.accent;
+    arrow(an.b, an.a);
+    arrow(an.c, an.answer);
+    ctx.restore();
+  }
+
   // State for tests: counts as data attributes on the canvas.
   #publish() {
+    const clusters = String(this.clusterCount);
+    if (this.canvas.dataset.clusters !== clusters) this.canvas.dataset.clusters = clusters;
+    const arrows = String(this.arrows);
+    if (this.canvas.dataset.arrows !== arrows) this.canvas.dataset.arrows = arrows;
     const labels = String(this.labels.length);
     if (this.canvas.dataset.labels !== labels) this.canvas.dataset.labels = labels;
   }

@@ -14,12 +14,18 @@
 export const REQUESTS = Object.freeze({
   init: {
     fields: [],
-    reply: 'schema: the settings schema [{name, type, min, max, default, choices?, hint}]',
+    reply: 'schema: the settings schema [{name, type, min, max, default, choices?, hint}]; '
+      + 'word2vecSchema: the same for word2vec\'s options',
   },
   start: {
     fields: ['text', 'settings'],
     reply: 'stats {sentences, tokens, types, vocab, train_examples, valid_examples, oov_tokens}; '
       + 'error when the text or settings cannot be trained. Replaces any previous run.',
+  },
+  word2vec: {
+    fields: ['text', 'options'],
+    reply: 'stats as for start (train_examples: words per epoch; nothing held out); a word2vec run '
+      + '(options as word2vecSchema, with model: skipgram | cbow) replaces any previous run',
   },
   play: {
     fields: [],
@@ -46,8 +52,26 @@ export const REQUESTS = Object.freeze({
     reply: '{words, counts, coords: Float32Array(2n) (buffer transferred), explained: [fx, fy]} for the n most frequent words',
   },
   neighbors: {
-    fields: ['word', 'k'],
-    reply: '{word, neighbors: [{word, similarity}]} by cosine similarity',
+    fields: ['word', 'k', 'metric'],
+    reply: '{word, metric, neighbors: [{word, similarity, distance}]}: metric cosine (most similar first) or '
+      + 'euclidean (closest first)',
+  },
+  analogy: {
+    fields: ['a', 'b', 'c', 'k', 'method'],
+    reply: '{words: [a, b, c] as read, method, answers: [{word, score}]}: a - b + c (king - man + woman ~ queen), '
+      + 'method 3CosAdd | 3CosMul, best first, the three input words never among them',
+  },
+  clusters: {
+    fields: ['n', 'k', 'seed'],
+    reply: '{assignment: Int32Array(n) (buffer transferred), central: [[word]] per cluster, sizes}: k-means of the '
+      + 'vectors of the n most frequent words (snapshot order), on unit-length vectors',
+  },
+  projection: {
+    fields: ['projection', 'n', 'options'],
+    reply: 'pca: null (frames are PCA again). tsne: {ok, n, warm, learning_rate}; the worker then runs t-SNE of '
+      + 'the n most frequent words (a copy of their vectors; options {perplexity, learning_rate, iterations}) in '
+      + 'steps between training chunks and pushes frame events until it is done. An error (perplexity too large '
+      + 'for n, too few words) leaves the projection as it was',
   },
   predict: {
     fields: ['context', 'k'],
@@ -65,6 +89,36 @@ export const REQUESTS = Object.freeze({
     fields: ['json'],
     reply: '{ok, vocab, settings}: the loaded model replaces the run; it can be explored, not trained',
   },
+  importBegin: {
+    fields: ['format', 'maxWords'],
+    reply: 'null; a vectors file will come in chunks (format: auto | glove | word2vec | word2vec-bin | tsv; '
+      + 'keep the first maxWords words, 1..200000). Pauses training; the run stays until importFinish succeeds',
+  },
+  importChunk: {
+    fields: ['bytes'],
+    reply: '{kept, done}: bytes is an ArrayBuffer (transfer it); done once maxWords are kept (send one more '
+      + 'chunk, if the file has one, so the reply to importFinish can say it was cut). Error "line N: ..." ends the import',
+  },
+  importMetadata: {
+    fields: ['bytes'],
+    reply: 'null; the words of TSV vectors (the Projector\'s metadata.tsv), an ArrayBuffer',
+  },
+  importFinish: {
+    fields: [],
+    reply: '{ok, words, dim, duplicates, first_duplicate, truncated, skipped, format}: the vectors replace the '
+      + 'run; they can be explored, not trained. Errors name the line',
+  },
+  export: {
+    fields: ['format'],
+    reply: '{bytes: Uint8Array (buffer transferred)}: the current vectors as glove | word2vec | word2vec-bin | '
+      + 'tsv | tsv-metadata',
+  },
+  evalRun: {
+    fields: [],
+    reply: '{words, analogy_words, analogies: {sections: [score], semantic, syntactic, all}, wordsim353, simlex999}; '
+      + 'score {name, total, covered, correct, accuracy, coverage}; the similarity sets {spearman, total, covered, '
+      + 'coverage}. The worker fetches eval/*.txt on first use',
+  },
 });
 
 // Fields of a progress event (type 'progress'): the module's step() result plus what the worker adds.
@@ -81,7 +135,9 @@ export const PROGRESS = Object.freeze([
   'playing',           // whether the loop goes on after this event
 ]);
 
-export const EVENTS = Object.freeze(['reply', 'progress', 'fatal']);
+export const EVENTS = Object.freeze(['reply', 'progress', 'fatal', 'frame']);
+// A frame event (type 'frame') carries {frame}: a snapshot reply with projection 'tsne', iteration,
+// iterations and done, pushed while t-SNE settles (coords' buffer transferred).
 
 // Returns an error message for a malformed request, or null.
 export function checkRequest(msg) {
@@ -97,7 +153,7 @@ export function checkRequest(msg) {
 
 // Page side: wraps a Worker so that `call(type, fields)` returns a promise of the reply's result.
 // A reply with ok=false rejects with an Error whose message is for the user.
-export function createClient(worker, { onProgress, onFatal, onTraffic } = {}) {
+export function createClient(worker, { onProgress, onFatal, onTraffic, onFrame } = {}) {
   let nextId = 1;
   const pending = new Map();  // id -> {resolve, reject, type}
   worker.addEventListener('message', (e) => {
@@ -111,6 +167,8 @@ export function createClient(worker, { onProgress, onFatal, onTraffic } = {}) {
       else p.reject(Object.assign(new Error(msg.error), { userFacing: true }));
     } else if (msg.type === 'progress') {
       if (onProgress) onProgress(msg);
+    } else if (msg.type === 'frame') {
+      if (onFrame) onFrame(msg.frame);
     } else if (msg.type === 'fatal') {
       if (onFatal) onFatal(msg.error);
     }

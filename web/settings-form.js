@@ -50,10 +50,12 @@ function parseField(spec, input) {
 }
 
 export class SettingsForm {
-  // form: the <form> to fill; schema: the module's settingsSchema(); onChange(form) on every edit.
-  constructor(form, schema, { onChange } = {}) {
+  // form: the <form> to fill; schema: the module's settingsSchema() (or word2vecSchema()); onChange(form)
+  // on every edit; idPrefix keeps the ids of two forms on one page apart.
+  constructor(form, schema, { onChange, idPrefix = '' } = {}) {
     this.form = form;
     this.schema = schema;
+    this.idPrefix = idPrefix;
     this.onChange = onChange ?? (() => {});
     this.fields = new Map();  // name -> {spec, input, error}
     form.replaceChildren();
@@ -63,7 +65,7 @@ export class SettingsForm {
   }
 
   #buildField(spec) {
-    const id = `setting-${spec.name}`;
+    const id = `${this.idPrefix}setting-${spec.name}`;
     const field = document.createElement('div');
     field.className = `field field-${spec.type}`;
     field.dataset.name = spec.name;
@@ -117,7 +119,7 @@ export class SettingsForm {
     if (WHY[spec.name]) {
       const why = document.createElement('details');
       why.className = 'why inline';
-      why.id = `${spec.name}-why`;
+      why.id = `${this.idPrefix}${spec.name}-why`;
       const summary = document.createElement('summary');
       summary.textContent = 'why?';
       const text = document.createElement('p');

@@ -11,6 +11,10 @@ const EVENT_MS = 100;         // at most one progress event this often (plus epo
 const FRAME_MS = 500;         // a map frame rides on a progress event this often (plus epoch ends)
 const MAX_BUDGET = 1 << 22;   // examples per chunk, whatever the measured speed
 const CHUNKS_PER_EPOCH = 24;  // at least this many loss points per epoch, however fast it trains
+const TSNE_MS = 25;            // t-SNE work per slice between training chunks
+const WORD2VEC_STEP = 100;    // words trained by one Step of a word2vec run (at least a sentence)
+// The evaluation sets, shipped beside the page (web/build.mjs copies them): name for the module, file.
+const EVAL_SETS = [['questions-words', 'questions-words.txt'], ['wordsim353', 'wordsim353.tsv'], ['simlex999', 'simlex999.txt']];
 
 // Resolves after the worker has had a chance to handle queued messages. A MessageChannel avoids
 // the 4 ms clamp that nested setTimeout(0) calls get.
@@ -72,7 +76,10 @@ class Trainer {
     this.module = null;
     this.session = null;       // Module.Session, created lazily and reused across runs
     this.hasModel = false;     // start() or load() succeeded
-    this.canTrain = false;     // the model came from start(), so step() works
+    this.canTrain = false;     // the model came from start() or word2vec(), so step() works
+    this.kind = 'none';        // nextword | word2vec | vectors: what the session holds
+    this.evalTexts = null;     // the evaluation sets' text, fetched on first use
+    this.evalSession = null;   // the session they were passed to
     this.batch = 64;
     this.budget = 256;         // examples per chunk, adapted to CHUNK_MS
     this.playing = false;
@@ -88,12 +95,15 @@ class Trainer {
     this.lastEventTime = 0;
     this.watchWords = 0;       // words per map frame pushed with progress events; 0 = none
     this.lastFrameTime = 0;
+    this.lastPca = null;       // {key: the words joined, coords}: the last PCA frame, to align the next
+    this.tsne = null;          // {n, words, counts, frame, generation}: the t-SNE projection, or null (PCA)
+    this.tsneGeneration = 0;   // bumped when a t-SNE starts or stops, so an old loop notices
     this.yieldToEvents = makeYielder();
   }
 
   async init() {
     if (!this.module) this.module = await createEmbPlay({ locateFile: (file) => file });
-    return { schema: parse(this.module.settingsSchema()) };
+    return { schema: parse(this.module.settingsSchema()), word2vecSchema: parse(this.module.word2vecSchema()) };
   }
 
   #requireModule() {
@@ -115,9 +125,26 @@ class Trainer {
     if (!this.session) this.session = new this.module.Session();
     // On an error the module keeps the previous run, and so does this worker.
     const reply = parse(this.session.start(text, JSON.stringify(settings)));
+    this.#began('nextword', settings.batch ?? this.batch);
+    return reply.stats;
+  }
+
+  word2vec({ text, options }) {
+    this.#requireModule();
+    this.#stop();
+    if (!this.session) this.session = new this.module.Session();
+    const reply = parse(this.session.startWord2vec(text, JSON.stringify(options)));
+    this.#began('word2vec', WORD2VEC_STEP);
+    return reply.stats;
+  }
+
+  // A trainable run began: batch is what one Step trains (examples, or words for word2vec).
+  #began(kind, batch) {
+    this.#dropTsne();
+    this.kind = kind;
     this.hasModel = true;
     this.canTrain = true;
-    this.batch = settings.batch ?? this.batch;
+    this.batch = batch;
     this.budget = this.batch * 4;
     this.chunkLoss.reset();
     this.last = null;
@@ -125,15 +152,23 @@ class Trainer {
     this.rate = null;
     this.rateMark = null;
     this.examples = 0;
-    return reply.stats;
+  }
+
+  // A new source of vectors: its t-SNE is gone with the old one.
+  #dropTsne() {
+    if (this.tsne) this.post({ type: 'frame', frame: { projection: 'pca', dropped: true } });
+    this.tsne = null;
+    this.tsneGeneration += 1;
   }
 
   reset() {
     this.#stop();
+    this.#dropTsne();
     if (this.session) this.session.delete();
     this.session = null;
     this.hasModel = false;
     this.canTrain = false;
+    this.kind = 'none';
     this.last = null;
     this.raw = null;
     return null;
@@ -141,7 +176,7 @@ class Trainer {
 
   play() {
     this.#requireModel();
-    if (!this.canTrain) throw new Error('A loaded model cannot be trained further: press Reset, then Play.');
+    if (!this.canTrain) throw new Error(this.#untrainable('Play'));
     if (this.last && (this.last.finished || this.last.diverged)) return this.last;
     if (!this.playing) {
       this.playing = true;
@@ -161,11 +196,17 @@ class Trainer {
 
   step() {
     this.#requireModel();
-    if (!this.canTrain) throw new Error('A loaded model cannot be trained further: press Reset, then Step.');
+    if (!this.canTrain) throw new Error(this.#untrainable('Step'));
     this.#stop();
     if (this.last && (this.last.finished || this.last.diverged)) return this.last;
     this.#advance(this.batch);
     return this.#progress(false);
+  }
+
+  #untrainable(button) {
+    return this.kind === 'vectors'
+      ? `Vectors opened from a file are not trained: press Reset, then ${button}, to train on the text.`
+      : `A loaded model cannot be trained further: press Reset, then ${button}.`;
   }
 
   watch({ n }) {
@@ -193,7 +234,7 @@ class Trainer {
     if (p.finished || p.diverged) this.playing = false;
     if (!(p.epoch_end || !this.playing || now - this.lastEventTime >= EVENT_MS)) return;
     const event = this.#progress(this.playing);
-    const withFrame = this.watchWords > 0 && (p.epoch_end || !this.playing || now - this.lastFrameTime >= FRAME_MS);
+    const withFrame = this.watchWords > 0 && !this.tsne && (p.epoch_end || !this.playing || now - this.lastFrameTime >= FRAME_MS);
     if (!withFrame) {
       this.post(event);
       return;
@@ -222,7 +263,7 @@ class Trainer {
       this.budget = Math.min(cap, Math.max(this.batch, next));
     }
     this.raw = p;
-    this.evaluation = p.epoch_end && !p.diverged ? this.#evaluate() : null;
+    this.evaluation = p.epoch_end && !p.diverged && this.kind === 'nextword' ? this.#evaluate() : null;
     return p;
   }
 
@@ -261,20 +302,76 @@ class Trainer {
     return { type: 'progress', ...event };
   }
 
+  // PCA frames are turned to match the previous frame of the same words (pcaAligned), so that
+  // words move only when their vectors move.
   snapshot({ n }) {
     this.#requireModel();
+    if (this.tsne && this.tsne.n === n && this.tsne.frame) {
+      const frame = { ...this.tsne.frame, coords: this.tsne.frame.coords.slice() };
+      return withTransfer(frame, [frame.coords.buffer]);
+    }
     const { words, counts } = parse(this.session.words(n));
-    const pca = parse(this.session.pca(n));
+    const key = words.join('\n');
+    const previous = this.lastPca && this.lastPca.key === key ? this.lastPca.coords : null;
+    const pca = parse(this.session.pcaAligned(n, previous));
     const coords = pca.coords instanceof Float32Array ? pca.coords : Float32Array.from(pca.coords);
+    this.lastPca = { key, coords: coords.slice() };
     return withTransfer(
       { words, counts, coords, explained: Array.from(pca.explained ?? []) },
       [coords.buffer],
     );
   }
 
-  neighbors({ word, k }) {
+  // PCA, or t-SNE run in slices of TSNE_MS that alternate with the training chunks.
+  projection({ projection, n, options }) {
     this.#requireModel();
-    return parse(this.session.neighbors(word, k));
+    if (projection === 'pca') {
+      this.#dropTsne();
+      return null;
+    }
+    if (projection !== 'tsne') throw new Error('projection must be pca or tsne');
+    const reply = parse(this.session.tsneStart(n, JSON.stringify(options)));  // throws: nothing changes
+    const { words, counts } = parse(this.session.words(n));
+    this.tsneGeneration += 1;
+    this.tsne = { n, words, counts, frame: null };
+    this.#tsneLoop(this.tsneGeneration);
+    return reply;
+  }
+
+  async #tsneLoop(generation) {
+    try {
+      while (this.tsne && generation === this.tsneGeneration) {
+        const t0 = performance.now();
+        let r;
+        do r = parse(this.session.tsneStep(5)); while (!r.done && performance.now() - t0 < TSNE_MS);
+        const frame = {
+          words: this.tsne.words, counts: this.tsne.counts, coords: r.coords, projection: 'tsne',
+          iteration: r.iteration, iterations: r.iterations, done: r.done,
+        };
+        this.tsne.frame = { ...frame, coords: r.coords.slice() };
+        this.post({ type: 'frame', frame }, [r.coords.buffer]);
+        if (r.done) return;
+        await this.yieldToEvents();
+      }
+    } catch (err) {
+      this.post({ type: 'frame', frame: { projection: 'tsne', error: String(err?.message ?? err) } });
+    }
+  }
+
+  neighbors({ word, k, metric }) {
+    this.#requireModel();
+    return parse(this.session.neighborsBy(word, k, metric));
+  }
+
+  analogy({ a, b, c, k, method }) {
+    this.#requireModel();
+    return parse(this.session.analogy(a, b, c, k, method));
+  }
+
+  clusters({ n, k, seed }) {
+    this.#requireModel();
+    const r = parse(this.session.kmeans(n, k, seed));
+    return withTransfer({ assignment: r.assignment, central: r.central, sizes: r.sizes }, [r.assignment.buffer]);
   }
 
   predict({ context, k }) {
@@ -297,11 +394,69 @@ class Trainer {
     this.#stop();
     if (!this.session) this.session = new this.module.Session();
     const reply = parse(this.session.loadModel(json));
+    this.#dropTsne();
     this.hasModel = true;
     this.canTrain = false;
+    this.kind = 'nextword';
     this.last = null;
     this.raw = null;
     return reply;
+  }
+
+  // ---- vectors files in and out, and their evaluation
+
+  importBegin({ format, maxWords }) {
+    this.#requireModule();
+    this.#stop();
+    if (!this.session) this.session = new this.module.Session();
+    parse(this.session.importBegin(format, maxWords));
+    return null;
+  }
+
+  importChunk({ bytes }) {
+    if (!this.session) throw new Error('no import in progress');
+    return parse(this.session.importChunk(new Uint8Array(bytes)));
+  }
+
+  importMetadata({ bytes }) {
+    if (!this.session) throw new Error('no import in progress');
+    parse(this.session.importMetadata(new Uint8Array(bytes)));
+    return null;
+  }
+
+  importFinish() {
+    if (!this.session) throw new Error('no import in progress');
+    const reply = parse(this.session.importFinish());
+    this.#dropTsne();
+    this.hasModel = true;
+    this.canTrain = false;
+    this.kind = 'vectors';
+    this.last = null;
+    this.raw = null;
+    return reply;
+  }
+
+  export({ format }) {
+    this.#requireModel();
+    const bytes = this.session.exportVectors(format);
+    if (typeof bytes === 'string') parse(bytes);
+    return withTransfer({ bytes }, [bytes.buffer]);
+  }
+
+  async evalRun() {
+    this.#requireModel();
+    if (!this.evalTexts) {
+      this.evalTexts = await Promise.all(EVAL_SETS.map(async ([, file]) => {
+        const response = await fetch(`eval/${file}`);
+        if (!response.ok) throw new Error(`could not fetch the evaluation set ${file} (HTTP ${response.status})`);
+        return response.text();
+      }));
+    }
+    if (this.evalSession !== this.session) {
+      EVAL_SETS.forEach(([name], i) => parse(this.session.evalLoad(name, this.evalTexts[i])));
+      this.evalSession = this.session;
+    }
+    return parse(this.session.evalRun());
   }
 }
 
@@ -312,6 +467,7 @@ serve(self, {
     throw err;
   }),
   start: (m) => trainer.start(m),
+  word2vec: (m) => trainer.word2vec(m),
   play: () => trainer.play(),
   pause: () => trainer.pause(),
   step: () => trainer.step(),
@@ -319,8 +475,17 @@ serve(self, {
   watch: (m) => trainer.watch(m),
   snapshot: (m) => trainer.snapshot(m),
   neighbors: (m) => trainer.neighbors(m),
+  analogy: (m) => trainer.analogy(m),
+  projection: (m) => trainer.projection(m),
+  clusters: (m) => trainer.clusters(m),
   predict: (m) => trainer.predict(m),
   evaluate: () => trainer.evaluate(),
   save: () => trainer.save(),
   load: (m) => trainer.load(m),
+  importBegin: (m) => trainer.importBegin(m),
+  importChunk: (m) => trainer.importChunk(m),
+  importMetadata: (m) => trainer.importMetadata(m),
+  importFinish: () => trainer.importFinish(),
+  export: (m) => trainer.export(m),
+  evalRun: () => trainer.evalRun(),
 });

@@ -1,6 +1,8 @@
 // Examples and splits: padding at every sentence start, contexts in order, held-out sentences.
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "dataset.h"
 
 namespace embplay {
@@ -24,16 +26,53 @@ TEST(Dataset, UnknownWordsBecomeUnk) {
   EXPECT_EQ(ex.contexts, (Ids{kPadId, vocab.id("x")}));
 }
 
-TEST(Dataset, HoldsOutTheLastSentences) {
+std::vector<Sentence> numbered(int n) {
   std::vector<Sentence> sentences;
-  for (int i = 0; i < 20; ++i) sentences.push_back({"s" + std::to_string(i)});
-  const Split split = split_sentences(sentences, 0.1f);
-  ASSERT_EQ(split.train.size(), 18u);
+  for (int i = 0; i < n; ++i) sentences.push_back({"s" + std::to_string(i)});
+  return sentences;
+}
+
+TEST(Dataset, BlocksHoldOutTheLastSentencesInOrder) {
+  const Split split = split_sentences(numbered(20), 0.1f, 0.1f, "blocks", 1);
+  ASSERT_EQ(split.train.size(), 16u);
   ASSERT_EQ(split.valid.size(), 2u);
-  EXPECT_EQ(split.valid[0][0], "s18");
-  EXPECT_EQ(split_sentences({{"a"}, {"b"}}, 0.1f).valid.size(), 1u);  // at least one
-  EXPECT_EQ(split_sentences({{"a"}}, 0.1f).valid.size(), 0u);        // never all of them
-  EXPECT_EQ(split_sentences(sentences, 0.0f).valid.size(), 0u);
+  ASSERT_EQ(split.test.size(), 2u);
+  EXPECT_EQ(split.train[15][0], "s15");
+  EXPECT_EQ(split.valid[0][0], "s16");
+  EXPECT_EQ(split.test[1][0], "s19");
+  EXPECT_TRUE(split.notice.empty());
+  // The old behaviour: only the last sentences held out, for validation.
+  const Split old = split_sentences(numbered(20), 0.1f, 0.0f, "blocks", 1);
+  EXPECT_EQ(old.valid.size(), 2u);
+  EXPECT_EQ(old.valid[0][0], "s18");
+  EXPECT_TRUE(old.test.empty());
+  EXPECT_EQ(split_sentences(numbered(20), 0.0f, 0.0f, "blocks", 1).train.size(), 20u);
+  EXPECT_EQ(split_sentences(numbered(12), 0.01f, 0.01f, "blocks", 1).test.size(), 1u);  // at least one
+}
+
+TEST(Dataset, ShuffleIsSeededAndKeepsEverySentenceOnce) {
+  const Split a = split_sentences(numbered(100), 0.1f, 0.1f, "shuffle", 7);
+  const Split b = split_sentences(numbered(100), 0.1f, 0.1f, "shuffle", 7);
+  const Split c = split_sentences(numbered(100), 0.1f, 0.1f, "shuffle", 8);
+  EXPECT_EQ(a.test, b.test);
+  EXPECT_NE(a.test, c.test);
+  ASSERT_EQ(a.train.size(), 80u);
+  ASSERT_EQ(a.valid.size(), 10u);
+  ASSERT_EQ(a.test.size(), 10u);
+  std::set<std::string> all;
+  for (const auto* part : {&a.train, &a.valid, &a.test})
+    for (const auto& s : *part) all.insert(s[0]);
+  EXPECT_EQ(all.size(), 100u);
+  // Not simply the last ten.
+  EXPECT_NE(a.test, split_sentences(numbered(100), 0.1f, 0.1f, "blocks", 7).test);
+}
+
+TEST(Dataset, TooFewSentencesTrainOnAllWithANotice) {
+  const Split split = split_sentences(numbered(kMinSentencesToSplit - 1), 0.1f, 0.1f, "shuffle", 1);
+  EXPECT_EQ(split.train.size(), kMinSentencesToSplit - 1);
+  EXPECT_TRUE(split.valid.empty());
+  EXPECT_TRUE(split.test.empty());
+  EXPECT_NE(split.notice.find("too few"), std::string::npos) << split.notice;
 }
 
 }  // namespace

@@ -2,6 +2,10 @@
 #include <gtest/gtest.h>
 
 #include "geometry.h"
+#include "settings.h"
+
+#include <Eigen/QR>
+#include <cmath>
 
 namespace embplay {
 namespace {
@@ -43,6 +47,104 @@ TEST(Neighbors, RanksByCosineAndSkipsReservedRows) {
   EXPECT_EQ(n[1].id, 4);
   EXPECT_EQ(n[2].id, 5);
   EXPECT_NEAR(n[2].similarity, -1, 1e-6);
+}
+
+// A random orthogonal (d, d) matrix: Q of the QR decomposition of a seeded Gaussian matrix.
+Eigen::MatrixXf random_orthogonal(int d, uint64_t seed) {
+  Rng rng(seed);
+  Eigen::MatrixXd g(d, d);
+  for (int i = 0; i < d; ++i)
+    for (int j = 0; j < d; ++j) {
+      const double u = 1.0 - rng.uniform(), v = rng.uniform();
+      g(i, j) = std::sqrt(-2 * std::log(u)) * std::cos(6.283185307179586 * v);
+    }
+  const Eigen::MatrixXd q = Eigen::HouseholderQR<Eigen::MatrixXd>(g).householderQ();
+  return q.cast<float>();
+}
+
+TEST(PcaAligned, ARotatedCopyOfTheVectorsStaysInPlace) {
+  Rng rng(3);
+  RowMatrix x(60, 8);
+  for (int i = 0; i < 60; ++i)
+    for (int j = 0; j < 8; ++j) x(i, j) = rng.symmetric(1.0f) * (8 - j) + 0.5f;  // distinct variances
+  const Projection first = pca_2d(x);
+  for (uint64_t seed : {1, 2, 3, 4}) {
+    const RowMatrix turned = x * random_orthogonal(8, seed);
+    const Projection plain = pca_2d(turned), aligned = pca_2d_aligned(turned, first.coords);
+    EXPECT_LT((aligned.coords - first.coords).cwiseAbs().maxCoeff(), 1e-3) << "seed " << seed;
+    EXPECT_NEAR(aligned.explained[0], first.explained[0], 1e-5);
+    // Plain PCA of the turned copy agrees up to the axes' signs, which alignment needs to fix.
+    EXPECT_LT((plain.coords.cwiseAbs() - first.coords.cwiseAbs()).cwiseAbs().maxCoeff(), 1e-3);
+  }
+}
+
+TEST(PcaAligned, TurnsOntoAPreviousFrameAndChecksRows) {
+  Rng rng(4);
+  RowMatrix x(30, 5);
+  for (int i = 0; i < 30; ++i)
+    for (int j = 0; j < 5; ++j) x(i, j) = rng.symmetric(1.0f) * (5 - j);
+  const Projection p = pca_2d(x);
+  Eigen::Matrix2f turn;
+  turn << std::cos(0.7f), std::sin(0.7f), -std::sin(0.7f), std::cos(0.7f);
+  const RowMatrix previous = (p.coords * turn).rowwise() + Eigen::RowVector2f(5, -2);  // turned, moved
+  const Projection aligned = pca_2d_aligned(x, previous);
+  EXPECT_LT((aligned.coords - p.coords * turn).cwiseAbs().maxCoeff(), 1e-4);
+  EXPECT_EQ(pca_2d_aligned(x, RowMatrix()).coords, p.coords);
+  EXPECT_THROW(pca_2d_aligned(x, RowMatrix::Zero(29, 2)), InputError);
+}
+
+TEST(Neighbors, RanksByEuclideanDistanceWhenAsked) {
+  RowMatrix table(6, 2);
+  table << 0, 0, 0, 0,  // <pad>, <unk>
+      1, 0,             // query
+      10, 0,            // same direction, far away
+      1, 1,             // orthogonal-ish, near
+      -1, 0;            // opposite, distance 2
+  const std::vector<Neighbor> e = nearest_neighbors(table, 2, 3, Metric::kEuclidean);
+  ASSERT_EQ(e.size(), 3u);
+  EXPECT_EQ(e[0].id, 4);
+  EXPECT_EQ(e[1].id, 5);
+  EXPECT_EQ(e[2].id, 3);
+  EXPECT_NEAR(e[1].distance, 2, 1e-6);
+  EXPECT_EQ(nearest_neighbors(table, 2, 1)[0].id, 3);  // cosine, the default, prefers direction
+  EXPECT_THROW(nearest_neighbors(table, 6, 1), InputError);
+}
+
+TEST(Analogy, FindsThePlantedAnswerWithBothMethods) {
+  // Axes: 0 male, 1 female, 2 royal, 3 food; then noise.
+  enum { kKing = 2, kMan, kWoman, kQueen, kPrince, kApple, kFirstNoise };
+  const int v = kFirstNoise + 30, d = 8;
+  RowMatrix t = RowMatrix::Zero(v, d);
+  t.row(kKing) << 1, 0, 1, 0, 0, 0, 0, 0;
+  t.row(kMan) << 1, 0, 0, 0, 0, 0, 0, 0;
+  t.row(kWoman) << 0, 1, 0, 0, 0, 0, 0, 0;
+  t.row(kQueen) << 0, 0.9f, 1.1f, 0, 0.1f, 0, 0, 0;
+  t.row(kPrince) << 1, 0, 0.8f, 0, 0, 0.2f, 0, 0;  // close to king, but male
+  t.row(kApple) << 0, 0, 0, 1, 0, 0, 0, 0;
+  Rng rng(6);
+  for (int i = kFirstNoise; i < v; ++i)
+    for (int j = 0; j < d; ++j) t(i, j) = rng.symmetric(0.6f);
+  t.row(kPadId) = t.row(kQueen) * 2;  // reserved rows must never be answers
+  t.row(kUnkId) = t.row(kQueen);
+  for (AnalogyMethod method : {AnalogyMethod::k3CosAdd, AnalogyMethod::k3CosMul}) {
+    const std::vector<AnalogyAnswer> answers = analogy(t, kKing, kMan, kWoman, 5, method);
+    ASSERT_EQ(answers.size(), 5u);
+    EXPECT_EQ(answers[0].id, kQueen);
+    for (size_t i = 0; i < answers.size(); ++i) {
+      EXPECT_NE(answers[i].id, kKing);
+      EXPECT_NE(answers[i].id, kMan);
+      EXPECT_NE(answers[i].id, kWoman);
+      EXPECT_GT(answers[i].id, kUnkId);
+      if (i > 0) EXPECT_GE(answers[i - 1].score, answers[i].score);
+    }
+  }
+  // 3CosAdd's score for queen, by hand: cos(q, king) - cos(q, man) + cos(q, woman).
+  const auto cos = [&](int i, int j) { return t.row(i).dot(t.row(j)) / (t.row(i).norm() * t.row(j).norm()); };
+  EXPECT_NEAR(analogy(t, kKing, kMan, kWoman, 1)[0].score,
+              cos(kQueen, kKing) - cos(kQueen, kMan) + cos(kQueen, kWoman), 1e-5);
+  const float s = (cos(kQueen, kKing) + 1) / 2 * (cos(kQueen, kWoman) + 1) / 2 / ((cos(kQueen, kMan) + 1) / 2 + 1e-3f);
+  EXPECT_NEAR(analogy(t, kKing, kMan, kWoman, 1, AnalogyMethod::k3CosMul)[0].score, s, 1e-5);
+  EXPECT_THROW(analogy(t, kKing, kMan, v, 3), InputError);
 }
 
 }  // namespace

@@ -7,10 +7,11 @@
 namespace embplay {
 namespace {
 
-TrainedModel trained_model(int hidden) {
+TrainedModel trained_model(int hidden, bool direct = false) {
   Settings s;
   s.dim = 6;
   s.hidden = hidden;
+  s.direct = direct;
   s.epochs = 2;
   Trainer t("the cat sat on the mat. the dog sat on the log. a cat and a dog.", s);
   while (!t.step(100).finished) {
@@ -37,6 +38,34 @@ TEST(ModelIo, RoundTripPredictsExactlyAsBefore) {
       EXPECT_EQ(p[i].probability, q[i].probability);
     }
   }
+}
+
+TEST(ModelIo, DirectConnectionsRoundTripAndAreWrittenOnlyWhenPresent) {
+  const TrainedModel m = trained_model(5, true);
+  ASSERT_EQ(m.model.w3.rows(), m.vocab.size());
+  const nlohmann::json j = model_to_json(m);
+  ASSERT_TRUE(j["weights"].contains("w3"));
+  const TrainedModel back = model_from_json(nlohmann::json::parse(j.dump()));
+  EXPECT_TRUE(back.settings.direct);
+  EXPECT_EQ(back.model.w3, m.model.w3);
+  EXPECT_EQ(predict_next(back, {"the"}, 3)[0].probability, predict_next(m, {"the"}, 3)[0].probability);
+  EXPECT_FALSE(model_to_json(trained_model(5))["weights"].contains("w3"));
+  nlohmann::json broken = j;
+  broken["weights"].erase("w3");
+  EXPECT_THROW(model_from_json(broken), InputError);
+}
+
+TEST(ModelIo, FilesFromBeforeTheNewSettingsLoadWithDefaults) {
+  nlohmann::json j = model_to_json(trained_model(5));
+  for (const char* name : {"test_fraction", "split", "patience", "loss", "schedule", "warmup", "clip", "weight_decay",
+                           "direct", "ngram_order"})
+    j["settings"].erase(name);
+  j["settings"]["valid_fraction"] = 0.5;  // allowed then; with the default test_fraction it would not be
+  const TrainedModel m = model_from_json(j);
+  EXPECT_FALSE(m.settings.direct);
+  EXPECT_EQ(m.settings.loss, "cross_entropy");
+  EXPECT_EQ(m.settings.test_fraction, 0.0f);
+  EXPECT_EQ(m.model.w3.size(), 0);
 }
 
 TEST(ModelIo, RejectsBrokenFilesWithAReason) {

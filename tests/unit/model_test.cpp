@@ -18,33 +18,33 @@ struct Batch {
 // A small batch that reuses a row inside a context and across examples, and leaves rows unused.
 Batch small_batch() { return {{2, 3, 0, 2, 4, 4}, {5, 1, 3}}; }
 
-float batch_loss(const NextWordModel& m, const Batch& b, Activations& act) {
+float batch_loss(const NextWordModel& m, const Batch& b, Activations& act, const Loss& loss) {
   m.forward(b.contexts.data(), static_cast<int>(b.targets.size()), act);
-  SoftmaxCrossEntropy loss;
   Matrix dlogits;
   return loss.forward_backward(act.logits, b.targets.data(), dlogits);
 }
 
 // Compares every analytic gradient entry of `param` with (L(p + h) - L(p - h)) / 2h.
-void expect_matches_finite_differences(NextWordModel& m, const Batch& b, float* param, Eigen::Index size,
-                                       const std::function<float(Eigen::Index)>& analytic, const char* name) {
+void expect_matches_finite_differences(NextWordModel& m, const Batch& b, const Loss& loss, float* param,
+                                       Eigen::Index size, const std::function<float(Eigen::Index)>& analytic,
+                                       const char* name) {
   Activations act;
   const float h = 1e-2f;
   for (Eigen::Index i = 0; i < size; ++i) {
     const float saved = param[i];
     param[i] = saved + h;
-    const double up = batch_loss(m, b, act);
+    const double up = batch_loss(m, b, act, loss);
     param[i] = saved - h;
-    const double down = batch_loss(m, b, act);
+    const double down = batch_loss(m, b, act, loss);
     param[i] = saved;
     const double numeric = (up - down) / (2 * h);
     EXPECT_NEAR(analytic(i), numeric, 2e-4 + 1e-2 * std::abs(numeric)) << name << "[" << i << "]";
   }
 }
 
-void check_all_gradients(int hidden) {
+void check_all_gradients(int hidden, bool direct, const Loss& loss) {
   Rng rng(7);
-  const ModelShape shape{6, 2, 3, hidden};
+  const ModelShape shape{6, 2, 3, hidden, direct};
   NextWordModel m(shape, rng);
   for (Eigen::Index i = 0; i < m.b2.size(); ++i) m.b2(i) = rng.symmetric(0.5f);  // make biases matter
   for (Eigen::Index i = 0; i < m.b1.size(); ++i) m.b1(i) = rng.symmetric(0.5f);
@@ -54,24 +54,68 @@ void check_all_gradients(int hidden) {
   Activations act;
   Gradients g;
   m.forward(b.contexts.data(), batch, act);
-  SoftmaxCrossEntropy().forward_backward(act.logits, b.targets.data(), act.dlogits);
+  loss.forward_backward(act.logits, b.targets.data(), act.dlogits);
   m.backward(b.contexts.data(), batch, act, g);
 
   // The dense gradient of the embedding table, rebuilt from its sparse rows.
   RowMatrix dembed = RowMatrix::Zero(shape.vocab, shape.dim);
   for (size_t r = 0; r < g.rows.size(); ++r) dembed.row(g.rows[r]) = g.embed.row(static_cast<Eigen::Index>(r));
 
-  expect_matches_finite_differences(m, b, m.embed.data(), m.embed.size(), [&](Eigen::Index i) { return dembed.data()[i]; }, "embed");
-  expect_matches_finite_differences(m, b, m.w2.data(), m.w2.size(), [&](Eigen::Index i) { return g.w2.data()[i]; }, "w2");
-  expect_matches_finite_differences(m, b, m.b2.data(), m.b2.size(), [&](Eigen::Index i) { return g.b2.data()[i]; }, "b2");
+  expect_matches_finite_differences(m, b, loss, m.embed.data(), m.embed.size(), [&](Eigen::Index i) { return dembed.data()[i]; }, "embed");
+  expect_matches_finite_differences(m, b, loss, m.w2.data(), m.w2.size(), [&](Eigen::Index i) { return g.w2.data()[i]; }, "w2");
+  expect_matches_finite_differences(m, b, loss, m.b2.data(), m.b2.size(), [&](Eigen::Index i) { return g.b2.data()[i]; }, "b2");
   if (hidden > 0) {
-    expect_matches_finite_differences(m, b, m.w1.data(), m.w1.size(), [&](Eigen::Index i) { return g.w1.data()[i]; }, "w1");
-    expect_matches_finite_differences(m, b, m.b1.data(), m.b1.size(), [&](Eigen::Index i) { return g.b1.data()[i]; }, "b1");
+    expect_matches_finite_differences(m, b, loss, m.w1.data(), m.w1.size(), [&](Eigen::Index i) { return g.w1.data()[i]; }, "w1");
+    expect_matches_finite_differences(m, b, loss, m.b1.data(), m.b1.size(), [&](Eigen::Index i) { return g.b1.data()[i]; }, "b1");
   }
+  ASSERT_EQ(m.w3.size(), direct ? shape.vocab * shape.input() : 0);
+  if (direct)
+    expect_matches_finite_differences(m, b, loss, m.w3.data(), m.w3.size(), [&](Eigen::Index i) { return g.w3.data()[i]; }, "w3");
 }
 
-TEST(Model, GradientsMatchFiniteDifferencesWithHiddenLayer) { check_all_gradients(4); }
-TEST(Model, GradientsMatchFiniteDifferencesWithoutHiddenLayer) { check_all_gradients(0); }
+TEST(Model, GradientsMatchFiniteDifferencesWithHiddenLayer) { check_all_gradients(4, false, SoftmaxCrossEntropy()); }
+TEST(Model, GradientsMatchFiniteDifferencesWithoutHiddenLayer) { check_all_gradients(0, false, SoftmaxCrossEntropy()); }
+TEST(Model, GradientsMatchFiniteDifferencesWithDirectConnections) {
+  check_all_gradients(4, true, SoftmaxCrossEntropy());
+  check_all_gradients(0, true, SoftmaxCrossEntropy());
+}
+TEST(Model, MseGradientsMatchFiniteDifferences) {
+  check_all_gradients(4, false, SoftmaxMse());
+  check_all_gradients(4, true, SoftmaxMse());
+}
+
+TEST(Loss, MseMatchesItsDefinitionAndItsGradientThroughTheSoftmax) {
+  Matrix logits(4, 2);
+  logits << 0.5, -1, 2, 0.3, -0.7, 0.1, 1.5, 2.5;
+  const int32_t targets[] = {1, 3};
+  Matrix d;
+  const SoftmaxMse mse;
+  const float loss = mse.forward_backward(logits, targets, d);
+  Matrix p = logits;
+  softmax_columns(p);
+  double expected = 0;
+  for (int b = 0; b < 2; ++b)
+    for (int j = 0; j < 4; ++j) expected += std::pow(p(j, b) - (j == targets[b] ? 1.0 : 0.0), 2);
+  EXPECT_NEAR(loss, expected / 2, 1e-6);
+  const float h = 1e-3f;
+  for (Eigen::Index i = 0; i < logits.size(); ++i) {
+    Matrix up = logits, down = logits, scratch;
+    up.data()[i] += h;
+    down.data()[i] -= h;
+    const double numeric = (mse.forward_backward(up, targets, scratch) - mse.forward_backward(down, targets, scratch)) / (2 * h);
+    EXPECT_NEAR(d.data()[i], numeric, 1e-3) << i;
+  }
+  // A confidently wrong prediction: cross-entropy's gradient on the target's logit stays near -1/B,
+  // MSE's vanishes with p(target).
+  Matrix wrong(3, 1);
+  wrong << 10, 0, 0;
+  const int32_t t[] = {1};
+  Matrix dce, dmse;
+  SoftmaxCrossEntropy().forward_backward(wrong, t, dce);
+  mse.forward_backward(wrong, t, dmse);
+  EXPECT_NEAR(dce(1, 0), -1, 1e-3);
+  EXPECT_GT(dmse(1, 0), -1e-3);
+}
 
 TEST(Model, SparseGradientListsExactlyTheUsedRows) {
   Rng rng(3);
@@ -102,6 +146,12 @@ TEST(Loss, MatchesSoftmaxDefinitionAndStaysFiniteForHugeLogits) {
   const CrossEntropySums sums = cross_entropy_sums(logits, targets);
   EXPECT_NEAR(sums.loss, l0 + l1, 1e-4);
   EXPECT_EQ(sums.top1, 1);  // column 0's argmax is 2 (right), column 1's is 1 (wrong)
+  EXPECT_EQ(sums.top5, 2);  // with 3 words every target is in the top 5
+  Matrix many(7, 1);
+  many << 7, 6, 5, 4, 3, 2, 1;
+  const int32_t fifth[] = {4}, sixth[] = {5};
+  EXPECT_EQ(cross_entropy_sums(many, fifth).top5, 1);
+  EXPECT_EQ(cross_entropy_sums(many, sixth).top5, 0);
 }
 
 }  // namespace

@@ -145,11 +145,158 @@ TEST(Trainer, RefusesOutOfRangeSettingsNamingTheField) {
   }
 }
 
-TEST(Trainer, OneSentenceTrainsWithoutValidation) {
-  Trainer t("the cat sat on the mat", Settings{});
+TEST(Trainer, TooFewSentencesTrainOnAllTextWithANotice) {
+  Trainer t("the cat sat on the mat. the dog sat on the rug.", Settings{});
   EXPECT_EQ(t.stats().valid_examples, 0);
+  EXPECT_EQ(t.stats().test_examples, 0);
+  EXPECT_EQ(t.stats().train_examples, 12);
   EXPECT_EQ(t.evaluate().examples, 0);
+  EXPECT_EQ(t.evaluate_test().examples, 0);
+  EXPECT_NE(t.notice().find("too few"), std::string::npos) << t.notice();
   EXPECT_GT(t.step(10).step, 0);
+  Settings s;
+  s.valid_fraction = 0;
+  s.patience = 2;
+  Trainer no_valid(corpus(3), s);
+  EXPECT_NE(no_valid.notice().find("early stopping"), std::string::npos) << no_valid.notice();
+  EXPECT_TRUE(Trainer(corpus(3), Settings{}).notice().empty());
+}
+
+TEST(Trainer, SplitsIntoThreeAndReportsTopFive) {
+  Trainer t(corpus(10), small("adam"));
+  const TextStats& st = t.stats();
+  EXPECT_EQ(st.sentences, 40);
+  EXPECT_EQ(t.sentences().train.size(), 32u);
+  EXPECT_EQ(t.sentences().valid.size(), 4u);
+  EXPECT_EQ(t.sentences().test.size(), 4u);
+  EXPECT_EQ(st.train_examples + st.valid_examples + st.test_examples, st.tokens);
+  train_all(t);
+  const Evaluation test = t.evaluate_test();
+  EXPECT_EQ(test.examples, st.test_examples);
+  EXPECT_GE(test.top5, test.accuracy);
+  EXPECT_GT(test.top5, 0.8);
+}
+
+TEST(Trainer, ThreeTextsAreUsedAsTheyAre) {
+  SplitTexts texts{corpus(5), "the cat sat on the rug.", "a dog ate the fish. the cat ate the bone."};
+  Trainer t(texts, small("adam"));
+  EXPECT_EQ(t.stats().valid_examples, 6);
+  EXPECT_EQ(t.stats().test_examples, 10);
+  EXPECT_EQ(t.stats().train_examples, 5 * 22);
+  EXPECT_TRUE(t.notice().empty());
+  EXPECT_THROW(Trainer(SplitTexts{"", "the cat.", "the dog."}, Settings{}), InputError);
+}
+
+TEST(Trainer, RefusesHeldOutFractionsThatLeaveTooLittleToTrain) {
+  Settings s;
+  s.valid_fraction = 0.3f;
+  s.test_fraction = 0.3f;
+  try {
+    Trainer t(corpus(5), s);
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("valid_fraction + test_fraction"), std::string::npos) << e.what();
+  }
+}
+
+// Random word salad: nothing to generalise, so validation perplexity soon rises as the model
+// memorises the training sentences.
+std::string salad(int sentences, uint64_t seed) {
+  Rng rng(seed);
+  std::string text;
+  for (int i = 0; i < sentences; ++i) {
+    for (int j = 0; j < 6; ++j) text += "w" + std::to_string(rng.below(40)) + " ";
+    text += ". ";
+  }
+  return text;
+}
+
+TEST(Trainer, EarlyStoppingKeepsTheBestModelNotTheLast) {
+  Settings s = small("adam");
+  s.lr = 0.05f;
+  s.dim = 16;
+  s.hidden = 64;
+  s.epochs = 60;
+  s.patience = 2;
+  s.vocab.min_count = 1;
+  Trainer t(salad(200, 3), s);
+  std::vector<double> valid;  // each epoch's validation perplexity, as the trainer scored it
+  std::vector<NextWordModel> models;
+  Progress p;
+  do {
+    p = t.step(1 << 30);
+    if (p.epoch_end) {
+      ASSERT_GT(p.valid.examples, 0);
+      valid.push_back(p.valid.perplexity);
+    }
+  } while (!p.finished && !p.diverged);
+  ASSERT_FALSE(p.diverged);
+  EXPECT_TRUE(p.stopped_early);
+  EXPECT_LT(p.epoch, s.epochs);
+  const size_t best = static_cast<size_t>(std::min_element(valid.begin(), valid.end()) - valid.begin());
+  EXPECT_EQ(p.best_epoch, static_cast<int>(best) + 1);
+  EXPECT_EQ(p.epoch, p.best_epoch + s.patience);
+  EXPECT_GT(valid.back(), valid[best]);  // the last model was worse...
+  EXPECT_DOUBLE_EQ(t.evaluate().perplexity, valid[best]);  // ...and the best one is what is kept
+
+  s.patience = 0;  // off: every epoch trains and the last model stays
+  s.epochs = p.epoch;
+  Trainer last(salad(200, 3), s);
+  const Progress q = train_all(last);
+  EXPECT_FALSE(q.stopped_early);
+  EXPECT_EQ(q.best_epoch, 0);
+  EXPECT_DOUBLE_EQ(last.evaluate().perplexity, valid.back());
+}
+
+TEST(Trainer, MseTwinStartsFromTheSameWeightsOnTheSameBatches) {
+  Settings s = small("adam");
+  s.epochs = 25;
+  s.patience = 0;
+  Trainer ce(corpus(20), s);
+  ce.step(50);  // the twin starts from the initial state whatever the original has done since
+  const std::unique_ptr<Trainer> mse = ce.twin("mse");
+  EXPECT_EQ(mse->settings().loss, "mse");
+  EXPECT_EQ(mse->model().embed, ce.initial_model().embed);
+  EXPECT_EQ(mse->model().w1, ce.initial_model().w1);
+  EXPECT_EQ(mse->model().w2, ce.initial_model().w2);
+  EXPECT_EQ(mse->progress().step, 0);
+
+  Trainer fresh(corpus(20), s);  // the same run from scratch: the twin's batches are its batches
+  EXPECT_EQ(mse->model().embed, fresh.model().embed);
+  for (int epoch = 0; epoch < 3; ++epoch) {
+    EXPECT_EQ(mse->epoch_order(), fresh.epoch_order()) << epoch;
+    mse->step(1 << 30);
+    fresh.step(1 << 30);
+  }
+  EXPECT_THROW(ce.twin("hinge"), InputError);
+
+  // On a small corpus cross-entropy reaches a lower perplexity than MSE with everything else equal.
+  train_all(ce);
+  train_all(*mse);
+  const double ce_ppl = ce.evaluate().perplexity, mse_ppl = mse->evaluate().perplexity;
+  EXPECT_LT(ce_ppl, mse_ppl);
+}
+
+TEST(Trainer, ScheduleClippingDecayAndDirectConnectionsTrain) {
+  Settings s = small("sgd");
+  s.schedule = "cosine";
+  s.warmup = 0.1f;
+  s.clip = 1.0f;
+  s.weight_decay = 1e-4f;
+  s.direct = true;
+  s.patience = 0;
+  Trainer t(corpus(20), s);
+  const int64_t total = t.schedule().total_steps;
+  EXPECT_EQ(total, s.epochs * ((t.stats().train_examples + s.batch - 1) / s.batch));
+  const double before = t.evaluate().loss;
+  Progress p = t.step(1);
+  EXPECT_NEAR(p.lr, s.lr / t.schedule().warmup_steps, 1e-6);  // the first warm-up step
+  EXPECT_GT(p.grad_norm, 0);
+  p = train_all(t);
+  EXPECT_FALSE(p.diverged);
+  EXPECT_LT(p.lr, 0.01f * s.lr);  // cosine has decayed to about zero
+  EXPECT_EQ(t.model().w3.rows(), t.vocab().size());
+  EXPECT_LT(t.evaluate().loss, 0.5 * before);
 }
 
 }  // namespace

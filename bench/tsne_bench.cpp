@@ -1,0 +1,100 @@
+// t-SNE benchmark, native: times our Barnes-Hut t-SNE on a points file and scores the layout.
+//
+//   bench_tsne make-data FILE [n] [dim] [clusters] [seed]   seeded Gaussian clusters -> FILE
+//   bench_tsne run DATA LAYOUT [iterations] [perplexity] [theta]
+//
+// Files are little-endian: int32 n, int32 d, then n*d float32 row by row (the layout: d = 2).
+// `run` prints one JSON line: seconds for the affinities (kNN + calibration), for the iterations,
+// in total, trustworthiness (k = 10) and the final KL divergence. bench/tsne_compare.sh drives it.
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <stdexcept>
+#include <string>
+
+#include "common.h"
+#include "projection_quality.h"
+#include "tsne.h"
+
+using namespace embplay;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+double normal(Rng& rng) {
+  const double u = 1.0 - rng.uniform(), v = rng.uniform();
+  return std::sqrt(-2.0 * std::log(u)) * std::cos(6.283185307179586 * v);
+}
+
+void write_points(const std::string& path, const RowMatrix& x) {
+  std::ofstream out(path, std::ios::binary);
+  const int32_t shape[2] = {static_cast<int32_t>(x.rows()), static_cast<int32_t>(x.cols())};
+  out.write(reinterpret_cast<const char*>(shape), sizeof shape);
+  out.write(reinterpret_cast<const char*>(x.data()), static_cast<std::streamsize>(sizeof(float) * x.size()));
+  if (!out) throw std::runtime_error("cannot write " + path);
+}
+
+RowMatrix read_points(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  int32_t shape[2];
+  in.read(reinterpret_cast<char*>(shape), sizeof shape);
+  RowMatrix x(shape[0], shape[1]);
+  in.read(reinterpret_cast<char*>(x.data()), static_cast<std::streamsize>(sizeof(float) * x.size()));
+  if (!in) throw std::runtime_error("cannot read " + path);
+  return x;
+}
+
+// Cluster centres with standard deviation `spread` per coordinate, points around them with 1:
+// overlapping enough that a map has to work to keep neighbourhoods.
+RowMatrix gaussian_clusters(int n, int dim, int clusters, double spread, uint64_t seed) {
+  Rng rng(seed);
+  RowMatrix centres(clusters, dim), x(n, dim);
+  for (int c = 0; c < clusters; ++c)
+    for (int j = 0; j < dim; ++j) centres(c, j) = static_cast<float>(spread * normal(rng));
+  for (int i = 0; i < n; ++i) {
+    const int c = static_cast<int>(rng.below(static_cast<uint32_t>(clusters)));
+    for (int j = 0; j < dim; ++j) x(i, j) = centres(c, j) + static_cast<float>(normal(rng));
+  }
+  return x;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::string mode = argc > 1 ? argv[1] : "";
+  auto arg = [&](int i, double fallback) { return argc > i ? std::stod(argv[i]) : fallback; };
+  if (mode == "make-data" && argc > 2) {
+    const RowMatrix x = gaussian_clusters(static_cast<int>(arg(3, 5000)), static_cast<int>(arg(4, 64)),
+                                          static_cast<int>(arg(5, 20)), 0.6, static_cast<uint64_t>(arg(6, 1)));
+    write_points(argv[2], x);
+    return 0;
+  }
+  if (mode == "run" && argc > 3) {
+    const RowMatrix x = read_points(argv[2]);
+    TsneOptions o;
+    o.iterations = static_cast<int>(arg(4, 1000));
+    o.perplexity = arg(5, 30);
+    o.theta = arg(6, 0.5);
+    const auto t0 = Clock::now();
+    Tsne tsne(x, o);
+    const double affinities = since(t0);
+    const auto t1 = Clock::now();
+    while (!tsne.done()) tsne.step(50);  // as the worker will: in slices
+    const double iterations = since(t1), total = since(t0);
+    const RowMatrix y = tsne.coords();
+    write_points(argv[3], y);
+    std::printf(
+        "{\"n\": %d, \"dim\": %d, \"iterations\": %d, \"perplexity\": %g, \"theta\": %g, "
+        "\"seconds_affinities\": %.3f, \"seconds_iterations\": %.3f, \"seconds\": %.3f, "
+        "\"trustworthiness\": %.4f, \"kl\": %.4f}\n",
+        static_cast<int>(x.rows()), static_cast<int>(x.cols()), o.iterations, o.perplexity, o.theta, affinities,
+        iterations, total, trustworthiness(x, y, 10), tsne.kl_divergence());
+    return 0;
+  }
+  std::fprintf(stderr, "usage: bench_tsne make-data FILE [n dim clusters seed] | run DATA LAYOUT [iterations perplexity theta]\n");
+  return 2;
+}

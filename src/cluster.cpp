@@ -1,0 +1,137 @@
+// k-means: k-means++ seeding, Lloyd iterations, empty clusters refilled (see cluster.h).
+#include "cluster.h"
+
+#include <algorithm>
+#include <limits>
+#include <numeric>
+#include <string>
+
+#include "settings.h"
+
+namespace embplay {
+namespace {
+
+// Squared distances from every row to every centroid: (N, k), clamped at 0.
+void distances(const RowMatrix& x, const Eigen::VectorXf& x_norms, const RowMatrix& c, RowMatrix& out) {
+  out.noalias() = x * c.transpose();
+  const Eigen::VectorXf c_norms = c.rowwise().squaredNorm();
+  for (Eigen::Index i = 0; i < out.rows(); ++i)
+    for (Eigen::Index j = 0; j < out.cols(); ++j)
+      out(i, j) = std::max(0.0f, x_norms(i) + c_norms(j) - 2.0f * out(i, j));
+}
+
+// k-means++ (Arthur & Vassilvitskii 2007): each next centre drawn with probability proportional
+// to the squared distance to the nearest centre so far.
+RowMatrix seed_centres(const RowMatrix& x, int k, Rng& rng) {
+  const Eigen::Index n = x.rows();
+  RowMatrix c(k, x.cols());
+  c.row(0) = x.row(rng.below(static_cast<uint32_t>(n)));
+  std::vector<double> nearest(static_cast<size_t>(n));
+  for (Eigen::Index i = 0; i < n; ++i) nearest[i] = (x.row(i) - c.row(0)).squaredNorm();
+  for (int m = 1; m < k; ++m) {
+    const double total = std::accumulate(nearest.begin(), nearest.end(), 0.0);
+    Eigen::Index pick = rng.below(static_cast<uint32_t>(n));  // all points already on centres
+    if (total > 0) {
+      double target = rng.uniform() * total;
+      for (pick = 0; pick < n - 1; ++pick) {
+        target -= nearest[pick];
+        if (target < 0 && nearest[pick] > 0) break;
+      }
+    }
+    c.row(m) = x.row(pick);
+    for (Eigen::Index i = 0; i < n; ++i) nearest[i] = std::min<double>(nearest[i], (x.row(i) - c.row(m)).squaredNorm());
+  }
+  return c;
+}
+
+KMeansResult lloyd(const RowMatrix& x, const KMeansOptions& o, Rng& rng) {
+  const Eigen::Index n = x.rows();
+  const int k = o.k;
+  const Eigen::VectorXf x_norms = x.rowwise().squaredNorm();
+  KMeansResult r;
+  r.centroids = seed_centres(x, k, rng);
+  r.assignment.assign(static_cast<size_t>(n), -1);
+  r.sizes.assign(static_cast<size_t>(k), 0);
+  RowMatrix d(n, k);
+  for (r.iterations = 0; r.iterations < o.max_iterations; ++r.iterations) {
+    distances(x, x_norms, r.centroids, d);
+    bool moved = false;
+    std::fill(r.sizes.begin(), r.sizes.end(), 0);
+    for (Eigen::Index i = 0; i < n; ++i) {
+      Eigen::Index best = 0;
+      d.row(i).minCoeff(&best);
+      moved |= r.assignment[i] != best;
+      r.assignment[i] = static_cast<int32_t>(best);
+      ++r.sizes[best];
+    }
+    // An empty cluster takes the row farthest from its centroid among clusters of two or more:
+    // with k <= N every cluster ends non-empty.
+    for (int j = 0; j < k; ++j) {
+      if (r.sizes[j] > 0) continue;
+      Eigen::Index far = -1;
+      float far_d = -1;
+      for (Eigen::Index i = 0; i < n; ++i) {
+        const int32_t a = r.assignment[i];
+        if (r.sizes[a] > 1 && d(i, a) > far_d) far = i, far_d = d(i, a);
+      }
+      --r.sizes[r.assignment[far]];
+      r.assignment[far] = j;
+      r.sizes[j] = 1;
+      moved = true;
+    }
+    if (!moved && r.iterations > 0) break;
+    r.centroids.setZero();
+    for (Eigen::Index i = 0; i < n; ++i) r.centroids.row(r.assignment[i]) += x.row(i);
+    for (int j = 0; j < k; ++j) r.centroids.row(j) /= static_cast<float>(r.sizes[j]);
+  }
+  distances(x, x_norms, r.centroids, d);
+  r.inertia = 0;
+  for (Eigen::Index i = 0; i < n; ++i) r.inertia += d(i, r.assignment[i]);
+  return r;
+}
+
+}  // namespace
+
+KMeansResult kmeans(const RowMatrix& vectors, const KMeansOptions& o, const Ids& ids) {
+  const Eigen::Index n = vectors.rows();
+  if (n < 1) throw InputError("k-means needs at least one word");
+  if (o.k < 1 || o.k > n)
+    throw InputError("k-means: k = " + std::to_string(o.k) + " clusters for " + std::to_string(n) +
+                     " words; choose k from 1 to " + std::to_string(n));
+  if (!vectors.allFinite()) throw InputError("k-means: a vector is not finite (NaN or infinity)");
+  if (o.max_iterations < 1) throw InputError("k-means: max_iterations must be at least 1");
+  if (o.attempts < 1) throw InputError("k-means: attempts must be at least 1");
+  if (o.central < 0) throw InputError("k-means: central must be 0 or more");
+  if (!ids.empty() && static_cast<Eigen::Index>(ids.size()) != n)
+    throw InputError("k-means: " + std::to_string(ids.size()) + " ids for " + std::to_string(n) + " vectors");
+
+  RowMatrix x = vectors;
+  if (o.cosine)
+    for (Eigen::Index i = 0; i < n; ++i) {
+      const float norm = x.row(i).norm();
+      if (norm > 0) x.row(i) /= norm;
+    }
+  Rng rng(o.seed);
+  KMeansResult best;
+  for (int attempt = 0; attempt < o.attempts; ++attempt) {
+    KMeansResult r = lloyd(x, o, rng);
+    if (attempt == 0 || r.inertia < best.inertia) best = std::move(r);
+  }
+
+  // Members by distance to their centroid.
+  std::vector<std::vector<std::pair<float, int32_t>>> members(static_cast<size_t>(o.k));
+  for (Eigen::Index i = 0; i < n; ++i) {
+    const int32_t c = best.assignment[i];
+    members[c].push_back({(x.row(i) - best.centroids.row(c)).squaredNorm(), static_cast<int32_t>(i)});
+  }
+  best.central.assign(static_cast<size_t>(o.k), Ids());
+  for (int c = 0; c < o.k; ++c) {
+    auto& m = members[c];
+    const size_t keep = std::min(m.size(), static_cast<size_t>(o.central));
+    std::partial_sort(m.begin(), m.begin() + keep, m.end());
+    for (size_t j = 0; j < keep; ++j) best.central[c].push_back(ids.empty() ? m[j].second : ids[m[j].second]);
+  }
+  return best;
+}
+
+}  // namespace embplay

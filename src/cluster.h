@@ -1,0 +1,35 @@
+// k-means clusters of word vectors, for colouring the map: k-means++ seeding from the project's
+// Rng, then Lloyd iterations; optionally on unit-length rows (clusters of directions, as cosine
+// similarity sees them). Every cluster ends non-empty, and lists its most central words.
+#pragma once
+
+#include <vector>
+
+#include "common.h"
+
+namespace embplay {
+
+struct KMeansOptions {
+  int k = 8;                 // clusters; 1..N
+  bool cosine = true;        // cluster the rows scaled to unit length (zero rows stay zero)
+  int max_iterations = 100;  // Lloyd iterations per attempt; stops earlier when nothing moves
+  int attempts = 3;          // independent seedings; the lowest inertia wins; >= 1
+  int central = 10;          // most central members listed per cluster; >= 0
+  uint64_t seed = 1;         // k-means++ seeding
+};
+
+struct KMeansResult {
+  Ids assignment;            // (N): the cluster of each row, 0..k-1
+  RowMatrix centroids;       // (k, d): cluster means, in the space clustered (unit rows if cosine)
+  std::vector<int> sizes;    // (k): members per cluster, all >= 1
+  std::vector<Ids> central;  // (k): members nearest their centroid first (ties by row), at most `central`
+  double inertia = 0;        // sum of squared distances from each row to its centroid
+  int iterations = 0;        // Lloyd iterations of the winning attempt
+};
+
+// Clusters the rows of `vectors` (N, d). `ids` (N), when given, names the rows: `central` then
+// holds ids[row] instead of row numbers (e.g. the vocabulary ids of the shown words).
+// Throws InputError for k outside 1..N, non-finite vectors or bad options.
+KMeansResult kmeans(const RowMatrix& vectors, const KMeansOptions& options, const Ids& ids = Ids());
+
+}  // namespace embplay

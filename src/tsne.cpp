@@ -1,0 +1,374 @@
+// Barnes-Hut t-SNE: affinities, the quadtree, the gradient and the optimiser (see tsne.h).
+#include "tsne.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <string>
+
+#include "geometry.h"
+#include "settings.h"
+
+namespace embplay {
+
+double calibrate_row(const double* dist_sq, int k, double perplexity, double* p) {
+  const double target = std::log(perplexity);
+  // Distances are shifted by the smallest so the nearest weight is exp(0) = 1: the sum never
+  // underflows, whatever the scale, and zero distances (duplicates) need nothing special.
+  const double d_min = *std::min_element(dist_sq, dist_sq + k);
+  double beta = 1, lo = 0, hi = std::numeric_limits<double>::infinity();
+  for (int attempt = 0; attempt < 200; ++attempt) {
+    double sum = 0, weighted = 0;
+    for (int m = 0; m < k; ++m) {
+      const double shifted = dist_sq[m] - d_min;
+      p[m] = std::exp(-beta * shifted);
+      sum += p[m];
+      weighted += p[m] * shifted;
+    }
+    const double entropy = std::log(sum) + beta * weighted / sum;  // H = log Z + beta <d>
+    for (int m = 0; m < k; ++m) p[m] /= sum;
+    const double gap = entropy - target;
+    if (std::abs(gap) < 1e-5 || attempt == 199) break;
+    if (gap > 0) {  // too flat: sharpen
+      lo = beta;
+      beta = std::isinf(hi) ? beta * 2 : (beta + hi) / 2;
+    } else {
+      hi = beta;
+      beta = (beta + lo) / 2;
+    }
+  }
+  return beta;
+}
+
+SparseRows conditional_affinities(const KnnGraph& g, double perplexity) {
+  SparseRows out;
+  const size_t n = static_cast<size_t>(g.n), k = static_cast<size_t>(g.k);
+  out.start.resize(n + 1);
+  out.col.assign(g.index.begin(), g.index.end());
+  out.val.resize(n * k);
+  for (size_t i = 0; i <= n; ++i) out.start[i] = static_cast<int64_t>(i * k);
+  for (size_t i = 0; i < n; ++i) calibrate_row(&g.dist_sq[i * k], g.k, perplexity, &out.val[i * k]);
+  return out;
+}
+
+SparseRows symmetrize(const SparseRows& c) {
+  const size_t n = c.start.size() - 1;
+  // Each entry (i, j, v) goes to row i and, mirrored, to row j; then rows are sorted and merged.
+  std::vector<int64_t> count(n + 1, 0);
+  for (size_t i = 0; i < n; ++i)
+    for (int64_t m = c.start[i]; m < c.start[i + 1]; ++m) {
+      ++count[i];
+      ++count[static_cast<size_t>(c.col[m])];
+    }
+  std::vector<int64_t> fill(n + 1, 0);
+  for (size_t i = 0; i < n; ++i) fill[i + 1] = fill[i] + count[i];
+  std::vector<std::pair<int32_t, double>> entries(static_cast<size_t>(fill[n]));
+  std::vector<int64_t> cursor(fill.begin(), fill.end() - 1);
+  for (size_t i = 0; i < n; ++i)
+    for (int64_t m = c.start[i]; m < c.start[i + 1]; ++m) {
+      const size_t j = static_cast<size_t>(c.col[m]);
+      entries[cursor[i]++] = {static_cast<int32_t>(j), c.val[m]};
+      entries[cursor[j]++] = {static_cast<int32_t>(i), c.val[m]};
+    }
+  SparseRows out;
+  out.start.push_back(0);
+  const double scale = 1.0 / (2.0 * static_cast<double>(n));
+  for (size_t i = 0; i < n; ++i) {
+    std::sort(entries.begin() + fill[i], entries.begin() + fill[i + 1]);
+    for (int64_t m = fill[i]; m < fill[i + 1]; ++m) {
+      if (out.col.size() > static_cast<size_t>(out.start.back()) && out.col.back() == entries[m].first) {
+        out.val.back() += entries[m].second * scale;
+      } else {
+        out.col.push_back(entries[m].first);
+        out.val.push_back(entries[m].second * scale);
+      }
+    }
+    out.start.push_back(static_cast<int64_t>(out.col.size()));
+  }
+  return out;
+}
+
+void validate_tsne(const RowMatrix& vectors, const TsneOptions& o) {
+  const Eigen::Index n = vectors.rows();
+  if (n < 4) throw InputError("t-SNE needs at least 4 points (got " + std::to_string(n) + ")");
+  if (vectors.cols() < 1) throw InputError("t-SNE needs vectors with at least one dimension");
+  for (Eigen::Index i = 0; i < n; ++i)
+    if (!vectors.row(i).allFinite())
+      throw InputError("t-SNE: vector " + std::to_string(i) + " is not finite (NaN or infinity)");
+  const double limit = (static_cast<double>(n) - 1.0) / 3.0;
+  if (!(o.perplexity > 0)) throw InputError("perplexity must be positive");
+  if (!(o.perplexity < limit)) {
+    double suggest = std::floor(limit * 10) / 10;
+    if (suggest >= limit) suggest -= 0.1;
+    char text[200];
+    std::snprintf(text, sizeof text,
+                  "perplexity %g is too large for %d points: it must be below (points - 1) / 3 = %.2f; "
+                  "use at most %.1f, or show more points",
+                  o.perplexity, static_cast<int>(n), limit, suggest);
+    throw InputError(text);
+  }
+  if (std::isnan(o.learning_rate)) throw InputError("learning_rate must be a number (<= 0 means auto)");
+  if (!(o.early_exaggeration >= 1)) throw InputError("early_exaggeration must be at least 1");
+  if (o.exaggeration_iterations < 0) throw InputError("exaggeration_iterations must be 0 or more");
+  if (o.iterations < 1) throw InputError("iterations must be at least 1");
+  if (!(o.theta >= 0 && o.theta <= 1)) throw InputError("theta must be between 0 (exact) and 1");
+}
+
+// A point quadtree over the layout, rebuilt every iteration into the same storage. Leaves hold a
+// list of points: one point, or several at exactly the same place (duplicates), or, past the
+// depth limit, points closer than doubles can split.
+struct Tsne::QuadTree {
+  static constexpr int kMaxDepth = 48;
+  struct Node {
+    float cx, cy, half;   // cell centre and half width
+    float mx, my;         // centre of mass (a sum until build() ends)
+    int count;            // points inside
+    int child;            // first of four children (quadrant = (x >= cx) + 2 (y >= cy)), or -1
+    int head;             // leaf: first point of its list, or -1
+  };
+  std::vector<Node> nodes;
+  std::vector<int> next;  // (N): the next point in the same leaf, -1 ends
+  std::vector<int> order;  // (N): the points leaf by leaf, depth first: nearby points together
+
+  void build(const double* y, int n) {
+    double x0 = y[0], x1 = y[0], y0 = y[1], y1 = y[1];
+    for (int i = 1; i < n; ++i) {
+      x0 = std::min(x0, y[2 * i]), x1 = std::max(x1, y[2 * i]);
+      y0 = std::min(y0, y[2 * i + 1]), y1 = std::max(y1, y[2 * i + 1]);
+    }
+    nodes.clear();
+    nodes.push_back({float((x0 + x1) / 2), float((y0 + y1) / 2), float(std::max(x1 - x0, y1 - y0) / 2 * (1 + 1e-6)), 0, 0, 0, -1, -1});
+    next.assign(static_cast<size_t>(n), -1);
+    for (int i = 0; i < n; ++i) insert(y, i);
+    for (Node& nd : nodes)
+      if (nd.count > 0) nd.mx /= nd.count, nd.my /= nd.count;
+    // Visiting points in this order, consecutive walks touch the same cells: cache friendly.
+    order.clear();
+    int stack[4 * kMaxDepth + 8];
+    int top = 0;
+    stack[top++] = 0;
+    while (top > 0) {
+      const Node& nd = nodes[static_cast<size_t>(stack[--top])];
+      if (nd.child < 0) {
+        for (int j = nd.head; j >= 0; j = next[static_cast<size_t>(j)]) order.push_back(j);
+      } else {
+        for (int c = 3; c >= 0; --c) stack[top++] = nd.child + c;
+      }
+    }
+  }
+
+  void insert(const double* y, int i) {
+    const double x = y[2 * i], z = y[2 * i + 1];
+    int at = 0;
+    for (int depth = 0;; ++depth) {
+      Node& nd = nodes[static_cast<size_t>(at)];
+      ++nd.count;
+      nd.mx += float(x), nd.my += float(z);
+      if (nd.child >= 0) {
+        at = nd.child + (x >= nd.cx) + 2 * (z >= nd.cy);
+        continue;
+      }
+      if (nd.head < 0) {
+        nd.head = i;
+        return;
+      }
+      const int h = nd.head;
+      if ((y[2 * h] == x && y[2 * h + 1] == z) || depth >= kMaxDepth) {
+        next[static_cast<size_t>(i)] = h;
+        nd.head = i;
+        return;
+      }
+      // Split: the leaf's points (all at y[h]) move down into one child; i goes on down.
+      const float cx = nd.cx, cy = nd.cy, q = nd.half / 2;
+      const int moved = nd.count - 1, first = static_cast<int>(nodes.size());
+      nd.child = first;
+      nd.head = -1;
+      for (int c = 0; c < 4; ++c) nodes.push_back({cx + (c & 1 ? q : -q), cy + (c & 2 ? q : -q), q, 0, 0, 0, -1, -1});
+      Node& dst = nodes[static_cast<size_t>(first + (y[2 * h] >= cx) + 2 * (y[2 * h + 1] >= cy))];
+      dst.head = h;
+      dst.count = moved;
+      dst.mx = float(moved * y[2 * h]), dst.my = float(moved * y[2 * h + 1]);
+      at = first + (x >= cx) + 2 * (z >= cy);
+    }
+  }
+
+  // Repulsion on point i: adds sum_j w_ij^2 (y_i - y_j) to f[0..1], returns sum_j w_ij, where
+  // w = 1 / (1 + d^2) and far cells count as one body of `count` points at their centre of mass.
+  double repel(const double* y, int i, double theta_sq, double* f) const {
+    const double xi = y[2 * i], zi = y[2 * i + 1];
+    double sum_w = 0, fx = 0, fz = 0;
+    int stack[4 * kMaxDepth + 8];
+    int top = 0;
+    stack[top++] = 0;
+    while (top > 0) {
+      const Node& nd = nodes[static_cast<size_t>(stack[--top])];
+      if (nd.child < 0) {
+        for (int j = nd.head; j >= 0; j = next[static_cast<size_t>(j)]) {
+          if (j == i) continue;
+          const double dx = xi - y[2 * j], dz = zi - y[2 * j + 1];
+          const double w = 1 / (1 + dx * dx + dz * dz);
+          sum_w += w, fx += w * w * dx, fz += w * w * dz;
+        }
+        continue;
+      }
+      const double dx = xi - nd.mx, dz = zi - nd.my, d2 = dx * dx + dz * dz;
+      const double width = 2 * nd.half;
+      if (width * width < theta_sq * d2) {
+        const double w = 1 / (1 + d2), mass = nd.count * w;
+        sum_w += mass, fx += mass * w * dx, fz += mass * w * dz;
+        continue;
+      }
+      for (int c = 0; c < 4; ++c)
+        if (nodes[static_cast<size_t>(nd.child + c)].count > 0) stack[top++] = nd.child + c;
+    }
+    f[0] += fx, f[1] += fz;
+    return sum_w;
+  }
+};
+
+namespace {
+
+// A standard normal draw from the project's Rng (Box-Muller).
+double gaussian(Rng& rng) {
+  const double u = 1.0 - rng.uniform(), v = rng.uniform();
+  return std::sqrt(-2.0 * std::log(u)) * std::cos(6.283185307179586 * v);
+}
+
+}  // namespace
+
+Tsne::Tsne(const RowMatrix& vectors, const TsneOptions& options, const RowMatrix& initial)
+    : options_(options), tree_(std::make_unique<QuadTree>()) {
+  validate_tsne(vectors, options);
+  n_ = static_cast<int>(vectors.rows());
+  const int k = std::min(n_ - 1, static_cast<int>(3 * options.perplexity + 1));
+  p_ = symmetrize(conditional_affinities(exact_knn(vectors, k), options.perplexity));
+  learning_rate_ = options.learning_rate > 0 ? options.learning_rate
+                                             : std::max(n_ / options.early_exaggeration / 4, 50.0);
+
+  y_.assign(2 * static_cast<size_t>(n_), 0.0);
+  if (initial.size() > 0) {
+    if (initial.rows() != n_ || initial.cols() != 2)
+      throw InputError("t-SNE initial layout must be (" + std::to_string(n_) + ", 2)");
+    if (!initial.allFinite()) throw InputError("t-SNE initial layout is not finite");
+    for (int i = 0; i < n_; ++i) y_[2 * i] = initial(i, 0), y_[2 * i + 1] = initial(i, 1);
+  } else {
+    bool random = options.random_init;
+    if (!random) {
+      const Projection pca = pca_2d(vectors);
+      const Eigen::VectorXd first = pca.coords.col(0).cast<double>();
+      const double sd = std::sqrt((first.array() - first.mean()).square().mean());
+      if (sd > 0 && std::isfinite(sd)) {
+        for (int i = 0; i < n_; ++i)
+          y_[2 * i] = pca.coords(i, 0) / sd * 1e-4, y_[2 * i + 1] = pca.coords(i, 1) / sd * 1e-4;
+      } else {
+        random = true;  // every vector the same: PCA is a point, and a point never unfolds
+      }
+    }
+    if (random) {
+      Rng rng(options.seed);
+      for (double& v : y_) v = 1e-4 * gaussian(rng);
+    }
+  }
+  update_.assign(y_.size(), 0.0);
+  gains_.assign(y_.size(), 1.0);
+  grad_.assign(y_.size(), 0.0);
+}
+
+Tsne::~Tsne() = default;
+Tsne::Tsne(Tsne&&) noexcept = default;
+Tsne& Tsne::operator=(Tsne&&) noexcept = default;
+
+double Tsne::compute_gradient(double exaggeration, double* grad) const {
+  tree_->build(y_.data(), n_);
+  const double theta_sq = options_.theta * options_.theta;
+  double sum_w = 0;
+  for (const int i : tree_->order) {
+    grad[2 * i] = grad[2 * i + 1] = 0;
+    sum_w += tree_->repel(y_.data(), i, theta_sq, grad + 2 * i);
+  }
+  const double inv_z = sum_w > 0 ? 1 / sum_w : 0;
+  for (int i = 0; i < n_; ++i) {
+    const double xi = y_[2 * i], zi = y_[2 * i + 1];
+    double ax = 0, az = 0;
+    for (int64_t m = p_.start[i]; m < p_.start[i + 1]; ++m) {
+      const int j = p_.col[static_cast<size_t>(m)];
+      const double dx = xi - y_[2 * j], dz = zi - y_[2 * j + 1];
+      const double pw = p_.val[static_cast<size_t>(m)] / (1 + dx * dx + dz * dz);
+      ax += pw * dx, az += pw * dz;
+    }
+    grad[2 * i] = 4 * (exaggeration * ax - grad[2 * i] * inv_z);
+    grad[2 * i + 1] = 4 * (exaggeration * az - grad[2 * i + 1] * inv_z);
+  }
+  return sum_w;
+}
+
+int Tsne::step(int iterations) {
+  int ran = 0;
+  for (; ran < iterations && !done(); ++ran, ++iteration_) {
+    const bool early = iteration_ < options_.exaggeration_iterations;
+    if (iteration_ == options_.exaggeration_iterations && iteration_ > 0) {
+      // Second phase, as scikit-learn: a fresh optimiser (no momentum carried over the change
+      // of exaggeration, gains back to 1).
+      std::fill(update_.begin(), update_.end(), 0.0);
+      std::fill(gains_.begin(), gains_.end(), 1.0);
+    }
+    const double momentum = early ? 0.5 : 0.8;
+    compute_gradient(early ? options_.early_exaggeration : 1.0, grad_.data());
+    double mean[2] = {0, 0};
+    for (size_t c = 0; c < y_.size(); ++c) {
+      const double g = grad_[c];
+      double& gain = gains_[c];
+      gain = update_[c] * g < 0 ? gain + 0.2 : gain * 0.8;
+      gain = std::max(gain, 0.01);
+      update_[c] = momentum * update_[c] - learning_rate_ * gain * g;
+      y_[c] += update_[c];
+      mean[c & 1] += y_[c];
+    }
+    for (size_t c = 0; c < y_.size(); ++c) y_[c] -= mean[c & 1] / n_;
+  }
+  return ran;
+}
+
+RowMatrix Tsne::coords() const {
+  RowMatrix out(n_, 2);
+  for (int i = 0; i < n_; ++i) out(i, 0) = static_cast<float>(y_[2 * i]), out(i, 1) = static_cast<float>(y_[2 * i + 1]);
+  return out;
+}
+
+Eigen::MatrixXd Tsne::gradient() const {
+  const bool early = iteration_ < options_.exaggeration_iterations;
+  compute_gradient(early ? options_.early_exaggeration : 1.0, grad_.data());
+  Eigen::MatrixXd out(n_, 2);
+  for (int i = 0; i < n_; ++i) out(i, 0) = grad_[2 * i], out(i, 1) = grad_[2 * i + 1];
+  return out;
+}
+
+double Tsne::kl_divergence() const {
+  double z = 0;
+  if (n_ <= 2000) {
+    for (int i = 0; i < n_; ++i)
+      for (int j = 0; j < n_; ++j) {
+        if (i == j) continue;
+        const double dx = y_[2 * i] - y_[2 * j], dz = y_[2 * i + 1] - y_[2 * j + 1];
+        z += 1 / (1 + dx * dx + dz * dz);
+      }
+  } else {
+    tree_->build(y_.data(), n_);
+    double f[2] = {0, 0};
+    for (int i = 0; i < n_; ++i) z += tree_->repel(y_.data(), i, options_.theta * options_.theta, f);
+  }
+  // KL = sum p log(p / q), q = w / Z.
+  double kl = 0;
+  for (int i = 0; i < n_; ++i)
+    for (int64_t m = p_.start[i]; m < p_.start[i + 1]; ++m) {
+      const double p = p_.val[static_cast<size_t>(m)];
+      if (p <= 0) continue;
+      const int j = p_.col[static_cast<size_t>(m)];
+      const double dx = y_[2 * i] - y_[2 * j], dz = y_[2 * i + 1] - y_[2 * j + 1];
+      kl += p * std::log(p * z * (1 + dx * dx + dz * dz));
+    }
+  return kl;
+}
+
+}  // namespace embplay

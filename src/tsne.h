@@ -1,0 +1,102 @@
+// Barnes-Hut t-SNE (van der Maaten 2014) as a class that runs in steps, so a worker can stream
+// positions while the map settles:
+//
+//   Tsne t(vectors, options);           // (N, d) copied; affinities calibrated here
+//   while (!t.done()) { t.step(10); draw(t.coords()); }
+//
+// Affinities: for each point, a Gaussian over its K = min(N - 1, 3 * perplexity + 1) exact
+// nearest neighbours, its precision found by bisection so that the entropy is log(perplexity);
+// then symmetrised, P = (P_cond + P_cond^T) / 2N, sparse.
+// Gradient: dC/dy_i = 4 sum_j (exaggeration * p_ij - q_ij) (1 + |y_i - y_j|^2)^-1 (y_i - y_j),
+// attraction over the sparse P, repulsion over a quadtree (cells narrower than theta times their
+// distance act as one body at their centre of mass; theta = 0 is exact).
+// Optimiser as scikit-learn's: momentum 0.5 and exaggeration for the first phase, then momentum
+// 0.8; per-coordinate gains (+0.2 when the step changes sign, x0.8 otherwise, at least 0.01),
+// both reset between the phases. The layout is kept centred on the origin.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "common.h"
+#include "projection_quality.h"
+
+namespace embplay {
+
+struct TsneOptions {
+  double perplexity = 30;            // effective neighbours per point; 0 < perplexity < (N - 1) / 3
+  double learning_rate = 0;          // <= 0: "auto" = max(N / early_exaggeration / 4, 50)
+  double early_exaggeration = 12;    // P is multiplied by this during the first phase; >= 1
+  int exaggeration_iterations = 250; // length of the first phase (momentum 0.5); >= 0
+  int iterations = 1000;             // total, both phases; >= 1
+  double theta = 0.5;                // Barnes-Hut opening angle; 0 = exact repulsion; 0..1
+  bool random_init = false;          // no initial coordinates: false = PCA, true = Gaussian
+  uint64_t seed = 1;                 // random initialisation (and the fallback when PCA is flat)
+};
+
+// Sparse rows (CSR): row i holds (col[m], val[m]) for m in [start[i], start[i + 1]).
+struct SparseRows {
+  std::vector<int64_t> start;  // (N + 1)
+  std::vector<int32_t> col;
+  std::vector<double> val;
+};
+
+// p_{j|i} for one point: `dist_sq` (k) squared distances to its neighbours; writes `p` (k),
+// summing to 1, with entropy log(perplexity) (to 1e-5 nats, within 200 bisection steps; when
+// the target cannot be reached, e.g. all distances equal, the closest distribution).
+// Returns the precision beta = 1 / (2 sigma^2).
+double calibrate_row(const double* dist_sq, int k, double perplexity, double* p);
+
+// Conditional affinities (each row sums to 1) over a kNN graph.
+SparseRows conditional_affinities(const KnnGraph& g, double perplexity);
+// P = (P_cond + P_cond^T) / 2N: symmetric, sums to 1, columns sorted within each row.
+SparseRows symmetrize(const SparseRows& conditional);
+
+// Checks the vectors and options against each other; throws InputError naming the problem.
+void validate_tsne(const RowMatrix& vectors, const TsneOptions& options);
+
+class Tsne {
+ public:
+  // `vectors` (N, d), N >= 4, all finite; duplicates and zero rows are fine. `initial` (N, 2)
+  // warm-starts the layout as given (e.g. the previous layout; consider exaggeration_iterations
+  // = 0 then); empty: PCA scaled so the first axis has standard deviation 1e-4 (as scikit-learn).
+  Tsne(const RowMatrix& vectors, const TsneOptions& options, const RowMatrix& initial = RowMatrix());
+  ~Tsne();
+  Tsne(Tsne&&) noexcept;
+  Tsne& operator=(Tsne&&) noexcept;
+
+  // Runs up to `iterations` more iterations (never past options.iterations); returns how many ran.
+  int step(int iterations);
+
+  RowMatrix coords() const;  // (N, 2)
+  int iteration() const { return iteration_; }
+  bool done() const { return iteration_ >= options_.iterations; }
+  int size() const { return n_; }
+  double learning_rate() const { return learning_rate_; }
+  const SparseRows& affinities() const { return p_; }  // the symmetric P
+
+  // KL(P || Q) of the current layout, without exaggeration; Z exact for N <= 2,000, else by the
+  // quadtree at the current theta.
+  double kl_divergence() const;
+
+  // The gradient (N, 2) at the current layout with the current phase's exaggeration (for tests).
+  Eigen::MatrixXd gradient() const;
+
+ private:
+  struct QuadTree;
+  // grad (2N) interleaved; returns sum_{i != j} 1 / (1 + |y_i - y_j|^2) as estimated.
+  double compute_gradient(double exaggeration, double* grad) const;
+
+  TsneOptions options_;
+  int n_ = 0;
+  double learning_rate_ = 0;
+  SparseRows p_;                  // symmetric affinities, (N, N) sparse
+  std::vector<double> y_;         // (N, 2) interleaved: the layout
+  std::vector<double> update_;    // (N, 2): last step, for momentum
+  std::vector<double> gains_;     // (N, 2): per-coordinate step gains
+  mutable std::vector<double> grad_;  // (N, 2) scratch
+  mutable std::unique_ptr<QuadTree> tree_;  // scratch, rebuilt each iteration
+  int iteration_ = 0;
+};
+
+}  // namespace embplay

@@ -1,0 +1,392 @@
+// word2vec training: the loss (negative sampling) and the loop that picks which pairs to train.
+#include "word2vec.h"
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <sstream>
+
+namespace embplay {
+namespace {
+
+using ConstVec = Eigen::Map<const Eigen::VectorXf>;
+using Vec = Eigen::Map<Eigen::VectorXf>;
+
+void check(bool ok, const std::string& message) {
+  if (!ok) throw InputError(message);
+}
+
+// sigma(x) and the two log-losses from one exponential: e = exp(-|x|),
+//   -log sigma(x)  = log1p(e) + max(-x, 0)     -log sigma(-x) = log1p(e) + max(x, 0)
+struct Logistic {
+  float sigma, log1p_e;
+  explicit Logistic(float x) {
+    const float e = std::exp(-std::fabs(x));
+    sigma = x >= 0 ? 1.0f / (1.0f + e) : e / (1.0f + e);
+    log1p_e = std::log1p(e);
+  }
+};
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace
+
+// ---- the options table ------------------------------------------------------------------------
+
+namespace {
+
+using nlohmann::json;
+
+enum class Type { Int, Float, Bool, Choice };
+
+struct Field {
+  const char* name;
+  Type type;
+  double min, max;
+  std::vector<std::string> choices;
+  const char* hint;
+  std::function<json(const Word2VecOptions&)> get;
+  std::function<void(Word2VecOptions&, const json&)> set;  // value already checked
+};
+
+template <typename T>
+Field number(const char* name, Type type, double min, double max, T Word2VecOptions::*member, const char* hint) {
+  return {name, type, min, max, {}, hint, [member](const Word2VecOptions& o) { return json(o.*member); },
+          [member](Word2VecOptions& o, const json& v) { o.*member = static_cast<T>(v.get<double>()); }};
+}
+
+const std::vector<Field>& fields() {
+  static const std::vector<Field> table = {
+      {"model", Type::Choice, 0, 0, {"skipgram", "cbow"}, "skipgram: a word predicts its neighbours; cbow: the neighbours predict the word",
+       [](const Word2VecOptions& o) { return json(o.model); },
+       [](Word2VecOptions& o, const json& v) { o.model = v.get<std::string>(); }},
+      number("dim", Type::Int, 1, 1000, &Word2VecOptions::dim, "d: length of each word vector"),
+      number("window", Type::Int, 1, 50, &Word2VecOptions::window,
+             "largest distance to a context word; each centre word draws 1..window"),
+      number("negative", Type::Int, 1, 100, &Word2VecOptions::negative, "noise words per target"),
+      number("min_count", Type::Int, 1, 1000000, &Word2VecOptions::min_count, "words seen fewer times are dropped"),
+      number("max_vocab", Type::Int, 1, 5000000, &Word2VecOptions::max_vocab, "most frequent words kept"),
+      number("epochs", Type::Int, 1, 1000, &Word2VecOptions::epochs, "passes over the text"),
+      number("lr", Type::Float, 0, 10, &Word2VecOptions::lr,
+             "starting learning rate, decaying linearly to 0; 0 = 0.025 for skipgram, 0.05 for cbow"),
+      number("sample", Type::Float, 0, 1, &Word2VecOptions::sample,
+             "subsampling threshold t: frequent words are skipped; 0 = keep all"),
+      number("seed", Type::Int, 0, 4294967295.0, &Word2VecOptions::seed, "same seed, same vectors"),
+      {"lowercase", Type::Bool, 0, 1, {}, "fold upper case to lower case",
+       [](const Word2VecOptions& o) { return json(o.tokenizer.lowercase); },
+       [](Word2VecOptions& o, const json& v) { o.tokenizer.lowercase = v.get<bool>(); }},
+      {"keep_punctuation", Type::Bool, 0, 1, {}, "keep commas, quotes and the like as tokens",
+       [](const Word2VecOptions& o) { return json(o.tokenizer.keep_punctuation); },
+       [](Word2VecOptions& o, const json& v) { o.tokenizer.keep_punctuation = v.get<bool>(); }},
+  };
+  return table;
+}
+
+std::string format_number(double x) {
+  std::ostringstream out;
+  out << x;
+  return out.str();
+}
+
+std::string allowed(const Field& f) {
+  switch (f.type) {
+    case Type::Int: return "a whole number from " + format_number(f.min) + " to " + format_number(f.max);
+    case Type::Float: return "a number from " + format_number(f.min) + " to " + format_number(f.max);
+    case Type::Bool: return "true or false";
+    case Type::Choice: {
+      std::string s = "one of";
+      for (const auto& c : f.choices) s += " " + c;
+      return s;
+    }
+  }
+  return "";
+}
+
+void check_field(const Field& f, const json& v) {
+  bool ok = false;
+  const auto number_ok = [&](bool whole) {
+    if (!v.is_number()) return false;
+    const double x = v.get<double>();
+    return std::isfinite(x) && (!whole || x == std::floor(x)) && x >= f.min && x <= f.max;
+  };
+  switch (f.type) {
+    case Type::Int: ok = number_ok(true); break;
+    case Type::Float: ok = number_ok(false); break;
+    case Type::Bool: ok = v.is_boolean(); break;
+    case Type::Choice:
+      ok = v.is_string() && std::find(f.choices.begin(), f.choices.end(), v.get<std::string>()) != f.choices.end();
+      break;
+  }
+  if (!ok) throw InputError(std::string("word2vec option ") + f.name + " must be " + allowed(f) + ", not " + v.dump());
+}
+
+const Field& find_field(const std::string& name) {
+  for (const auto& f : fields())
+    if (name == f.name) return f;
+  throw InputError("unknown word2vec option: " + name);
+}
+
+}  // namespace
+
+json word2vec_schema() {
+  const Word2VecOptions defaults;
+  json schema = json::array();
+  for (const auto& f : fields()) {
+    static const char* type_names[] = {"int", "float", "bool", "choice"};
+    json item = {{"name", f.name}, {"type", type_names[static_cast<int>(f.type)]}, {"default", f.get(defaults)},
+                 {"hint", f.hint}};
+    if (f.type == Type::Int || f.type == Type::Float) item["min"] = f.min, item["max"] = f.max;
+    if (f.type == Type::Choice) item["choices"] = f.choices;
+    schema.push_back(item);
+  }
+  return schema;
+}
+
+Word2VecOptions word2vec_options_from_json(const json& j) {
+  if (!j.is_object()) throw InputError("word2vec options must be a JSON object");
+  Word2VecOptions o;
+  for (const auto& [name, value] : j.items()) {
+    const Field& f = find_field(name);
+    check_field(f, value);
+    f.set(o, value);
+  }
+  return o;
+}
+
+json word2vec_options_to_json(const Word2VecOptions& o) {
+  json j = json::object();
+  for (const auto& f : fields()) j[f.name] = f.get(o);
+  return j;
+}
+
+void set_word2vec_option(Word2VecOptions& o, const std::string& name, const std::string& text) {
+  const Field& f = find_field(name);
+  json value;
+  if (f.type == Type::Choice) {
+    value = text;
+  } else if (f.type == Type::Bool) {
+    if (text == "true" || text == "1" || text == "yes") value = true;
+    else if (text == "false" || text == "0" || text == "no") value = false;
+    else value = text;  // refused by check_field with the option's name
+  } else {
+    value = json::parse(text, nullptr, false);
+    if (value.is_discarded()) value = text;
+  }
+  check_field(f, value);
+  f.set(o, value);
+}
+
+void validate(const Word2VecOptions& o) {
+  for (const auto& f : fields()) check_field(f, f.get(o));
+}
+
+float starting_lr(const Word2VecOptions& o) { return o.lr > 0 ? o.lr : (o.model == "cbow" ? 0.05f : 0.025f); }
+
+// ---- the loss ---------------------------------------------------------------------------------
+
+NegativeSampling::NegativeSampling(const std::vector<int64_t>& counts, double power) {
+  std::vector<double> weights(counts.size());
+  for (size_t i = 0; i < counts.size(); ++i) weights[i] = counts[i] > 0 ? std::pow(double(counts[i]), power) : 0.0;
+  noise_ = AliasTable(weights);
+  several_ = std::count_if(weights.begin(), weights.end(), [](double w) { return w > 0; }) > 1;
+}
+
+void NegativeSampling::draw(int32_t target, int k, Rng& rng, int32_t* negs) const {
+  for (int j = 0; j < k; ++j) {
+    int32_t n = noise_.sample(rng);
+    // Redrawn until it differs from the target (as fastText), unless no other word can be drawn.
+    while (n == target && several_) n = noise_.sample(rng);
+    negs[j] = n;
+  }
+}
+
+float NegativeSampling::update(const float* h, int32_t target, const int32_t* negs, int k, float lr,
+                               RowMatrix& output, float* grad_h) {
+  const Eigen::Index d = output.cols();
+  const ConstVec hv(h, d);
+  Vec grad(grad_h, d);
+  float loss = 0;
+  for (int j = 0; j <= k; ++j) {
+    const bool positive = j == 0;
+    Vec u(output.row(positive ? target : negs[j - 1]).data(), d);
+    const float x = u.dot(hv);
+    const Logistic f(x);
+    // dloss/dx = sigma(x) - label
+    const float g = positive ? f.sigma - 1.0f : f.sigma;
+    loss += f.log1p_e + (positive ? std::max(-x, 0.0f) : std::max(x, 0.0f));
+    grad.noalias() -= (lr * g) * u;  // dloss/dh = g * u, with u before its own step
+    u.noalias() -= (lr * g) * hv;    // dloss/du = g * h
+  }
+  return loss;
+}
+
+double NegativeSampling::loss(const float* h, int32_t target, const int32_t* negs, int k, const RowMatrix& output) {
+  const Eigen::Index d = output.cols();
+  const Eigen::VectorXd hv = ConstVec(h, d).cast<double>();
+  double total = 0;
+  for (int j = 0; j <= k; ++j) {
+    const bool positive = j == 0;
+    const double x = output.row(positive ? target : negs[j - 1]).cast<double>().dot(hv.transpose());
+    const double y = positive ? -x : x;  // -log sigma(-y) = log(1 + exp(y))
+    total += y > 0 ? y + std::log1p(std::exp(-y)) : std::log1p(std::exp(y));
+  }
+  return total;
+}
+
+double keep_probability(int64_t count, int64_t total, double t) {
+  if (t <= 0 || count <= 0 || total <= 0) return 1.0;
+  const double ratio = t / (double(count) / double(total));
+  return std::min(1.0, std::sqrt(ratio) + ratio);
+}
+
+// ---- the trainer --------------------------------------------------------------------------------
+
+Word2VecTrainer::Word2VecTrainer(const std::string& text, const Word2VecOptions& options)
+    : options_(options), rng_(options.seed) {
+  validate(options_);
+  cbow_ = options_.model == "cbow";
+  lr0_ = starting_lr(options_);
+
+  std::vector<Sentence> sentences = tokenize(text, options_.tokenizer);
+  stats_.sentences = static_cast<int64_t>(sentences.size());
+  for (const Sentence& s : sentences) stats_.tokens += static_cast<int64_t>(s.size());
+  check(stats_.tokens > 0, "The text has no words to learn from.");
+  {
+    const Vocab all = Vocab::build(sentences, VocabOptions{1, 50000000});
+    stats_.types = all.size() - 2;
+  }
+  vocab_ = Vocab::build(sentences, VocabOptions{options_.min_count, options_.max_vocab});
+  check(vocab_.size() > 2, "No word appears at least min_count = " + std::to_string(options_.min_count) +
+                               " times; lower min_count or give more text.");
+
+  corpus_.reserve(static_cast<size_t>(stats_.tokens - vocab_.count(kUnkId)));
+  starts_.reserve(sentences.size() + 1);
+  size_t longest = 0;
+  for (Sentence& s : sentences) {
+    const size_t begin = corpus_.size();
+    for (const std::string& w : s) {
+      const int32_t id = vocab_.id(w);
+      if (id != kUnkId) corpus_.push_back(id);
+    }
+    if (corpus_.size() > begin) starts_.push_back(static_cast<int64_t>(begin));
+    longest = std::max(longest, corpus_.size() - begin);
+    Sentence().swap(s);  // free the strings as we go
+  }
+  starts_.push_back(static_cast<int64_t>(corpus_.size()));
+  stats_.train_words = static_cast<int64_t>(corpus_.size());
+
+  const int32_t V = vocab_.size();
+  const int d = options_.dim;
+  std::vector<int64_t> counts = vocab_.counts();
+  counts[kPadId] = counts[kUnkId] = 0;  // never noise, never trained
+  loss_ = NegativeSampling(counts, 0.75);
+  keep_.assign(static_cast<size_t>(V), 1.0f);
+  for (int32_t i = 0; i < V; ++i)
+    keep_[i] = static_cast<float>(keep_probability(counts[i], stats_.train_words, options_.sample));
+
+  // Input rows uniform in [-1/d, 1/d) (as fastText), output rows zero; <pad> and <unk> stay zero.
+  input_ = RowMatrix::Zero(V, d);
+  output_ = RowMatrix::Zero(V, d);
+  const float scale = 1.0f / static_cast<float>(d);
+  for (int32_t i = kUnkId + 1; i < V; ++i)
+    for (int j = 0; j < d; ++j) input_(i, j) = rng_.symmetric(scale);
+
+  line_.reserve(longest);
+  negs_.resize(static_cast<size_t>(options_.negative));
+  hidden_.resize(static_cast<size_t>(d));
+  grad_.resize(static_cast<size_t>(d));
+  progress_.words_total = stats_.train_words * options_.epochs;
+  progress_.lr = lr0_;
+}
+
+Word2VecProgress Word2VecTrainer::step(int64_t budget) {
+  Word2VecProgress& p = progress_;
+  p.epoch_end = false;
+  p.words_per_sec = 0;
+  if (p.finished) return p;
+
+  const auto start = std::chrono::steady_clock::now();
+  const int64_t sentences = static_cast<int64_t>(starts_.size()) - 1;
+  int64_t done = 0;
+  do {
+    if (sentence_ == 0) epoch_loss_ = 0, epoch_pairs_ = 0;
+    // Linear decay to (almost) zero over the whole run, as word2vec.c does.
+    const double left = 1.0 - double(p.words_processed) / double(std::max<int64_t>(p.words_total, 1));
+    const float lr = static_cast<float>(lr0_ * std::max(left, 1e-4));
+    p.lr = lr;
+    const int64_t n = starts_[sentence_ + 1] - starts_[sentence_];
+    train_sentence(&corpus_[starts_[sentence_]], n, lr);
+    p.words_processed += n;
+    done += n;
+    if (++sentence_ == sentences) {
+      sentence_ = 0;
+      ++p.epoch;
+      p.epoch_end = true;
+      p.finished = p.epoch >= options_.epochs;
+      break;
+    }
+  } while (done < budget);
+
+  p.loss = epoch_pairs_ > 0 ? epoch_loss_ / double(epoch_pairs_) : 0;
+  const double elapsed = seconds_since(start);
+  p.words_per_sec = elapsed > 0 ? double(done) / elapsed : 0;
+  return p;
+}
+
+void Word2VecTrainer::train_sentence(const int32_t* ids, int64_t n, float lr) {
+  line_.clear();
+  for (int64_t i = 0; i < n; ++i) {
+    const int32_t id = ids[i];
+    if (keep_[id] >= 1.0f || rng_.uniform() < keep_[id]) line_.push_back(id);
+  }
+  if (line_.size() < 2) return;
+  if (cbow_) cbow(lr);
+  else skipgram(lr);
+}
+
+void Word2VecTrainer::skipgram(float lr) {
+  const int n = static_cast<int>(line_.size());
+  const Eigen::Index d = input_.cols();
+  const int k = options_.negative;
+  Vec grad(grad_.data(), d);
+  for (int w = 0; w < n; ++w) {
+    const int b = 1 + static_cast<int>(rng_.below(static_cast<uint32_t>(options_.window)));
+    float* h = input_.row(line_[w]).data();
+    for (int c = std::max(0, w - b); c <= std::min(n - 1, w + b); ++c) {
+      if (c == w) continue;
+      grad.setZero();
+      loss_.draw(line_[c], k, rng_, negs_.data());
+      epoch_loss_ += NegativeSampling::update(h, line_[c], negs_.data(), k, lr, output_, grad_.data());
+      ++epoch_pairs_;
+      ++progress_.pairs_trained;
+      Vec(h, d) += grad;
+    }
+  }
+}
+
+void Word2VecTrainer::cbow(float lr) {
+  const int n = static_cast<int>(line_.size());
+  const Eigen::Index d = input_.cols();
+  const int k = options_.negative;
+  Vec hidden(hidden_.data(), d), grad(grad_.data(), d);
+  for (int w = 0; w < n; ++w) {
+    const int b = 1 + static_cast<int>(rng_.below(static_cast<uint32_t>(options_.window)));
+    const int lo = std::max(0, w - b), hi = std::min(n - 1, w + b);
+    hidden.setZero();
+    for (int c = lo; c <= hi; ++c)
+      if (c != w) hidden += ConstVec(input_.row(line_[c]).data(), d);
+    hidden *= 1.0f / static_cast<float>(hi - lo);  // hi - lo context words (the centre is excluded)
+    grad.setZero();
+    loss_.draw(line_[w], k, rng_, negs_.data());
+    epoch_loss_ += NegativeSampling::update(hidden_.data(), line_[w], negs_.data(), k, lr, output_, grad_.data());
+    ++epoch_pairs_;
+    ++progress_.pairs_trained;
+    // As word2vec.c: each context row takes the whole gradient of the mean (not divided by its size).
+    for (int c = lo; c <= hi; ++c)
+      if (c != w) Vec(input_.row(line_[c]).data(), d) += grad;
+  }
+}
+
+}  // namespace embplay

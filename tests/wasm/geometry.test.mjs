@@ -1,0 +1,147 @@
+// Asking the geometry through the module: analogies on a planted vector set, neighbours by either
+// metric, k-means on separated blobs, t-SNE in steps (and its bad input), and PCA aligned to the
+// previous frame. The vectors come in as a small GloVe text, as a user's file would.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const require = createRequire(import.meta.url);
+const createEmbPlay = require(path.join(root, 'build/wasm/embplay.js'));
+const Module = await createEmbPlay({ wasmBinary: fs.readFileSync(path.join(root, 'build/wasm/embplay.wasm')) });
+
+const call = (text) => JSON.parse(text);
+
+// A session holding the vectors of `lines` (GloVe text), streamed in small chunks.
+function sessionWith(lines) {
+  const s = new Module.Session();
+  const bytes = new TextEncoder().encode(`${lines.join('\n')}\n`);
+  assert.equal(call(s.importBegin('glove', 1000)).ok, true);
+  for (let at = 0; at < bytes.length; at += 64) assert.ok(!call(s.importChunk(bytes.subarray(at, at + 64))).error);
+  const done = call(s.importFinish());
+  assert.equal(done.ok, true, JSON.stringify(done));
+  return s;
+}
+
+// Gender on one axis, royalty on another: king - man + woman is exactly queen.
+const PLANTED = [
+  'king 1 1 0.1 0',
+  'queen 1 -1 0.1 0',
+  'man 0 1 0.1 0',
+  'woman 0 -1 0.1 0',
+  'prince 0.8 1 0.3 0.1',
+  'apple 0 0 1 0.2',
+  'car 0 0 0.2 1',
+  'road 0.1 0 0.3 0.9',
+];
+
+// `blobs` groups of `size` points around far-apart centres in 4 dimensions; seeded.
+function blobLines(blobs = 3, size = 12, seed = 5) {
+  let state = seed;
+  const next = () => { state = (Math.imul(state, 1664525) + 1013904223) >>> 0; return state / 2 ** 32 - 0.5; };
+  const lines = [];
+  for (let b = 0; b < blobs; b += 1) {
+    for (let i = 0; i < size; i += 1) {
+      const v = [0, 0, 0, 0].map((_, d) => (d === b ? 10 : 0) + 0.3 * next());
+      lines.push(`b${b}w${i} ${v.map((x) => x.toFixed(4)).join(' ')}`);
+    }
+  }
+  return lines;
+}
+
+test('analogies return the planted answer, with scores, never an input word', () => {
+  const s = sessionWith(PLANTED);
+  for (const method of ['3CosAdd', '3CosMul']) {
+    const r = call(s.analogy('king', 'man', 'woman', 3, method));
+    assert.ok(!r.error, r.error);
+    assert.deepEqual(r.words, ['king', 'man', 'woman']);
+    assert.equal(r.method, method);
+    assert.equal(r.answers[0].word, 'queen', `${method}: ${JSON.stringify(r.answers)}`);
+    assert.equal(r.answers.length, 3);
+    for (let i = 1; i < r.answers.length; i += 1) assert.ok(r.answers[i - 1].score >= r.answers[i].score);
+    for (const a of r.answers) assert.ok(!['king', 'man', 'woman'].includes(a.word));
+  }
+  assert.match(call(s.analogy('king', 'man', 'nosuchword', 3, '3CosAdd')).error, /not in the vocabulary/);
+  assert.match(call(s.analogy('king', 'man', 'woman', 3, 'cosine')).error, /3CosAdd or 3CosMul/);
+  s.delete();
+});
+
+test('neighbours by cosine or euclidean distance', () => {
+  const s = sessionWith(PLANTED);
+  const cos = call(s.neighborsBy('car', 2, 'cosine'));
+  assert.equal(cos.metric, 'cosine');
+  assert.equal(cos.neighbors[0].word, 'road');
+  const euc = call(s.neighborsBy('car', 7, 'euclidean'));
+  assert.equal(euc.metric, 'euclidean');
+  for (let i = 1; i < euc.neighbors.length; i += 1) assert.ok(euc.neighbors[i - 1].distance <= euc.neighbors[i].distance);
+  assert.match(call(s.neighborsBy('car', 2, 'manhattan')).error, /cosine or euclidean/);
+  assert.deepEqual(call(s.neighbors('car', 2)).neighbors.map((n) => n.word), cos.neighbors.map((n) => n.word));
+  s.delete();
+});
+
+test('k-means separates blobs and names each cluster by its central words', () => {
+  const s = sessionWith(blobLines());
+  const { words } = call(s.words(36));
+  const r = s.kmeans(36, 3, 1);
+  assert.ok(!r.error, r.error);
+  assert.ok(r.assignment instanceof Int32Array);
+  assert.equal(r.assignment.length, 36);
+  const clusterOf = new Map();
+  words.forEach((w, i) => {
+    const blob = w.slice(0, 2);
+    if (!clusterOf.has(blob)) clusterOf.set(blob, r.assignment[i]);
+    assert.equal(r.assignment[i], clusterOf.get(blob), `${w} is with its blob`);
+  });
+  assert.equal(new Set(clusterOf.values()).size, 3);
+  assert.equal(r.central.length, 3);
+  for (const [c, members] of r.central.entries()) {
+    assert.ok(members.length >= 1 && members.length <= 5);
+    for (const w of members) assert.equal(r.assignment[words.indexOf(w)], c);
+  }
+  assert.match(s.kmeans(36, 0, 1).error, /between 1 and/);
+  assert.match(s.kmeans(36, 37, 1).error, /between 1 and/);
+  s.delete();
+});
+
+test('t-SNE runs in steps to finite coordinates; bad settings are refused and the last layout stays', () => {
+  const s = sessionWith(blobLines(3, 12));
+  const started = call(s.tsneStart(36, JSON.stringify({ perplexity: 5, iterations: 120, seed: 3 })));
+  assert.equal(started.ok, true, JSON.stringify(started));
+  assert.equal(started.warm, false);
+  const first = s.tsneStep(50);
+  assert.ok(!first.error, first.error);
+  assert.ok(first.coords instanceof Float32Array);
+  assert.equal(first.coords.length, 72);
+  assert.ok(first.coords.every(Number.isFinite));
+  assert.equal(first.iteration, 50);
+  assert.equal(first.done, false);
+  const last = s.tsneStep(500);
+  assert.equal(last.iteration, 120);
+  assert.equal(last.done, true);
+
+  assert.match(call(s.tsneStart(36, JSON.stringify({ perplexity: 30 }))).error, /perplexity/i);
+  assert.match(call(s.tsneStart(3, JSON.stringify({ perplexity: 1 }))).error, /at least 4/);
+  assert.match(call(s.tsneStart(36, 'nope')).error, /JSON/);
+  const kept = s.tsneStep(0);
+  assert.deepEqual(Array.from(kept.coords), Array.from(last.coords), 'the last good layout is kept');
+
+  const warm = call(s.tsneStart(36, JSON.stringify({ perplexity: 5, iterations: 10 })));
+  assert.equal(warm.warm, true, 'the same words warm-start from the last layout');
+  assert.deepEqual(Array.from(s.tsneStep(0).coords), Array.from(last.coords));
+  s.delete();
+  const empty = new Module.Session();
+  assert.match(empty.tsneStep(1).error, /tsneStart/);
+  empty.delete();
+});
+
+test('aligned PCA matches the previous frame: a flipped copy is turned back', () => {
+  const s = sessionWith(blobLines(3, 8));
+  const plain = s.pca(24).coords;
+  assert.deepEqual(Array.from(s.pcaAligned(24, null).coords), Array.from(plain));
+  const flipped = plain.map((v) => -v);
+  const aligned = s.pcaAligned(24, flipped).coords;
+  for (let i = 0; i < aligned.length; i += 1) assert.ok(Math.abs(aligned[i] - flipped[i]) < 1e-4, `coordinate ${i}`);
+  s.delete();
+});
