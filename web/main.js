@@ -6,7 +6,7 @@ import { createClient, REQUESTS } from './protocol.js';
 import { SettingsForm } from './settings-form.js';
 import { CLUSTER_COLOURS, WordMap } from './map.js';
 import { TrainingCharts } from './charts.js';
-import { DEFAULT_VIEW, LinkError, makeLink, readLink, textHash, WHY_PANELS } from './share.js';
+import { DEFAULT_VIEW, LinkError, makeLink, readLink, schemaFor, textHash, WHY_PANELS } from './share.js';
 import { makeSession, readSession, readSessionValue } from './session-file.js';
 import { SessionStore } from './store.js';
 
@@ -141,6 +141,7 @@ class App {
     const samplePromise = fetch('sample.txt').then((r) => (r.ok ? r.text() : '')).catch(() => '');
     try {
       ({ schema: this.schema, word2vecSchema: this.word2vecSchema } = await this.client.call('init'));
+      this.schemas = { nextword: this.schema, word2vec: this.word2vecSchema };  // what links and files are read against
     } catch (err) {
       this.crash(err.message);
       return;
@@ -165,7 +166,7 @@ class App {
     const value = await this.store.get(key);
     if (!value) return null;
     try {
-      return readSessionValue(value, this.schema);
+      return readSessionValue(value, this.schemas);
     } catch {
       return null;
     }
@@ -237,6 +238,13 @@ class App {
       this.inputsChanged();
     });
     $('predict-input').addEventListener('input', () => this.inputsSaved());
+    // The rest of the view the link keeps: the map's controls, the neighbours' metric, the analogy.
+    for (const id of ['map-k', 'map-projection', 'tsne-perplexity', 'tsne-lr', 'tsne-iterations', 'map-search', 'nb-metric',
+      'an-a', 'an-b', 'an-c', 'an-method']) {
+      $(id).addEventListener('input', () => this.inputsSaved());
+      $(id).addEventListener('change', () => this.inputsSaved());
+    }
+    $('map-projection').addEventListener('change', () => { this.wantTsne = false; });
     // Opening a "why" panel is part of the view the link keeps; toggle does not bubble, so capture it.
     document.addEventListener('toggle', (e) => { if (WHY_PANELS.includes(e.target.id)) this.inputsSaved(); }, true);
     window.addEventListener('hashchange', () => { if (this.form && location.hash.length > 1) this.openLink(null); });
@@ -467,7 +475,16 @@ class App {
     if (!this.selected) this.renderNeighbours(null);
     await this.client.call('watch', { n: this.mapWords() });
     await this.refreshMap(true);
+    this.projectionRestored();
     return true;
+  }
+
+  // A link or a saved session asked for t-SNE before there was a run: start it now that there is.
+  projectionRestored() {
+    if (!this.wantTsne || !this.hasRun()) return;
+    this.wantTsne = false;
+    $('map-projection').value = 'tsne';
+    this.projectionChanged();
   }
 
   // ---- progress from the worker ----------------------------------------------------------
@@ -789,6 +806,7 @@ class App {
     if (state !== this.state) this.note = null;
     this.state = state;
     this.render();
+    this.projectionRestored();
   }
 
   // Derives every control's state from this.state; called on any change.
@@ -953,6 +971,8 @@ class App {
       $(body).hidden = name !== tab;
     }
     $('nb-caption').hidden = name !== 'neighbours';
+    this.tab = name;
+    this.inputsSaved();
   }
 
   // ---- the projection: PCA (follows training) or t-SNE (run on demand, streamed as it settles) ----
@@ -1246,20 +1266,43 @@ class App {
     return out;
   }
 
+  // The word2vec form's settings, the same way (without `model`: the selector holds it).
+  currentW2vSettings() {
+    const out = {};
+    for (const spec of schemaFor(this.schemas, 'skipgram')) out[spec.name] = this.w2vForm.value(spec.name) ?? spec.default;
+    return out;
+  }
+
+  // Everything on the page that is not a setting but that a link or a saved session keeps.
   currentView() {
+    const num = (id, fallback) => (Number.isFinite(Number($(id).value)) && $(id).value !== '' ? Number($(id).value) : fallback);
     return {
       words: this.mapWords(),
-      proj: 'pca',
+      proj: this.wantTsne ? 'tsne' : $('map-projection').value,
+      tsne_perplexity: num('tsne-perplexity', DEFAULT_VIEW.tsne_perplexity),
+      tsne_lr: num('tsne-lr', DEFAULT_VIEW.tsne_lr),
+      tsne_iterations: num('tsne-iterations', DEFAULT_VIEW.tsne_iterations),
+      search: $('map-search').value,
+      k: Number($('map-k').value),
       word: this.selected ?? '',
+      metric: $('nb-metric').value,
       predict: $('predict-input').value,
+      an_a: $('an-a').value,
+      an_b: $('an-b').value,
+      an_c: $('an-c').value,
+      an_method: $('an-method').value,
+      tab: this.tab ?? DEFAULT_VIEW.tab,
       open: WHY_PANELS.filter((id) => document.getElementById(id)?.open),
+      vectors: this.runKind === 'vectors' ? this.vectorsInfo?.name ?? '' : '',
     };
   }
 
   currentSession() {
     return makeSession({
       text: $('text').value,
+      kind: this.modelKind(),
       settings: this.currentSettings(),
+      w2vSettings: this.currentW2vSettings(),
       view: this.currentView(),
       model: this.model,
       history: this.model ? this.charts.history() : null,
@@ -1309,7 +1352,7 @@ class App {
   async applySession(session, message, kind = '') {
     if (this.state === 'running') await this.pause();
     if (session.text != null) this.setText(session.text);
-    this.form.setValues(session.settings);
+    this.applyKind(session.kind ?? 'nextword', session.settings, session.w2vSettings);
     if (session.view) this.applyView(session.view);
     this.neededText = null;
     this.showNeededText();
@@ -1318,7 +1361,10 @@ class App {
       const restored = await this.loadRun(session);
       if (restored) detail = session.run?.epoch ? ` The model as it was after epoch ${session.run.epoch} is back.` : ' Its model is back.';
       else detail = ' Its model could not be loaded.';
+    } else if (session.kind && session.kind !== 'nextword') {
+      detail = ' Its word2vec settings are back (word2vec models are not kept): Play trains the same run again.';
     }
+    if (session.view?.vectors) detail += ` It had opened ${session.view.vectors}: vectors files are not kept, open it again with Open vectors.`;
     this.showNotice(message + detail, session.messages, kind);
   }
 
@@ -1347,27 +1393,59 @@ class App {
     if (p) $('m-epoch').textContent = `${p.epoch} / ${p.epochs}`;
     if (this.charts.latestLoss != null) $('m-loss').textContent = fmtLoss(this.charts.latestLoss);
     await this.refreshMap(true);
+    this.projectionRestored();
     return true;
   }
 
+  // Puts a view (validated by share.js) on the page's controls. Values go into fields, never markup.
+  // t-SNE needs a run: it starts when there is one (now, after Play, or when a saved model loads).
   applyView(view) {
     const v = { ...DEFAULT_VIEW, ...view };
     $('map-n').value = String(v.words);
     $('predict-input').value = v.predict;
     this.selected = v.word || null;
     $('nb-input').value = v.word;
+    $('tsne-perplexity').value = String(v.tsne_perplexity);
+    $('tsne-lr').value = String(v.tsne_lr);
+    $('tsne-iterations').value = String(v.tsne_iterations);
+    $('map-k').value = String(v.k);
+    $('nb-metric').value = v.metric;
+    $('an-a').value = v.an_a;
+    $('an-b').value = v.an_b;
+    $('an-c').value = v.an_c;
+    $('an-method').value = v.an_method;
+    this.analogyAsked = Boolean(v.an_a && v.an_b && v.an_c);
+    $('map-search').value = v.search;
+    this.searchChanged();
+    this.wantTsne = v.proj === 'tsne';
+    if (!this.wantTsne && $('map-projection').value !== 'pca' && this.hasRun()) {
+      $('map-projection').value = 'pca';
+      this.projectionChanged();
+    }
+    $('map-projection').value = v.proj;
+    this.showTab(v.tab);
+    this.refreshClusters(true);
     for (const id of WHY_PANELS) {
       const el = document.getElementById(id);
       if (el) el.open = v.open.includes(id);
     }
     this.client.call('watch', { n: this.mapWords() }).catch(() => {});
+    this.projectionRestored();
+  }
+
+  // The model selector and both settings forms, from a link or a saved session.
+  applyKind(kind, settings, w2vSettings) {
+    if (settings) this.form.setValues(settings);
+    if (w2vSettings) this.w2vForm.setValues(w2vSettings);
+    $('model-kind').value = kind;
+    this.modelKindChanged();
   }
 
   // Opens the link in the address bar. `saved` is the session kept in this browser, or null.
   async openLink(saved) {
     let link;
     try {
-      link = await readLink(location.hash, this.schema);
+      link = await readLink(location.hash, this.schemas);
     } catch (err) {
       if (!(err instanceof LinkError)) throw err;
       this.showNotice(`This link could not be opened: ${err.message}. The page kept its own text and settings.`, [], 'error');
@@ -1378,15 +1456,17 @@ class App {
     if (this.state === 'running') await this.pause();
     const text = link.text ?? (link.sha256 && saved?.text != null && await textHash(saved.text) === link.sha256 ? saved.text : null);
     // The same text and settings as the session saved here: a reload, so the saved model comes back too.
-    const same = saved && text != null && text === saved.text
-      && Object.keys(link.settings).every((k) => link.settings[k] === saved.settings[k]);
+    const savedSettings = link.kind === 'nextword' ? saved?.settings : saved?.w2vSettings;
+    const same = saved && text != null && text === saved.text && link.kind === (saved.kind ?? 'nextword') && savedSettings
+      && Object.keys(link.settings).every((k) => link.settings[k] === savedSettings[k]);
     if (same) {
       await this.applySession({ ...saved, view: link.view, messages: link.messages }, 'Restored this link\u2019s session from this browser.');
       return;
     }
     if (saved && this.restoring && saved.text !== this.sampleText) await this.store.put(PREVIOUS_KEY, await this.store.get(SESSION_KEY));
     if (this.hasRun()) await this.reset();
-    this.form.setValues(link.settings);
+    if (link.kind === 'nextword') this.applyKind('nextword', link.settings, null);
+    else this.applyKind(link.kind, null, link.settings);
     this.applyView(link.view);
     if (text != null) this.setText(text);
     else if (link.sha256) {
@@ -1395,7 +1475,11 @@ class App {
     } else if (this.restoring) this.setText(saved?.text ?? this.sampleText);
     this.showNeededText();
     const kept = saved && this.restoring && saved.text !== this.sampleText;
-    const what = this.neededText ? 'Opened a shared run: open its text file to train it.' : 'Opened a shared run: press Play to train it.';
+    let what = this.neededText ? 'Opened a shared run: open its text file to train it.' : 'Opened a shared run: press Play to train it.';
+    if (link.view.vectors) {
+      what = `Opened a shared view of the vectors file ${link.view.vectors}. The file is not in the link: `
+        + 'open the same file with Open vectors to explore it (or press Play to train on the text instead).';
+    }
     this.showNotice(what + (link.messages.length ? ' Some values in the link were changed:' : ''), link.messages,
       link.messages.length ? 'error' : '', kept ? { label: 'Bring back my earlier session', run: () => this.bringBackPrevious() } : null);
     this.render();
@@ -1446,9 +1530,13 @@ class App {
   // missing, it keeps the link that asked for it).
   async updateLink() {
     if (!this.form || this.neededText) return this.link;
+    const kind = this.modelKind();
     this.link = await makeLink(location.href, {
-      settings: this.currentSettings(), view: this.currentView(), text: $('text').value,
-    }, this.schema);
+      kind,
+      settings: kind === 'nextword' ? this.currentSettings() : this.currentW2vSettings(),
+      view: this.currentView(),
+      text: $('text').value,
+    }, this.schemas);
     if (location.href !== this.link.url) history.replaceState(null, '', this.link.url);
     return this.link;
   }
@@ -1468,7 +1556,9 @@ class App {
     $('share-what').textContent = `${copied ? 'Copied. ' : 'Select and copy this link. '}`
       + (link.inline
         ? `The text travels in the link (${kb(link.url.length)}). The same seed trains the same run.`
-        : `The text is too long for a link (${kb(link.textBytes ?? 0)} compressed; links stay under 8 kB), so the link carries its SHA-256: whoever opens it is asked for the same file.`);
+        : `The text is too long for a link (${kb(link.textBytes ?? 0)} compressed; links stay under 8 kB), so the link carries its SHA-256: whoever opens it is asked for the same file.`)
+      + (this.runKind === 'vectors' && this.vectorsInfo
+        ? ` The vectors file ${this.vectorsInfo.name} is not in the link (only its name): whoever opens it must open the same file.` : '');
     $('share-box').hidden = false;
     $('share-url').focus();
     $('share-url').select();
@@ -1491,7 +1581,7 @@ class App {
     if (!file) return;
     let session;
     try {
-      session = readSession(await file.text(), this.schema);
+      session = readSession(await file.text(), this.schemas);
     } catch (err) {
       this.showNotice(`Could not import ${file.name}: ${err.message}.`, [], 'error');
       return;
@@ -1519,6 +1609,8 @@ class App {
     this.neededText = null;
     this.showNeededText();
     this.form.restoreDefaults();
+    this.w2vForm.restoreDefaults();
+    this.applyKind('nextword', null, null);
     this.applyView(DEFAULT_VIEW);
     this.selectWord(null);
     this.renderPredictions(null);

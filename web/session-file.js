@@ -1,7 +1,7 @@
 // The session file: the whole session (text, settings, view, trained model, curves) as one JSON
 // file the user exports and imports, and the same record the page keeps in IndexedDB. Reading one
 // treats it as untrusted: size limits, the settings schema, unknown fields ignored. No DOM here.
-import { validateSettings, validateView } from './share.js';
+import { MODEL_KINDS, schemaFor, validateSettings, validateView } from './share.js';
 
 export const SESSION_FORMAT = 'embedding-playground-session';
 export const SESSION_VERSION = 1;
@@ -10,14 +10,20 @@ export const MAX_SESSION_BYTES = 256 * 1024 * 1024;
 export const MAX_SESSION_TEXT = 64 * 1024 * 1024;
 export const MAX_HISTORY_POINTS = 200_000;
 
-// model: the model file's JSON (Session.saveModel(), parsed) or null.
-export function makeSession({ text, settings, view, model = null, history = null, run = null }) {
+// model: the next-word model file's JSON (Session.saveModel(), parsed) or null. kind is the
+// model selector (nextword | skipgram | cbow); settings are the next-word form's, w2v_settings the
+// word2vec form's (both kept, so switching back finds them). A word2vec run keeps no model: its
+// settings and seed come back and Play trains it again. Fields added after version 1 (kind,
+// w2v_settings, the view's new fields) are optional: a file without them takes the defaults.
+export function makeSession({ text, kind = 'nextword', settings, w2vSettings = null, view, model = null, history = null, run = null }) {
   return {
     format: SESSION_FORMAT,
     version: SESSION_VERSION,
     saved_at: new Date().toISOString(),
     text,
+    kind,
     settings,
+    w2v_settings: w2vSettings,
     view,
     model,
     run,           // {epoch, epochs, step, finished, diverged} of the model, for the status line
@@ -44,23 +50,35 @@ function readRun(r) {
   return { epoch: int(r.epoch), epochs: int(r.epochs), step: int(r.step), finished: r.finished === true, diverged: r.diverged === true };
 }
 
-// Reads an exported session (or a bare model file) from its text. Returns
-//   {text, settings, view, model (JSON text or null), history, run, messages}
+// Reads an exported session (or a bare model file) from its text, against the settings schemas
+// ({nextword, word2vec}, or the next-word schema alone; see share.js schemaFor). Returns
+//   {text, kind, settings, w2vSettings, view, model (JSON text or null), history, run, messages}
 // text is null for a bare model file. Throws an Error with a message for the user.
-export function readSession(fileText, schema) {
+export function readSession(fileText, schemas) {
   if (typeof fileText !== 'string') throw new Error('the file is not text');
   if (fileText.length > MAX_SESSION_BYTES) throw new Error(`the file is larger than ${MAX_SESSION_BYTES / 2 ** 20} MB`);
   let j;
   try { j = JSON.parse(fileText); } catch { throw new Error('the file is not valid JSON'); }
-  return readSessionValue(j, schema);
+  return readSessionValue(j, schemas);
 }
 
 // The same for a value already parsed (the record kept in IndexedDB, which an older page may have written).
-export function readSessionValue(j, schema) {
+export function readSessionValue(j, schemas) {
   if (!j || typeof j !== 'object' || Array.isArray(j)) throw new Error('the file is not a session or a model');
+  const schema = schemaFor(schemas, 'nextword');
+  const w2v = (raw, messages) => {
+    const w2vSchema = schemaFor(schemas, 'skipgram');
+    if (!w2vSchema.length) return null;
+    const r = validateSettings(raw, w2vSchema);
+    if (raw != null) messages.push(...r.messages.map((m) => `word2vec ${m}`));
+    return r.settings;
+  };
   if (j.format === MODEL_FORMAT) {
     const { settings, messages } = validateSettings(j.settings, schema);
-    return { text: null, settings, view: null, model: JSON.stringify(j), history: readHistory(null, []), run: null, messages };
+    return {
+      text: null, kind: 'nextword', settings, w2vSettings: w2v(null, messages), view: null, model: JSON.stringify(j),
+      history: readHistory(null, []), run: null, messages,
+    };
   }
   if (j.format !== SESSION_FORMAT) throw new Error('the file is not an Embedding Playground session or model');
   if (!Number.isInteger(j.version) || j.version < 1) throw new Error('the session file has no valid version');
@@ -68,6 +86,10 @@ export function readSessionValue(j, schema) {
   if (typeof j.text !== 'string') throw new Error('the session has no text');
   if (j.text.length > MAX_SESSION_TEXT) throw new Error('the session\'s text is too long');
   const { settings, messages } = validateSettings(j.settings, schema);
+  let kind = 'nextword';
+  if (j.kind != null && MODEL_KINDS.includes(j.kind)) kind = j.kind;
+  else if (j.kind != null) messages.push(`kind: ${String(j.kind).slice(0, 24)} is not one of ${MODEL_KINDS.join(', ')}; using nextword`);
+  const w2vSettings = w2v(j.w2v_settings, messages);
   const { view, messages: viewMessages } = validateView(j.view);
   messages.push(...viewMessages);
   let model = null;
@@ -76,5 +98,5 @@ export function readSessionValue(j, schema) {
     model = JSON.stringify(j.model);
   }
   const history = readHistory(j.history, messages);
-  return { text: j.text, settings, view, model, history, run: model ? readRun(j.run) : null, messages };
+  return { text: j.text, kind, settings, w2vSettings, view, model, history, run: model ? readRun(j.run) : null, messages };
 }

@@ -2,17 +2,24 @@
 // from a link that may have been cut short, edited by hand or made to attack the page.
 // No DOM here (the unit tests in tests/web/ import this file in node); the page calls it.
 //
-// A v1 fragment is URL-encoded key=value pairs, readable and editable by hand:
-//   #v=1&context=3&dim=32&...&seed=1      every setting, by its schema name (settingsSchema())
-//    &words=300&proj=pca                  the map: how many words, which projection
-//    &word=fox&predict=the+fox            the selected word, the Predict box
-//    &open=map-why                        the "why" panels that are open
+// A v2 fragment is URL-encoded key=value pairs, readable and editable by hand:
+//   #v=2&model=skipgram                   which model: nextword | skipgram | cbow
+//    &context=3&dim=32&...&seed=1         its settings, by their schema names: settingsSchema() for
+//                                         nextword, word2vecSchema() (less `model`) for word2vec
+//    &words=300&proj=tsne                 the map: how many words, which projection (pca | tsne)
+//    &tsne_perplexity=30&tsne_lr=0&tsne_iterations=1000   t-SNE's settings
+//    &search=%2F%5Eun%2F&k=4              the map's search box, its k-means clusters (0 = off)
+//    &word=fox&metric=cosine              the selected word, the neighbours' metric
+//    &predict=the+fox                     the Predict box
+//    &an_a=king&an_b=man&an_c=woman&an_method=3CosAdd      the Analogy tab's fields
+//    &tab=analogy&open=map-why            the tab shown (neighbours | analogy | eval), the open "why" panels
+//    &vectors=glove.txt                   opened pre-trained vectors: their file's name only (never the file)
 //    &z=<base64url>                       the text, deflate-raw compressed (when the link stays short)
 //    &sha256=<64 hex>&chars=<n>           or, for a longer text, its hash: the recipient opens the file
 //    &end=1                               last: a link without it was cut short
-// Older shapes are brought up to v1 by MIGRATIONS before anything is read.
+// Older shapes are brought up to v2 by MIGRATIONS before anything is read.
 
-export const LINK_VERSION = 1;
+export const LINK_VERSION = 2;
 
 // A link with its text inline stays under this many characters, whole URL included. Links over
 // about 8 KB get cut or refused by chat apps, mail clients and some servers and proxies (8,192
@@ -27,8 +34,25 @@ export const MAX_WORD_CHARS = 64;       // the selected word
 export const MAX_PREDICT_CHARS = 200;   // the Predict box
 export const MAP_WORDS = Object.freeze([100, 300, 1000, 3000]);
 export const WHY_PANELS = Object.freeze(['map-why', 'curves-why', 'predict-why', 'context-why', 'dim-why']);
-export const PROJECTIONS = Object.freeze(['pca']);
-export const DEFAULT_VIEW = Object.freeze({ words: 300, proj: 'pca', word: '', predict: '', open: [] });
+export const PROJECTIONS = Object.freeze(['pca', 'tsne']);
+export const MODEL_KINDS = Object.freeze(['nextword', 'skipgram', 'cbow']);
+export const METRICS = Object.freeze(['cosine', 'euclidean']);
+export const ANALOGY_METHODS = Object.freeze(['3CosAdd', '3CosMul']);
+export const TABS = Object.freeze(['neighbours', 'analogy', 'eval']);
+export const MAX_CLUSTERS = 8;          // the clusters control: 0 (off) or 2..MAX_CLUSTERS
+export const MAX_SEARCH_CHARS = 200;    // the map's search box
+export const MAX_FILE_NAME_CHARS = 120; // the name of opened vectors
+// t-SNE's settings and their ranges (the page's t-SNE form; the worker checks them again).
+export const TSNE_RANGES = Object.freeze({
+  tsne_perplexity: { min: 2, max: 100, default: 30 },
+  tsne_lr: { min: 0, max: 10000, default: 0 },             // 0 = auto
+  tsne_iterations: { min: 50, max: 5000, default: 1000, int: true },
+});
+export const DEFAULT_VIEW = Object.freeze({
+  words: 300, proj: 'pca', tsne_perplexity: 30, tsne_lr: 0, tsne_iterations: 1000, search: '', k: 0,
+  word: '', metric: 'cosine', predict: '', an_a: '', an_b: '', an_c: '', an_method: '3CosAdd', tab: 'neighbours',
+  open: [], vectors: '',
+});
 
 // A link that cannot be read at all; its message is for the user.
 export class LinkError extends Error {
@@ -159,7 +183,33 @@ function cleanString(raw, max) {
   return raw.replace(/[\u0000-\u001f\u007f]/g, ' ').trim().slice(0, max);
 }
 
-// Reads the view (map word count, selected word, Predict box, open panels) from untrusted values.
+// One of `choices`, or `fallback` with a message naming `name`.
+function readChoice(source, name, choices, fallback, messages) {
+  const raw = source[name];
+  if (raw == null || raw === '') return fallback;
+  if (typeof raw === 'string' && choices.includes(raw)) return raw;
+  messages.push(`${name}: ${shown(raw)} is not one of ${choices.join(', ')}; using ${fallback}`);
+  return fallback;
+}
+
+// A number in TSNE_RANGES[name]: clamped (and rounded, for whole numbers) with a message.
+function readRange(source, name, messages) {
+  const r = TSNE_RANGES[name];
+  const raw = source[name];
+  if (raw == null || raw === '') return r.default;
+  const value = typeof raw === 'number' ? raw : (typeof raw === 'string' ? Number(raw) : NaN);
+  if (!Number.isFinite(value)) {
+    messages.push(`${name}: ${shown(raw)} is not a finite number; using the default, ${fmt(r.default)}`);
+    return r.default;
+  }
+  const v = Math.min(r.max, Math.max(r.min, r.int ? Math.round(value) : value));
+  if (v !== value) messages.push(`${name}: ${shown(raw)} is outside ${fmt(r.min)}..${fmt(r.max)}${r.int ? ' or not whole' : ''}; using ${fmt(v)}`);
+  return v;
+}
+
+// Reads the view (the map, its search and clusters, the selected word and metric, the Predict box,
+// the analogy, the tab and the open panels) from untrusted values. Every string is cleaned and
+// capped, every choice checked against its list, every number clamped with a message.
 export function validateView(input) {
   const source = input && typeof input === 'object' ? input : {};
   const messages = [];
@@ -172,15 +222,46 @@ export function validateView(input) {
       if (words !== n) messages.push(`words: the map shows ${MAP_WORDS.join(', ')} words, not ${shown(source.words)}; showing ${words}`);
     }
   }
-  let proj = DEFAULT_VIEW.proj;
-  if (source.proj != null && !PROJECTIONS.includes(source.proj)) {
-    messages.push(`proj: ${shown(source.proj)} is not one of ${PROJECTIONS.join(', ')}; using ${proj}`);
-  } else if (source.proj != null) proj = source.proj;
-  const word = cleanString(source.word, MAX_WORD_CHARS);
-  const predict = cleanString(source.predict, MAX_PREDICT_CHARS);
+  const proj = readChoice(source, 'proj', PROJECTIONS, DEFAULT_VIEW.proj, messages);
+  const tsne = {};
+  for (const name of Object.keys(TSNE_RANGES)) tsne[name] = readRange(source, name, messages);
+  let k = DEFAULT_VIEW.k;
+  if (source.k != null && source.k !== '') {
+    const n = Number(source.k);
+    if (!Number.isFinite(n)) messages.push(`k: ${shown(source.k)} is not a number; clusters off`);
+    else {
+      k = n <= 0 ? 0 : Math.min(MAX_CLUSTERS, Math.max(2, Math.round(n)));
+      if (k !== n) messages.push(`k: clusters are off (0) or 2 to ${MAX_CLUSTERS}, not ${shown(source.k)}; using ${k || 'off'}`);
+    }
+  }
+  const view = {
+    words,
+    proj,
+    ...tsne,
+    search: cleanString(source.search, MAX_SEARCH_CHARS),
+    k,
+    word: cleanString(source.word, MAX_WORD_CHARS),
+    metric: readChoice(source, 'metric', METRICS, DEFAULT_VIEW.metric, messages),
+    predict: cleanString(source.predict, MAX_PREDICT_CHARS),
+    an_a: cleanString(source.an_a, MAX_WORD_CHARS),
+    an_b: cleanString(source.an_b, MAX_WORD_CHARS),
+    an_c: cleanString(source.an_c, MAX_WORD_CHARS),
+    an_method: readChoice(source, 'an_method', ANALOGY_METHODS, DEFAULT_VIEW.an_method, messages),
+    tab: readChoice(source, 'tab', TABS, DEFAULT_VIEW.tab, messages),
+    open: [],
+    vectors: cleanString(source.vectors, MAX_FILE_NAME_CHARS),
+  };
   const asked = Array.isArray(source.open) ? source.open : String(source.open ?? '').split(',');
-  const open = WHY_PANELS.filter((id) => asked.includes(id));
-  return { view: { words, proj, word, predict, open }, messages };
+  view.open = WHY_PANELS.filter((id) => asked.includes(id));
+  return { view, messages };
+}
+
+// The schema of a model kind's settings. `schemas` is {nextword, word2vec} (the module's
+// settingsSchema() and word2vecSchema()), or one array: the next-word schema alone.
+export function schemaFor(schemas, kind) {
+  if (Array.isArray(schemas)) return kind === 'nextword' ? schemas : [];
+  if (kind === 'nextword') return schemas.nextword;
+  return (schemas.word2vec ?? []).filter((spec) => spec.name !== 'model');  // the kind says which word2vec
 }
 
 // ---- versions -----------------------------------------------------------------------------------
@@ -197,6 +278,9 @@ export const MIGRATIONS = Object.freeze({
     out.end = '1';  // v0 had no end marker
     return out;
   },
+  // v1: the page had only the next-word model and PCA; v2 names the model (and adds view fields,
+  // which take their defaults when absent).
+  1: (p) => ({ ...p, v: '2', model: 'nextword' }),
 });
 
 // The fragment's parameters, brought up to LINK_VERSION. LinkError when unreadable.
@@ -223,24 +307,29 @@ export function parseFragment(fragment) {
 
 // ---- writing and reading links -----------------------------------------------------------------
 
-function paramsFor({ settings, view }, schema) {
+const VIEW_KEYS = Object.freeze(['words', 'proj', 'tsne_perplexity', 'tsne_lr', 'tsne_iterations', 'search', 'k', 'word',
+  'metric', 'predict', 'an_a', 'an_b', 'an_c', 'an_method', 'tab', 'vectors']);
+
+function paramsFor({ kind = 'nextword', settings, view }, schemas) {
   const p = new URLSearchParams();
   p.set('v', String(LINK_VERSION));
-  for (const spec of schema) if (settings[spec.name] !== undefined) p.set(spec.name, String(settings[spec.name]));
-  p.set('words', String(view.words ?? DEFAULT_VIEW.words));
-  p.set('proj', view.proj ?? DEFAULT_VIEW.proj);
-  if (view.word) p.set('word', view.word);
-  if (view.predict) p.set('predict', view.predict);
+  p.set('model', kind);
+  for (const spec of schemaFor(schemas, kind)) if (settings[spec.name] !== undefined) p.set(spec.name, String(settings[spec.name]));
+  // Only what differs from the default view: the link stays short and readable.
+  for (const key of VIEW_KEYS) {
+    const value = view[key] ?? DEFAULT_VIEW[key];
+    if (key === 'words' || key === 'proj' || value !== DEFAULT_VIEW[key]) p.set(key, String(value));
+  }
   if (view.open?.length) p.set('open', view.open.join(','));
   return p;
 }
 
-// The share link for `state` {settings, view, text} on the page at `base` (its address without
-// the fragment). The text goes inline, compressed, when the whole link stays within `maxChars`;
+// The share link for `state` {kind, settings, view, text} on the page at `base` (its address without
+// the fragment); `settings` are those of `kind`, read against schemaFor(schemas, kind). The text goes inline, compressed, when the whole link stays within `maxChars`;
 // otherwise the link names the text by its SHA-256. Returns {url, inline, textBytes}.
-export async function makeLink(base, state, schema, { maxChars = MAX_LINK_CHARS } = {}) {
+export async function makeLink(base, state, schemas, { maxChars = MAX_LINK_CHARS } = {}) {
   const head = `${base.split('#')[0]}#`;
-  const p = paramsFor(state, schema);
+  const p = paramsFor(state, schemas);
   const text = state.text ?? '';
   const compressed = toBase64Url(await deflate(text));
   const inline = `${head}${p.toString()}&z=${compressed}&end=1`;
@@ -251,15 +340,19 @@ export async function makeLink(base, state, schema, { maxChars = MAX_LINK_CHARS 
   return { url: `${head}${p.toString()}`, inline: false, textBytes: compressed.length };
 }
 
-// Reads a link's fragment against the settings schema. Returns
-//   {settings, view, text, sha256, chars, messages}
+// Reads a link's fragment against the settings schemas (see schemaFor). Returns
+//   {kind, settings, view, text, sha256, chars, messages}
+// where settings are those of the model `kind`
 // where text is the text if the link carries it (else null), and sha256/chars name the text the
 // recipient must open (else null). Values out of range are clamped with a message; a link that
 // cannot be read at all throws LinkError.
-export async function readLink(fragment, schema) {
+export async function readLink(fragment, schemas) {
   const p = parseFragment(fragment);
   if (p.end !== '1') throw new LinkError('the link was cut short (its end is missing): ask for the whole link');
-  const { settings, messages } = validateSettings(p, schema);
+  const kindMessages = [];
+  const kind = readChoice(p, 'model', MODEL_KINDS, 'nextword', kindMessages);
+  const { settings, messages } = validateSettings(p, schemaFor(schemas, kind));
+  messages.unshift(...kindMessages);
   const { view, messages: viewMessages } = validateView(p);
   messages.push(...viewMessages);
   let text = null;
@@ -277,5 +370,5 @@ export async function readLink(fragment, schema) {
   } else {
     messages.push('the link carries no text; the text on the page is kept');
   }
-  return { settings, view, text, sha256, chars, messages };
+  return { kind, settings, view, text, sha256, chars, messages };
 }

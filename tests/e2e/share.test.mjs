@@ -53,7 +53,7 @@ test('a copied link reproduces the run in a fresh browser; a reload and a crash 
   const url = await copyLink(a);
   assert.equal(await a.evaluate(() => navigator.clipboard.readText()), url, 'the link is on the clipboard');
   assert.ok(url.startsWith(env.server.url), `the link points at the sub-path: ${url}`);
-  assert.match(url, /#v=1&.*&z=[A-Za-z0-9_-]+&end=1$/, 'a v1 link with the text inline');
+  assert.match(url, /#v=2&model=nextword&.*&z=[A-Za-z0-9_-]+&end=1$/, 'a v2 link with the text inline');
   assert.ok(url.length <= 8000, `the link is short enough to share: ${url.length}`);
   assert.match(await a.textContent('#share-what'), /travels in the link/);
   const text = await a.inputValue('#text');
@@ -158,7 +158,7 @@ test('mangled links: a clear message, nothing injected', { timeout: TIMEOUT }, a
     ['truncated', good.slice(0, Math.floor(good.length * 0.7)), /could not be opened: the link was cut short/],
     ['bad base64', good.replace(z, `${z.slice(0, 10)}*!~${z.slice(13)}`), /could not be opened: .*not valid base64url/],
     ['damaged text', good.replace(z, z.slice(0, -10)), /could not be opened: .*cut short or damaged/],
-    ['newer version', good.replace('#v=1', '#v=99'), /could not be opened: .*newer version/],
+    ['newer version', good.replace('#v=2', '#v=99'), /could not be opened: .*newer version/],
     ['huge numbers', good.replace(/dim=\d+/, 'dim=1e308').replace(/epochs=\d+/, 'epochs=99999999999999999999').replace(/lr=[^&]+/, 'lr=1e999'),
       /Some values in the link were changed/],
   ];
@@ -190,6 +190,107 @@ test('mangled links: a clear message, nothing injected', { timeout: TIMEOUT }, a
   await assertNothingInjected(page);
   assert.deepEqual(problems, []);
   assert.ok(base.startsWith(env.server.url));
+  await context.close();
+});
+
+test('a word2vec run with t-SNE, search, clusters and an analogy: the link restores every control', { timeout: 3 * TIMEOUT }, async () => {
+  const context = await env.newContext();
+  const { page: a, problems: aProblems } = await openPage(context, env.server.url);
+  await a.fill('#text', patternText(300, 5));
+  await a.selectOption('#model-kind', 'skipgram');
+  await a.fill('#w2v-setting-epochs', '1');
+  await a.fill('#w2v-setting-dim', '12');
+  await a.fill('#w2v-setting-window', '3');
+  await a.fill('#w2v-setting-min_count', '1');
+  await a.fill('#w2v-setting-seed', '31337');
+  await a.selectOption('#map-n', '100');
+  await train(a, 'word2vec');
+  await a.click('#tsne-settings summary');
+  await a.fill('#tsne-perplexity', '5');
+  await a.fill('#tsne-iterations', '250');
+  await a.fill('#tsne-lr', '120');
+  await a.click('#tsne-form button[type="submit"]');
+  await waitFor(a, 't-SNE did not start', () => document.getElementById('map').dataset.tsneIteration != null, { timeout: 30_000 });
+  await a.fill('#map-search', '/^f/');
+  await a.selectOption('#map-k', '4');
+  await a.selectOption('#nb-metric', 'euclidean');
+  await a.click('#tab-analogy');
+  await a.fill('#an-a', 'fox');
+  await a.fill('#an-b', 'cat');
+  await a.fill('#an-c', 'dog');
+  await a.selectOption('#an-method', '3CosMul');
+  const w2vSettings = await a.evaluate(() => Object.fromEntries(
+    [...document.querySelectorAll('#w2v-settings input, #w2v-settings select')].map((el) => [el.id, el.type === 'checkbox' ? el.checked : el.value])));
+  const url = await copyLink(a);
+  assert.match(url, /#v=2&model=skipgram&/);
+  assert.match(url, /&proj=tsne&/);
+  assert.deepEqual(aProblems, []);
+
+  const fresh = await env.newContext();
+  const { page: b, problems } = await openPage(fresh, url);
+  const controls = {};
+  for (const id of ['model-kind', 'map-n', 'map-projection', 'tsne-perplexity', 'tsne-lr', 'tsne-iterations', 'map-search', 'map-k',
+    'nb-metric', 'an-a', 'an-b', 'an-c', 'an-method']) controls[id] = await b.inputValue(`#${id}`);
+  assert.deepEqual(controls, {
+    'model-kind': 'skipgram', 'map-n': '100', 'map-projection': 'tsne', 'tsne-perplexity': '5', 'tsne-lr': '120', 'tsne-iterations': '250',
+    'map-search': '/^f/', 'map-k': '4', 'nb-metric': 'euclidean', 'an-a': 'fox', 'an-b': 'cat', 'an-c': 'dog', 'an-method': '3CosMul',
+  });
+  assert.equal(await b.getAttribute('#tab-analogy', 'aria-selected'), 'true', 'the Analogy tab is open');
+  assert.equal(await b.isVisible('#w2v-setting-window'), true, 'the word2vec settings are shown');
+  assert.deepEqual(await b.evaluate(() => Object.fromEntries(
+    [...document.querySelectorAll('#w2v-settings input, #w2v-settings select')].map((el) => [el.id, el.type === 'checkbox' ? el.checked : el.value]))),
+  w2vSettings, 'the same word2vec settings');
+  // Play trains the same word2vec run, then t-SNE and the analogy follow.
+  await train(b, 'the opened word2vec link');
+  assert.equal(await b.evaluate(() => window.__embplay.runKind), 'skipgram');
+  await waitFor(b, 't-SNE did not start after training', () => document.getElementById('map').dataset.tsneIteration != null, { timeout: 30_000 });
+  await waitFor(b, 'the analogy was not solved', () => document.querySelectorAll('#an-list li').length > 0, { timeout: 20_000 });
+  assert.deepEqual(problems, []);
+
+  // Reload: the saved session brings the word2vec settings and the view back.
+  await b.evaluate(() => window.__embplay.saveNow());
+  await b.goto(env.server.url);
+  await waitReady(b);
+  assert.equal(await b.inputValue('#model-kind'), 'skipgram');
+  assert.equal(await b.inputValue('#w2v-setting-seed'), '31337');
+  assert.equal(await b.inputValue('#map-search'), '/^f/');
+  assert.equal(await b.inputValue('#an-method'), '3CosMul');
+  assert.match(await b.textContent('#notice-text'), /word2vec settings are back/);
+  await context.close();
+  await fresh.close();
+});
+
+test('mangled new fields (search, clusters, projection, metric, analogy, tab, model): a message, nothing injected', { timeout: TIMEOUT }, async () => {
+  const context = await env.newContext();
+  const { page: a } = await openPage(context, env.server.url);
+  await a.fill('#text', patternText(100, 9));
+  const good = await copyLink(a);
+  await a.close();
+  const evilSearch = '<script>window.__pwned=5</script>';
+  const evilWord = '<img src=x onerror=window.__pwned=6>';
+  const mangled = good.replace('#v=2&model=nextword&', `#v=2&model=glove&search=${encodeURIComponent(evilSearch)}&k=100000&proj=umap&metric=%3Cb%3E`
+    + `&an_a=${encodeURIComponent(evilWord)}&an_method=eval&tab=%3Cscript%3E&tsne_perplexity=1e400&`);
+  const { page, problems } = await openPage(context, mangled);
+  assert.equal(await page.getAttribute('#notice', 'data-kind'), 'error');
+  assert.match(await page.textContent('#notice-text'), /Some values in the link were changed/);
+  const details = await page.$$eval('#notice-list li', (li) => li.map((x) => x.textContent));
+  for (const name of ['model', 'k', 'proj', 'metric', 'an_method', 'tab', 'tsne_perplexity']) {
+    assert.ok(details.some((d) => d.startsWith(`${name}:`)), `a message for ${name}: ${details.join(' | ')}`);
+  }
+  assert.equal(await page.inputValue('#model-kind'), 'nextword');
+  assert.equal(await page.inputValue('#map-k'), '8', 'clusters clamped to the largest');
+  assert.equal(await page.inputValue('#map-projection'), 'pca');
+  assert.equal(await page.inputValue('#nb-metric'), 'cosine');
+  assert.equal(await page.inputValue('#an-method'), '3CosAdd');
+  assert.equal(await page.inputValue('#tsne-perplexity'), '30');
+  assert.equal(await page.inputValue('#map-search'), evilSearch, 'the search is text in its box');
+  assert.equal(await page.inputValue('#an-a'), evilWord);
+  assert.equal(await page.getAttribute('#tab-neighbours', 'aria-selected'), 'true');
+  await page.fill('#setting-epochs', '1');
+  await train(page, 'the mangled link');
+  await page.waitForTimeout(300);
+  await assertNothingInjected(page);
+  assert.deepEqual(problems, []);
   await context.close();
 });
 

@@ -7,8 +7,8 @@ import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  LinkError, MAX_LINK_CHARS, MAX_TEXT_BYTES, deflate, fromBase64Url, inflate, makeLink, parseFragment,
-  readLink, textHash, toBase64Url, validateSettings, validateView,
+  DEFAULT_VIEW, LinkError, MAX_CLUSTERS, MAX_LINK_CHARS, MAX_TEXT_BYTES, MIGRATIONS, deflate, fromBase64Url, inflate,
+  makeLink, parseFragment, readLink, schemaFor, textHash, toBase64Url, validateSettings, validateView,
 } from '../../web/share.js';
 import { makeSession, readSession } from '../../web/session-file.js';
 
@@ -19,10 +19,13 @@ const Module = await createEmbPlay({ wasmBinary: fs.readFileSync(path.join(root,
 const schema = JSON.parse(Module.settingsSchema());
 const defaults = Object.fromEntries(schema.map((s) => [s.name, s.default]));
 const spec = (name) => schema.find((s) => s.name === name);
+const w2vSchema = JSON.parse(Module.word2vecSchema());
+const schemas = { nextword: schema, word2vec: w2vSchema };
+const w2vDefaults = Object.fromEntries(schemaFor(schemas, 'skipgram').map((s) => [s.name, s.default]));
 
 const BASE = 'https://example.org/some/sub/path/index.html';
 const settings = { ...defaults, dim: 24, lr: 0.0035, seed: 4242, optimizer: 'sgd', lowercase: false };
-const view = { words: 1000, proj: 'pca', word: 'fox', predict: 'the quick brown', open: ['map-why'] };
+const view = { ...DEFAULT_VIEW, words: 1000, proj: 'pca', word: 'fox', predict: 'the quick brown', open: ['map-why'] };
 const fragmentOf = (url) => url.slice(url.indexOf('#'));
 
 function prose(words, seed = 3) {
@@ -47,7 +50,7 @@ test('a link round-trips settings, view and text', async () => {
   const text = prose(300);
   const link = await makeLink(BASE, { settings, view, text }, schema);
   assert.equal(link.inline, true);
-  assert.ok(link.url.startsWith(`${BASE}#v=1&`), link.url);
+  assert.ok(link.url.startsWith(`${BASE}#v=2&model=nextword&`), link.url);
   assert.ok(link.url.endsWith('&end=1'));
   const back = await readLink(fragmentOf(link.url), schema);
   assert.deepEqual(back.settings, settings);
@@ -77,10 +80,11 @@ test('the bound is the whole URL: a text near it goes inline below and as a hash
   assert.equal((await makeLink(BASE, { settings, view, text }, schema, { maxChars: exact - 1 })).inline, false);
 });
 
-test('a v0 link (no version, older names, plain text) migrates to v1', async () => {
+test('a v0 link (no version, older names, plain text) migrates to v2', async () => {
   const v0 = '#ctx=4&embed=40&n=100&sel=wolf&lr=0.01&t=' + encodeURIComponent('The wolf ran. The fox ran.');
   const p = parseFragment(v0);
-  assert.equal(p.v, '1');
+  assert.equal(p.v, '2');
+  assert.equal(p.model, 'nextword');
   assert.equal(p.context, '4');
   assert.equal(p.dim, '40');
   const back = await readLink(v0, schema);
@@ -88,12 +92,91 @@ test('a v0 link (no version, older names, plain text) migrates to v1', async () 
   assert.equal(back.settings.dim, 40);
   assert.equal(back.settings.lr, 0.01);
   assert.equal(back.settings.seed, defaults.seed, 'missing settings take their defaults');
-  assert.deepEqual(back.view, { words: 100, proj: 'pca', word: 'wolf', predict: '', open: [] });
+  assert.deepEqual(back.view, { ...DEFAULT_VIEW, words: 100, proj: 'pca', word: 'wolf', predict: '', open: [] });
   assert.equal(back.text, 'The wolf ran. The fox ran.');
 });
 
+test('a v1 link (next-word and PCA only) migrates to v2: the next-word model, the rest of the view at defaults', async () => {
+  const text = 'The wolf ran. The fox ran.';
+  const z = toBase64Url(await deflate(text));
+  const v1 = `#v=1&context=4&dim=40&seed=77&words=1000&proj=pca&word=fox&predict=the+fox&open=map-why&z=${z}&end=1`;
+  assert.deepEqual(MIGRATIONS[1]({ v: '1', dim: '40' }), { v: '2', model: 'nextword', dim: '40' });
+  const back = await readLink(v1, schemas);
+  assert.equal(back.kind, 'nextword');
+  assert.equal(back.settings.context, 4);
+  assert.equal(back.settings.dim, 40);
+  assert.equal(back.settings.seed, 77);
+  assert.deepEqual(back.view, { ...DEFAULT_VIEW, words: 1000, word: 'fox', predict: 'the fox', open: ['map-why'] });
+  assert.equal(back.text, text);
+  assert.deepEqual(back.messages, []);
+});
+
+test('a v2 link round-trips a word2vec run and the whole view: t-SNE, search, clusters, metric, analogy, tab', async () => {
+  const w2v = { ...w2vDefaults, dim: 24, window: w2vDefaults.window + 1, seed: 99, epochs: 3 };
+  const full = {
+    ...DEFAULT_VIEW, words: 100, proj: 'tsne', tsne_perplexity: 12, tsne_lr: 200, tsne_iterations: 350, search: '/^f/',
+    k: 4, word: 'fox', metric: 'euclidean', predict: '', an_a: 'king', an_b: 'man', an_c: 'woman', an_method: '3CosMul',
+    tab: 'analogy', open: ['map-why'],
+  };
+  const text = prose(200);
+  const link = await makeLink(BASE, { kind: 'cbow', settings: w2v, view: full, text }, schemas);
+  assert.match(link.url, /#v=2&model=cbow&/);
+  const back = await readLink(fragmentOf(link.url), schemas);
+  assert.equal(back.kind, 'cbow');
+  assert.deepEqual(back.settings, w2v);
+  assert.ok(!('model' in back.settings), 'the kind names the word2vec model, not a setting');
+  assert.deepEqual(back.view, full);
+  assert.equal(back.text, text);
+  assert.deepEqual(back.messages, []);
+  // The default view adds nothing but the word count and projection.
+  const plain = await makeLink(BASE, { kind: 'nextword', settings, view: DEFAULT_VIEW, text }, schemas);
+  assert.doesNotMatch(plain.url, /[&#](search|k|metric|an_a|tab|tsne_lr|vectors)=/);
+  // Opened vectors: only the file's name travels.
+  const vec = await makeLink(BASE, { kind: 'nextword', settings, view: { ...DEFAULT_VIEW, vectors: 'glove.6B.50d.txt' }, text }, schemas);
+  assert.equal((await readLink(fragmentOf(vec.url), schemas)).view.vectors, 'glove.6B.50d.txt');
+});
+
+test('v2 view fields from a link: clamped or replaced with a message, strings cleaned, nothing unknown kept', async () => {
+  const { view: v, messages } = validateView({
+    proj: 'umap', tsne_perplexity: '1e9', tsne_lr: '-4', tsne_iterations: '77.7', search: `<script>alert(1)</script>\n${'s'.repeat(300)}`,
+    k: '100000', metric: 'manhattan', an_a: '<img src=x onerror=alert(1)>', an_b: 'a\u0000b', an_c: 'x'.repeat(100),
+    an_method: 'eval()', tab: 'settings', vectors: `evil\n${'v'.repeat(300)}`, extra: '1',
+  });
+  assert.equal(v.proj, 'pca');
+  assert.equal(v.tsne_perplexity, 100);
+  assert.equal(v.tsne_lr, 0);
+  assert.equal(v.tsne_iterations, 78);
+  assert.equal(v.k, MAX_CLUSTERS);
+  assert.equal(v.metric, 'cosine');
+  assert.equal(v.an_method, '3CosAdd');
+  assert.equal(v.tab, 'neighbours');
+  assert.equal(v.search.length, 200);
+  assert.ok(v.search.startsWith('<script>'), 'kept as text: the page puts it in a field, never in markup');
+  assert.equal(v.an_a, '<img src=x onerror=alert(1)>');
+  assert.equal(v.an_c.length, 64);
+  assert.ok(v.vectors.length <= 120);
+  assert.ok(!('extra' in v));
+  for (const name of ['proj', 'tsne_perplexity', 'tsne_lr', 'tsne_iterations', 'k', 'metric', 'an_method', 'tab']) {
+    assert.ok(messages.some((m) => m.startsWith(`${name}:`)), `a message for ${name}: ${messages.join(' | ')}`);
+  }
+  assert.ok(messages.every((m) => m.length < 160), 'messages stay short');
+  assert.equal(validateView({ k: '1' }).view.k, 2);
+  assert.equal(validateView({ k: '0' }).view.k, 0);
+  assert.equal(validateView({ k: 'lots' }).view.k, 0);
+  // An unknown model kind is the next-word model, with a message; word2vec settings are clamped against word2vecSchema().
+  const back = await readLink(`#v=2&model=glove&dim=9999&end=1`, schemas);
+  assert.equal(back.kind, 'nextword');
+  assert.ok(back.messages.some((m) => m.startsWith('model:')));
+  const w = await readLink(`#v=2&model=skipgram&dim=99999&negative=-3&model_extra=1&end=1`, schemas);
+  assert.equal(w.kind, 'skipgram');
+  const wspec = (name) => w2vSchema.find((s) => s.name === name);
+  assert.equal(w.settings.dim, wspec('dim').max);
+  assert.ok(w.messages.some((m) => m.startsWith('dim:')));
+  assert.deepEqual(Object.keys(w.settings).sort(), schemaFor(schemas, 'skipgram').map((s) => s.name).sort());
+});
+
 test('a link from a newer page, or with a bad version, is refused with a message', async () => {
-  await assert.rejects(readLink('#v=2&end=1', schema), (e) => e instanceof LinkError && /newer version/.test(e.message));
+  await assert.rejects(readLink('#v=3&end=1', schema), (e) => e instanceof LinkError && /newer version/.test(e.message));
   await assert.rejects(readLink('#v=abc&end=1', schema), (e) => e instanceof LinkError && /unknown version/.test(e.message));
 });
 
@@ -176,6 +259,20 @@ test('a session file round-trips; a model file imports; bad files are refused', 
   const bare = readSession(model, schema);
   assert.equal(bare.text, null);
   assert.equal(bare.settings.dim, 8);
+
+  // A word2vec session keeps its kind and both forms' settings.
+  const w2v = { ...w2vDefaults, dim: 16, seed: 5 };
+  const wfile = JSON.stringify(makeSession({ text: 't', kind: 'skipgram', settings, w2vSettings: w2v, view }));
+  const wback = readSession(wfile, schemas);
+  assert.equal(wback.kind, 'skipgram');
+  assert.deepEqual(wback.w2vSettings, w2v);
+  assert.deepEqual(wback.settings, settings);
+  assert.equal(wback.model, null);
+  // An older session (no kind, no word2vec settings, a v1 view) reads with the defaults.
+  const old = readSession(JSON.stringify({ format: 'embedding-playground-session', version: 1, text: 't', settings, view: { words: 100 } }), schemas);
+  assert.equal(old.kind, 'nextword');
+  assert.deepEqual(old.w2vSettings, w2vDefaults);
+  assert.deepEqual(old.view, { ...DEFAULT_VIEW, words: 100 });
 
   assert.throws(() => readSession('{', schema), /not valid JSON/);
   assert.throws(() => readSession('[]', schema), /not a session/);
