@@ -1,6 +1,8 @@
 // word2vec training: the loss (negative sampling) and the loop that picks which pairs to train.
 #include "word2vec.h"
 
+#include "option_table.h"
+
 #include <algorithm>
 #include <cmath>
 #include <functional>
@@ -33,154 +35,46 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 
 }  // namespace
 
-// ---- the options table ------------------------------------------------------------------------
+// ---- the options table (option_table.h makes the schema, reader, writer and CLI setter) ------
 
 namespace {
 
 using nlohmann::json;
+using T = OptionTable<Word2VecOptions>;
 
-enum class Type { Int, Float, Bool, Choice };
-
-struct Field {
-  const char* name;
-  Type type;
-  double min, max;
-  std::vector<std::string> choices;
-  const char* hint;
-  std::function<json(const Word2VecOptions&)> get;
-  std::function<void(Word2VecOptions&, const json&)> set;  // value already checked
-};
-
-template <typename T>
-Field number(const char* name, Type type, double min, double max, T Word2VecOptions::*member, const char* hint) {
-  return {name, type, min, max, {}, hint, [member](const Word2VecOptions& o) { return json(o.*member); },
-          [member](Word2VecOptions& o, const json& v) { o.*member = static_cast<T>(v.get<double>()); }};
-}
-
-const std::vector<Field>& fields() {
-  static const std::vector<Field> table = {
-      {"model", Type::Choice, 0, 0, {"skipgram", "cbow"}, "skipgram: a word predicts its neighbours; cbow: the neighbours predict the word",
-       [](const Word2VecOptions& o) { return json(o.model); },
-       [](Word2VecOptions& o, const json& v) { o.model = v.get<std::string>(); }},
-      number("dim", Type::Int, 1, 1000, &Word2VecOptions::dim, "d: length of each word vector"),
-      number("window", Type::Int, 1, 50, &Word2VecOptions::window,
+const T& table() {
+  static const T table("word2vec option", {
+      T::choice("model", {"skipgram", "cbow"}, &Word2VecOptions::model,
+                "skipgram: a word predicts its neighbours; cbow: the neighbours predict the word"),
+      T::number("dim", T::Type::Int, 1, 1000, &Word2VecOptions::dim, "d: length of each word vector"),
+      T::number("window", T::Type::Int, 1, 50, &Word2VecOptions::window,
              "largest distance to a context word; each centre word draws 1..window"),
-      number("negative", Type::Int, 1, 100, &Word2VecOptions::negative, "noise words per target"),
-      number("min_count", Type::Int, 1, 1000000, &Word2VecOptions::min_count, "words seen fewer times are dropped"),
-      number("max_vocab", Type::Int, 1, 5000000, &Word2VecOptions::max_vocab, "most frequent words kept"),
-      number("epochs", Type::Int, 1, 1000, &Word2VecOptions::epochs, "passes over the text"),
-      number("lr", Type::Float, 0, 10, &Word2VecOptions::lr,
+      T::number("negative", T::Type::Int, 1, 100, &Word2VecOptions::negative, "noise words per target"),
+      T::number("min_count", T::Type::Int, 1, 1000000, &Word2VecOptions::min_count, "words seen fewer times are dropped"),
+      T::number("max_vocab", T::Type::Int, 1, 5000000, &Word2VecOptions::max_vocab, "most frequent words kept"),
+      T::number("epochs", T::Type::Int, 1, 1000, &Word2VecOptions::epochs, "passes over the text"),
+      T::number("lr", T::Type::Float, 0, 10, &Word2VecOptions::lr,
              "starting learning rate, decaying linearly to 0; 0 = 0.025 for skipgram, 0.05 for cbow"),
-      number("sample", Type::Float, 0, 1, &Word2VecOptions::sample,
+      T::number("sample", T::Type::Float, 0, 1, &Word2VecOptions::sample,
              "subsampling threshold t: frequent words are skipped; 0 = keep all"),
-      number("seed", Type::Int, 0, 4294967295.0, &Word2VecOptions::seed, "same seed, same vectors"),
-      {"lowercase", Type::Bool, 0, 1, {}, "fold upper case to lower case",
-       [](const Word2VecOptions& o) { return json(o.tokenizer.lowercase); },
-       [](Word2VecOptions& o, const json& v) { o.tokenizer.lowercase = v.get<bool>(); }},
-      {"keep_punctuation", Type::Bool, 0, 1, {}, "keep commas, quotes and the like as tokens",
-       [](const Word2VecOptions& o) { return json(o.tokenizer.keep_punctuation); },
-       [](Word2VecOptions& o, const json& v) { o.tokenizer.keep_punctuation = v.get<bool>(); }},
-  };
+      T::number("seed", T::Type::Int, 0, 4294967295.0, &Word2VecOptions::seed, "same seed, same vectors"),
+      T::nested("lowercase", T::Type::Bool, 0, 1, &Word2VecOptions::tokenizer, &TokenizerOptions::lowercase,
+                "fold upper case to lower case"),
+      T::nested("keep_punctuation", T::Type::Bool, 0, 1, &Word2VecOptions::tokenizer,
+                &TokenizerOptions::keep_punctuation, "keep commas, quotes and the like as tokens"),
+  });
   return table;
-}
-
-std::string format_number(double x) {
-  std::ostringstream out;
-  out << x;
-  return out.str();
-}
-
-std::string allowed(const Field& f) {
-  switch (f.type) {
-    case Type::Int: return "a whole number from " + format_number(f.min) + " to " + format_number(f.max);
-    case Type::Float: return "a number from " + format_number(f.min) + " to " + format_number(f.max);
-    case Type::Bool: return "true or false";
-    case Type::Choice: {
-      std::string s = "one of";
-      for (const auto& c : f.choices) s += " " + c;
-      return s;
-    }
-  }
-  return "";
-}
-
-void check_field(const Field& f, const json& v) {
-  bool ok = false;
-  const auto number_ok = [&](bool whole) {
-    if (!v.is_number()) return false;
-    const double x = v.get<double>();
-    return std::isfinite(x) && (!whole || x == std::floor(x)) && x >= f.min && x <= f.max;
-  };
-  switch (f.type) {
-    case Type::Int: ok = number_ok(true); break;
-    case Type::Float: ok = number_ok(false); break;
-    case Type::Bool: ok = v.is_boolean(); break;
-    case Type::Choice:
-      ok = v.is_string() && std::find(f.choices.begin(), f.choices.end(), v.get<std::string>()) != f.choices.end();
-      break;
-  }
-  if (!ok) throw InputError(std::string("word2vec option ") + f.name + " must be " + allowed(f) + ", not " + v.dump());
-}
-
-const Field& find_field(const std::string& name) {
-  for (const auto& f : fields())
-    if (name == f.name) return f;
-  throw InputError("unknown word2vec option: " + name);
 }
 
 }  // namespace
 
-json word2vec_schema() {
-  const Word2VecOptions defaults;
-  json schema = json::array();
-  for (const auto& f : fields()) {
-    static const char* type_names[] = {"int", "float", "bool", "choice"};
-    json item = {{"name", f.name}, {"type", type_names[static_cast<int>(f.type)]}, {"default", f.get(defaults)},
-                 {"hint", f.hint}};
-    if (f.type == Type::Int || f.type == Type::Float) item["min"] = f.min, item["max"] = f.max;
-    if (f.type == Type::Choice) item["choices"] = f.choices;
-    schema.push_back(item);
-  }
-  return schema;
-}
-
-Word2VecOptions word2vec_options_from_json(const json& j) {
-  if (!j.is_object()) throw InputError("word2vec options must be a JSON object");
-  Word2VecOptions o;
-  for (const auto& [name, value] : j.items()) {
-    const Field& f = find_field(name);
-    check_field(f, value);
-    f.set(o, value);
-  }
-  return o;
-}
-
-json word2vec_options_to_json(const Word2VecOptions& o) {
-  json j = json::object();
-  for (const auto& f : fields()) j[f.name] = f.get(o);
-  return j;
-}
-
+json word2vec_schema() { return table().schema(); }
+Word2VecOptions word2vec_options_from_json(const json& j) { return table().from_json(j); }
+json word2vec_options_to_json(const Word2VecOptions& o) { return table().to_json(o); }
 void set_word2vec_option(Word2VecOptions& o, const std::string& name, const std::string& text) {
-  const Field& f = find_field(name);
-  json value;
-  if (f.type == Type::Choice) {
-    value = text;
-  } else if (f.type == Type::Bool) {
-    if (text == "true" || text == "1" || text == "yes") value = true;
-    else if (text == "false" || text == "0" || text == "no") value = false;
-    else value = text;  // refused by check_field with the option's name
-  } else {
-    value = json::parse(text, nullptr, false);
-    if (value.is_discarded()) value = text;
-  }
-  check_field(f, value);
-  f.set(o, value);
+  table().set_from_text(o, name, text);
 }
-
-void validate(const Word2VecOptions& o) {
-  for (const auto& f : fields()) check_field(f, f.get(o));
-}
+void validate(const Word2VecOptions& o) { table().validate(o); }
 
 float starting_lr(const Word2VecOptions& o) { return o.lr > 0 ? o.lr : (o.model == "cbow" ? 0.05f : 0.025f); }
 
