@@ -40,6 +40,12 @@ for run in $(seq "$RUNS"); do
     check=$($PY bench/tsne_vs_sklearn.py score "$OUT/points.bin" "$OUT/ours_wasm.bin")
     echo "${line%\}}, \"ours_trustworthiness_by_sklearn\": $check, \"node\": \"$(node --version)\"}" | tee -a "$OUT/ours_wasm.jsonl" >&2
   fi
+  if [ -f dist/embplay.wasm ] && [ -x "${CHROMIUM:-/usr/bin/chromium}" ]; then
+    echo "== run $run/$RUNS: ours, WebAssembly in headless Chromium (the page)" >&2
+    line=$(node bench/tsne_browser.mjs "$OUT/points.bin" "$OUT/ours_browser.bin")
+    check=$($PY bench/tsne_vs_sklearn.py score "$OUT/points.bin" "$OUT/ours_browser.bin")
+    echo "${line%\}}, \"ours_trustworthiness_by_sklearn\": $check}" | tee -a "$OUT/ours_browser.jsonl" >&2
+  fi
   echo "== run $run/$RUNS: scikit-learn, 1 thread" >&2
   OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $PY bench/tsne_vs_sklearn.py run "$OUT/points.bin" --n-jobs 1 | tee -a "$OUT/sklearn_1thread.jsonl" >&2
   echo "== run $run/$RUNS: scikit-learn, default threads" >&2

@@ -67,6 +67,12 @@ def report(args):
         w = lines("ours_wasm.jsonl")
         return (f"| ours, WebAssembly (`-O3 -msimd128`) in node {w[0]['node']}, 1 thread | {len(w)} | "
                 f"{median(w, 'seconds'):.1f} s | {median(w, 'ours_trustworthiness_by_sklearn'):.4f} | {median(w, 'kl'):.3f} |")
+    def browser_row():
+        if not os.path.exists(os.path.join(folder, "ours_browser.jsonl")):
+            return "| ours, WebAssembly in the browser | | not measured (no dist/ or no Chromium) | | |"
+        b = lines("ours_browser.jsonl")
+        return (f"| ours, WebAssembly in headless Chromium {b[0].get('chromium', '')} (the page's worker, `bench/tsne_browser.mjs`) | "
+                f"{len(b)} | {median(b, 'seconds'):.1f} s | {median(b, 'ours_trustworthiness_by_sklearn'):.4f} | |")
     cpu = "unknown CPU"
     try:
         with open("/proc/cpuinfo") as f:
@@ -91,7 +97,7 @@ def report(args):
         f"| ours, native C++ (`-O3 -march=native`, 1 thread) | {len(ours)} | {median(ours, 'seconds'):.1f} s | "
         f"{median(ours, 'ours_trustworthiness_by_sklearn'):.4f} | {median(ours, 'kl'):.3f} |",
         wasm_row(),
-        "| ours, WebAssembly in the browser | | not measured yet (page wiring pending) | | |",
+        browser_row(),
         f"| scikit-learn {sklearn.__version__}, 1 thread (`OMP_NUM_THREADS=1`, `n_jobs=1`) | {len(one)} | "
         f"{median(one, 'seconds'):.1f} s | {median(one, 'trustworthiness'):.4f} | {median(one, 'kl'):.3f} |",
         f"| scikit-learn {sklearn.__version__}, default threads ({os.cpu_count()}) | {len(default)} | "
@@ -100,6 +106,8 @@ def report(args):
         f"Our own split: affinities {median(ours, 'seconds_affinities'):.2f} s, iterations "
         f"{median(ours, 'seconds_iterations'):.1f} s; our C++ trustworthiness {median(ours, 'trustworthiness'):.4f}. "
         "KL is each library's own estimate (ours: exact Z below 2,000 points, else the quadtree's).",
+        "",
+        "The browser row is the page itself: vectors opened through Open vectors, t-SNE started from the t-SNE form (perplexity 30, learning rate auto, 1,000 iterations, PCA initialisation: no earlier layout of these words to warm-start from), timed from the Run click until the page says done; it runs in the worker in 25 ms slices and streams every slice's layout to the map, which draws it. Its layout, read back from the map, is scored by scikit-learn like the others.",
         "",
         "Run it: `bench/tsne_compare.sh` (`RUNS=` runs per configuration, default 3; `OUT=` for the results, "
         "default `build/bench/tsne/`; needs `/usr/bin/python3` with python3-sklearn, and em++ for the WebAssembly row).",

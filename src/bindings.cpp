@@ -208,6 +208,40 @@ class Session {
     return out;
   }
 
+  // The timeline's raw material: {vectors: Float32Array(n * d), rows: n, dim: d}, a copy of the
+  // vectors of words(n) in that order (the worker keeps one per epoch).
+  val vectors_of(int n) {
+    const Vectors v = current();
+    val out = val::object();
+    if (!v) return out;
+    const RowMatrix vectors = gather_rows(*v.table, top_words(*v.vocab, n));  // (n, d)
+    out.set("vectors", copy_to_js("Float32Array", vectors.data(), static_cast<size_t>(vectors.size())));
+    out.set("rows", static_cast<int>(vectors.rows()));
+    out.set("dim", static_cast<int>(vectors.cols()));
+    return out;
+  }
+
+  // PCA of a kept snapshot `vectors` (Float32Array(rows * dim), row-major) to 2D, turned to best
+  // match `previous` (Float32Array(2 rows)) when given: {coords: Float32Array(2 rows), explained}.
+  val pca_of(val vectors, int rows, int dim, val previous) {
+    val out = val::object();
+    const std::vector<float> flat = emscripten::convertJSArrayToNumberVector<float>(vectors);
+    if (rows < 1 || dim < 1 || flat.size() != static_cast<size_t>(rows) * static_cast<size_t>(dim)) return out;
+    const RowMatrix m = Eigen::Map<const RowMatrix>(flat.data(), rows, dim);  // (rows, dim)
+    RowMatrix prev;
+    if (previous.instanceof(val::global("Float32Array")) && previous["length"].as<size_t>() == static_cast<size_t>(2 * rows)) {
+      const std::vector<float> p = emscripten::convertJSArrayToNumberVector<float>(previous);
+      prev = Eigen::Map<const RowMatrix>(p.data(), rows, 2);
+    }
+    const Projection p = prev.size() > 0 ? pca_2d_aligned(m, prev) : pca_2d(m);
+    out.set("coords", copy_to_js("Float32Array", p.coords.data(), static_cast<size_t>(p.coords.size())));
+    val explained = val::array();
+    explained.call<void>("push", p.explained[0]);
+    explained.call<void>("push", p.explained[1]);
+    out.set("explained", explained);
+    return out;
+  }
+
   std::string neighbors(const std::string& word, int k) { return neighbors_by(word, k, "cosine"); }
 
   // {word, metric, neighbors: [{word, similarity, distance}]}: metric cosine (most similar first)
@@ -689,6 +723,8 @@ EMSCRIPTEN_BINDINGS(embplay) {
       .function("words", &Session::words)
       .function("pca", &Session::pca)
       .function("pcaAligned", &Session::pca_aligned)
+      .function("vectorsOf", &Session::vectors_of)
+      .function("pcaOf", &Session::pca_of)
       .function("neighbors", &Session::neighbors)
       .function("neighborsBy", &Session::neighbors_by)
       .function("analogy", &Session::analogy)

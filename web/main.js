@@ -5,6 +5,7 @@
 import { createClient, REQUESTS } from './protocol.js';
 import { SettingsForm } from './settings-form.js';
 import { CLUSTER_COLOURS, WordMap } from './map.js';
+import { Timeline } from './timeline.js';
 import { TrainingCharts } from './charts.js';
 import { DEFAULT_VIEW, LinkError, makeLink, readLink, schemaFor, textHash, WHY_PANELS } from './share.js';
 import { makeSession, readSession, readSessionValue } from './session-file.js';
@@ -113,6 +114,10 @@ class App {
       onSelect: (word) => this.selectWord(word),
       keepClear: [document.querySelector('.map-legend'), $('cluster-legend'), $('map-search-message'), $('tsne-message')],
     });
+    this.timeline = new Timeline({
+      bar: $('timeline'), slider: $('tl-slider'), end: $('tl-end'), label: $('tl-label'),
+      play: $('tl-play'), trails: $('tl-trails'), live: $('tl-live'),
+    }, { client: () => this.client, map: this.map, wordCount: () => this.mapWords(), onLive: () => this.refreshMap(true) });
     this.charts = new TrainingCharts($('chart'));
     this.bindControls();
     this.exposeForTests();
@@ -197,9 +202,11 @@ class App {
     $('map-n').addEventListener('change', () => {
       this.client.call('watch', { n: this.mapWords() }).catch(() => {});
       if ($('map-projection').value === 'tsne') this.projectionChanged();
+      this.timeline.invalidate();
       this.refreshMap(true);
     });
     $('map-fit').addEventListener('click', () => this.map.fit());
+    $('map-labels').addEventListener('change', () => this.map.setLabelDensity($('map-labels').value));
     $('map-k').addEventListener('change', () => this.refreshClusters(true));
     $('map-projection').addEventListener('change', () => this.projectionChanged());
     $('tsne-form').addEventListener('submit', (e) => {
@@ -415,6 +422,7 @@ class App {
     this.speed = null;
     this.selected = null;
     this.map.clear();
+    this.timeline.reset();
     this.charts.reset();
     this.clearStats();
     this.renderPredictions(null);
@@ -466,6 +474,7 @@ class App {
     this.speed = null;
     this.charts.reset();
     this.showStats(stats);
+    this.timeline.reset();
     this.progress = {
       epoch: 0, epochs: settings.epochs, step: 0, epoch_position: 0,
       epoch_size: stats.train_examples, finished: false, diverged: false,
@@ -493,6 +502,7 @@ class App {
     const { frame, loss_points: lossPoints = [], ...p } = event;
     delete p.type;
     this.progress = p;
+    this.timeline.progress(p);
     for (const [x, loss] of lossPoints) this.charts.addLoss(x, loss);
     if (frame) this.applyFrame(frame);
     if (p.evaluation) {
@@ -557,6 +567,7 @@ class App {
 
   // Shows a frame; then the neighbours and the prediction, which change with it, are asked again.
   applyFrame(frame) {
+    if (!this.timeline.live) return;  // the user looks at an earlier epoch: live frames wait
     const swapped = this.map.setFrame(frame);
     if (frame.projection === 'tsne') {
       $('map-caption').textContent = 't-SNE of the word vectors · near on the map = near in meaning; distances between groups mean little';
@@ -1642,6 +1653,7 @@ class App {
     this.progress = null;
     this.evaluation = null;
     this.map.clear();
+    this.timeline.reset();
     this.charts.reset();
     this.clearStats();
     this.render();
@@ -1712,6 +1724,7 @@ class App {
       get vectors() { return app.vectorsInfo ? { ...app.vectorsInfo } : null; },
       get evalResult() { return app.evalResult; },
       labelledPoints: () => app.map.labelledPoints(),
+      mapCoords: () => app.map.points(),
       history: () => app.charts.history(),
       settings: () => (app.form ? app.currentSettings() : null),
       // Kills the worker the way a crash would (terminate, then its error event), to test recovery.

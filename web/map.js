@@ -8,6 +8,13 @@ const SETTLE_MS = 140;     // time constant with which points glide to a new fra
 const PAD = 28;            // CSS px kept free around the fitted points
 const HIT_RADIUS = 10;     // CSS px: how close the pointer must be to a point
 const MAX_LABEL_TRIES = 800;
+// Label density: how many of the most frequent words may get a label, and the free margin (CSS px)
+// each label keeps around it. Labels never overlap at any density.
+export const LABEL_DENSITY = Object.freeze({
+  few: { tries: 60, margin: 14 },
+  normal: { tries: MAX_LABEL_TRIES, margin: 0 },
+  many: { tries: 3000, margin: 0 },
+});
 const CELL = 48;           // CSS px: cell of the label collision grid
 
 const lerp = (a, b, t) => a + (b - a) * t;
@@ -107,6 +114,7 @@ export class WordMap {
     this.hover = -1;
     this.labels = [];                // [{i, x, y}] placed in the last draw, CSS px
     this.widths = new Map();         // font|word -> text width
+    this.density = LABEL_DENSITY.normal;  // see LABEL_DENSITY
     this.frameRequested = false;
     this.size = { w: 300, h: 200, dpr: 1 };
     this.readTheme();
@@ -157,7 +165,8 @@ export class WordMap {
     const next = coords.length === 2 * n ? coords : coords.slice(0, 2 * n);
     if (sameWords && n > 0) {
       // Glide from where the points are now; PCA's axes are matched to the last frame, t-SNE's are its own.
-      if (projection !== 'tsne') swapped = alignAxes(this.to, next);
+      // Timeline frames come aligned by the worker, and their axes must not swap mid-animation.
+      if (projection !== 'tsne' && projection !== 'timeline') swapped = alignAxes(this.to, next);
     } else {
       this.words = words.slice(0, n);
       this.counts = counts.slice(0, n);
@@ -189,6 +198,21 @@ export class WordMap {
     this.hover = -1;
     this.#hideTooltip();
     this.canvas.dataset.points = '0';
+    this.requestDraw();
+  }
+
+  // Each word's path through the epochs: {coords: Float32Array(frames * 2n), frames, n} (the
+  // timeline's frames, same word order as the map), or null: none.
+  setTrails(trails) {
+    this.trails = trails;
+    this.canvas.dataset.trails = trails ? String(trails.n) : '0';
+    this.requestDraw();
+  }
+
+  // few | normal | many labels.
+  setLabelDensity(name) {
+    this.density = LABEL_DENSITY[name] ?? LABEL_DENSITY.normal;
+    this.canvas.dataset.labelDensity = LABEL_DENSITY[name] ? name : 'normal';
     this.requestDraw();
   }
 
@@ -409,7 +433,8 @@ export class WordMap {
     }
     if (this.hover >= 0) forced.add(this.hover);
     order.push(...forced);
-    const limit = Math.min(this.words.length, MAX_LABEL_TRIES);
+    const limit = Math.min(this.words.length, this.density.tries);
+    const margin = this.density.margin;
     for (let i = 0; i < limit; i += 1) if (!forced.has(i)) order.push(i);
 
     for (const i of order) {
@@ -432,7 +457,8 @@ export class WordMap {
       for (const c of candidates) {
         const rect = { x: c.x - 1, y: c.y, w: tw + 2, h: th };
         if (rect.x < 2 || rect.y < 2 || rect.x + rect.w > w - 2 || rect.y + rect.h > h - 2) continue;
-        if (!grid.collides(rect)) { spot = { c, rect }; break; }
+        const room = forced.has(i) ? rect : { x: rect.x - margin, y: rect.y - margin, w: rect.w + 2 * margin, h: rect.h + 2 * margin };
+        if (!grid.collides(room)) { spot = { c, rect }; break; }
         if (forced.has(i) && !spot) spot = { c, rect, overlapping: true };
       }
       if (spot) {
@@ -511,6 +537,7 @@ export class WordMap {
       ctx.globalAlpha = 1;
     }
 
+    this.#drawTrails(ctx, v);
     this.#drawAnalogy(ctx, sx, sy);
 
     // Points, rarest first so frequent words sit on top; one path per cluster colour.
@@ -595,6 +622,26 @@ export class WordMap {
       ctx.fillText(this.words[i], x, y);
     }
     this.#publish();
+  }
+
+  // Trails: one faint polyline per word through its kept epochs, all in one path.
+  #drawTrails(ctx, v) {
+    const t = this.trails;
+    if (!t || t.n !== this.words.length || t.frames < 2) return;
+    const stride = 2 * t.n;
+    ctx.strokeStyle = this.theme.accent;
+    ctx.globalAlpha = 0.3;
+    ctx.lineWidth = 1;
+    ctx.beginPath();
+    for (let i = 0; i < t.n; i += 1) {
+      for (let f = 0; f < t.frames; f += 1) {
+        const x = v.ax * t.coords[f * stride + 2 * i] + v.bx;
+        const y = v.ay * t.coords[f * stride + 2 * i + 1] + v.by;
+        if (f === 0) ctx.moveTo(x, y); else ctx.lineTo(x, y);
+      }
+    }
+    ctx.stroke();
+    ctx.globalAlpha = 1;
   }
 
   #analogyWords() {

@@ -113,6 +113,13 @@ export const REQUESTS = Object.freeze({
     reply: '{bytes: Uint8Array (buffer transferred)}: the current vectors as glove | word2vec | word2vec-bin | '
       + 'tsv | tsv-metadata',
   },
+  timeline: {
+    fields: ['n'],
+    reply: '{words, counts, epochs: [kept epochs, 0 = the random initialisation], coords: Float32Array(epochs.length '
+      + '* 2m) (buffer transferred; frame f at f * 2m, m = words.length <= n), bytes, capBytes}: the PCA of each kept '
+      + 'snapshot of the shown words, the newest aligned to the live map and each older one to the next. Empty '
+      + 'epochs for opened vectors and loaded models',
+  },
   evalRun: {
     fields: [],
     reply: '{words, analogy_words, analogies: {sections: [score], semantic, syntactic, all}, wordsim353, simlex999}; '

@@ -3,6 +3,7 @@
 // snapshot…) are answered at once, and pushes progress events. Messages: see protocol.js.
 /* global importScripts, createEmbPlay */
 import { PROGRESS, serve, withTransfer } from './protocol.js';
+import { EpochSnapshots, SNAPSHOT_MIN_WORDS } from './snapshots.js';
 
 importScripts('embplay.js');
 
@@ -98,6 +99,7 @@ class Trainer {
     this.lastPca = null;       // {key: the words joined, coords}: the last PCA frame, to align the next
     this.tsne = null;          // {n, words, counts, frame, generation}: the t-SNE projection, or null (PCA)
     this.tsneGeneration = 0;   // bumped when a t-SNE starts or stops, so an old loop notices
+    this.snapshots = new EpochSnapshots();  // the timeline: the shown words' vectors at every epoch
     this.yieldToEvents = makeYielder();
   }
 
@@ -152,9 +154,35 @@ class Trainer {
     this.rate = null;
     this.rateMark = null;
     this.examples = 0;
+    this.#keepEpoch(0);
   }
 
   // A new source of vectors: its t-SNE is gone with the old one.
+  // Keeps the vectors of the shown words (at least SNAPSHOT_MIN_WORDS) for the timeline; epoch 0
+  // (the random initialisation) starts it afresh.
+  #keepEpoch(epoch) {
+    if (epoch === 0) {
+      const n = Math.max(this.watchWords, SNAPSHOT_MIN_WORDS);
+      const v = this.session.vectorsOf(n);
+      if (v.vectors) this.snapshots.begin(parse(this.session.words(n)), v);
+      else this.snapshots.clear();
+    } else {
+      this.snapshots.add(epoch, this.session.vectorsOf(this.snapshots.rows).vectors);
+    }
+  }
+
+  // The timeline of the n most frequent words (or fewer, as many as were kept): every kept
+  // epoch's PCA, the newest aligned to the live map, each older one to the one after it.
+  timeline({ n }) {
+    this.#requireModel();
+    const rows = Math.min(n, this.snapshots.rows);
+    const key = parse(this.session.words(rows)).words.join('\n');
+    const anchor = this.lastPca && this.lastPca.key === key ? this.lastPca.coords : null;
+    const project = (vectors, r, dim, previous) => this.session.pcaOf(vectors, r, dim, previous).coords ?? new Float32Array(2 * r);
+    const t = this.snapshots.frames(rows, project, anchor);
+    return withTransfer({ ...t, bytes: this.snapshots.bytes, capBytes: this.snapshots.capBytes }, [t.coords.buffer]);
+  }
+
   #dropTsne() {
     if (this.tsne) this.post({ type: 'frame', frame: { projection: 'pca', dropped: true } });
     this.tsne = null;
@@ -169,6 +197,7 @@ class Trainer {
     this.hasModel = false;
     this.canTrain = false;
     this.kind = 'none';
+    this.snapshots.clear();
     this.last = null;
     this.raw = null;
     return null;
@@ -263,6 +292,7 @@ class Trainer {
       this.budget = Math.min(cap, Math.max(this.batch, next));
     }
     this.raw = p;
+    if (p.epoch_end && !p.diverged) this.#keepEpoch(p.epoch);
     this.evaluation = p.epoch_end && !p.diverged && this.kind === 'nextword' ? this.#evaluate() : null;
     return p;
   }
@@ -395,6 +425,7 @@ class Trainer {
     if (!this.session) this.session = new this.module.Session();
     const reply = parse(this.session.loadModel(json));
     this.#dropTsne();
+    this.snapshots.clear();
     this.hasModel = true;
     this.canTrain = false;
     this.kind = 'nextword';
@@ -428,6 +459,7 @@ class Trainer {
     if (!this.session) throw new Error('no import in progress');
     const reply = parse(this.session.importFinish());
     this.#dropTsne();
+    this.snapshots.clear();
     this.hasModel = true;
     this.canTrain = false;
     this.kind = 'vectors';
@@ -488,4 +520,5 @@ serve(self, {
   importFinish: () => trainer.importFinish(),
   export: (m) => trainer.export(m),
   evalRun: () => trainer.evalRun(),
+  timeline: (m) => trainer.timeline(m),
 });

@@ -145,3 +145,21 @@ test('aligned PCA matches the previous frame: a flipped copy is turned back', ()
   for (let i = 0; i < aligned.length; i += 1) assert.ok(Math.abs(aligned[i] - flipped[i]) < 1e-4, `coordinate ${i}`);
   s.delete();
 });
+
+test('vectorsOf copies the shown words\' vectors; pcaOf of that copy is the PCA of the words, and aligns to a previous frame', () => {
+  const s = sessionWith(PLANTED);
+  const v = s.vectorsOf(6);
+  assert.equal(v.rows, 6);
+  assert.equal(v.dim, 4);
+  assert.ok(v.vectors instanceof Float32Array && v.vectors.length === 24);
+  assert.deepEqual(Array.from(v.vectors.subarray(0, 4)).map((x) => +x.toFixed(3)), [1, 1, 0.1, 0]);  // king
+  const direct = s.pcaAligned(6, null).coords;
+  const copy = s.pcaOf(v.vectors, v.rows, v.dim, null).coords;
+  for (let j = 0; j < 12; j += 1) assert.ok(Math.abs(direct[j] - copy[j]) < 1e-4, `coordinate ${j}: ${direct[j]} vs ${copy[j]}`);
+  // Aligned to a mirrored copy of itself, it comes back mirrored.
+  const mirrored = copy.map((x, j) => (j % 2 === 0 ? -x : x));
+  const aligned = s.pcaOf(v.vectors, v.rows, v.dim, mirrored).coords;
+  for (let j = 0; j < 12; j += 1) assert.ok(Math.abs(aligned[j] - mirrored[j]) < 1e-4, `aligned ${j}`);
+  assert.equal(s.pcaOf(v.vectors, v.rows, 5, null).coords, undefined, 'a wrong shape gives nothing');
+  s.delete();
+});

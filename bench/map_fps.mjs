@@ -1,0 +1,85 @@
+// Does the map pan and zoom 10,000 points smoothly? Serves dist/ (run ./build.sh build first),
+// opens a generated file of 10,000 word vectors (16 dimensions, seeded) through "Open vectors"
+// in headless Chromium at 1400x900, shows all 10,000 words, then zooms and pans with the mouse
+// wheel and drags for a few seconds while recording requestAnimationFrame deltas.
+//
+//   node bench/map_fps.mjs [--words 10000] [--seconds 4]
+// Prints one JSON line: frames, median / p95 / max frame time (ms), frames per second, and the time
+// the map's draw takes (median / p95 of the animation-frame callbacks that did work).
+import { chromium } from 'playwright-core';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CHROMIUM_ARGS, serveStatic } from '../scripts/serve.mjs';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const option = (name, fallback) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const WORDS = option('--words', 10000);
+const SECONDS = option('--seconds', 4);
+
+function vectorsFile(n, d = 16) {
+  let state = 12345;
+  const next = () => { state = (Math.imul(state, 1664525) + 1013904223) >>> 0; return state / 2 ** 32 - 0.5; };
+  const lines = [];
+  for (let i = 0; i < n; i += 1) {
+    const centre = i % 20;
+    lines.push(`w${i} ${Array.from({ length: d }, (_, j) => ((j === centre % d ? 2 : 0) + next()).toFixed(4)).join(' ')}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+const server = await serveStatic(join(ROOT, 'dist'));
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+try {
+  const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
+  await page.goto(server.url);
+  await page.waitForFunction(() => window.__embplay?.ready && document.body.dataset.state !== 'loading', null, { timeout: 30_000 });
+  await page.fill('#vectors-max', String(WORDS));
+  await page.setInputFiles('#vectors-file', { name: 'big.txt', mimeType: 'text/plain', buffer: Buffer.from(vectorsFile(WORDS)) });
+  await page.waitForFunction(() => window.__embplay.state === 'vectors', null, { timeout: 60_000 });
+  await page.selectOption('#map-n', '10000');
+  await page.waitForFunction((n) => window.__embplay.mapPoints === n && window.__embplay.mapSettled, Math.min(WORDS, 10000), { timeout: 60_000 });
+
+  await page.evaluate(() => {
+    // Time each animation-frame callback too (the map draws in one): the work per frame.
+    window.__work = [];
+    const raf = window.requestAnimationFrame.bind(window);
+    window.requestAnimationFrame = (cb) => raf((t) => { const t0 = performance.now(); cb(t); window.__work.push(performance.now() - t0); });
+    window.__frames = [];
+    let last = performance.now();
+    const tick = (t) => { window.__frames.push(t - last); last = t; if (window.__frames.length < 100000) requestAnimationFrame(tick); };
+    requestAnimationFrame(tick);
+  });
+  const box = await page.locator('#map').boundingBox();
+  const cx = box.x + box.width / 2; const cy = box.y + box.height / 2;
+  await page.mouse.move(cx, cy);
+  const t0 = Date.now();
+  let k = 0;
+  while (Date.now() - t0 < SECONDS * 1000) {
+    // Zoom in and out around the centre, then drag the map in a small circle.
+    await page.mouse.wheel(0, k % 40 < 20 ? -60 : 60);
+    if (k % 10 === 0) {
+      await page.mouse.down();
+      for (let s = 0; s < 8; s += 1) await page.mouse.move(cx + 80 * Math.cos(s), cy + 80 * Math.sin(s));
+      await page.mouse.up();
+      await page.mouse.move(cx, cy);
+    }
+    k += 1;
+  }
+  const deltas = await page.evaluate(() => window.__frames.slice(1));
+  const work = (await page.evaluate(() => window.__work)).filter((ms) => ms > 0.05).sort((a, b) => a - b);
+  const sorted = [...deltas].sort((a, b) => a - b);
+  const q = (p) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+  const seconds = deltas.reduce((a, b) => a + b, 0) / 1000;
+  console.log(JSON.stringify({
+    points: await page.evaluate(() => window.__embplay.mapPoints), labels: await page.evaluate(() => window.__embplay.mapLabels),
+    wheel_and_drag_events: k, frames: deltas.length, median_ms: +q(0.5).toFixed(1), p95_ms: +q(0.95).toFixed(1),
+    max_ms: +sorted[sorted.length - 1].toFixed(1), fps: +(deltas.length / seconds).toFixed(1),
+    draw_median_ms: +work[Math.floor(0.5 * work.length)].toFixed(1), draw_p95_ms: +work[Math.floor(0.95 * work.length)].toFixed(1),
+  }));
+} finally {
+  await browser.close();
+  await server.close();
+}

@@ -1,0 +1,61 @@
+// t-SNE in the browser: the same 5,000 x 64 points as bench/tsne_compare.sh (bench_tsne
+// make-data's file, int32 n, int32 d, then n*d float32) opened through "Open vectors" in
+// headless Chromium, then t-SNE run from the page's t-SNE form (perplexity 30, learning rate
+// auto, 1,000 iterations), timed from the Run click to the frame that says done. The layout is
+// written as a points file so that bench/tsne_vs_sklearn.py score judges it like the others.
+//
+//   node bench/tsne_browser.mjs POINTS LAYOUT_OUT
+// Prints one JSON line: {n, dim, seconds, iterations}. Needs dist/ (./build.sh build).
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, serveStatic } from '../scripts/serve.mjs';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const [pointsPath, layoutPath] = process.argv.slice(2);
+if (!pointsPath || !layoutPath) {
+  console.error('usage: node bench/tsne_browser.mjs POINTS LAYOUT_OUT');
+  process.exit(2);
+}
+
+const raw = readFileSync(pointsPath);
+const n = raw.readInt32LE(0); const d = raw.readInt32LE(4);
+const x = new Float32Array(raw.buffer.slice(raw.byteOffset + 8, raw.byteOffset + 8 + 4 * n * d));
+const lines = [];
+for (let i = 0; i < n; i += 1) lines.push(`p${i} ${Array.from(x.subarray(i * d, (i + 1) * d), (v) => v.toPrecision(7)).join(' ')}`);
+
+const server = await serveStatic(join(ROOT, 'dist'));
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+try {
+  const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
+  await page.goto(server.url);
+  await page.waitForFunction(() => window.__embplay?.ready && document.body.dataset.state !== 'loading', null, { timeout: 30_000 });
+  await page.fill('#vectors-max', String(n));
+  await page.setInputFiles('#vectors-file', { name: 'points.txt', mimeType: 'text/plain', buffer: Buffer.from(`${lines.join('\n')}\n`) });
+  await page.waitForFunction(() => window.__embplay.state === 'vectors', null, { timeout: 120_000 });
+  await page.selectOption('#map-n', '10000');
+  await page.waitForFunction((count) => window.__embplay.mapPoints === count, n, { timeout: 60_000 });
+
+  await page.click('#tsne-settings summary');
+  await page.fill('#tsne-perplexity', '30');
+  await page.fill('#tsne-lr', '0');
+  await page.fill('#tsne-iterations', '1000');
+  const t0 = Date.now();
+  await page.click('#tsne-form button[type="submit"]');
+  await page.waitForFunction(() => /done/.test(document.getElementById('tsne-message').textContent), null, { timeout: 600_000, polling: 50 });
+  const seconds = (Date.now() - t0) / 1000;
+  const iterations = Number(await page.$eval('#map', (c) => c.dataset.tsneIteration));
+  const coords = await page.evaluate(() => window.__embplay.mapCoords());
+  const layout = Buffer.alloc(8 + 8 * n);
+  layout.writeInt32LE(n, 0); layout.writeInt32LE(2, 4);
+  for (const { word, x: px, y: py } of coords) {
+    const i = Number(word.slice(1));
+    layout.writeFloatLE(px, 8 + 8 * i); layout.writeFloatLE(py, 12 + 8 * i);
+  }
+  writeFileSync(layoutPath, layout);
+  console.log(JSON.stringify({ n, dim: d, seconds: +seconds.toFixed(2), iterations, points_on_map: coords.length, chromium: browser.version() }));
+} finally {
+  await browser.close();
+  await server.close();
+}
