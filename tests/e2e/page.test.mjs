@@ -113,7 +113,7 @@ test('bad input: a clear message, Play disabled, the text kept', { timeout: 60_0
   assert.equal(await page.isDisabled('#play'), true);
 
   // A setting out of range: the field says so and Play stays disabled.
-  await page.fill('#text', patternText(40));
+  await page.fill('#text', patternText(400));
   await page.fill('#setting-dim', '0');
   await page.waitForSelector('[data-name="dim"] .field-error:not([hidden])');
   assert.match(await page.textContent('[data-name="dim"] .field-error'), /must be between 2 and 512/);
@@ -122,7 +122,10 @@ test('bad input: a clear message, Play disabled, the text kept', { timeout: 60_0
   assert.equal(await page.isDisabled('#play'), false, 'a valid setting enables Play again');
 
   // Keyboard: s steps one batch (not while typing in a field).
-  await page.fill('#setting-epochs', '1000');  // long enough to pause in the middle
+  // A run of minutes (2,400 one-example batches an epoch, 1,000 epochs), so that Play and Pause
+  // below never race the end of training, however fast or loaded the machine.
+  await page.fill('#setting-epochs', '1000');
+  await page.fill('#setting-batch', '1');
   await page.click('#map-title');
   await page.keyboard.press('s');
   await waitFor(page, 's did not step one batch', () => window.__embplay.progress?.step === 1);
