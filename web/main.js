@@ -6,6 +6,7 @@ import { createClient, REQUESTS } from './protocol.js';
 import { SettingsForm } from './settings-form.js';
 import { CLUSTER_COLOURS, WordMap } from './map.js';
 import { TrainingCharts } from './charts.js';
+import { IdeasPanels } from './ideas.js';
 import { DEFAULT_VIEW, LinkError, makeLink, readLink, textHash, WHY_PANELS } from './share.js';
 import { makeSession, readSession, readSessionValue } from './session-file.js';
 import { SessionStore } from './store.js';
@@ -114,6 +115,7 @@ class App {
       keepClear: [document.querySelector('.map-legend'), $('cluster-legend'), $('map-search-message'), $('tsne-message')],
     });
     this.charts = new TrainingCharts($('chart'));
+    this.ideas = new IdeasPanels(this, $);  // yardstick, CE vs MSE, padding, counts, row strip
     this.bindControls();
     this.exposeForTests();
     this.render();
@@ -408,6 +410,7 @@ class App {
     this.selected = null;
     this.map.clear();
     this.charts.reset();
+    this.ideas.runStarted(false);
     this.clearStats();
     this.renderPredictions(null);
     this.renderNeighbours(null);
@@ -457,6 +460,7 @@ class App {
     this.evaluation = null;
     this.speed = null;
     this.charts.reset();
+    this.ideas.runStarted(kind === 'nextword');
     this.showStats(stats);
     this.progress = {
       epoch: 0, epochs: settings.epochs, step: 0, epoch_position: 0,
@@ -485,6 +489,7 @@ class App {
     if (Number.isFinite(p.train_speed) && p.train_speed > 0) {
       this.speed = this.speed == null ? p.train_speed : 0.8 * this.speed + 0.2 * p.train_speed;
     }
+    this.ideas.onProgress(p);
     this.showProgress(p);
     if (p.epoch_end || p.finished || p.diverged || p.playing === false) this.modelMoved(p.epoch_end || !p.playing);
     if (p.diverged) {
@@ -513,7 +518,8 @@ class App {
     $('progress-bar').style.transform = `scaleX(${total > 0 ? Math.min(1, done / total) : 0})`;
     if (this.evaluation) {
       const e = this.evaluation;
-      $('eval-summary').textContent = `held out: ppl ${fmtPpl(e.perplexity)} · top-1 ${(100 * e.accuracy).toFixed(1)}%`;
+      $('eval-summary').textContent = `held out: ppl ${fmtPpl(e.perplexity)} · top-1 ${(100 * e.accuracy).toFixed(1)}%`
+        + (e.top5 != null ? ` · top-5 ${(100 * e.top5).toFixed(1)}%` : '');
     }
     this.updateStatus();
   }
@@ -605,7 +611,10 @@ class App {
     }
     try {
       const reply = await this.client.call('predict', { context, k: PREDICT_K });
-      if (context === $('predict-input').value) this.renderPredictions(reply);
+      if (context === $('predict-input').value) {
+        this.renderPredictions(reply);
+        this.ideas.ask(context, reply);
+      }
     } catch (err) {
       this.renderPredictions({ message: err.message });
     }

@@ -11,7 +11,10 @@
 //                                                               worker and loads the last saved model
 
 // Every request the page may send: its fields, and what the reply's `result` holds.
+import { IDEA_PROGRESS, IDEA_REQUESTS } from './ideas-protocol.js';
+
 export const REQUESTS = Object.freeze({
+  ...IDEA_REQUESTS,  // the seed-idea panels (ideas-protocol.js)
   init: {
     fields: [],
     reply: 'schema: the settings schema [{name, type, min, max, default, choices?, hint}]; '
@@ -133,6 +136,7 @@ export const PROGRESS = Object.freeze([
   'evaluation',        // {loss, perplexity, accuracy, examples} when an epoch ended, else absent
   'frame',             // a snapshot reply (see REQUESTS.snapshot) when watched, else absent
   'playing',           // whether the loop goes on after this event
+  ...IDEA_PROGRESS,    // the seed-idea panels' fields (ideas-protocol.js)
 ]);
 
 export const EVENTS = Object.freeze(['reply', 'progress', 'fatal', 'frame']);

@@ -3,6 +3,7 @@
 // snapshot…) are answered at once, and pushes progress events. Messages: see protocol.js.
 /* global importScripts, createEmbPlay */
 import { PROGRESS, serve, withTransfer } from './protocol.js';
+import { Ideas } from './ideas-worker.js';
 
 importScripts('embplay.js');
 
@@ -75,6 +76,7 @@ class Trainer {
     this.post = post;          // (message, transfer) -> the page: progress and fatal events
     this.module = null;
     this.session = null;       // Module.Session, created lazily and reused across runs
+    this.ideas = new Ideas(() => this.session);  // the MSE twin and the row strip (ideas-worker.js)
     this.hasModel = false;     // start() or load() succeeded
     this.canTrain = false;     // the model came from start() or word2vec(), so step() works
     this.kind = 'none';        // nextword | word2vec | vectors: what the session holds
@@ -110,6 +112,8 @@ class Trainer {
     if (!this.module) throw new Error('The model is still loading.');
   }
 
+  requireModel() { this.#requireModel(); }
+
   #requireModel() {
     if (!this.hasModel) throw new Error('There is no model yet: press Play or Step first.');
   }
@@ -126,6 +130,7 @@ class Trainer {
     // On an error the module keeps the previous run, and so does this worker.
     const reply = parse(this.session.start(text, JSON.stringify(settings)));
     this.#began('nextword', settings.batch ?? this.batch);
+    this.ideas.reset();
     return reply.stats;
   }
 
@@ -166,6 +171,7 @@ class Trainer {
     this.#dropTsne();
     if (this.session) this.session.delete();
     this.session = null;
+    this.ideas.reset();
     this.hasModel = false;
     this.canTrain = false;
     this.kind = 'none';
@@ -262,6 +268,7 @@ class Trainer {
       const cap = Math.min(MAX_BUDGET, Math.max(this.batch, p.epoch_size / CHUNKS_PER_EPOCH));
       this.budget = Math.min(cap, Math.max(this.batch, next));
     }
+    if (this.kind === 'nextword' && !p.diverged) this.ideas.afterStep(budget);
     this.raw = p;
     this.evaluation = p.epoch_end && !p.diverged && this.kind === 'nextword' ? this.#evaluate() : null;
     return p;
@@ -294,6 +301,7 @@ class Trainer {
       playing,
     });
     if (this.evaluation) event.evaluation = this.evaluation;
+    if (this.kind === 'nextword') Object.assign(event, this.ideas.take());
     this.evaluation = null;
     this.stepMs = 0;
     this.stepExamples = 0;
@@ -480,6 +488,7 @@ serve(self, {
   clusters: (m) => trainer.clusters(m),
   predict: (m) => trainer.predict(m),
   evaluate: () => trainer.evaluate(),
+  ...trainer.ideas.handlers(() => trainer.requireModel()),
   save: () => trainer.save(),
   load: (m) => trainer.load(m),
   importBegin: (m) => trainer.importBegin(m),
