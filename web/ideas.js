@@ -28,6 +28,7 @@ export class IdeasPanels {
     this.comparing = false;
     this.query = null;
     this.el('compare-mse').setAttribute('aria-pressed', 'false');
+    this.el('compare-mse').textContent = 'Compare with MSE';
     this.el('compare-mse').disabled = !started;
     this.el('ce-why').hidden = true;
     this.el('test-summary').hidden = true;
@@ -70,6 +71,7 @@ export class IdeasPanels {
       await this.app.client.call('compare');
       this.comparing = true;
       this.el('compare-mse').setAttribute('aria-pressed', 'true');
+      this.el('compare-mse').textContent = 'Comparing with MSE';
       this.el('ce-why').hidden = false;
       if (this.query != null) this.ask(this.query);
     } catch (err) {
@@ -86,11 +88,12 @@ export class IdeasPanels {
       const client = this.app.client;
       const main = reply ?? await client.call('predict', { context, k: 10 });
       if (!reply) this.app.renderPredictions(main);
-      const [twin, counts] = await Promise.all([
+      const [wide, twin, counts] = await Promise.all([
+        client.call('predict', { context, k: 50 }),  // the table looks further down than the list
         this.comparing ? client.call('predictTwin', { context, k: 50 }) : null,
         client.call('nextWordCounts', { context, n: 50 }),
       ]);
-      if (this.query === context) this.#table(context, main, twin, counts);
+      if (this.query === context) this.#table(context, wide, twin, counts);
     } catch (err) {
       this.el('predict-table').hidden = true;
     }
