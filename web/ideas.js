@@ -53,7 +53,18 @@ export class IdeasPanels {
 
   // Each progress event of a next-word run.
   onProgress(p) {
-    if (p.rows) this.#strip(p.rows.rows, p.rows.changes);
+    if (p.rows) {
+      // Progress can come hundreds of times a second on a small text: draw once per frame.
+      const first = !this.pendingRows;
+      this.pendingRows = p.rows;
+      if (first) {
+        requestAnimationFrame(() => {
+          const { rows, changes } = this.pendingRows;
+          this.pendingRows = null;
+          this.#strip(rows, changes);
+        });
+      }
+    }
     if (p.twin) for (const e of p.twin.evaluations ?? []) this.app.charts.addTwinPerplexity(e.epoch, e.perplexity);
     if (p.evaluation && this.yardstick?.valid_perplexity) {
       const beat = p.evaluation.perplexity < this.yardstick.valid_perplexity;
@@ -84,6 +95,25 @@ export class IdeasPanels {
   async ask(context, reply = null) {
     if (!this.app.hasRun()) return;
     this.query = context;
+    // While training, the prediction refreshes with every frame: one question at a time, the last wins.
+    if (this.asking) {
+      this.again = { context, reply };
+      return;
+    }
+    this.asking = true;
+    try {
+      await this.#ask(context, reply);
+    } finally {
+      this.asking = false;
+    }
+    if (this.again) {
+      const next = this.again;
+      this.again = null;
+      this.ask(next.context, next.reply);
+    }
+  }
+
+  async #ask(context, reply) {
     try {
       const client = this.app.client;
       const main = reply ?? await client.call('predict', { context, k: 10 });
