@@ -74,6 +74,8 @@ export class IdeasPanels {
     }
     if (p.twin?.evaluations?.length) this.lastTwin = p.twin.evaluations.at(-1);
     if (p.finished && !p.diverged) this.#showTest();
+    // The twin trains only while the run does: a finished run has nothing left to compare on.
+    if ((p.finished || p.diverged) && !this.comparing) this.el('compare-mse').disabled = true;
   }
 
   async compare() {
