@@ -4,12 +4,15 @@
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
+#include <algorithm>
 #include <memory>
+#include <unordered_map>
 
 #include "cluster.h"
 #include "evaluation.h"
 #include "geometry.h"
 #include "model_io.h"
+#include "ngram.h"
 #include "trainer.h"
 #include "tsne.h"
 #include "vectors_io.h"
@@ -152,7 +155,7 @@ class Session {
     return guarded([&] {
       if (!trainer_) return error(current() ? "held-out perplexity belongs to the next-word model" : "nothing to evaluate: start a run first");
       const Evaluation ev = trainer_->evaluate();
-      return json{{"loss", ev.loss}, {"perplexity", ev.perplexity}, {"accuracy", ev.accuracy}, {"examples", ev.examples}}
+      return json{{"loss", ev.loss}, {"perplexity", ev.perplexity}, {"accuracy", ev.accuracy}, {"top5", ev.top5}, {"examples", ev.examples}}
           .dump();
     });
   }
@@ -606,6 +609,156 @@ class Session {
     return copy_to_js("Int32Array", rows.data(), rows.size());
   }
 
+  // ---- the seed ideas on screen: the n-gram yardstick, the test split, CE against MSE, padding,
+  // one context with many targets, sparse row updates.
+
+  // {order, valid_perplexity, test_perplexity (null when nothing is held out), notice}: an
+  // interpolated Kneser-Ney model (settings ngram_order) counted on the training split, once.
+  std::string yardstick() {
+    return guarded([&] {
+      if (!trainer_) return error("the yardstick needs a next-word run");
+      if (!kn_) kn_ = std::make_unique<KneserNey>(trainer_->sentences().train, trainer_->vocab(), trainer_->settings().ngram_order);
+      const auto ppl = [&](const Examples& ex) { return ex.size() ? finite_or_null(kn_->perplexity(ex)) : json(); };
+      return json{{"order", kn_->order()}, {"valid_perplexity", ppl(trainer_->valid_examples())},
+                  {"test_perplexity", ppl(trainer_->test_examples())}, {"notice", trainer_->notice()}}
+          .dump();
+    });
+  }
+
+  // {loss, perplexity, accuracy, top5, examples} on the test split (examples 0: none held out).
+  std::string evaluate_test() {
+    return guarded([&] {
+      if (!trainer_) return error("nothing to evaluate: start a run first");
+      return evaluation_json(trainer_->evaluate_test()).dump();
+    });
+  }
+
+  // Starts a twin of the run with the other loss: the same initial weights and the same batches.
+  // {loss}: the twin's loss.
+  std::string twin_start() {
+    return guarded([&] {
+      if (!trainer_) return error("the comparison needs a next-word run");
+      const std::string other = trainer_->settings().loss == "mse" ? "cross_entropy" : "mse";
+      twin_ = trainer_->twin(other);
+      return json{{"loss", other}}.dump();
+    });
+  }
+
+  // Trains the twin up to the main run's step (lockstep when it started with the run; a twin
+  // started later catches up, at most 4 budgets per call). {step, epoch, train_loss,
+  // last_batch_loss, finished, evaluations: [{epoch, loss, perplexity, accuracy, top5, examples}]}.
+  std::string twin_step(double budget) {
+    return guarded([&] {
+      if (!twin_ || !trainer_) return error("no comparison running");
+      json evaluations = json::array();
+      const int64_t target = trainer_->progress().step;
+      int64_t done = 0;
+      const int64_t cap = 4 * std::max<int64_t>(1, static_cast<int64_t>(budget));
+      while (!twin_->progress().finished && twin_->progress().step < target && done < cap) {
+        const int64_t before = twin_->progress().step;
+        const Progress p = twin_->step(static_cast<int64_t>(budget));
+        done += (p.step - before) * twin_->settings().batch;
+        if (p.diverged) break;
+        if (p.epoch_end) {
+          json e = evaluation_json(twin_->evaluate());
+          e["epoch"] = p.epoch;
+          evaluations.push_back(e);
+        }
+      }
+      const Progress& p = twin_->progress();
+      return json{{"step", p.step}, {"epoch", p.epoch}, {"train_loss", p.train_loss},
+                  {"last_batch_loss", finite_or_null(p.last_batch_loss)}, {"finished", p.finished},
+                  {"diverged", p.diverged}, {"evaluations", evaluations}}
+          .dump();
+    });
+  }
+
+  // As predict(), from the twin: {context, predictions} or null when there is no twin.
+  std::string twin_predict(const std::string& context_text, int k) {
+    return guarded([&] {
+      if (!twin_) return json().dump();
+      const TrainedModel& m = twin_->trained();
+      json list = json::array();
+      for (const Prediction& p : predict_next(m, words_of(context_text, m.settings.tokenizer), k))
+        list.push_back({{"word", m.vocab.word(p.id)}, {"probability", p.probability}});
+      return json{{"loss", m.settings.loss}, {"predictions", list}}.dump();
+    });
+  }
+
+  // What follows `context_text` (its last k words, padded on the left; "" = a sentence start) in
+  // the training examples: {context, total, counts: [{word, count}] most frequent first, up to n}.
+  std::string next_word_counts(const std::string& context_text, int n) {
+    return guarded([&] {
+      if (!trainer_) return error("the counts need a next-word run");
+      const Vocab& vocab = trainer_->vocab();
+      const Examples& ex = trainer_->train_examples();
+      const int k = ex.context;
+      const std::vector<std::string> words = words_of(context_text, trainer_->settings().tokenizer);
+      Ids ctx(k, kPadId);
+      json used = json::array();
+      for (int j = 0; j < k; ++j) {
+        const int index = static_cast<int>(words.size()) - (k - j);
+        if (index >= 0) ctx[j] = vocab.id(words[index]);
+        used.push_back(vocab.word(ctx[j]));
+      }
+      std::unordered_map<int32_t, int64_t> counts;
+      int64_t total = 0;
+      for (int64_t i = 0; i < ex.size(); ++i) {
+        if (!std::equal(ctx.begin(), ctx.end(), ex.contexts.begin() + i * k)) continue;
+        ++counts[ex.targets[i]];
+        ++total;
+      }
+      std::vector<std::pair<int32_t, int64_t>> sorted(counts.begin(), counts.end());
+      std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.second != b.second ? a.second > b.second : a.first < b.first; });
+      json list = json::array();
+      for (size_t i = 0; i < sorted.size() && static_cast<int>(i) < n; ++i)
+        list.push_back({{"word", vocab.word(sorted[i].first)}, {"count", sorted[i].second}});
+      return json{{"context", used}, {"total", total}, {"distinct", sorted.size()}, {"counts", list}}.dump();
+    });
+  }
+
+  // A context worth asking about: one without <pad> or <unk> that occurs often in the training
+  // examples with many different next words. {context: "w1 w2 ...", occurrences, distinct}, or
+  // {context: null} when every context is followed by one word only.
+  std::string suggest_context() {
+    return guarded([&] {
+      if (!trainer_) return error("the suggestion needs a next-word run");
+      const Examples& ex = trainer_->train_examples();
+      const int k = ex.context;
+      struct Seen { int64_t first = 0, count = 0; std::unordered_map<int32_t, int> next; };
+      std::unordered_map<std::string, Seen> seen;
+      for (int64_t i = 0; i < ex.size(); ++i) {
+        const int32_t* c = &ex.contexts[i * k];
+        if (std::any_of(c, c + k, [](int32_t id) { return id == kPadId || id == kUnkId; })) continue;
+        Seen& s = seen[std::string(reinterpret_cast<const char*>(c), sizeof(int32_t) * k)];
+        if (s.count++ == 0) s.first = i;
+        ++s.next[ex.targets[i]];
+      }
+      const Seen* best = nullptr;
+      for (const auto& entry : seen) {
+        const Seen& s = entry.second;
+        if (s.next.size() < 2) continue;
+        if (!best || s.next.size() > best->next.size() || (s.next.size() == best->next.size() && s.first < best->first)) best = &s;
+      }
+      if (!best) return json{{"context", nullptr}}.dump();
+      std::string text;
+      for (int j = 0; j < k; ++j) text += (j ? " " : "") + trainer_->vocab().word(ex.contexts[best->first * k + j]);
+      return json{{"context", text}, {"occurrences", best->count}, {"distinct", best->next.size()}}.dump();
+    });
+  }
+
+  // The embedding rows the last batch changed and how far each moved: {rows: Int32Array(U),
+  // changes: Float32Array(U)}.
+  val last_row_changes() {
+    val out = val::object();
+    if (!trainer_) return out;
+    const Ids& rows = trainer_->last_rows();
+    const std::vector<float>& changes = trainer_->last_row_changes();
+    out.set("rows", copy_to_js("Int32Array", rows.data(), rows.size()));
+    out.set("changes", copy_to_js("Float32Array", changes.data(), std::min(changes.size(), rows.size())));
+    return out;
+  }
+
  private:
   struct Import {
     bool active = false;
@@ -628,6 +781,10 @@ class Session {
   }
 
   static json finite_or_null(double x) { return std::isfinite(x) ? json(x) : json(); }
+  static json evaluation_json(const Evaluation& ev) {
+    return {{"loss", finite_or_null(ev.loss)}, {"perplexity", finite_or_null(ev.perplexity)},
+            {"accuracy", ev.accuracy}, {"top5", ev.top5}, {"examples", ev.examples}};
+  }
 
   void clear() {
     trainer_.reset();
@@ -636,6 +793,8 @@ class Session {
     imported_.reset();
     tsne_.reset();
     tsne_ids_.clear();
+    twin_.reset();
+    kn_.reset();
   }
 
   const TrainedModel* model() const {
@@ -693,6 +852,8 @@ class Session {
   }
 
   std::unique_ptr<Trainer> trainer_;           // the next-word model, training
+  std::unique_ptr<Trainer> twin_;              // the same run with the other loss (compare CE and MSE)
+  std::unique_ptr<KneserNey> kn_;              // the n-gram yardstick on trainer_'s training split
   std::unique_ptr<TrainedModel> loaded_;       // a next-word model from a file: explored, not trained
   std::unique_ptr<Word2VecTrainer> w2v_;       // word2vec, training
   int64_t w2v_steps_ = 0;                      // step() calls in the word2vec run
@@ -743,5 +904,13 @@ EMSCRIPTEN_BINDINGS(embplay) {
       .function("evalRun", &Session::eval_run)
       .function("kind", &Session::kind)
       .function("examples", &Session::examples)
-      .function("lastRows", &Session::last_rows);
+      .function("lastRows", &Session::last_rows)
+      .function("yardstick", &Session::yardstick)
+      .function("evaluateTest", &Session::evaluate_test)
+      .function("twinStart", &Session::twin_start)
+      .function("twinStep", &Session::twin_step)
+      .function("twinPredict", &Session::twin_predict)
+      .function("nextWordCounts", &Session::next_word_counts)
+      .function("suggestContext", &Session::suggest_context)
+      .function("lastRowChanges", &Session::last_row_changes);
 }

@@ -212,7 +212,12 @@ void Trainer::train_batch(int64_t first, int batch) {
   if (s.clip > 0) progress_.grad_norm = clip_gradients(grads_, s.clip);
   optimizer_->lr = progress_.lr = schedule_.at(progress_.step);
   optimizer_->begin_step();
+  const int64_t touched = static_cast<int64_t>(grads_.rows.size());
+  rows_before_.resize(touched, m.embed.cols());
+  for (int64_t r = 0; r < touched; ++r) rows_before_.row(r) = m.embed.row(grads_.rows[r]);
   optimizer_->update_rows(slot_embed_, m.embed, grads_.rows, grads_.embed);
+  row_change_.resize(touched);
+  for (int64_t r = 0; r < touched; ++r) row_change_[r] = (m.embed.row(grads_.rows[r]) - rows_before_.row(r)).norm();
   if (m.shape().hidden > 0) {
     optimizer_->update(slot_w1_, m.w1.data(), grads_.w1.data(), m.w1.size(), true);
     optimizer_->update(slot_b1_, m.b1.data(), grads_.b1.data(), m.b1.size());

@@ -110,6 +110,8 @@ class Trainer {
   const std::vector<int64_t>& epoch_order() const { return order_; }
   // The embedding rows the last batch changed.
   const Ids& last_rows() const { return grads_.rows; }
+  // (U): how far each of those rows moved in that batch (Euclidean norm of the update).
+  const std::vector<float>& last_row_changes() const { return row_change_; }
   const Progress& progress() const { return progress_; }
 
  private:
@@ -139,6 +141,8 @@ class Trainer {
   int slot_embed_ = 0, slot_w1_ = 0, slot_b1_ = 0, slot_w2_ = 0, slot_b2_ = 0, slot_w3_ = 0;
   Activations act_;
   Gradients grads_;
+  RowMatrix rows_before_;            // (U, d): the last batch's rows before its update
+  std::vector<float> row_change_;    // (U): norm of each row's update in the last batch
   Ids batch_contexts_, batch_targets_;  // (B, k), (B): the current batch, gathered in order
   Progress progress_;
   NextWordModel last_good_;  // weights at the last epoch end, restored if training diverges

@@ -1,5 +1,7 @@
 // The CURVES chart: training loss (left axis, nats) as it streams in, raw and smoothed, and
-// validation perplexity (right axis, log scale) once per epoch, against epochs on x.
+// validation perplexity (right axis, log scale) once per epoch, against epochs on x; with a
+// comparison running, the MSE twin's validation perplexity too; the Kneser-Ney yardstick's
+// validation perplexity as a dashed level line.
 // One uPlot, rebuilt on theme change.
 import uPlot from 'uplot';
 
@@ -18,6 +20,9 @@ export class TrainingCharts {
     this.raw = [];    // mean loss of one step() call, or null on evaluation rows
     this.loss = [];   // the same, smoothed (exponential moving average)
     this.ppl = [];    // validation perplexity, or null between epochs
+    this.twin = [];   // the twin's (other loss) validation perplexity, or null
+    this.reference = null;  // the n-gram yardstick's validation perplexity, or null
+    this.twinLabel = 'MSE val ppl';
     this.ema = null;
     this.drawRequested = false;
     this.plot = null;
@@ -29,23 +34,38 @@ export class TrainingCharts {
   get lossPoints() { return this.loss.filter((v) => v != null).length; }
   get latestLoss() { return this.ema; }
   get pplPoints() { return this.ppl.filter((v) => v != null).length; }
+  get twinPoints() { return this.twin.filter((v) => v != null).length; }
+
+  // The yardstick's level line (null: none), labelled e.g. "KN-3 val ppl".
+  setReference(ppl, label) {
+    this.reference = Number.isFinite(ppl) ? ppl : null;
+    if (label && label !== this.referenceLabel) { this.referenceLabel = label; this.#build(); }
+    this.#redraw();
+  }
+
+  addTwinPerplexity(epoch, ppl) {
+    if (!Number.isFinite(ppl)) return;
+    this.x.push(epoch); this.raw.push(null); this.loss.push(null); this.ppl.push(null); this.twin.push(ppl);
+    this.#redraw();
+  }
 
   reset() {
-    this.x = []; this.raw = []; this.loss = []; this.ppl = [];
+    this.x = []; this.raw = []; this.loss = []; this.ppl = []; this.twin = [];
     this.ema = null;
+    this.reference = null;
     this.#redraw();
   }
 
   addLoss(epoch, loss) {
     if (!Number.isFinite(loss)) return;
     this.ema = this.ema == null ? loss : SMOOTHING * this.ema + (1 - SMOOTHING) * loss;
-    this.x.push(epoch); this.raw.push(loss); this.loss.push(this.ema); this.ppl.push(null);
+    this.x.push(epoch); this.raw.push(loss); this.loss.push(this.ema); this.ppl.push(null); this.twin.push(null);
     this.#redraw();
   }
 
   addPerplexity(epoch, ppl) {
     if (!Number.isFinite(ppl)) return;
-    this.x.push(epoch); this.raw.push(null); this.loss.push(null); this.ppl.push(ppl);
+    this.x.push(epoch); this.raw.push(null); this.loss.push(null); this.ppl.push(ppl); this.twin.push(null);
     this.#redraw();
   }
 
@@ -67,7 +87,13 @@ export class TrainingCharts {
     }
   }
 
-  #data() { return [this.x, this.raw, this.loss, this.ppl]; }
+  #data() {
+    // The level line spans the epochs seen so far (at least the first epoch, so it shows at once).
+    const xs = this.x.length ? this.x : [0, 1];
+    const level = xs.map(() => this.reference);
+    if (!this.x.length) return [xs, [null, null], [null, null], [null, null], [null, null], level];
+    return [this.x, this.raw, this.loss, this.ppl, this.twin, level];
+  }
 
   #size() {
     const w = Math.max(200, Math.floor(this.container.clientWidth));
@@ -85,6 +111,8 @@ export class TrainingCharts {
     const grid = get('--grid', 'rgba(0,0,0,0.06)');
     const lossColor = get('--series-loss', '#3a78c2');
     const pplColor = get('--series-ppl', '#8a63b8');
+    const twinColor = get('--series-twin', '#c2703a');
+    const refColor = get('--muted', '#6b7280');
     const font = `11px ${get('--font-sans', 'system-ui, sans-serif')}`;
     const axis = { stroke: ink, font, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1, size: 4 } };
     const opts = {
@@ -116,6 +144,15 @@ export class TrainingCharts {
           points: { show: true, size: 6, fill: pplColor, stroke: pplColor },
           value: (u, v, s, i) => fmt(i == null ? lastValue(this.ppl) : v, 1),
         },
+        {
+          label: this.twinLabel, scale: 'ppl', stroke: twinColor, width: 1.5, spanGaps: true,
+          points: { show: true, size: 6, fill: twinColor, stroke: twinColor },
+          show: true, value: (u, v, s, i) => fmt(i == null ? lastValue(this.twin) : v, 1),
+        },
+        {
+          label: this.referenceLabel ?? 'n-gram val ppl', scale: 'ppl', stroke: refColor, width: 1, dash: [6, 4],
+          points: { show: false }, value: () => fmt(this.reference, 1),
+        },
       ],
     };
     if (this.plot) this.plot.destroy();
@@ -130,6 +167,8 @@ export class TrainingCharts {
       this.plot.setData(this.#data());
       this.container.dataset.lossPoints = String(this.lossPoints);
       this.container.dataset.pplPoints = String(this.pplPoints);
+      this.container.dataset.twinPoints = String(this.twinPoints);
+      this.container.dataset.reference = this.reference == null ? '' : this.reference.toFixed(2);
     });
   }
 }

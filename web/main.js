@@ -7,6 +7,7 @@ import { SettingsForm } from './settings-form.js';
 import { CLUSTER_COLOURS, WordMap } from './map.js';
 import { Timeline } from './timeline.js';
 import { TrainingCharts } from './charts.js';
+import { IdeasPanels } from './ideas.js';
 import { DEFAULT_VIEW, LinkError, makeLink, readLink, schemaFor, textHash, WHY_PANELS } from './share.js';
 import { makeSession, readSession, readSessionValue } from './session-file.js';
 import { SessionStore } from './store.js';
@@ -119,6 +120,7 @@ class App {
       play: $('tl-play'), trails: $('tl-trails'), live: $('tl-live'),
     }, { client: () => this.client, map: this.map, wordCount: () => this.mapWords(), onLive: () => this.refreshMap(true) });
     this.charts = new TrainingCharts($('chart'));
+    this.ideas = new IdeasPanels(this, $);  // yardstick, CE vs MSE, padding, counts, row strip
     this.bindControls();
     this.exposeForTests();
     this.render();
@@ -424,6 +426,7 @@ class App {
     this.map.clear();
     this.timeline.reset();
     this.charts.reset();
+    this.ideas.runStarted(false);
     this.clearStats();
     this.renderPredictions(null);
     this.renderNeighbours(null);
@@ -473,6 +476,7 @@ class App {
     this.evaluation = null;
     this.speed = null;
     this.charts.reset();
+    this.ideas.runStarted(kind === 'nextword');
     this.showStats(stats);
     this.timeline.reset();
     this.progress = {
@@ -512,6 +516,7 @@ class App {
     if (Number.isFinite(p.train_speed) && p.train_speed > 0) {
       this.speed = this.speed == null ? p.train_speed : 0.8 * this.speed + 0.2 * p.train_speed;
     }
+    this.ideas.onProgress(p);
     this.showProgress(p);
     if (p.epoch_end || p.finished || p.diverged || p.playing === false) this.modelMoved(p.epoch_end || !p.playing);
     if (p.diverged) {
@@ -540,7 +545,8 @@ class App {
     $('progress-bar').style.transform = `scaleX(${total > 0 ? Math.min(1, done / total) : 0})`;
     if (this.evaluation) {
       const e = this.evaluation;
-      $('eval-summary').textContent = `held out: ppl ${fmtPpl(e.perplexity)} · top-1 ${(100 * e.accuracy).toFixed(1)}%`;
+      $('eval-summary').textContent = `held out: ppl ${fmtPpl(e.perplexity)} · top-1 ${(100 * e.accuracy).toFixed(1)}%`
+        + (e.top5 != null ? ` · top-5 ${(100 * e.top5).toFixed(1)}%` : '');
     }
     this.updateStatus();
   }
@@ -633,7 +639,10 @@ class App {
     }
     try {
       const reply = await this.client.call('predict', { context, k: PREDICT_K });
-      if (context === $('predict-input').value) this.renderPredictions(reply);
+      if (context === $('predict-input').value) {
+        this.renderPredictions(reply);
+        this.ideas.ask(context, reply);
+      }
     } catch (err) {
       this.renderPredictions({ message: err.message });
     }

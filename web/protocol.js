@@ -10,8 +10,11 @@
 //                                                               training failed: the page replaces the
 //                                                               worker and loads the last saved model
 
+import { IDEA_PROGRESS, IDEA_REQUESTS } from './ideas-protocol.js';
+
 // Every request the page may send: its fields, and what the reply's `result` holds.
 export const REQUESTS = Object.freeze({
+  ...IDEA_REQUESTS,  // the seed-idea panels (ideas-protocol.js)
   init: {
     fields: [],
     reply: 'schema: the settings schema [{name, type, min, max, default, choices?, hint}]; '
@@ -79,7 +82,7 @@ export const REQUESTS = Object.freeze({
   },
   evaluate: {
     fields: [],
-    reply: '{loss, perplexity, accuracy, examples} on the held-out sentences',
+    reply: '{loss, perplexity, accuracy, top5, examples} on the held-out sentences',
   },
   save: {
     fields: [],
@@ -137,9 +140,10 @@ export const PROGRESS = Object.freeze([
   'loss_points',       // [[epoch as a fraction, mean loss of one step() call], ...] since the previous event
   'examples_per_sec',  // wall-clock rate of the loop, smoothed
   'seconds_left',      // estimate for the remaining epochs, or null
-  'evaluation',        // {loss, perplexity, accuracy, examples} when an epoch ended, else absent
+  'evaluation',        // {loss, perplexity, accuracy, top5, examples} when an epoch ended, else absent
   'frame',             // a snapshot reply (see REQUESTS.snapshot) when watched, else absent
   'playing',           // whether the loop goes on after this event
+  ...IDEA_PROGRESS,    // the seed-idea panels' fields (ideas-protocol.js)
 ]);
 
 export const EVENTS = Object.freeze(['reply', 'progress', 'fatal', 'frame']);

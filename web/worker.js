@@ -4,6 +4,7 @@
 /* global importScripts, createEmbPlay */
 import { PROGRESS, serve, withTransfer } from './protocol.js';
 import { EpochSnapshots, SNAPSHOT_MIN_WORDS } from './snapshots.js';
+import { Ideas } from './ideas-worker.js';
 
 importScripts('embplay.js');
 
@@ -76,6 +77,7 @@ class Trainer {
     this.post = post;          // (message, transfer) -> the page: progress and fatal events
     this.module = null;
     this.session = null;       // Module.Session, created lazily and reused across runs
+    this.ideas = new Ideas(() => this.session);  // the MSE twin and the row strip (ideas-worker.js)
     this.hasModel = false;     // start() or load() succeeded
     this.canTrain = false;     // the model came from start() or word2vec(), so step() works
     this.kind = 'none';        // nextword | word2vec | vectors: what the session holds
@@ -112,6 +114,8 @@ class Trainer {
     if (!this.module) throw new Error('The model is still loading.');
   }
 
+  requireModel() { this.#requireModel(); }
+
   #requireModel() {
     if (!this.hasModel) throw new Error('There is no model yet: press Play or Step first.');
   }
@@ -128,6 +132,7 @@ class Trainer {
     // On an error the module keeps the previous run, and so does this worker.
     const reply = parse(this.session.start(text, JSON.stringify(settings)));
     this.#began('nextword', settings.batch ?? this.batch);
+    this.ideas.reset();
     return reply.stats;
   }
 
@@ -194,6 +199,7 @@ class Trainer {
     this.#dropTsne();
     if (this.session) this.session.delete();
     this.session = null;
+    this.ideas.reset();
     this.hasModel = false;
     this.canTrain = false;
     this.kind = 'none';
@@ -291,6 +297,7 @@ class Trainer {
       const cap = Math.min(MAX_BUDGET, Math.max(this.batch, p.epoch_size / CHUNKS_PER_EPOCH));
       this.budget = Math.min(cap, Math.max(this.batch, next));
     }
+    if (this.kind === 'nextword' && !p.diverged) this.ideas.afterStep(budget);
     this.raw = p;
     if (p.epoch_end && !p.diverged) this.#keepEpoch(p.epoch);
     this.evaluation = p.epoch_end && !p.diverged && this.kind === 'nextword' ? this.#evaluate() : null;
@@ -324,6 +331,7 @@ class Trainer {
       playing,
     });
     if (this.evaluation) event.evaluation = this.evaluation;
+    if (this.kind === 'nextword') Object.assign(event, this.ideas.take());
     this.evaluation = null;
     this.stepMs = 0;
     this.stepExamples = 0;
@@ -512,6 +520,7 @@ serve(self, {
   clusters: (m) => trainer.clusters(m),
   predict: (m) => trainer.predict(m),
   evaluate: () => trainer.evaluate(),
+  ...trainer.ideas.handlers(() => trainer.requireModel()),
   save: () => trainer.save(),
   load: (m) => trainer.load(m),
   importBegin: (m) => trainer.importBegin(m),
