@@ -46,12 +46,6 @@ val copy_to_js(const char* array, const T* data, size_t size) {
   return out;
 }
 
-std::vector<std::string> words_of(const std::string& text, const TokenizerOptions& options) {
-  std::vector<std::string> words;
-  for (const auto& sentence : tokenize(text, options)) words.insert(words.end(), sentence.begin(), sentence.end());
-  return words;
-}
-
 // Vectors opened from a file: words with <pad> and <unk> in front (zero rows), so that the same
 // geometry tools work on them. Explored, never trained.
 struct ImportedVectors {
@@ -77,18 +71,6 @@ WordVectors word_vectors(const Vectors& v, int64_t limit = -1) {
   out.words.assign(v.vocab->words().begin() + 2, v.vocab->words().begin() + 2 + kept);
   out.vectors = v.table->middleRows(2, kept);
   return out;
-}
-
-json score_json(const AnalogyScore& s) {
-  return {{"name", s.name},       {"total", s.total},         {"covered", s.covered},
-          {"correct", s.correct}, {"accuracy", s.accuracy()}, {"coverage", s.coverage()}};
-}
-
-json score_json(const SimilarityScore& s) {
-  return {{"spearman", std::isfinite(s.spearman) ? json(s.spearman) : json()},
-          {"total", s.total},
-          {"covered", s.covered},
-          {"coverage", s.coverage()}};
 }
 
 // Analogies search this many of the most frequent words, as word2vec's compute-accuracy does: it
@@ -375,7 +357,7 @@ class Session {
         if (current()) return error("Predict needs the next-word model: word2vec and opened vectors give neighbours, not next words");
         return error("no model yet");
       }
-      const std::vector<std::string> words = words_of(context_text, m->settings.tokenizer);
+      const std::vector<std::string> words = tokenize_words(context_text, m->settings.tokenizer);
       const int ctx = m->settings.context;
       json used = json::array();
       for (int j = 0; j < ctx; ++j) {
@@ -564,13 +546,13 @@ class Session {
         const WordVectors top = word_vectors(v, kAnalogyWords);
         const AnalogyResult a = evaluate_analogies(top.words, top.vectors, analogies_);
         json sections = json::array();
-        for (const auto& s : a.sections) sections.push_back(score_json(s));
-        out["analogies"] = {{"sections", sections}, {"semantic", score_json(a.semantic)},
-                            {"syntactic", score_json(a.syntactic)}, {"all", score_json(a.all)}};
+        for (const auto& s : a.sections) sections.push_back(to_json(s));
+        out["analogies"] = {{"sections", sections}, {"semantic", to_json(a.semantic)},
+                            {"syntactic", to_json(a.syntactic)}, {"all", to_json(a.all)}};
       }
       const WordVectors all = word_vectors(v);
-      out["wordsim353"] = score_json(evaluate_similarity(all.words, all.vectors, wordsim_));
-      out["simlex999"] = score_json(evaluate_similarity(all.words, all.vectors, simlex_));
+      out["wordsim353"] = to_json(evaluate_similarity(all.words, all.vectors, wordsim_));
+      out["simlex999"] = to_json(evaluate_similarity(all.words, all.vectors, simlex_));
       return out.dump();
     });
   }
@@ -679,7 +661,7 @@ class Session {
       if (!twin_) return json().dump();
       const TrainedModel& m = twin_->trained();
       json list = json::array();
-      for (const Prediction& p : predict_next(m, words_of(context_text, m.settings.tokenizer), k))
+      for (const Prediction& p : predict_next(m, tokenize_words(context_text, m.settings.tokenizer), k))
         list.push_back({{"word", m.vocab.word(p.id)}, {"probability", p.probability}});
       return json{{"loss", m.settings.loss}, {"predictions", list}}.dump();
     });
@@ -693,7 +675,7 @@ class Session {
       const Vocab& vocab = trainer_->vocab();
       const Examples& ex = trainer_->train_examples();
       const int k = ex.context;
-      const std::vector<std::string> words = words_of(context_text, trainer_->settings().tokenizer);
+      const std::vector<std::string> words = tokenize_words(context_text, trainer_->settings().tokenizer);
       Ids ctx(k, kPadId);
       json used = json::array();
       for (int j = 0; j < k; ++j) {
@@ -824,7 +806,7 @@ class Session {
   // lowercased. Throws InputError when it is not one word of the vocabulary.
   static int32_t lookup(const Vectors& v, const std::string& typed, std::string* query) {
     if (v.tokenizer) {
-      const std::vector<std::string> words = words_of(typed, *v.tokenizer);
+      const std::vector<std::string> words = tokenize_words(typed, *v.tokenizer);
       if (words.size() != 1) throw InputError("type a single word");
       *query = words[0];
     } else {

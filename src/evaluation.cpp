@@ -208,4 +208,16 @@ double spearman(const std::vector<double>& x, const std::vector<double>& y) {
   return sxy / std::sqrt(sxx * syy);
 }
 
+nlohmann::json to_json(const AnalogyScore& s) {
+  return {{"name", s.name},       {"total", s.total},         {"covered", s.covered},
+          {"correct", s.correct}, {"accuracy", s.accuracy()}, {"coverage", s.coverage()}};
+}
+
+nlohmann::json to_json(const SimilarityScore& s) {
+  return {{"spearman", std::isfinite(s.spearman) ? nlohmann::json(s.spearman) : nlohmann::json()},
+          {"total", s.total},
+          {"covered", s.covered},
+          {"coverage", s.coverage()}};
+}
+
 }  // namespace embplay

@@ -53,6 +53,11 @@ struct SimilarityScore {
   double spearman = 0;   // between cosine and the human score over covered pairs; NaN below 2 pairs
   double coverage() const { return total ? double(covered) / double(total) : 0.0; }
 };
+// As JSON for the page and the CLI: {name, total, covered, correct, accuracy, coverage} and
+// {spearman (null when undefined), total, covered, coverage}.
+nlohmann::json to_json(const AnalogyScore& s);
+nlohmann::json to_json(const SimilarityScore& s);
+
 SimilarityScore evaluate_similarity(const std::vector<std::string>& words, const RowMatrix& vectors,
                                     const std::vector<SimilarityPair>& pairs);
 

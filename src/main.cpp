@@ -322,16 +322,10 @@ int train(const Args& args) {
   return trainer.progress().diverged ? 3 : 0;
 }
 
-std::vector<std::string> words_of(const std::string& text, const TokenizerOptions& options) {
-  std::vector<std::string> words;
-  for (const auto& sentence : tokenize(text, options)) words.insert(words.end(), sentence.begin(), sentence.end());
-  return words;
-}
-
 int neighbors(const Args& args) {
   args.allow_only({"model", "word", "k"});
   const TrainedModel m = load_model(args.require("model"));
-  const std::vector<std::string> query = words_of(args.require("word"), m.settings.tokenizer);
+  const std::vector<std::string> query = tokenize_words(args.require("word"), m.settings.tokenizer);
   if (query.size() != 1) throw InputError("--word must be a single word");
   if (!m.vocab.contains(query[0])) throw InputError("\"" + query[0] + "\" is not in the model's vocabulary");
   for (const Neighbor& n : nearest_neighbors(m.model.embed, m.vocab.id(query[0]), positive(args, "k", 10)))
@@ -342,7 +336,7 @@ int neighbors(const Args& args) {
 int predict(const Args& args) {
   args.allow_only({"model", "context", "k"});
   const TrainedModel m = load_model(args.require("model"));
-  const std::vector<std::string> context = words_of(args.get("context"), m.settings.tokenizer);
+  const std::vector<std::string> context = tokenize_words(args.get("context"), m.settings.tokenizer);
   for (const Prediction& p : predict_next(m, context, positive(args, "k", 10)))
     std::printf("%-20s %.4f\n", m.vocab.word(p.id).c_str(), p.probability);
   return 0;
@@ -480,18 +474,6 @@ int word2vec(const Args& args) {
   return 0;
 }
 
-json score_json(const AnalogyScore& s) {
-  return {{"name", s.name},         {"total", s.total},           {"covered", s.covered},
-          {"correct", s.correct},   {"accuracy", s.accuracy()},   {"coverage", s.coverage()}};
-}
-
-json score_json(const SimilarityScore& s) {
-  return {{"spearman", std::isfinite(s.spearman) ? json(s.spearman) : json()},
-          {"total", s.total},
-          {"covered", s.covered},
-          {"coverage", s.coverage()}};
-}
-
 int eval(const Args& args) {
   args.allow_only({"vectors", "format", "metadata", "eval_dir", "max_words", "json"});
   const int max_words = int_flag(args, "max_words", 30000);
@@ -507,18 +489,18 @@ int eval(const Args& args) {
   const SimilarityScore sl = evaluate_similarity(v.words, v.vectors, simlex);
   if (args.has("json")) {
     json sections = json::array();
-    for (const auto& s : a.sections) sections.push_back(score_json(s));
+    for (const auto& s : a.sections) sections.push_back(to_json(s));
     const json out = {{"vectors", args.get("vectors")},
                       {"format", vector_format_name(format)},
                       {"words", v.words.size()},
                       {"dim", v.vectors.cols()},
                       {"analogies",
                        {{"sections", sections},
-                        {"semantic", score_json(a.semantic)},
-                        {"syntactic", score_json(a.syntactic)},
-                        {"all", score_json(a.all)}}},
-                      {"wordsim353", score_json(ws)},
-                      {"simlex999", score_json(sl)}};
+                        {"semantic", to_json(a.semantic)},
+                        {"syntactic", to_json(a.syntactic)},
+                        {"all", to_json(a.all)}}},
+                      {"wordsim353", to_json(ws)},
+                      {"simlex999", to_json(sl)}};
     std::cout << out.dump(2) << std::endl;
     return 0;
   }

@@ -27,6 +27,8 @@
 //   finished tokens are copied into the sentence (most fit in the small-string buffer).
 #include "tokenizer.h"
 
+#include <iterator>
+
 #include <algorithm>
 #include <array>
 #include <cstddef>
@@ -662,6 +664,13 @@ class Splitter {
 
 std::vector<Sentence> tokenize(const std::string& text, const TokenizerOptions& options) {
   return Splitter(text, options).run();
+}
+
+std::vector<std::string> tokenize_words(const std::string& text, const TokenizerOptions& options) {
+  std::vector<std::string> words;
+  for (auto& sentence : tokenize(text, options))
+    words.insert(words.end(), std::make_move_iterator(sentence.begin()), std::make_move_iterator(sentence.end()));
+  return words;
 }
 
 }  // namespace embplay

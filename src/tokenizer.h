@@ -23,4 +23,7 @@ using Sentence = std::vector<std::string>;
 // Splits `text` into sentences of tokens. Empty sentences are not returned.
 std::vector<Sentence> tokenize(const std::string& text, const TokenizerOptions& options = {});
 
+// The words of `text` in order, sentence boundaries dropped: a typed query or context.
+std::vector<std::string> tokenize_words(const std::string& text, const TokenizerOptions& options = {});
+
 }  // namespace embplay
