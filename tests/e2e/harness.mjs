@@ -44,6 +44,15 @@ export async function openPage(context, url) {
   return { page, problems };
 }
 
+// Opens the site in a fresh browser context of `env` (from startBrowser), so that nothing another
+// test saved is restored; the context closes with the page.
+export async function openFreshPage(env, url = env.server.url) {
+  const context = await env.newContext();
+  const opened = await openPage(context, url);
+  opened.page.on('close', () => context.close().catch(() => {}));
+  return opened;
+}
+
 export async function waitReady(page, problems = []) {
   await page.waitForFunction(() => window.__embplay?.ready && document.body.dataset.state !== 'loading', null, { timeout: 30_000 })
     .catch(async () => {

@@ -3,18 +3,11 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { openPage as open, startBrowser, waitFor } from './harness.mjs';
+import { openFreshPage, startBrowser, waitFor } from './harness.mjs';
 
 let env;
 before(async () => { env = await startBrowser(); });
 after(async () => { await env?.close(); });
-
-async function openPage() {
-  const context = await env.newContext();
-  const opened = await open(context, env.server.url);
-  opened.page.on('close', () => context.close().catch(() => {}));
-  return opened;
-}
 
 // King - man + woman is exactly queen (gender on one axis, royalty on another), then 96 words in
 // three seeded families along the other axes. GloVe text, 5 dimensions.
@@ -35,7 +28,7 @@ export async function openVectors(page, text = vectorsFile()) {
 }
 
 test('an analogy draws its arrows; a click highlights the neighbours, by cosine or euclidean distance', { timeout: 60_000 }, async () => {
-  const { page, problems } = await openPage();
+  const { page, problems } = await openFreshPage(env);
   await openVectors(page);
 
   await page.click('#tab-analogy');
@@ -76,7 +69,7 @@ test('an analogy draws its arrows; a click highlights the neighbours, by cosine 
 });
 
 test('clusters colour the map with a legend; search highlights matches (a bad regex says so); the CSV download is well formed', { timeout: 60_000 }, async () => {
-  const { page, problems } = await openPage();
+  const { page, problems } = await openFreshPage(env);
   await openVectors(page);
 
   await page.selectOption('#map-k', '3');
@@ -119,7 +112,7 @@ test('clusters colour the map with a legend; search highlights matches (a bad re
 });
 
 test('t-SNE settles in frames the page draws; a perplexity too large is explained and the map keeps its state', { timeout: 60_000 }, async () => {
-  const { page, problems } = await openPage();
+  const { page, problems } = await openFreshPage(env);
   await openVectors(page);
   const before = await page.evaluate(() => window.__embplay.labelledPoints());
 

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { REQUESTS } from '../../web/protocol.js';
-import { ROOT, debug, openPage as open, patternText, startBrowser, waitFor } from './harness.mjs';
+import { ROOT, debug, openFreshPage, patternText, startBrowser, waitFor } from './harness.mjs';
 
 const SCREENSHOT = join(ROOT, 'build/e2e/page.png');
 const TRAIN_TIMEOUT_MS = 120_000;
@@ -17,16 +17,8 @@ let env;
 before(async () => { env = await startBrowser(); });
 after(async () => { await env?.close(); });
 
-// Each test gets a fresh browser context: nothing saved by another test is restored.
-async function openPage() {
-  const context = await env.newContext();
-  const opened = await open(context, env.server.url);
-  opened.page.on('close', () => context.close().catch(() => {}));
-  return opened;
-}
-
 test('trains a text: the map, the curves, a prediction and neighbours', { timeout: TRAIN_TIMEOUT_MS + 60_000 }, async () => {
-  const { page, problems } = await openPage();
+  const { page, problems } = await openFreshPage(env);
   await page.fill('#text', patternText());
   await page.fill('#setting-epochs', '2');
   assert.equal(await page.isDisabled('#play'), false, 'Play should be enabled with a valid text and settings');
@@ -90,7 +82,7 @@ test('trains a text: the map, the curves, a prediction and neighbours', { timeou
 });
 
 test('bad input: a clear message, Play disabled, the text kept', { timeout: 60_000 }, async () => {
-  const { page, problems } = await openPage();
+  const { page, problems } = await openFreshPage(env);
 
   // Empty text.
   await page.fill('#text', '');

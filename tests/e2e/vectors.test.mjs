@@ -5,20 +5,13 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, debug, openPage as open, startBrowser, waitFor } from './harness.mjs';
+import { ROOT, debug, openFreshPage, startBrowser, waitFor } from './harness.mjs';
 
 const SHOTS = join(ROOT, 'build/e2e');
 
 let env;
 before(async () => { env = await startBrowser(); });
 after(async () => { await env?.close(); });
-
-async function openPage() {
-  const context = await env.newContext();
-  const opened = await open(context, env.server.url);
-  opened.page.on('close', () => context.close().catch(() => {}));
-  return opened;
-}
 
 // 400 words in 8 dimensions: four families (word i belongs to family i % 4), each along its own
 // axis plus a small seeded wobble, so a word's neighbours are its family. GloVe text.
@@ -36,7 +29,7 @@ function vectorsFile(words = 400) {
 const setFile = (page, name, text) => page.setInputFiles('#vectors-file', { name, mimeType: 'text/plain', buffer: Buffer.from(text) });
 
 test('open a vectors file: its map and neighbours; export word2vec text and open it again; a bad file says its line', { timeout: 60_000 }, async () => {
-  const { page, problems } = await openPage();
+  const { page, problems } = await openFreshPage(env);
   const text = await page.inputValue('#text');
 
   await setFile(page, 'family.txt', vectorsFile());
@@ -90,7 +83,7 @@ test('open a vectors file: its map and neighbours; export word2vec text and open
 });
 
 test('word2vec on the sample: one epoch trains, the map shows points, Eval shows numbers', { timeout: 90_000 }, async () => {
-  const { page, problems } = await openPage();
+  const { page, problems } = await openFreshPage(env);
   await page.selectOption('#model-kind', 'skipgram');
   assert.equal(await page.isVisible('#w2v-setting-window'), true, 'word2vec\'s settings are shown');
   assert.equal(await page.isHidden('#setting-context'), true, 'the next-word settings are hidden');

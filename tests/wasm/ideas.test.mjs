@@ -2,14 +2,10 @@
 // empirical next-word counts and the row changes of the last batch.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
 
-const root = path.resolve(import.meta.dirname, '../..');
-const require = createRequire(import.meta.url);
-const createEmbPlay = require(path.join(root, 'build/wasm/embplay.js'));
-const Module = await createEmbPlay({ wasmBinary: fs.readFileSync(path.join(root, 'build/wasm/embplay.wasm')) });
+import { Module, root } from './load-module.mjs';
 
 function corpus() {
   const subjects = ['the cat', 'the dog', 'a bird', 'the king', 'the queen', 'my friend'];

@@ -3,16 +3,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-const root = path.resolve(import.meta.dirname, '../..');
-const require = createRequire(import.meta.url);
-// Emscripten's own fetch of the .wasm fails under node 20, so hand it the bytes.
-const createEmbPlay = require(path.join(root, 'build/wasm/embplay.js'));
-const Module = await createEmbPlay({ wasmBinary: fs.readFileSync(path.join(root, 'build/wasm/embplay.wasm')) });
+import { Module, root } from './load-module.mjs';
 
 // A small corpus with next-word structure: subject verb object patterns, seeded.
 function corpus() {
