@@ -6,12 +6,9 @@
 //   node bench/map_fps.mjs [--words 10000] [--seconds 4]
 // Prints one JSON line: frames, median / p95 / max frame time (ms), frames per second, and the time
 // the map's draw takes (median / p95 of the animation-frame callbacks that did work).
-import { chromium } from 'playwright-core';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { CHROMIUM_ARGS, serveStatic } from '../scripts/serve.mjs';
+import { join } from 'node:path';
+import { ROOT, withPage } from './page.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const option = (name, fallback) => {
   const i = process.argv.indexOf(name);
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
@@ -30,12 +27,7 @@ function vectorsFile(n, d = 16) {
   return `${lines.join('\n')}\n`;
 }
 
-const server = await serveStatic(join(ROOT, 'dist'));
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
-try {
-  const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
-  await page.goto(server.url);
-  await page.waitForFunction(() => window.__embplay?.ready && document.body.dataset.state !== 'loading', null, { timeout: 30_000 });
+await withPage(async (page) => {
   await page.fill('#vectors-max', String(WORDS));
   await page.setInputFiles('#vectors-file', { name: 'big.txt', mimeType: 'text/plain', buffer: Buffer.from(vectorsFile(WORDS)) });
   await page.waitForFunction(() => window.__embplay.state === 'vectors', null, { timeout: 60_000 });
@@ -79,7 +71,4 @@ try {
     max_ms: +sorted[sorted.length - 1].toFixed(1), fps: +(deltas.length / seconds).toFixed(1),
     draw_median_ms: +work[Math.floor(0.5 * work.length)].toFixed(1), draw_p95_ms: +work[Math.floor(0.95 * work.length)].toFixed(1),
   }));
-} finally {
-  await browser.close();
-  await server.close();
-}
+});

@@ -7,12 +7,9 @@
 //   node bench/tsne_browser.mjs POINTS LAYOUT_OUT
 // Prints one JSON line: {n, dim, seconds, iterations}. Needs dist/ (./build.sh build).
 import { readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, serveStatic } from '../scripts/serve.mjs';
+import { join } from 'node:path';
+import { ROOT, withPage } from './page.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const [pointsPath, layoutPath] = process.argv.slice(2);
 if (!pointsPath || !layoutPath) {
   console.error('usage: node bench/tsne_browser.mjs POINTS LAYOUT_OUT');
@@ -25,12 +22,7 @@ const x = new Float32Array(raw.buffer.slice(raw.byteOffset + 8, raw.byteOffset +
 const lines = [];
 for (let i = 0; i < n; i += 1) lines.push(`p${i} ${Array.from(x.subarray(i * d, (i + 1) * d), (v) => v.toPrecision(7)).join(' ')}`);
 
-const server = await serveStatic(join(ROOT, 'dist'));
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
-try {
-  const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
-  await page.goto(server.url);
-  await page.waitForFunction(() => window.__embplay?.ready && document.body.dataset.state !== 'loading', null, { timeout: 30_000 });
+await withPage(async (page, browser) => {
   await page.fill('#vectors-max', String(n));
   await page.setInputFiles('#vectors-file', { name: 'points.txt', mimeType: 'text/plain', buffer: Buffer.from(`${lines.join('\n')}\n`) });
   await page.waitForFunction(() => window.__embplay.state === 'vectors', null, { timeout: 120_000 });
@@ -55,7 +47,4 @@ try {
   }
   writeFileSync(layoutPath, layout);
   console.log(JSON.stringify({ n, dim: d, seconds: +seconds.toFixed(2), iterations, points_on_map: coords.length, chromium: browser.version() }));
-} finally {
-  await browser.close();
-  await server.close();
-}
+});

@@ -7,14 +7,11 @@
 //   node bench/vectors_load.mjs [--keep 20000]
 // Prints one JSON line: seconds to open, words kept, longest and p95 frame gap (ms), and the peak
 // extra resident memory of the browser over its level before the file was opened (MB).
-import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { CHROMIUM_ARGS, serveStatic } from '../scripts/serve.mjs';
+import { dirname, join } from 'node:path';
+import { ROOT, withPage } from './page.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const i = process.argv.indexOf('--keep');
 const KEEP = i >= 0 ? Number(process.argv[i + 1]) : 20000;
 const WORDS = 400000;
@@ -44,12 +41,7 @@ function browserRssMb() {
 }
 
 writeVectors();
-const server = await serveStatic(join(ROOT, 'dist'));
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
-try {
-  const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
-  await page.goto(server.url);
-  await page.waitForFunction(() => window.__embplay?.ready && document.body.dataset.state !== 'loading', null, { timeout: 30_000 });
+await withPage(async (page) => {
   await page.fill('#vectors-max', String(KEEP));
   await page.evaluate(() => {
     window.__gaps = [];
@@ -73,7 +65,4 @@ try {
     p95_frame_gap_ms: +gaps[Math.floor(0.95 * gaps.length)].toFixed(0),
     browser_rss_before_mb: +before.toFixed(0), browser_rss_peak_extra_mb: +(peak - before).toFixed(0), status,
   }));
-} finally {
-  await browser.close();
-  await server.close();
-}
+});

@@ -46,6 +46,25 @@ val copy_to_js(const char* array, const T* data, size_t size) {
   return out;
 }
 
+// PCA of `vectors` (N, d) to 2D as {coords: Float32Array(2N), explained: [fx, fy]}, turned to
+// best match `previous` when it is a Float32Array(2N) (the last frame of the same rows).
+val project(const RowMatrix& vectors, const val& previous) {
+  RowMatrix prev;
+  if (previous.instanceof(val::global("Float32Array")) &&
+      previous["length"].as<size_t>() == static_cast<size_t>(2 * vectors.rows())) {
+    const std::vector<float> flat = emscripten::convertJSArrayToNumberVector<float>(previous);
+    prev = Eigen::Map<const RowMatrix>(flat.data(), vectors.rows(), 2);
+  }
+  const Projection p = prev.size() > 0 ? pca_2d_aligned(vectors, prev) : pca_2d(vectors);
+  val out = val::object();
+  out.set("coords", copy_to_js("Float32Array", p.coords.data(), static_cast<size_t>(p.coords.size())));
+  val explained = val::array();
+  explained.call<void>("push", p.explained[0]);
+  explained.call<void>("push", p.explained[1]);
+  out.set("explained", explained);
+  return out;
+}
+
 // Vectors opened from a file: words with <pad> and <unk> in front (zero rows), so that the same
 // geometry tools work on them. Explored, never trained.
 struct ImportedVectors {
@@ -157,40 +176,15 @@ class Session {
   }
 
   // {coords: Float32Array(2n) of x, y pairs for words(n), explained: [fx, fy]}
-  val pca(int n) {
-    const Vectors v = current();
-    val out = val::object();
-    if (!v) return out;
-    const Projection p = pca_2d(gather_rows(*v.table, top_words(*v.vocab, n)));
-    out.set("coords", copy_to_js("Float32Array", p.coords.data(), static_cast<size_t>(p.coords.size())));
-    val explained = val::array();
-    explained.call<void>("push", p.explained[0]);
-    explained.call<void>("push", p.explained[1]);
-    out.set("explained", explained);
-    return out;
-  }
+  val pca(int n) { return pca_aligned(n, val::null()); }
 
   // As pca(n), turned to best match `previous` (Float32Array(2n), the last frame of the same
   // words in the same order), so that words move only when their vectors move. Any other
   // `previous` (null, another length): plain pca.
   val pca_aligned(int n, val previous) {
     const Vectors v = current();
-    val out = val::object();
-    if (!v) return out;
-    const RowMatrix vectors = gather_rows(*v.table, top_words(*v.vocab, n));
-    RowMatrix prev;
-    if (previous.instanceof(val::global("Float32Array")) &&
-        previous["length"].as<size_t>() == static_cast<size_t>(2 * vectors.rows())) {
-      const std::vector<float> flat = emscripten::convertJSArrayToNumberVector<float>(previous);
-      prev = Eigen::Map<const RowMatrix>(flat.data(), vectors.rows(), 2);
-    }
-    const Projection p = prev.size() > 0 ? pca_2d_aligned(vectors, prev) : pca_2d(vectors);
-    out.set("coords", copy_to_js("Float32Array", p.coords.data(), static_cast<size_t>(p.coords.size())));
-    val explained = val::array();
-    explained.call<void>("push", p.explained[0]);
-    explained.call<void>("push", p.explained[1]);
-    out.set("explained", explained);
-    return out;
+    if (!v) return val::object();
+    return project(gather_rows(*v.table, top_words(*v.vocab, n)), previous);
   }
 
   // The timeline's raw material: {vectors: Float32Array(n * d), rows: n, dim: d}, a copy of the
@@ -209,22 +203,9 @@ class Session {
   // PCA of a kept snapshot `vectors` (Float32Array(rows * dim), row-major) to 2D, turned to best
   // match `previous` (Float32Array(2 rows)) when given: {coords: Float32Array(2 rows), explained}.
   val pca_of(val vectors, int rows, int dim, val previous) {
-    val out = val::object();
     const std::vector<float> flat = emscripten::convertJSArrayToNumberVector<float>(vectors);
-    if (rows < 1 || dim < 1 || flat.size() != static_cast<size_t>(rows) * static_cast<size_t>(dim)) return out;
-    const RowMatrix m = Eigen::Map<const RowMatrix>(flat.data(), rows, dim);  // (rows, dim)
-    RowMatrix prev;
-    if (previous.instanceof(val::global("Float32Array")) && previous["length"].as<size_t>() == static_cast<size_t>(2 * rows)) {
-      const std::vector<float> p = emscripten::convertJSArrayToNumberVector<float>(previous);
-      prev = Eigen::Map<const RowMatrix>(p.data(), rows, 2);
-    }
-    const Projection p = prev.size() > 0 ? pca_2d_aligned(m, prev) : pca_2d(m);
-    out.set("coords", copy_to_js("Float32Array", p.coords.data(), static_cast<size_t>(p.coords.size())));
-    val explained = val::array();
-    explained.call<void>("push", p.explained[0]);
-    explained.call<void>("push", p.explained[1]);
-    out.set("explained", explained);
-    return out;
+    if (rows < 1 || dim < 1 || flat.size() != static_cast<size_t>(rows) * static_cast<size_t>(dim)) return val::object();
+    return project(Eigen::Map<const RowMatrix>(flat.data(), rows, dim), previous);
   }
 
   std::string neighbors(const std::string& word, int k) { return neighbors_by(word, k, "cosine"); }
