@@ -16,8 +16,6 @@ ROOT=$PWD
 
 log() { printf '\033[1m== %s\033[0m\n' "$*"; }
 
-# Debian's emscripten 3.1.6 needs Debian's node modules (acorn) for its optimizer.
-[ -d /usr/share/nodejs ] && export NODE_PATH=/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
@@ -52,6 +50,11 @@ deps() {
 
 build() {
   deps
+  # Debian's emscripten 3.1.6 needs Debian's node modules (acorn) for its optimizer. Set after deps:
+  # on a fresh machine the folder only appears when deps installs emscripten.
+  if [ -d /usr/share/nodejs ] && [[ ":${NODE_PATH:-}:" != *:/usr/share/nodejs:* ]]; then
+    export NODE_PATH=/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}
+  fi
   log "native build (build/native)"
   cmake -S . -B build/native -DCMAKE_BUILD_TYPE=Release >/dev/null
   cmake --build build/native -j "$(nproc)"
