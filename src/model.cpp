@@ -29,19 +29,40 @@ NextWordModel::NextWordModel(const ModelShape& shape, Rng& rng) : NextWordModel(
   for (Eigen::Index i = 0; i < w3.size(); ++i) w3.data()[i] = rng.symmetric(a3);
 }
 
-void NextWordModel::forward(const int32_t* contexts, int batch, Activations& act) const {
+namespace {
+
+// Fills `keep` (rows, cols) with 0 (probability rate) or 1 / (1 - rate), and multiplies it into m.
+void apply_dropout(Matrix& m, Matrix& keep, float rate, Rng& rng) {
+  keep.resize(m.rows(), m.cols());
+  const float scale = 1.0f / (1.0f - rate);
+  for (Eigen::Index i = 0; i < keep.size(); ++i) keep.data()[i] = rng.uniform() < rate ? 0.0f : scale;
+  m.array() *= keep.array();
+}
+
+}  // namespace
+
+void NextWordModel::forward(const int32_t* contexts, int batch, Activations& act, float dropout, Rng* rng) const {
   const int k = shape_.context, d = shape_.dim;
+  const bool drop = dropout > 0 && rng != nullptr;
   act.x.resize(shape_.input(), batch);
   for (int b = 0; b < batch; ++b)
     for (int j = 0; j < k; ++j) act.x.col(b).segment(j * d, d) = embed.row(contexts[b * k + j]).transpose();
+  if (drop) apply_dropout(act.x, act.keep_x, dropout, *rng);
+  else act.keep_x.resize(0, 0);
 
   if (shape_.hidden > 0) {
     act.a.resize(shape_.hidden, batch);
     kernels::matmul(act.a, w1, act.x);  // (h, B) = (h, k*d) (k*d, B)
     act.a.colwise() += b1;
     act.a = act.a.array().tanh();
+    if (drop) {
+      act.a_kept = act.a;
+      apply_dropout(act.a_kept, act.keep_a, dropout, *rng);
+    } else {
+      act.keep_a.resize(0, 0);
+    }
   }
-  const Matrix& features = shape_.hidden > 0 ? act.a : act.x;  // (F, B)
+  const Matrix& features = shape_.hidden == 0 ? act.x : drop ? act.a_kept : act.a;  // (F, B)
   act.logits.resize(shape_.vocab, batch);
   kernels::matmul(act.logits, w2, features);  // (V, B) = (V, F) (F, B)
   act.logits.colwise() += b2;
@@ -50,7 +71,8 @@ void NextWordModel::forward(const int32_t* contexts, int batch, Activations& act
 
 void NextWordModel::backward(const int32_t* contexts, int batch, Activations& act, Gradients& grads) const {
   const int k = shape_.context, d = shape_.dim;
-  const Matrix& features = shape_.hidden > 0 ? act.a : act.x;
+  const bool drop_a = shape_.hidden > 0 && act.keep_a.size() > 0;
+  const Matrix& features = shape_.hidden == 0 ? act.x : drop_a ? act.a_kept : act.a;
 
   // Output layer: z = W2 f + b2.
   kernels::matmul_nt(grads.w2, act.dlogits, features);  // (V, F) = (V, B) (F, B)^T
@@ -62,6 +84,7 @@ void NextWordModel::backward(const int32_t* contexts, int batch, Activations& ac
 
   // Hidden layer: a = tanh(W1 x + b1), da/dpre = 1 - a^2.
   if (shape_.hidden > 0) {
+    if (drop_a) act.da.array() *= act.keep_a.array();  // through a's dropout mask
     act.da.array() *= 1.0f - act.a.array().square();
     kernels::matmul_nt(grads.w1, act.da, act.x);      // (h, k*d) = (h, B) (k*d, B)^T
     grads.b1.noalias() = act.da.rowwise().sum();      // (h)
@@ -73,6 +96,8 @@ void NextWordModel::backward(const int32_t* contexts, int batch, Activations& ac
     grads.w3.noalias() = act.dlogits * act.x.transpose();  // (V, k*d)
     act.dx.noalias() += w3.transpose() * act.dlogits;      // (k*d, B)
   }
+
+  if (act.keep_x.size() > 0) act.dx.array() *= act.keep_x.array();  // through x's dropout mask
 
   // Embedding: each used row collects the gradient of every slot it filled in the batch.
   if (act.row_slot.size() != static_cast<size_t>(shape_.vocab)) act.row_slot.assign(shape_.vocab, -1);

@@ -10,6 +10,10 @@
 //
 // A batch is processed as matrices with one example per column. The embedding table's gradient
 // is sparse: only the rows a batch used get one, returned as (row ids, gradient rows).
+//
+// Dropout (training only, "inverted"): each entry of x and of a is kept with probability 1 - rate
+// and then scaled by 1 / (1 - rate), so its expected value is unchanged and evaluation runs the
+// plain forward pass. The masks are drawn from the caller's Rng and kept for the backward pass.
 #pragma once
 
 #include "common.h"
@@ -39,8 +43,11 @@ struct Gradients {
 
 // Scratch space the trainer owns and reuses, so a step does not allocate once warm.
 struct Activations {
-  Matrix x;        // (k*d, B) gathered context embeddings
-  Matrix a;        // (h, B) hidden activations
+  Matrix x;        // (k*d, B) gathered context embeddings (after dropout, when training with it)
+  Matrix a;        // (h, B) hidden activations tanh(W1 x + b1), before dropout
+  Matrix a_kept;   // (h, B) a after dropout: what feeds the output layer when training with dropout
+  Matrix keep_x;   // (k*d, B) dropout mask of x: 0 or 1 / (1 - rate); empty without dropout
+  Matrix keep_a;   // (h, B) dropout mask of a; empty without dropout
   Matrix logits;   // (V, B)
   Matrix dlogits;  // (V, B)
   Matrix da;       // (features, B)
@@ -58,8 +65,9 @@ class NextWordModel {
 
   const ModelShape& shape() const { return shape_; }
 
-  // contexts: (B, k) row-major ids. Writes act.x, act.a, act.logits (V, B).
-  void forward(const int32_t* contexts, int batch, Activations& act) const;
+  // contexts: (B, k) row-major ids. Writes act.x, act.a, act.logits (V, B). With a dropout rate
+  // in (0, 1) and an Rng (training), draws the masks act.keep_x and act.keep_a and applies them.
+  void forward(const int32_t* contexts, int batch, Activations& act, float dropout = 0, Rng* rng = nullptr) const;
   // After forward and with act.dlogits filled by a Loss: writes every gradient into grads.
   void backward(const int32_t* contexts, int batch, Activations& act, Gradients& grads) const;
 

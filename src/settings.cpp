@@ -42,6 +42,8 @@ const T& table() {
       T::number("weight_decay", T::Type::Float, 0, 1, &Settings::weight_decay,
              "shrinks weights each step (decoupled for Adam, L2 for SGD); 0 = off"),
       T::flag("direct", &Settings::direct, "direct connections from the context vectors to the output"),
+      T::number("dropout", T::Type::Float, 0, 0.9, &Settings::dropout,
+             "training only: share of context-vector and hidden values zeroed at random each step; 0 = off"),
       T::number("ngram_order", T::Type::Int, 2, 5, &Settings::ngram_order, "order of the Kneser-Ney n-gram yardstick"),
       T::nested("lowercase", T::Type::Bool, 0, 1, &Settings::tokenizer, &TokenizerOptions::lowercase,
                 "fold upper case to lower case"),

@@ -39,6 +39,7 @@ struct Settings {
   float clip = 0;                // gradient-norm clipping: global L2 norm bound; 0 = off
   float weight_decay = 0;        // AdamW-style decoupled decay (Adam) or L2 (SGD), weights only; 0 = off
   bool direct = false;           // Bengio's direct connections: logits += W3 x
+  float dropout = 0;             // training: share of the context vectors' and hidden units' values zeroed
   int ngram_order = 3;           // order of the Kneser-Ney yardstick, 2..5
 };
 

@@ -29,9 +29,13 @@ void check_trainable(const TextStats& stats, int context) {
                      "; the model needs more words than its context size k = " + std::to_string(context) + ".");
 }
 
+// The dropout masks' generator: seeded from the run's seed, apart from the shuffles' generator.
+Rng dropout_rng(uint32_t seed) { return Rng(uint64_t{seed} ^ 0xD0D0D0D0D0D0D0D0ull); }
+
 }  // namespace
 
-Trainer::Trainer(const std::string& text, const Settings& settings) : rng_(settings.seed), initial_rng_(settings.seed) {
+Trainer::Trainer(const std::string& text, const Settings& settings)
+    : rng_(settings.seed), initial_rng_(settings.seed), dropout_rng_(dropout_rng(settings.seed)) {
   // One validation path for every caller: a round trip through the settings table checks each range.
   trained_.settings = settings_from_json(settings_to_json(settings));
   const Settings& s = trained_.settings;
@@ -42,7 +46,7 @@ Trainer::Trainer(const std::string& text, const Settings& settings) : rng_(setti
 }
 
 Trainer::Trainer(const SplitTexts& texts, const Settings& settings)
-    : rng_(settings.seed), initial_rng_(settings.seed) {
+    : rng_(settings.seed), initial_rng_(settings.seed), dropout_rng_(dropout_rng(settings.seed)) {
   trained_.settings = settings_from_json(settings_to_json(settings));
   const Settings& s = trained_.settings;
   Split split;
@@ -86,7 +90,8 @@ void Trainer::init(Split split) {
 
 Trainer::Trainer(const Trainer& original, const std::string& loss)
     : trained_(original.trained_), stats_(original.stats_), notice_(original.notice_), data_(original.data_),
-      rng_(original.initial_rng_), initial_rng_(original.initial_rng_), initial_(original.initial_) {
+      rng_(original.initial_rng_), initial_rng_(original.initial_rng_),
+      dropout_rng_(dropout_rng(original.settings().seed)), initial_(original.initial_) {
   trained_.settings.loss = loss;
   trained_.settings = settings_from_json(settings_to_json(trained_.settings));  // checks the loss' name
   trained_.model = initial_;
@@ -195,7 +200,7 @@ void Trainer::train_batch(int64_t first, int batch) {
   }
 
   NextWordModel& m = trained_.model;
-  m.forward(batch_contexts_.data(), batch, act_);
+  m.forward(batch_contexts_.data(), batch, act_, s.dropout, &dropout_rng_);
   const float loss = loss_->forward_backward(act_.logits, batch_targets_.data(), act_.dlogits);
   progress_.last_batch_loss = loss;
   // Diverged: a loss that overflowed, or a smoothed loss far worse than guessing uniformly

@@ -134,6 +134,7 @@ class Trainer {
   std::vector<int64_t> order_;  // (N) example indices in this epoch's order
   Rng rng_;                     // initial weights, then each epoch's shuffle
   Rng initial_rng_;             // rng_ right after the initial weights: a twin's batches start here
+  Rng dropout_rng_;             // dropout masks, apart from rng_ so that shuffles do not depend on them
   NextWordModel initial_;       // the initial weights, for a twin
   std::unique_ptr<Loss> loss_;
   std::unique_ptr<Optimizer> optimizer_;

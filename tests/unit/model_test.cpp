@@ -18,14 +18,19 @@ struct Batch {
 // A small batch that reuses a row inside a context and across examples, and leaves rows unused.
 Batch small_batch() { return {{2, 3, 0, 2, 4, 4}, {5, 1, 3}}; }
 
-float batch_loss(const NextWordModel& m, const Batch& b, Activations& act, const Loss& loss) {
-  m.forward(b.contexts.data(), static_cast<int>(b.targets.size()), act);
+// With dropout, the masks come from a generator seeded afresh for every call: the same masks each
+// time, so the loss is a smooth function of the weights and central differences apply.
+constexpr uint64_t kMaskSeed = 99;
+
+float batch_loss(const NextWordModel& m, const Batch& b, Activations& act, const Loss& loss, float dropout) {
+  Rng masks(kMaskSeed);
+  m.forward(b.contexts.data(), static_cast<int>(b.targets.size()), act, dropout, &masks);
   Matrix dlogits;
   return loss.forward_backward(act.logits, b.targets.data(), dlogits);
 }
 
 // Compares every analytic gradient entry of `param` with (L(p + h) - L(p - h)) / 2h.
-void expect_matches_finite_differences(NextWordModel& m, const Batch& b, const Loss& loss, float* param,
+void expect_matches_finite_differences(NextWordModel& m, const Batch& b, const Loss& loss, float dropout, float* param,
                                        Eigen::Index size, const std::function<float(Eigen::Index)>& analytic,
                                        const char* name) {
   Activations act;
@@ -33,16 +38,16 @@ void expect_matches_finite_differences(NextWordModel& m, const Batch& b, const L
   for (Eigen::Index i = 0; i < size; ++i) {
     const float saved = param[i];
     param[i] = saved + h;
-    const double up = batch_loss(m, b, act, loss);
+    const double up = batch_loss(m, b, act, loss, dropout);
     param[i] = saved - h;
-    const double down = batch_loss(m, b, act, loss);
+    const double down = batch_loss(m, b, act, loss, dropout);
     param[i] = saved;
     const double numeric = (up - down) / (2 * h);
     EXPECT_NEAR(analytic(i), numeric, 2e-4 + 1e-2 * std::abs(numeric)) << name << "[" << i << "]";
   }
 }
 
-void check_all_gradients(int hidden, bool direct, const Loss& loss) {
+void check_all_gradients(int hidden, bool direct, const Loss& loss, float dropout = 0) {
   Rng rng(7);
   const ModelShape shape{6, 2, 3, hidden, direct};
   NextWordModel m(shape, rng);
@@ -53,24 +58,29 @@ void check_all_gradients(int hidden, bool direct, const Loss& loss) {
 
   Activations act;
   Gradients g;
-  m.forward(b.contexts.data(), batch, act);
+  Rng masks(kMaskSeed);
+  m.forward(b.contexts.data(), batch, act, dropout, &masks);
   loss.forward_backward(act.logits, b.targets.data(), act.dlogits);
   m.backward(b.contexts.data(), batch, act, g);
+  if (dropout > 0) {  // the masks really drop something, or the check below proves nothing new
+    ASSERT_GT((act.keep_x.array() == 0).count(), 0);
+    if (hidden > 0) ASSERT_GT((act.keep_a.array() == 0).count(), 0);
+  }
 
   // The dense gradient of the embedding table, rebuilt from its sparse rows.
   RowMatrix dembed = RowMatrix::Zero(shape.vocab, shape.dim);
   for (size_t r = 0; r < g.rows.size(); ++r) dembed.row(g.rows[r]) = g.embed.row(static_cast<Eigen::Index>(r));
 
-  expect_matches_finite_differences(m, b, loss, m.embed.data(), m.embed.size(), [&](Eigen::Index i) { return dembed.data()[i]; }, "embed");
-  expect_matches_finite_differences(m, b, loss, m.w2.data(), m.w2.size(), [&](Eigen::Index i) { return g.w2.data()[i]; }, "w2");
-  expect_matches_finite_differences(m, b, loss, m.b2.data(), m.b2.size(), [&](Eigen::Index i) { return g.b2.data()[i]; }, "b2");
+  expect_matches_finite_differences(m, b, loss, dropout, m.embed.data(), m.embed.size(), [&](Eigen::Index i) { return dembed.data()[i]; }, "embed");
+  expect_matches_finite_differences(m, b, loss, dropout, m.w2.data(), m.w2.size(), [&](Eigen::Index i) { return g.w2.data()[i]; }, "w2");
+  expect_matches_finite_differences(m, b, loss, dropout, m.b2.data(), m.b2.size(), [&](Eigen::Index i) { return g.b2.data()[i]; }, "b2");
   if (hidden > 0) {
-    expect_matches_finite_differences(m, b, loss, m.w1.data(), m.w1.size(), [&](Eigen::Index i) { return g.w1.data()[i]; }, "w1");
-    expect_matches_finite_differences(m, b, loss, m.b1.data(), m.b1.size(), [&](Eigen::Index i) { return g.b1.data()[i]; }, "b1");
+    expect_matches_finite_differences(m, b, loss, dropout, m.w1.data(), m.w1.size(), [&](Eigen::Index i) { return g.w1.data()[i]; }, "w1");
+    expect_matches_finite_differences(m, b, loss, dropout, m.b1.data(), m.b1.size(), [&](Eigen::Index i) { return g.b1.data()[i]; }, "b1");
   }
   ASSERT_EQ(m.w3.size(), direct ? shape.vocab * shape.input() : 0);
   if (direct)
-    expect_matches_finite_differences(m, b, loss, m.w3.data(), m.w3.size(), [&](Eigen::Index i) { return g.w3.data()[i]; }, "w3");
+    expect_matches_finite_differences(m, b, loss, dropout, m.w3.data(), m.w3.size(), [&](Eigen::Index i) { return g.w3.data()[i]; }, "w3");
 }
 
 TEST(Model, GradientsMatchFiniteDifferencesWithHiddenLayer) { check_all_gradients(4, false, SoftmaxCrossEntropy()); }
@@ -79,6 +89,36 @@ TEST(Model, GradientsMatchFiniteDifferencesWithDirectConnections) {
   check_all_gradients(4, true, SoftmaxCrossEntropy());
   check_all_gradients(0, true, SoftmaxCrossEntropy());
 }
+TEST(Model, GradientsMatchFiniteDifferencesWithDropout) {
+  check_all_gradients(4, false, SoftmaxCrossEntropy(), 0.4f);
+  check_all_gradients(4, true, SoftmaxCrossEntropy(), 0.4f);
+  check_all_gradients(0, false, SoftmaxCrossEntropy(), 0.4f);
+}
+
+TEST(Model, DropoutKeepsTheExpectedValueAndEvaluationIsUnchanged) {
+  Rng rng(5);
+  const ModelShape shape{50, 4, 16, 32, false};
+  NextWordModel m(shape, rng);
+  Ids contexts(400 * 4);
+  for (auto& id : contexts) id = static_cast<int32_t>(rng.below(50));
+  Activations plain, dropped;
+  m.forward(contexts.data(), 400, plain);
+  EXPECT_EQ(plain.keep_x.size(), 0);  // no generator: the plain forward pass
+  Rng masks(1);
+  m.forward(contexts.data(), 400, dropped, 0.3f, &masks);
+  const double zero_x = double((dropped.keep_x.array() == 0).count()) / dropped.keep_x.size();
+  const double zero_a = double((dropped.keep_a.array() == 0).count()) / dropped.keep_a.size();
+  EXPECT_NEAR(zero_x, 0.3, 0.01);
+  EXPECT_NEAR(zero_a, 0.3, 0.01);
+  // Kept values are scaled by 1 / (1 - rate): the masked inputs' mean matches the plain inputs'.
+  EXPECT_NEAR(dropped.keep_x.mean(), 1.0, 0.01);
+  EXPECT_NEAR(dropped.x.array().abs().mean(), plain.x.array().abs().mean(), 0.02 * plain.x.array().abs().mean());
+  // The hidden layer sees the dropped inputs; a plain pass afterwards is the same as before.
+  Activations again;
+  m.forward(contexts.data(), 400, again);
+  EXPECT_TRUE(again.logits.isApprox(plain.logits));
+}
+
 TEST(Model, MseGradientsMatchFiniteDifferences) {
   check_all_gradients(4, false, SoftmaxMse());
   check_all_gradients(4, true, SoftmaxMse());

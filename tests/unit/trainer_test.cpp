@@ -277,6 +277,29 @@ TEST(Trainer, MseTwinStartsFromTheSameWeightsOnTheSameBatches) {
   EXPECT_LT(ce_ppl, mse_ppl);
 }
 
+TEST(Trainer, DropoutTrainsReproduciblyAndATwinDrawsTheSameMasks) {
+  Settings s = small("adam");
+  s.patience = 0;
+  s.dropout = 0.3f;
+  Trainer a(corpus(20), s);
+  const double before = a.evaluate().loss;
+  const std::unique_ptr<Trainer> same = a.twin("cross_entropy");  // same loss: must be the same run
+  Settings plain = s;
+  plain.dropout = 0;
+  Trainer no_dropout(corpus(20), plain);
+  for (int epoch = 0; epoch < 2; ++epoch) {
+    EXPECT_EQ(a.epoch_order(), no_dropout.epoch_order()) << "dropout must not change the batches";
+    a.step(1 << 30);
+    same->step(1 << 30);
+    no_dropout.step(1 << 30);
+  }
+  EXPECT_EQ(a.model().embed, same->model().embed);
+  EXPECT_EQ(a.model().w2, same->model().w2);
+  EXPECT_FALSE(a.model().w2.isApprox(no_dropout.model().w2));  // the masks did change the updates
+  train_all(a);
+  EXPECT_LT(a.evaluate().loss, before);
+}
+
 TEST(Trainer, ScheduleClippingDecayAndDirectConnectionsTrain) {
   Settings s = small("sgd");
   s.schedule = "cosine";
