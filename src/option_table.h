@@ -36,7 +36,7 @@ class OptionTable {
   // A field stored in a member of T.
   template <typename M>
   static Field number(const char* name, Type type, double min, double max, M T::*member, const char* hint) {
-    return {name, type, min, max, {}, hint, [member](const T& t) { return json(t.*member); },
+    return {name, type, min, max, {}, hint, [member](const T& t) { return number_json(t.*member); },
             [member](T& t, const json& v) { t.*member = static_cast<M>(v.get<double>()); }};
   }
   static Field choice(const char* name, std::vector<std::string> choices, std::string T::*member, const char* hint) {
@@ -66,7 +66,8 @@ class OptionTable {
     for (const auto& f : fields_) {
       json item = {{"name", f.name}, {"type", type_names[static_cast<int>(f.type)]}, {"default", f.get(defaults)},
                    {"hint", f.hint}};
-      if (f.type == Type::Int || f.type == Type::Float) item["min"] = f.min, item["max"] = f.max;
+      if (f.type == Type::Int) item["min"] = static_cast<int64_t>(f.min), item["max"] = static_cast<int64_t>(f.max);
+      if (f.type == Type::Float) item["min"] = f.min, item["max"] = f.max;
       if (f.type == Type::Choice) item["choices"] = f.choices;
       schema.push_back(item);
     }
@@ -110,6 +111,21 @@ class OptionTable {
   void validate(const T& t) const {
     for (const auto& f : fields_) check(f, f.get(t));
   }
+
+  // A float as JSON by its shortest decimal that reads back to the same float (0.002, not
+  // 0.0020000000949949026, which is what the float widened to double would print).
+  static json number_json(float x) {
+    for (int digits = 6; digits < 9; ++digits) {
+      std::ostringstream out;
+      out.precision(digits);
+      out << x;
+      const double shortest = std::stod(out.str());
+      if (static_cast<float>(shortest) == x) return shortest;
+    }
+    return static_cast<double>(x);
+  }
+  template <typename M>
+  static json number_json(M x) { return x; }
 
   static std::string format_number(double x) {
     std::ostringstream out;
