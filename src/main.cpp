@@ -43,7 +43,9 @@ usage:
 --input is split by sentence (--valid-fraction, --test-fraction, --split); --train, --valid and
 --test are used as they are. train prints progress and validation figures per epoch, then the kept
 model's validation and test figures beside an interpolated Kneser-Ney n-gram model's (--ngram-order)
-trained on the same training sentences and vocabulary. With --json, one JSON object per line:
+trained on the same training sentences and vocabulary. --seed fixes the initial weights (embeddings
+uniform in [-0.5, 0.5), W1, W2 and W3 Glorot-uniform, biases 0), the batch order and dropout masks.
+With --json, one JSON object per line:
 per epoch {"epoch", "train_loss", "lr", "tokens_per_sec", "valid_loss", "valid_perplexity",
 "valid_accuracy", "valid_top5"}, then a last line {"epochs_trained", "best_epoch", "stopped_early",
 "diverged", "train_seconds", "valid_...", "test_loss", "test_perplexity", "test_accuracy",

@@ -3,7 +3,7 @@
 // keeps the page's state, asks, and draws. Text and words reach the DOM only via textContent.
 // The session is kept in IndexedDB (store.js) and in the address bar as a share link (share.js).
 import { createClient, REQUESTS } from './protocol.js';
-import { SettingsForm } from './settings-form.js';
+import { NEXT_WORD_NOTES, SettingsForm } from './settings-form.js';
 import { CLUSTER_COLOURS, WordMap } from './map.js';
 import { Timeline } from './timeline.js';
 import { TrainingCharts } from './charts.js';
@@ -153,7 +153,7 @@ class App {
       this.crash(err.message);
       return;
     }
-    this.form = new SettingsForm($('settings'), this.schema, { onChange: () => this.inputsChanged() });
+    this.form = new SettingsForm($('settings'), this.schema, { onChange: () => this.inputsChanged(), notes: NEXT_WORD_NOTES });
     // word2vec's options; its model (skipgram | cbow) is the model selector's choice.
     this.w2vForm = new SettingsForm($('w2v-settings'), this.word2vecSchema.filter((f) => f.name !== 'model'),
       { onChange: () => this.inputsChanged(), idPrefix: 'w2v-' });

@@ -19,12 +19,15 @@ const LABELS = {
   keep_punctuation: ['Keep punctuation', ''],
 };
 
-// Short "why" notes shown under the field they explain.
-const WHY = {
+// Short "why" notes for the next-word form, shown under the field they explain.
+export const NEXT_WORD_NOTES = {
   context: 'A sentence’s first words have fewer than k words before them, so the context is '
     + 'padded with <pad>: every position gets a full window.',
   dim: 'Each batch only touches the vector rows of the words in it, so a step stays cheap '
     + 'however large the vocabulary: the embedding gradient is sparse.',
+  seed: 'The seed fixes the initial weights (word vectors uniform in ±0.5, so the map starts spread out; '
+    + 'W1, W2 and W3 Glorot-uniform, keeping tanh out of saturation; biases 0), the order of the '
+    + 'batches and the dropout masks.',
 };
 
 function prettyName(name) {
@@ -51,9 +54,10 @@ function parseField(spec, input) {
 
 export class SettingsForm {
   // form: the <form> to fill; schema: the module's settingsSchema() (or word2vecSchema()); onChange(form)
-  // on every edit; idPrefix keeps the ids of two forms on one page apart.
-  constructor(form, schema, { onChange, idPrefix = '' } = {}) {
+  // on every edit; idPrefix keeps the ids of two forms on one page apart; notes: {name: "why" text}.
+  constructor(form, schema, { onChange, idPrefix = '', notes = {} } = {}) {
     this.form = form;
+    this.notes = notes;
     this.schema = schema;
     this.idPrefix = idPrefix;
     this.onChange = onChange ?? (() => {});
@@ -116,14 +120,14 @@ export class SettingsForm {
     input.setAttribute('aria-describedby', `${hint.id} ${error.id}`);
 
     field.append(label, input, hint, error);
-    if (WHY[spec.name]) {
+    if (this.notes[spec.name]) {
       const why = document.createElement('details');
       why.className = 'why inline';
       why.id = `${this.idPrefix}${spec.name}-why`;
       const summary = document.createElement('summary');
       summary.textContent = 'why?';
       const text = document.createElement('p');
-      text.textContent = WHY[spec.name];
+      text.textContent = this.notes[spec.name];
       why.append(summary, text);
       field.append(why);
     }
