@@ -65,14 +65,13 @@ export class IdeasPanels {
         });
       }
     }
-    if (p.twin) for (const e of p.twin.evaluations ?? []) this.app.charts.addTwinPerplexity(e.epoch, e.perplexity);
+    if (p.twin) for (const e of p.twin.evaluations ?? []) this.app.charts.addTwinEvaluation(e.epoch, e);
     if (p.evaluation && this.yardstick?.valid_perplexity) {
       const beat = p.evaluation.perplexity < this.yardstick.valid_perplexity;
       this.el('kn-summary').classList.toggle('beaten', beat);
       this.el('kn-summary').title = beat ? 'The neural model now beats the n-gram model on the validation sentences'
         : 'The neural model has not yet beaten the n-gram model on the validation sentences';
     }
-    if (p.twin?.evaluations?.length) this.lastTwin = p.twin.evaluations.at(-1);
     if (p.finished && !p.diverged) this.#showTest();
     // The twin trains only while the run does: a finished run has nothing left to compare on.
     if ((p.finished || p.diverged) && !this.comparing) this.el('compare-mse').disabled = true;
@@ -81,7 +80,8 @@ export class IdeasPanels {
   async compare() {
     if (this.comparing || !this.app.hasRun()) return;
     try {
-      await this.app.client.call('compare');
+      const { loss } = await this.app.client.call('compare');
+      this.app.charts.setTwinLoss(loss);
       this.comparing = true;
       this.el('compare-mse').setAttribute('aria-pressed', 'true');
       this.el('compare-mse').textContent = 'Comparing with MSE';

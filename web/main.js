@@ -119,7 +119,7 @@ class App {
       bar: $('timeline'), slider: $('tl-slider'), end: $('tl-end'), label: $('tl-label'),
       play: $('tl-play'), trails: $('tl-trails'), live: $('tl-live'),
     }, { client: () => this.client, map: this.map, wordCount: () => this.mapWords(), onLive: () => this.refreshMap(true) });
-    this.charts = new TrainingCharts($('chart'));
+    this.charts = new TrainingCharts($('chart'), $('chart-metric'));
     this.ideas = new IdeasPanels(this, $);  // yardstick, CE vs MSE, padding, counts, row strip
     this.bindControls();
     this.exposeForTests();
@@ -511,7 +511,7 @@ class App {
     if (frame) this.applyFrame(frame);
     if (p.evaluation) {
       this.evaluation = p.evaluation;
-      this.charts.addPerplexity(p.epoch, p.evaluation.perplexity);
+      this.charts.addEvaluation(p.epoch, p.evaluation);
     }
     if (Number.isFinite(p.train_speed) && p.train_speed > 0) {
       this.speed = this.speed == null ? p.train_speed : 0.8 * this.speed + 0.2 * p.train_speed;
