@@ -1,10 +1,12 @@
 // The seed-idea panels in headless Chromium: the Kneser-Ney line and the test figures, the MSE
 // twin's curve beside the run's, the sentence-start query with its counts table, a context with
 // many next words, and the strip of rows the last batch changed; both models' accuracies on the
-// chart. One short training run.
+// chart; after a reload, and in a fresh browser after Export session / Import, the yardstick, the
+// twin's series and the test figures are back. One short training run.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openPage as open, patternText, startBrowser, waitFor } from './harness.mjs';
+import { readFile } from 'node:fs/promises';
+import { openPage as open, patternText, startBrowser, waitFor, waitReady } from './harness.mjs';
 
 const TRAIN_TIMEOUT_MS = 90_000;
 
@@ -94,6 +96,26 @@ test('yardstick, CE against MSE, padding, many targets and the row strip', { tim
   }
   assert.ok(trained.kn && trained.test && trained.why && Number(trained.reference) > 1);
 
+  // A reload brings back every series, the Kneser-Ney line and figures, and the test figures.
+  await page.evaluate(() => window.__embplay.saveNow());
+  await page.reload();
+  await waitReady(page, problems);
+  assert.equal(await page.evaluate(() => window.__embplay.state), 'loaded');
+  await waitFor(page, 'the chart was not restored', (n) => Number(document.getElementById('chart').dataset.twinPoints) === n, { arg: twinPoints });
+  assert.deepEqual(await figures(page), trained, 'the same series and figures after a reload');
+  assert.equal(await page.isDisabled('#compare-mse'), true, 'the twin is not kept: Compare waits for a new run');
+
+  // Export session, Import in a browser that has never seen the page: the same again.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-session')]);
+  const file = await readFile(await download.path());
+  const fresh = await env.newContext();
+  const { page: other, problems: otherProblems } = await open(fresh, env.server.url);
+  await other.setInputFiles('#import-session', { name: 'session.json', mimeType: 'application/json', buffer: file });
+  await waitFor(other, 'the imported session did not load', () => window.__embplay.state === 'loaded');
+  await waitFor(other, 'the imported chart was not restored', (n) => Number(document.getElementById('chart').dataset.twinPoints) === n, { arg: twinPoints });
+  assert.deepEqual(await figures(other), trained, 'the same series and figures after Export and Import');
+  assert.deepEqual(otherProblems, []);
+  await fresh.close();
   assert.deepEqual(problems, []);
   await context.close();
 });
