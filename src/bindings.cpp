@@ -152,12 +152,11 @@ class Session {
     });
   }
 
+  // {loss, perplexity, accuracy (top-1), top5, examples} on the validation split, as the twin's.
   std::string evaluate() {
     return guarded([&] {
       if (!trainer_) return error(current() ? "held-out perplexity belongs to the next-word model" : "nothing to evaluate: start a run first");
-      const Evaluation ev = trainer_->evaluate();
-      return json{{"loss", ev.loss}, {"perplexity", ev.perplexity}, {"accuracy", ev.accuracy}, {"top5", ev.top5}, {"examples", ev.examples}}
-          .dump();
+      return evaluation_json(trainer_->evaluate()).dump();
     });
   }
 

@@ -1,7 +1,8 @@
 // The seed-idea panels, beside the things they explain: the Kneser-Ney yardstick and the test
 // figures under the curves, cross-entropy against MSE (a twin trained on the same batches), the
 // sentence-start and many-targets questions in the prediction box, and the strip of embedding rows
-// the last batch changed. main.js calls the hooks; everything else lives here.
+// the last batch changed. main.js calls the hooks; everything else lives here. The figures the
+// chart does not draw (the yardstick's, the test's) are kept in the saved session: record(), restore().
 
 const STRIP_ROWS = 200;   // the most frequent words, one thin bar each (ids 2..201)
 const TABLE_ROWS = 8;
@@ -9,11 +10,12 @@ const pct = (p) => (p == null ? '–' : `${(100 * p).toFixed(1)}%`);
 const ppl = (v) => (v == null || !Number.isFinite(v) ? '–' : v >= 1000 ? `${(v / 1000).toFixed(1)}k` : v.toFixed(1));
 
 export class IdeasPanels {
-  // app: main.js's App ({client, charts, hasRun(), renderPredictions(reply)}); el: (id) => element.
+  // app: main.js's App ({client, charts, hasRun(), renderPredictions(reply), saveSoon()}); el: (id) => element.
   constructor(app, el) {
     this.app = app;
     this.el = el;
-    this.yardstick = null;
+    this.yardstick = null;   // {order, valid_perplexity, test_perplexity} of the run
+    this.test = null;        // {loss, perplexity, accuracy, top5, examples} on the test split, at the end
     this.comparing = false;
     this.query = null;   // the last context shown in the table ('' = a sentence start)
     this.#buildStrip();
@@ -25,6 +27,7 @@ export class IdeasPanels {
   // A new run began (or the run is gone: started = false).
   async runStarted(started) {
     this.yardstick = null;
+    this.test = null;
     this.comparing = false;
     this.query = null;
     this.el('compare-mse').setAttribute('aria-pressed', 'false');
@@ -36,19 +39,52 @@ export class IdeasPanels {
     this.#strip([], []);
     this.#notice('');
     this.el('kn-summary').textContent = '';
+    this.el('kn-summary').classList.remove('beaten');
     if (!started) return;
     try {
       const y = await this.app.client.call('yardstick');
-      this.yardstick = y;
       this.#notice(y.notice);
-      const label = `KN-${y.order} val ppl`;
-      this.app.charts.setReference(y.valid_perplexity, label);
-      this.el('kn-summary').textContent = y.valid_perplexity == null ? ''
-        : `Kneser-Ney ${y.order}-gram: val ppl ${ppl(y.valid_perplexity)}` + (y.test_perplexity == null ? '' : ` · test ${ppl(y.test_perplexity)}`);
-      this.el('kn-summary').dataset.valid = String(y.valid_perplexity ?? '');
+      this.app.charts.setReference(y.valid_perplexity, `KN-${y.order} val ppl`);
+      this.#showYardstick(y);
     } catch (err) {
       this.el('kn-summary').textContent = err.message;
     }
+  }
+
+  // What the panels showed of a run, for the saved session (session-file.js reads it back).
+  record() {
+    const y = this.yardstick;
+    return {
+      yardstick: y ? { order: y.order, valid_perplexity: y.valid_perplexity, test_perplexity: y.test_perplexity } : null,
+      test: this.test,
+    };
+  }
+
+  // A saved run came back (its chart restored first): its figures, and the why-note if it had a twin.
+  // The twin itself is not kept, so Compare waits for a new run.
+  restore(saved) {
+    this.runStarted(false);
+    if (saved?.yardstick) this.#showYardstick(saved.yardstick);
+    if (saved?.test) this.#showTestFigures(saved.test);
+    this.el('ce-why').hidden = this.app.charts.twinPoints === 0;
+    const last = this.app.charts.latestEvaluation;
+    if (last) this.#markBeaten(last.perplexity);
+  }
+
+  #showYardstick(y) {
+    this.yardstick = y;
+    this.el('kn-summary').textContent = y.valid_perplexity == null ? ''
+      : `Kneser-Ney ${y.order}-gram: val ppl ${ppl(y.valid_perplexity)}` + (y.test_perplexity == null ? '' : ` · test ${ppl(y.test_perplexity)}`);
+    this.el('kn-summary').dataset.valid = String(y.valid_perplexity ?? '');
+  }
+
+  // Marks the yardstick beaten once the run's validation perplexity is below it.
+  #markBeaten(perplexity) {
+    if (!this.yardstick?.valid_perplexity) return;
+    const beat = perplexity < this.yardstick.valid_perplexity;
+    this.el('kn-summary').classList.toggle('beaten', beat);
+    this.el('kn-summary').title = beat ? 'The neural model now beats the n-gram model on the validation sentences'
+      : 'The neural model has not yet beaten the n-gram model on the validation sentences';
   }
 
   // Each progress event of a next-word run.
@@ -65,14 +101,8 @@ export class IdeasPanels {
         });
       }
     }
-    if (p.twin) for (const e of p.twin.evaluations ?? []) this.app.charts.addTwinPerplexity(e.epoch, e.perplexity);
-    if (p.evaluation && this.yardstick?.valid_perplexity) {
-      const beat = p.evaluation.perplexity < this.yardstick.valid_perplexity;
-      this.el('kn-summary').classList.toggle('beaten', beat);
-      this.el('kn-summary').title = beat ? 'The neural model now beats the n-gram model on the validation sentences'
-        : 'The neural model has not yet beaten the n-gram model on the validation sentences';
-    }
-    if (p.twin?.evaluations?.length) this.lastTwin = p.twin.evaluations.at(-1);
+    if (p.twin) for (const e of p.twin.evaluations ?? []) this.app.charts.addTwinEvaluation(e.epoch, e);
+    if (p.evaluation) this.#markBeaten(p.evaluation.perplexity);
     if (p.finished && !p.diverged) this.#showTest();
     // The twin trains only while the run does: a finished run has nothing left to compare on.
     if ((p.finished || p.diverged) && !this.comparing) this.el('compare-mse').disabled = true;
@@ -81,7 +111,8 @@ export class IdeasPanels {
   async compare() {
     if (this.comparing || !this.app.hasRun()) return;
     try {
-      await this.app.client.call('compare');
+      const { loss } = await this.app.client.call('compare');
+      this.app.charts.setTwinLoss(loss);
       this.comparing = true;
       this.el('compare-mse').setAttribute('aria-pressed', 'true');
       this.el('compare-mse').textContent = 'Comparing with MSE';
@@ -143,13 +174,19 @@ export class IdeasPanels {
     try {
       const t = await this.app.client.call('evaluateTest');
       if (!t.examples) return;
-      const kn = this.yardstick?.test_perplexity;
-      const box = this.el('test-summary');
-      box.textContent = `Test (${t.examples} examples, never seen): ppl ${ppl(t.perplexity)} · top-1 ${pct(t.accuracy)}`
-        + ` · top-5 ${pct(t.top5)}` + (kn ? ` · n-gram ${ppl(kn)}` : '');
-      box.dataset.perplexity = String(t.perplexity);
-      box.hidden = false;
+      this.#showTestFigures(t);
+      this.app.saveSoon();
     } catch { /* a run reset meanwhile */ }
+  }
+
+  #showTestFigures(t) {
+    this.test = t;
+    const kn = this.yardstick?.test_perplexity;
+    const box = this.el('test-summary');
+    box.textContent = `Test (${t.examples} examples, never seen): ppl ${ppl(t.perplexity)} · top-1 ${pct(t.accuracy)}`
+      + ` · top-5 ${pct(t.top5)}` + (kn ? ` · n-gram ${ppl(kn)}` : '');
+    box.dataset.perplexity = String(t.perplexity);
+    box.hidden = false;
   }
 
   #notice(text) {

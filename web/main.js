@@ -119,7 +119,7 @@ class App {
       bar: $('timeline'), slider: $('tl-slider'), end: $('tl-end'), label: $('tl-label'),
       play: $('tl-play'), trails: $('tl-trails'), live: $('tl-live'),
     }, { client: () => this.client, map: this.map, wordCount: () => this.mapWords(), onLive: () => this.refreshMap(true) });
-    this.charts = new TrainingCharts($('chart'));
+    this.charts = new TrainingCharts($('chart'), $('chart-metric'));
     this.ideas = new IdeasPanels(this, $);  // yardstick, CE vs MSE, padding, counts, row strip
     this.bindControls();
     this.exposeForTests();
@@ -511,7 +511,7 @@ class App {
     if (frame) this.applyFrame(frame);
     if (p.evaluation) {
       this.evaluation = p.evaluation;
-      this.charts.addPerplexity(p.epoch, p.evaluation.perplexity);
+      this.charts.addEvaluation(p.epoch, p.evaluation);
     }
     if (Number.isFinite(p.train_speed) && p.train_speed > 0) {
       this.speed = this.speed == null ? p.train_speed : 0.8 * this.speed + 0.2 * p.train_speed;
@@ -539,16 +539,20 @@ class App {
     const loss = this.charts.latestLoss ?? p.chunk_loss ?? p.train_loss;
     if (loss != null && Number.isFinite(loss)) $('m-loss').textContent = fmtLoss(loss);
     else if (p.diverged) $('m-loss').textContent = '∞';
-    $('m-ppl').textContent = this.evaluation ? fmtPpl(this.evaluation.perplexity) : '–';
     const total = (p.epochs ?? 0) * (p.epoch_size ?? 0);
     const done = (p.epoch_end ? p.epoch * p.epoch_size : p.epoch * p.epoch_size + (p.epoch_position ?? 0));
     $('progress-bar').style.transform = `scaleX(${total > 0 ? Math.min(1, done / total) : 0})`;
-    if (this.evaluation) {
-      const e = this.evaluation;
-      $('eval-summary').textContent = `held out: ppl ${fmtPpl(e.perplexity)} · top-1 ${(100 * e.accuracy).toFixed(1)}%`
-        + (e.top5 != null ? ` · top-5 ${(100 * e.top5).toFixed(1)}%` : '');
-    }
+    this.showEvaluation();
     this.updateStatus();
+  }
+
+  // The last held-out figures: perplexity in the top bar, all of them in the curves' header.
+  showEvaluation() {
+    const e = this.evaluation;
+    $('m-ppl').textContent = e ? fmtPpl(e.perplexity) : '–';
+    if (!e) return;
+    const pct = (name, v) => (v != null ? ` · ${name} ${(100 * v).toFixed(1)}%` : '');
+    $('eval-summary').textContent = `held out: ppl ${fmtPpl(e.perplexity)}${pct('top-1', e.accuracy)}${pct('top-5', e.top5)}`;
   }
 
   // ---- map, neighbours, predictions --------------------------------------------------------
@@ -1326,6 +1330,7 @@ class App {
       view: this.currentView(),
       model: this.model,
       history: this.model ? this.charts.history() : null,
+      ideas: this.model ? this.ideas.record() : null,
       run: this.model ? this.run : null,
     });
   }
@@ -1333,10 +1338,15 @@ class App {
   // Text, settings or view changed: save them soon, and let the address bar follow.
   inputsSaved() {
     if (this.restoring || !this.form) return;
-    clearTimeout(this.saveTimer);
-    this.saveTimer = setTimeout(() => this.saveNow(), SAVE_DELAY_MS);
+    this.saveSoon();
     clearTimeout(this.linkTimer);
     this.linkTimer = setTimeout(() => this.updateLink(), LINK_DELAY_MS);
+  }
+
+  // Something the session keeps changed (an edit, or a figure of the run such as the test result).
+  saveSoon() {
+    clearTimeout(this.saveTimer);
+    this.saveTimer = setTimeout(() => this.saveNow(), SAVE_DELAY_MS);
   }
 
   // The worker's model changed (an epoch ended, training paused or stopped): save it, at most
@@ -1398,8 +1408,9 @@ class App {
     this.charts.reset();
     this.clearStats();
     this.charts.restore(session.history ?? {});
+    this.ideas.restore(session.ideas);
     this.progress = null;
-    this.evaluation = null;
+    this.evaluation = this.charts.latestEvaluation;
     this.dirty = false;
     this.model = JSON.parse(session.model);
     this.run = session.run;
@@ -1412,6 +1423,7 @@ class App {
     this.setState('loaded');
     if (p) $('m-epoch').textContent = `${p.epoch} / ${p.epochs}`;
     if (this.charts.latestLoss != null) $('m-loss').textContent = fmtLoss(this.charts.latestLoss);
+    this.showEvaluation();
     await this.refreshMap(true);
     this.projectionRestored();
     return true;

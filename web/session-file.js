@@ -1,4 +1,5 @@
-// The session file: the whole session (text, settings, view, trained model, curves) as one JSON
+// The session file: the whole session (text, settings, view, trained model, curves, the seed-idea
+// figures) as one JSON
 // file the user exports and imports, and the same record the page keeps in IndexedDB. Reading one
 // treats it as untrusted: size limits, the settings schema, unknown fields ignored. No DOM here.
 import { MODEL_KINDS, schemaFor, validateSettings, validateView } from './share.js';
@@ -14,8 +15,11 @@ export const MAX_HISTORY_POINTS = 200_000;
 // model selector (nextword | skipgram | cbow); settings are the next-word form's, w2v_settings the
 // word2vec form's (both kept, so switching back finds them). A word2vec run keeps no model: its
 // settings and seed come back and Play trains it again. Fields added after version 1 (kind,
-// w2v_settings, the view's new fields) are optional: a file without them takes the defaults.
-export function makeSession({ text, kind = 'nextword', settings, w2vSettings = null, view, model = null, history = null, run = null }) {
+// w2v_settings, the view's new fields, ideas, the history's accuracies, twin and reference) are
+// optional: a file without them takes the defaults.
+export function makeSession({
+  text, kind = 'nextword', settings, w2vSettings = null, view, model = null, history = null, run = null, ideas = null,
+}) {
   return {
     format: SESSION_FORMAT,
     version: SESSION_VERSION,
@@ -27,19 +31,58 @@ export function makeSession({ text, kind = 'nextword', settings, w2vSettings = n
     view,
     model,
     run,           // {epoch, epochs, step, finished, diverged} of the model, for the status line
-    history,       // {loss: [[epoch, loss]...], ppl: [[epoch, perplexity]...]}
+    history,       // the chart's series (charts.js history()): {loss: [[epoch, loss]...],
+                   //   ppl: [[epoch, perplexity, top-1, top-5]...], twin: {loss, ppl: [...]} or null,
+                   //   reference: {label, ppl} or null}
+    ideas,         // the seed-idea figures (ideas.js record()): {yardstick: {order, valid_perplexity,
+                   //   test_perplexity} or null, test: {loss, perplexity, accuracy, top5, examples} or null}
   };
 }
 
-function readHistory(h, messages) {
-  const out = { loss: [], ppl: [] };
-  if (h == null) return out;
-  for (const key of ['loss', 'ppl']) {
-    const list = Array.isArray(h[key]) ? h[key] : [];
-    for (const pair of list.slice(0, MAX_HISTORY_POINTS)) {
-      if (Array.isArray(pair) && Number.isFinite(pair[0]) && Number.isFinite(pair[1])) out[key].push([pair[0], pair[1]]);
-    }
-    if (list.length > MAX_HISTORY_POINTS) messages.push(`the ${key} curve was cut to ${MAX_HISTORY_POINTS} points`);
+const finiteOrNull = (v) => (Number.isFinite(v) ? v : null);
+const perplexity = (v) => (Number.isFinite(v) && v >= 1 ? v : null);
+const share = (v) => (Number.isFinite(v) && v >= 0 && v <= 1 ? v : null);
+const isObject = (v) => v != null && typeof v === 'object' && !Array.isArray(v);
+const REFERENCE_LABEL = /^[\w .+-]{1,32}$/;   // e.g. "KN-3 val ppl"
+
+// Up to MAX_HISTORY_POINTS rows of a curve, each checked by `row` (null: dropped).
+function readRows(list, name, row, messages) {
+  if (!Array.isArray(list)) return [];
+  if (list.length > MAX_HISTORY_POINTS) messages.push(`the ${name} curve was cut to ${MAX_HISTORY_POINTS} points`);
+  return list.slice(0, MAX_HISTORY_POINTS).map((r) => (Array.isArray(r) && Number.isFinite(r[0]) ? row(r) : null)).filter(Boolean);
+}
+const lossRow = ([x, loss]) => (Number.isFinite(loss) ? [x, loss] : null);
+// [epoch, perplexity, top-1, top-5]; a file from before the accuracies has [epoch, perplexity].
+const evaluationRow = ([x, ppl, top1, top5]) => (perplexity(ppl) == null ? null : [x, ppl, share(top1), share(top5)]);
+
+// lossChoices: the settings schema's losses, which may name the twin.
+function readHistory(h, lossChoices, messages) {
+  const out = { loss: [], ppl: [], twin: null, reference: null };
+  if (!isObject(h)) return out;
+  out.loss = readRows(h.loss, 'loss', lossRow, messages);
+  out.ppl = readRows(h.ppl, 'perplexity', evaluationRow, messages);
+  if (isObject(h.twin) && lossChoices.includes(h.twin.loss)) {
+    const rows = readRows(h.twin.ppl, 'twin', evaluationRow, messages);
+    if (rows.length) out.twin = { loss: h.twin.loss, ppl: rows };
+  }
+  if (isObject(h.reference) && perplexity(h.reference.ppl) != null) {
+    const label = typeof h.reference.label === 'string' && REFERENCE_LABEL.test(h.reference.label) ? h.reference.label : null;
+    out.reference = { label, ppl: h.reference.ppl };
+  }
+  return out;
+}
+
+// The seed-idea figures; order: the settings schema's ngram_order (its range). Anything malformed is dropped.
+function readIdeas(v, order) {
+  const out = { yardstick: null, test: null };
+  if (!isObject(v)) return out;
+  const y = v.yardstick;
+  if (isObject(y) && Number.isInteger(y.order) && y.order >= order?.min && y.order <= order?.max) {
+    out.yardstick = { order: y.order, valid_perplexity: perplexity(y.valid_perplexity), test_perplexity: perplexity(y.test_perplexity) };
+  }
+  const t = v.test;
+  if (isObject(t) && Number.isInteger(t.examples) && t.examples > 0 && perplexity(t.perplexity) != null) {
+    out.test = { loss: finiteOrNull(t.loss), perplexity: t.perplexity, accuracy: share(t.accuracy), top5: share(t.top5), examples: t.examples };
   }
   return out;
 }
@@ -52,7 +95,7 @@ function readRun(r) {
 
 // Reads an exported session (or a bare model file) from its text, against the settings schemas
 // ({nextword, word2vec}, or the next-word schema alone; see share.js schemaFor). Returns
-//   {text, kind, settings, w2vSettings, view, model (JSON text or null), history, run, messages}
+//   {text, kind, settings, w2vSettings, view, model (JSON text or null), history, run, ideas, messages}
 // text is null for a bare model file. Throws an Error with a message for the user.
 export function readSession(fileText, schemas) {
   if (typeof fileText !== 'string') throw new Error('the file is not text');
@@ -77,7 +120,7 @@ export function readSessionValue(j, schemas) {
     const { settings, messages } = validateSettings(j.settings, schema);
     return {
       text: null, kind: 'nextword', settings, w2vSettings: w2v(null, messages), view: null, model: JSON.stringify(j),
-      history: readHistory(null, []), run: null, messages,
+      history: readHistory(null, [], []), run: null, ideas: readIdeas(null), messages,
     };
   }
   if (j.format !== SESSION_FORMAT) throw new Error('the file is not an Embedding Playground session or model');
@@ -97,6 +140,8 @@ export function readSessionValue(j, schemas) {
     if (typeof j.model !== 'object' || j.model.format !== MODEL_FORMAT) throw new Error('the session\'s model is not a model');
     model = JSON.stringify(j.model);
   }
-  const history = readHistory(j.history, messages);
-  return { text: j.text, kind, settings, w2vSettings, view, model, history, run: model ? readRun(j.run) : null, messages };
+  const spec = (name) => schema.find((s) => s.name === name);
+  const history = readHistory(j.history, spec('loss')?.choices ?? [], messages);
+  const ideas = readIdeas(j.ideas, spec('ngram_order'));
+  return { text: j.text, kind, settings, w2vSettings, view, model, history, run: model ? readRun(j.run) : null, ideas, messages };
 }

@@ -1,11 +1,29 @@
 // The seed-idea panels in headless Chromium: the Kneser-Ney line and the test figures, the MSE
 // twin's curve beside the run's, the sentence-start query with its counts table, a context with
-// many next words, and the strip of rows the last batch changed. One short training run.
+// many next words, and the strip of rows the last batch changed; both models' accuracies on the
+// chart; after a reload, and in a fresh browser after Export session / Import, the yardstick, the
+// twin's series and the test figures are back. One short training run.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openPage as open, patternText, startBrowser, waitFor } from './harness.mjs';
+import { readFile } from 'node:fs/promises';
+import { openPage as open, patternText, startBrowser, waitFor, waitReady } from './harness.mjs';
 
 const TRAIN_TIMEOUT_MS = 90_000;
+
+// What the curves panel shows of a run: the chart's series and the figures beside it.
+const figures = (page) => page.evaluate(() => {
+  const chart = document.getElementById('chart');
+  const text = (id) => (document.getElementById(id).hidden ? null : document.getElementById(id).textContent);
+  return {
+    history: window.__embplay.history(),
+    reference: chart.dataset.reference,
+    points: ['pplPoints', 'twinPoints', 'accuracyPoints', 'twinAccuracyPoints'].map((k) => Number(chart.dataset[k])),
+    kn: text('kn-summary'),
+    test: text('test-summary'),
+    why: !document.getElementById('ce-why').hidden,
+  };
+});
+const legend = (page) => page.$$eval('#chart .u-legend .u-label', (labels) => labels.map((l) => l.textContent));
 
 let env;
 before(async () => { env = await startBrowser(); });
@@ -63,6 +81,41 @@ test('yardstick, CE against MSE, padding, many targets and the row strip', { tim
     return t.dataset.context !== '' && t.tBodies[0].rows.length >= 2;
   });
   assert.notEqual(await page.inputValue('#predict-input'), '');
+
+  // Both models' perplexities, then (the right axis switched) both accuracies, on the one chart.
+  const trained = await figures(page);
+  const [pplPoints, twinPoints, accuracyPoints, twinAccuracyPoints] = trained.points;
+  assert.ok(twinPoints >= 2 && accuracyPoints === pplPoints && twinAccuracyPoints === twinPoints, `points ${trained.points}`);
+  for (const label of ['train loss', 'val ppl', 'MSE val ppl', 'KN-3 val ppl']) assert.ok((await legend(page)).includes(label), label);
+  await page.click('#chart-metric [data-metric="accuracy"]');
+  await waitFor(page, 'the right axis did not switch', () => document.getElementById('chart').dataset.metric === 'accuracy');
+  assert.equal(await page.getAttribute('#chart-metric [data-metric="accuracy"]', 'aria-pressed'), 'true');
+  assert.deepEqual((await legend(page)).slice(2), ['train loss', 'val top-1', 'val top-5', 'MSE top-1', 'MSE top-5']);
+  for (const [epoch, ppl, top1, top5] of [...trained.history.ppl, ...trained.history.twin.ppl]) {
+    assert.ok(ppl > 1 && top1 >= 0 && top5 >= top1 && top5 <= 1, `epoch ${epoch}: ${ppl} ${top1} ${top5}`);
+  }
+  assert.ok(trained.kn && trained.test && trained.why && Number(trained.reference) > 1);
+
+  // A reload brings back every series, the Kneser-Ney line and figures, and the test figures.
+  await page.evaluate(() => window.__embplay.saveNow());
+  await page.reload();
+  await waitReady(page, problems);
+  assert.equal(await page.evaluate(() => window.__embplay.state), 'loaded');
+  await waitFor(page, 'the chart was not restored', (n) => Number(document.getElementById('chart').dataset.twinPoints) === n, { arg: twinPoints });
+  assert.deepEqual(await figures(page), trained, 'the same series and figures after a reload');
+  assert.equal(await page.isDisabled('#compare-mse'), true, 'the twin is not kept: Compare waits for a new run');
+
+  // Export session, Import in a browser that has never seen the page: the same again.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-session')]);
+  const file = await readFile(await download.path());
+  const fresh = await env.newContext();
+  const { page: other, problems: otherProblems } = await open(fresh, env.server.url);
+  await other.setInputFiles('#import-session', { name: 'session.json', mimeType: 'application/json', buffer: file });
+  await waitFor(other, 'the imported session did not load', () => window.__embplay.state === 'loaded');
+  await waitFor(other, 'the imported chart was not restored', (n) => Number(document.getElementById('chart').dataset.twinPoints) === n, { arg: twinPoints });
+  assert.deepEqual(await figures(other), trained, 'the same series and figures after Export and Import');
+  assert.deepEqual(otherProblems, []);
+  await fresh.close();
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -58,9 +58,22 @@ test('the MSE twin starts from the same weights and trains the same batches', ()
     const twin = call(s.twinStep(1));
     assert.equal(twin.step, main.step);  // lockstep
     assert.ok(Number.isFinite(twin.last_batch_loss));
+    // Every epoch end, both models are scored the same way: perplexity, top-1 and top-5 (the chart's series).
+    const runEvals = []; const twinEvals = [];
     let p;
-    do { p = call(s.step(2000)); call(s.twinStep(2000)); } while (!p.finished);
+    do {
+      p = call(s.step(2000));
+      if (p.epoch_end) runEvals.push(call(s.evaluate()));
+      twinEvals.push(...call(s.twinStep(2000)).evaluations);
+    } while (!p.finished);
     const t = call(s.twinStep(2000));
+    twinEvals.push(...t.evaluations);
+    assert.equal(runEvals.length, settings.epochs);
+    assert.deepEqual(twinEvals.map((e) => e.epoch), [1, 2]);
+    for (const e of [...runEvals, ...twinEvals]) {
+      assert.ok(e.examples > 0 && e.perplexity > 1, JSON.stringify(e));
+      assert.ok(e.accuracy >= 0 && e.top5 >= e.accuracy && e.top5 <= 1, JSON.stringify(e));
+    }
     const pred = call(s.twinPredict('the', 5));
     assert.equal(pred.loss, 'mse');
     assert.equal(pred.predictions.length, 5);

@@ -245,16 +245,27 @@ test('the view from a link: words snapped, strings cleaned and capped, panels fi
 
 test('a session file round-trips; a model file imports; bad files are refused', () => {
   const model = JSON.stringify({ format: 'embedding-playground-model', version: 1, settings: { dim: 8 } });
-  const history = { loss: [[0.1, 5.2], [0.2, 4.9]], ppl: [[1, 120]] };
+  const history = {
+    loss: [[0.1, 5.2], [0.2, 4.9]],
+    ppl: [[1, 120, 0.12, 0.34], [2, 95.5, 0.15, 0.4]],
+    twin: { loss: 'mse', ppl: [[1, 300, 0.08, 0.2], [2, 250, 0.1, 0.25]] },
+    reference: { label: 'KN-3 val ppl', ppl: 101.25 },
+  };
+  const ideas = {
+    yardstick: { order: 3, valid_perplexity: 101.25, test_perplexity: 99.5 },
+    test: { loss: 4.6, perplexity: 99.48, accuracy: 0.14, top5: 0.38, examples: 341 },
+  };
   const run = { epoch: 1, epochs: 2, step: 10, finished: false, diverged: false };
-  const file = JSON.stringify(makeSession({ text: 'a b c.', settings, view, model: JSON.parse(model), history, run }));
+  const file = JSON.stringify(makeSession({ text: 'a b c.', settings, view, model: JSON.parse(model), history, run, ideas }));
   const back = readSession(file, schema);
   assert.equal(back.text, 'a b c.');
   assert.deepEqual(back.settings, settings);
   assert.deepEqual(back.view, view);
   assert.deepEqual(JSON.parse(back.model), JSON.parse(model));
   assert.deepEqual(back.history, history);
+  assert.deepEqual(back.ideas, ideas);
   assert.deepEqual(back.run, run);
+  assert.deepEqual(back.messages, []);
 
   const bare = readSession(model, schema);
   assert.equal(bare.text, null);
@@ -273,6 +284,34 @@ test('a session file round-trips; a model file imports; bad files are refused', 
   assert.equal(old.kind, 'nextword');
   assert.deepEqual(old.w2vSettings, w2vDefaults);
   assert.deepEqual(old.view, { ...DEFAULT_VIEW, words: 100 });
+
+  // A record from before the accuracies, the twin, the yardstick and the test figures: its
+  // perplexities read with no accuracies, and the rest is empty.
+  const older = readSession(JSON.stringify({
+    format: 'embedding-playground-session', version: 1, text: 't', settings, view, model: JSON.parse(model),
+    history: { loss: [[0.1, 5.2]], ppl: [[1, 120]] },
+  }), schema);
+  assert.deepEqual(older.history, { loss: [[0.1, 5.2]], ppl: [[1, 120, null, null]], twin: null, reference: null });
+  assert.deepEqual(older.ideas, { yardstick: null, test: null });
+  assert.deepEqual(older.messages, []);
+
+  // Malformed figures are dropped, one by one.
+  const mangled = readSession(JSON.stringify({
+    format: 'embedding-playground-session', version: 1, text: 't', settings, view, model: JSON.parse(model),
+    history: {
+      ppl: [[1, 120, 7, -1], [2, 0.5, 0.1, 0.2], [3, 'x']],
+      twin: { loss: 'hinge', ppl: [[1, 300, 0.1, 0.2]] },
+      reference: { label: '<img src=x onerror=alert(1)>', ppl: 50 },
+    },
+    ideas: {
+      yardstick: { order: 9, valid_perplexity: 50, test_perplexity: 40 },
+      test: { perplexity: 40, accuracy: 0.1, top5: 0.2, examples: 0 },
+    },
+  }), schema);
+  assert.deepEqual(mangled.history.ppl, [[1, 120, null, null]], 'accuracies outside [0, 1] and perplexities below 1 are dropped');
+  assert.equal(mangled.history.twin, null, 'a twin with an unknown loss is dropped');
+  assert.deepEqual(mangled.history.reference, { label: null, ppl: 50 }, 'a label that is not plain text is dropped');
+  assert.deepEqual(mangled.ideas, { yardstick: null, test: null });
 
   assert.throws(() => readSession('{', schema), /not valid JSON/);
   assert.throws(() => readSession('[]', schema), /not a session/);
