@@ -50,6 +50,20 @@ Projection pca_2d_aligned(const RowMatrix& vectors, const RowMatrix& previous) {
   return out;
 }
 
+void check_projectable(const RowMatrix& vectors, int min_rows) {
+  const Eigen::Index n = vectors.rows();
+  if (n == 0) throw InputError("no words to project");
+  if (n < min_rows)
+    throw InputError(std::to_string(n) + (n == 1 ? " word is" : " words are") + " too few to project: the map needs at least " +
+                     std::to_string(min_rows));
+  for (Eigen::Index i = 0; i < n; ++i)
+    if (!vectors.row(i).allFinite()) throw InputError("the vector of word " + std::to_string(i + 1) + " is not finite");
+  for (Eigen::Index i = 1; i < n; ++i)
+    if (vectors.row(i) != vectors.row(0)) return;
+  throw InputError("all " + std::to_string(n) + " words have the same vector" +
+                   (vectors.row(0).isZero(0) ? " (zero)" : "") + ": there is no spread to project");
+}
+
 RowMatrix gather_rows(const RowMatrix& table, const Ids& ids) {
   RowMatrix out(static_cast<Eigen::Index>(ids.size()), table.cols());
   for (size_t i = 0; i < ids.size(); ++i) out.row(static_cast<Eigen::Index>(i)) = table.row(ids[i]);

@@ -91,7 +91,8 @@ SparseRows symmetrize(const SparseRows& c) {
 
 void validate_tsne(const RowMatrix& vectors, const TsneOptions& o) {
   const Eigen::Index n = vectors.rows();
-  if (n < 4) throw InputError("t-SNE needs at least 4 points (got " + std::to_string(n) + ")");
+  if (n < kMinTsnePoints)
+    throw InputError("t-SNE needs at least " + std::to_string(kMinTsnePoints) + " points (got " + std::to_string(n) + ")");
   if (vectors.cols() < 1) throw InputError("t-SNE needs vectors with at least one dimension");
   for (Eigen::Index i = 0; i < n; ++i)
     if (!vectors.row(i).allFinite())

@@ -23,6 +23,8 @@
 
 namespace embplay {
 
+constexpr int kMinTsnePoints = 4;     // fewer points have no neighbourhoods to keep
+
 struct TsneOptions {
   double perplexity = 30;            // effective neighbours per point; 0 < perplexity < (N - 1) / 3
   double learning_rate = 0;          // <= 0: "auto" = max(N / early_exaggeration / 4, 50)

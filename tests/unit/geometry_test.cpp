@@ -33,6 +33,33 @@ TEST(Pca, HandlesDegenerateInput) {
   EXPECT_TRUE(same.coords.allFinite());
 }
 
+// The message InputError carries for `vectors`, or "" when they can be projected.
+std::string projectable(const RowMatrix& vectors, int min_rows = kMinMapWords) {
+  try {
+    check_projectable(vectors, min_rows);
+    return "";
+  } catch (const InputError& e) {
+    return e.what();
+  }
+}
+
+TEST(CheckProjectable, RefusesTooFewWordsNonFiniteVectorsAndNoSpread) {
+  EXPECT_EQ(projectable(RowMatrix::Identity(3, 4)), "");
+  EXPECT_EQ(projectable(RowMatrix(0, 4)), "no words to project");
+  EXPECT_EQ(projectable(RowMatrix::Identity(2, 4)), "2 words are too few to project: the map needs at least 3");
+  EXPECT_EQ(projectable(RowMatrix::Identity(1, 4)), "1 word is too few to project: the map needs at least 3");
+  EXPECT_NE(projectable(RowMatrix::Identity(3, 4), 4).find("at least 4"), std::string::npos);
+  RowMatrix nan = RowMatrix::Identity(4, 4);
+  nan(2, 1) = std::nanf("");
+  EXPECT_EQ(projectable(nan), "the vector of word 3 is not finite");
+  EXPECT_EQ(projectable(RowMatrix::Zero(5, 4)), "all 5 words have the same vector (zero): there is no spread to project");
+  EXPECT_EQ(projectable(RowMatrix::Ones(5, 4)), "all 5 words have the same vector: there is no spread to project");
+  // Duplicates among other vectors are fine: they sit on one point.
+  RowMatrix dup = RowMatrix::Ones(5, 4);
+  dup(4, 0) = 2;
+  EXPECT_EQ(projectable(dup), "");
+}
+
 TEST(Neighbors, RanksByCosineAndSkipsReservedRows) {
   RowMatrix table(6, 2);
   table << 1, 0,  // <pad>
