@@ -5,6 +5,7 @@
 import { createClient, REQUESTS } from './protocol.js';
 import { NEXT_WORD_NOTES, SettingsForm } from './settings-form.js';
 import { CLUSTER_COLOURS, WordMap } from './map.js';
+import { matchClusters, reorder } from './cluster-match.js';
 import { Timeline } from './timeline.js';
 import { TrainingCharts } from './charts.js';
 import { IdeasPanels } from './ideas.js';
@@ -1085,8 +1086,10 @@ class App {
     try {
       const r = await this.client.call('clusters', { n, k, seed: CLUSTER_SEED });
       if (Number($('map-k').value) !== k) return;
-      this.map.setClusters({ words, assignment: r.assignment, k });
-      this.renderClusterLegend(r.central);
+      // Each new cluster takes the colour and legend slot of the shown cluster it shares most words with.
+      const { assignment, slotOf } = matchClusters(this.map.clusterOf, words, r.assignment, k);
+      this.map.setClusters({ words, assignment, k });
+      this.renderClusterLegend(reorder(r.central, slotOf));
     } catch (err) {
       this.map.setClusters(null);
       this.renderClusterLegend(null);

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import { Module, root } from './load-module.mjs';
+import { matchClusters } from '../../web/cluster-match.js';
 
 const call = (text) => JSON.parse(text);
 
@@ -157,5 +158,45 @@ test('vectorsOf copies the shown words\' vectors; pcaOf of that copy is the PCA 
   const aligned = s.pcaOf(v.vectors, v.rows, v.dim, mirrored).coords;
   for (let j = 0; j < 12; j += 1) assert.ok(Math.abs(aligned[j] - mirrored[j]) < 1e-4, `aligned ${j}`);
   assert.equal(s.pcaOf(v.vectors, v.rows, 5, null).coords, undefined, 'a wrong shape gives nothing');
+  s.delete();
+});
+
+test('cluster colours survive recomputes while training: matched clusters keep most words in their slot', () => {
+  const subjects = ['cat', 'dog', 'bird', 'fox', 'king', 'queen', 'friend', 'horse', 'wolf', 'mouse', 'goat', 'lion'];
+  const verbs = ['sees', 'likes', 'follows', 'finds', 'hears', 'meets', 'chases', 'helps'];
+  const places = ['garden', 'house', 'river', 'forest', 'field', 'hill', 'town', 'lake'];
+  const adjectives = ['old', 'small', 'big', 'green', 'quiet', 'dark'];
+  let state = 99;
+  const pick = (list) => { state = (Math.imul(state, 1664525) + 1013904223) >>> 0; return list[Math.floor((state / 2 ** 32) * list.length)]; };
+  const text = Array.from({ length: 1500 }, (_, i) => (i % 2
+    ? `the ${pick(subjects)} ${pick(verbs)} the ${pick(subjects)} by the ${pick(adjectives)} ${pick(places)}.`
+    : `a ${pick(adjectives)} ${pick(subjects)} lived in the ${pick(places)}.`)).join(' ');
+  const s = new Module.Session();
+  assert.equal(call(s.start(text, JSON.stringify({ context: 2, dim: 16, hidden: 32, optimizer: 'adam', lr: 0.01, batch: 32, epochs: 20, seed: 3 }))).ok, true);
+  const { words } = call(s.words(100));
+  const k = 5;
+  const agree = (assignment, previous) => words.filter((w, i) => assignment[i] === previous.get(w)).length;
+  // As the page does: k-means with the same seed after each bit of training, matched to the clusters shown.
+  call(s.step(3000));
+  const mapOf = (assignment) => new Map(words.map((w, i) => [w, assignment[i]]));
+  let raw = s.kmeans(100, k, 1).assignment;
+  let shown = mapOf(raw);
+  let renumbered = 0;
+  let kept = 0;
+  const rounds = 10;
+  for (let r = 0; r < rounds; r += 1) {
+    call(s.step(500));
+    const previousRaw = mapOf(raw);
+    raw = s.kmeans(100, k, 1).assignment;
+    const matched = matchClusters(shown, words, raw, k);
+    const same = agree(matched.assignment, shown);
+    assert.ok(same >= agree(raw, shown), `round ${r}: the matching never keeps fewer words than the raw numbers`);
+    // k-means numbered its clusters afresh, and the matching undid it.
+    if (agree(raw, previousRaw) < words.length / 2 && same >= 0.75 * words.length) renumbered += 1;
+    kept += same;
+    shown = mapOf(matched.assignment);
+  }
+  assert.ok(renumbered >= 1, 'k-means renumbered its clusters at least once (else this test would prove nothing)');
+  assert.ok(kept >= 0.85 * rounds * words.length, `${kept} of ${rounds * words.length} word-rounds kept their colour`);
   s.delete();
 });
