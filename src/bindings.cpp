@@ -160,30 +160,42 @@ class Session {
     });
   }
 
-  // {words, counts}: the n most frequent words (file order for opened vectors, whose counts are null).
-  std::string words(int n) {
+  // {words, counts, ids}: the selected words (see selected(): n, the n most frequent, file order
+  // for opened vectors, whose counts are null; or an Int32Array of ids) and their vocabulary ids.
+  std::string words(val selection) {
     return guarded([&] {
       const Vectors v = current();
       if (!v) return error("no model yet");
-      json words = json::array(), counts = json::array();
-      for (int32_t id : top_words(*v.vocab, n)) {
+      json words = json::array(), counts = json::array(), ids = json::array();
+      for (int32_t id : selected(v, selection)) {
         words.push_back(v.vocab->word(id));
         counts.push_back(v.counted ? json(v.vocab->count(id)) : json());
+        ids.push_back(id);
       }
-      return json{{"words", words}, {"counts", counts}}.dump();
+      return json{{"words", words}, {"counts", counts}, {"ids", ids}}.dump();
     });
   }
 
-  // {coords: Float32Array(2n) of x, y pairs for words(n), explained: [fx, fy]}
-  val pca(int n) { return pca_aligned(n, val::null()); }
+  // {coords: Float32Array(2n) of x, y pairs for words(selection), explained: [fx, fy]}
+  val pca(val selection) { return pca_aligned(selection, val::null()); }
 
-  // As pca(n), turned to best match `previous` (Float32Array(2n), the last frame of the same
-  // words in the same order), so that words move only when their vectors move. Any other
-  // `previous` (null, another length): plain pca.
-  val pca_aligned(int n, val previous) {
-    const Vectors v = current();
-    if (!v) return val::object();
-    return project(gather_rows(*v.table, top_words(*v.vocab, n)), previous);
+  // As pca(selection), turned to best match `previous` (Float32Array(2n), the last frame of the
+  // same words in the same order), so that words move only when their vectors move. Any other
+  // `previous` (null, another length): plain pca. Chosen ids must be projectable
+  // (check_projectable: at least kMinMapWords, some spread), else {error}.
+  val pca_aligned(val selection, val previous) {
+    val out = val::object();
+    const std::string problem = guarded([&] {
+      const Vectors v = current();
+      if (!v) return std::string();
+      bool chosen = false;
+      const RowMatrix vectors = gather_rows(*v.table, selected(v, selection, &chosen));
+      if (chosen) check_projectable(vectors, kMinMapWords);
+      out = project(vectors, previous);
+      return std::string();
+    });
+    if (!problem.empty()) out.set("error", json::parse(problem)["error"].get<std::string>());
+    return out;
   }
 
   // The timeline's raw material: {vectors: Float32Array(n * d), rows: n, dim: d}, a copy of the
@@ -244,15 +256,15 @@ class Session {
     });
   }
 
-  // k-means (on unit-length vectors) of the n shown words, words(n)'s order:
+  // k-means (on unit-length vectors) of the shown words, words(selection)'s order:
   // {assignment: Int32Array(n), central: [[word]] (k, most central first, at most 5), sizes, inertia}
   // or {error}.
-  val kmeans(int n, int k, double seed) {
+  val kmeans(val selection, int k, double seed) {
     val out = val::object();
     const std::string problem = guarded([&] {
       const Vectors v = current();
       if (!v) return error("no model yet");
-      const Ids ids = top_words(*v.vocab, n);
+      const Ids ids = selected(v, selection);
       if (ids.empty()) return error("no words to cluster");
       if (k < 1 || k > static_cast<int>(ids.size()))
         return error("clusters: k must be between 1 and the number of shown words (" + std::to_string(ids.size()) + ")");
@@ -278,11 +290,12 @@ class Session {
     return out;
   }
 
-  // t-SNE of the n shown words (a copy of their vectors: training goes on). options: perplexity,
+  // t-SNE of the shown words, words(selection) (a copy of their vectors: training goes on). Chosen
+  // ids must be projectable (at least 4, some spread). options: perplexity,
   // learning_rate (<= 0: auto), iterations, early_exaggeration, exaggeration_iterations, theta,
   // seed. Warm-starts from the last t-SNE layout when the words are the same (then without early
   // exaggeration). {ok, n, warm, learning_rate}; on an error the previous t-SNE stays.
-  std::string tsne_start(int n, const std::string& options_json) {
+  std::string tsne_start(val selection, const std::string& options_json) {
     return guarded([&] {
       const Vectors v = current();
       if (!v) return error("no model yet");
@@ -296,8 +309,10 @@ class Session {
       o.exaggeration_iterations = j.value("exaggeration_iterations", o.exaggeration_iterations);
       o.theta = j.value("theta", o.theta);
       o.seed = j.value("seed", o.seed);
-      const Ids ids = top_words(*v.vocab, n);
+      bool chosen = false;
+      const Ids ids = selected(v, selection, &chosen);
       const RowMatrix vectors = gather_rows(*v.table, ids);
+      if (chosen) check_projectable(vectors, kMinTsnePoints);
       RowMatrix initial;
       const bool warm = tsne_ && ids == tsne_ids_;
       if (warm) {
@@ -798,6 +813,26 @@ class Session {
     if (!v.vocab->contains(*query) || v.vocab->id(*query) <= kUnkId)
       throw InputError("\"" + *query + "\" is not in the vocabulary");
     return v.vocab->id(*query);
+  }
+
+  // The words a map call is about. `selection` is n, the n most frequent words, or an Int32Array
+  // of vocabulary ids: exactly those words, in that order (a search result; `chosen` is then set).
+  // Throws InputError for an id that is not a word of the vocabulary, or one given twice.
+  static Ids selected(const Vectors& v, const val& selection, bool* chosen = nullptr) {
+    if (chosen) *chosen = false;
+    if (selection.isNumber()) return top_words(*v.vocab, selection.as<int>());
+    if (!selection.instanceof(val::global("Int32Array")))
+      throw InputError("words: a number of words, or an Int32Array of word ids");
+    if (chosen) *chosen = true;
+    const Ids ids = emscripten::convertJSArrayToNumberVector<int32_t>(selection);
+    std::vector<bool> seen(static_cast<size_t>(v.vocab->size()), false);
+    for (int32_t id : ids) {
+      if (id <= kUnkId || id >= v.vocab->size())
+        throw InputError("word id " + std::to_string(id) + " is not a word of the vocabulary");
+      if (seen[id]) throw InputError("the word \"" + v.vocab->word(id) + "\" is chosen twice");
+      seen[id] = true;
+    }
+    return ids;
   }
 
   std::string step_word2vec(int64_t budget) {

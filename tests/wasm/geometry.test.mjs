@@ -161,6 +161,50 @@ test('vectorsOf copies the shown words\' vectors; pcaOf of that copy is the PCA 
   s.delete();
 });
 
+test('a chosen list of word ids (a search result) is what words, PCA, k-means and t-SNE work on', () => {
+  const s = sessionWith([...blobLines(3, 12), 'zero1 0 0 0 0', 'zero2 0 0 0 0', 'zero3 0 0 0 0']);
+  const top = call(s.words(39));
+  assert.equal(top.ids.length, 39);
+  const idOf = new Map(top.words.map((w, i) => [w, top.ids[i]]));
+  // Blob 1's words, in an order of our own.
+  const chosen = top.words.filter((w) => w.startsWith('b1')).reverse();
+  const ids = Int32Array.from(chosen, (w) => idOf.get(w));
+  const picked = call(s.words(ids));
+  assert.deepEqual(picked.words, chosen);
+  assert.deepEqual(picked.ids, Array.from(ids));
+  const pca = s.pcaAligned(ids.slice(), null);
+  assert.ok(!pca.error, pca.error);
+  assert.equal(pca.coords.length, 2 * chosen.length);
+  // The same words as the top-N path would give them: PCA of exactly these vectors.
+  const v = s.vectorsOf(39);
+  const rows = new Float32Array(chosen.length * 4);
+  chosen.forEach((w, i) => rows.set(v.vectors.subarray(top.words.indexOf(w) * 4, top.words.indexOf(w) * 4 + 4), i * 4));
+  const direct = s.pcaOf(rows, chosen.length, 4, null).coords;
+  for (let j = 0; j < direct.length; j += 1) assert.ok(Math.abs(direct[j] - pca.coords[j]) < 1e-4, `coordinate ${j}`);
+  const km = s.kmeans(ids.slice(), 2, 1);
+  assert.ok(!km.error, km.error);
+  assert.equal(km.assignment.length, chosen.length);
+  for (const members of km.central) for (const w of members) assert.ok(chosen.includes(w), w);
+  const tsne = call(s.tsneStart(ids.slice(), JSON.stringify({ perplexity: 3, iterations: 60 })));
+  assert.equal(tsne.ok, true, JSON.stringify(tsne));
+  assert.equal(tsne.n, chosen.length);
+  assert.equal(s.tsneStep(100).coords.length, 2 * chosen.length);
+
+  // Bad choices: a message each, and nothing else changes.
+  const few = Int32Array.from(chosen.slice(0, 2), (w) => idOf.get(w));
+  assert.match(s.pcaAligned(few, null).error, /2 words are too few to project: the map needs at least 3/);
+  assert.match(call(s.tsneStart(Int32Array.from(chosen.slice(0, 3), (w) => idOf.get(w)), '{"perplexity": 1}')).error, /at least 4/);
+  assert.match(call(s.tsneStart(ids.slice(), '{"perplexity": 30}')).error, /perplexity 30 is too large for 12 points/);
+  const zeros = Int32Array.from(['zero1', 'zero2', 'zero3'], (w) => idOf.get(w));
+  assert.match(s.pcaAligned(zeros, null).error, /all 3 words have the same vector \(zero\)/);
+  assert.match(call(s.tsneStart(Int32Array.from([...zeros, zeros[0] + 0]), '{"perplexity": 1}')).error, /chosen twice/);
+  assert.match(s.pcaAligned(Int32Array.from([1, ids[0], ids[1]]), null).error, /word id 1 is not a word/);
+  assert.match(call(s.words(Int32Array.from([99999]))).error, /word id 99999/);
+  assert.match(call(s.words('three')).error, /Int32Array of word ids/);
+  assert.equal(s.tsneStep(0).coords.length, 2 * chosen.length, 'the last good t-SNE stays');
+  s.delete();
+});
+
 test('cluster colours survive recomputes while training: matched clusters keep most words in their slot', () => {
   const subjects = ['cat', 'dog', 'bird', 'fox', 'king', 'queen', 'friend', 'horse', 'wolf', 'mouse', 'goat', 'lion'];
   const verbs = ['sees', 'likes', 'follows', 'finds', 'hears', 'meets', 'chases', 'helps'];
