@@ -190,7 +190,7 @@ class Session {
       if (!v) return std::string();
       bool chosen = false;
       const RowMatrix vectors = gather_rows(*v.table, selected(v, selection, &chosen));
-      if (chosen) check_projectable(vectors, kMinMapWords);
+      if (chosen) check_projectable(vectors, kMinMapWords, "PCA");
       out = project(vectors, previous);
       return std::string();
     });
@@ -312,7 +312,7 @@ class Session {
       bool chosen = false;
       const Ids ids = selected(v, selection, &chosen);
       const RowMatrix vectors = gather_rows(*v.table, ids);
-      if (chosen) check_projectable(vectors, kMinTsnePoints);
+      if (chosen) check_projectable(vectors, kMinTsnePoints, "t-SNE");
       RowMatrix initial;
       const bool warm = tsne_ && ids == tsne_ids_;
       if (warm) {

@@ -50,11 +50,11 @@ Projection pca_2d_aligned(const RowMatrix& vectors, const RowMatrix& previous) {
   return out;
 }
 
-void check_projectable(const RowMatrix& vectors, int min_rows) {
+void check_projectable(const RowMatrix& vectors, int min_rows, const std::string& method) {
   const Eigen::Index n = vectors.rows();
   if (n == 0) throw InputError("no words to project");
   if (n < min_rows)
-    throw InputError(std::to_string(n) + (n == 1 ? " word is" : " words are") + " too few to project: the map needs at least " +
+    throw InputError(std::to_string(n) + (n == 1 ? " word is" : " words are") + " too few for " + method + ": it needs at least " +
                      std::to_string(min_rows));
   for (Eigen::Index i = 0; i < n; ++i)
     if (!vectors.row(i).allFinite()) throw InputError("the vector of word " + std::to_string(i + 1) + " is not finite");

@@ -30,10 +30,10 @@ Projection pca_2d_aligned(const RowMatrix& vectors, const RowMatrix& previous);
 constexpr int kMinMapWords = 3;
 
 // Checks that `vectors` (N, d), the vectors of words the user chose, can be drawn as a map of
-// their own: at least `min_rows` rows (kMinMapWords for PCA; t-SNE needs 4 and more for its
-// perplexity), all finite, and some spread (not every row the same, e.g. all zero). Throws
-// InputError saying what is wrong, in words for the page.
-void check_projectable(const RowMatrix& vectors, int min_rows);
+// their own by the projection `method` (its name, for the message): at least `min_rows` rows
+// (kMinMapWords for PCA; t-SNE needs 4 and more for its perplexity), all finite, and some spread
+// (not every row the same, e.g. all zero). Throws InputError saying what is wrong, for the page.
+void check_projectable(const RowMatrix& vectors, int min_rows, const std::string& method);
 
 // The rows of `table` for the given ids, as a new (N, d) matrix.
 RowMatrix gather_rows(const RowMatrix& table, const Ids& ids);

@@ -36,7 +36,7 @@ TEST(Pca, HandlesDegenerateInput) {
 // The message InputError carries for `vectors`, or "" when they can be projected.
 std::string projectable(const RowMatrix& vectors, int min_rows = kMinMapWords) {
   try {
-    check_projectable(vectors, min_rows);
+    check_projectable(vectors, min_rows, min_rows == kMinMapWords ? "PCA" : "t-SNE");
     return "";
   } catch (const InputError& e) {
     return e.what();
@@ -46,9 +46,9 @@ std::string projectable(const RowMatrix& vectors, int min_rows = kMinMapWords) {
 TEST(CheckProjectable, RefusesTooFewWordsNonFiniteVectorsAndNoSpread) {
   EXPECT_EQ(projectable(RowMatrix::Identity(3, 4)), "");
   EXPECT_EQ(projectable(RowMatrix(0, 4)), "no words to project");
-  EXPECT_EQ(projectable(RowMatrix::Identity(2, 4)), "2 words are too few to project: the map needs at least 3");
-  EXPECT_EQ(projectable(RowMatrix::Identity(1, 4)), "1 word is too few to project: the map needs at least 3");
-  EXPECT_NE(projectable(RowMatrix::Identity(3, 4), 4).find("at least 4"), std::string::npos);
+  EXPECT_EQ(projectable(RowMatrix::Identity(2, 4)), "2 words are too few for PCA: it needs at least 3");
+  EXPECT_EQ(projectable(RowMatrix::Identity(1, 4)), "1 word is too few for PCA: it needs at least 3");
+  EXPECT_EQ(projectable(RowMatrix::Identity(3, 4), 4), "3 words are too few for t-SNE: it needs at least 4");
   RowMatrix nan = RowMatrix::Identity(4, 4);
   nan(2, 1) = std::nanf("");
   EXPECT_EQ(projectable(nan), "the vector of word 3 is not finite");

@@ -192,8 +192,8 @@ test('a chosen list of word ids (a search result) is what words, PCA, k-means an
 
   // Bad choices: a message each, and nothing else changes.
   const few = Int32Array.from(chosen.slice(0, 2), (w) => idOf.get(w));
-  assert.match(s.pcaAligned(few, null).error, /2 words are too few to project: the map needs at least 3/);
-  assert.match(call(s.tsneStart(Int32Array.from(chosen.slice(0, 3), (w) => idOf.get(w)), '{"perplexity": 1}')).error, /at least 4/);
+  assert.match(s.pcaAligned(few, null).error, /2 words are too few for PCA: it needs at least 3/);
+  assert.match(call(s.tsneStart(Int32Array.from(chosen.slice(0, 3), (w) => idOf.get(w)), '{"perplexity": 1}')).error, /3 words are too few for t-SNE: it needs at least 4/);
   assert.match(call(s.tsneStart(ids.slice(), '{"perplexity": 30}')).error, /perplexity 30 is too large for 12 points/);
   const zeros = Int32Array.from(['zero1', 'zero2', 'zero3'], (w) => idOf.get(w));
   assert.match(s.pcaAligned(zeros, null).error, /all 3 words have the same vector \(zero\)/);
