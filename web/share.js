@@ -9,6 +9,7 @@
 //    &words=300&proj=tsne                 the map: how many words, which projection (pca | tsne)
 //    &tsne_perplexity=30&tsne_lr=0&tsne_iterations=1000   t-SNE's settings
 //    &search=%2F%5Eun%2F&k=4              the map's search box, its k-means clusters (0 = off)
+//    &only=1                              map only the search's matches (absent or 0: all the words)
 //    &word=fox&metric=cosine              the selected word, the neighbours' metric
 //    &predict=the+fox                     the Predict box
 //    &an_a=king&an_b=man&an_c=woman&an_method=3CosAdd      the Analogy tab's fields
@@ -49,7 +50,7 @@ export const TSNE_RANGES = Object.freeze({
   tsne_iterations: { min: 50, max: 5000, default: 1000, int: true },
 });
 export const DEFAULT_VIEW = Object.freeze({
-  words: 300, proj: 'pca', tsne_perplexity: 30, tsne_lr: 0, tsne_iterations: 1000, search: '', k: 0,
+  words: 300, proj: 'pca', tsne_perplexity: 30, tsne_lr: 0, tsne_iterations: 1000, search: '', only: false, k: 0,
   word: '', metric: 'cosine', predict: '', an_a: '', an_b: '', an_c: '', an_method: '3CosAdd', tab: 'neighbours',
   open: [], vectors: '',
 });
@@ -192,6 +193,16 @@ function readChoice(source, name, choices, fallback, messages) {
   return fallback;
 }
 
+// true or false (1 / 0, or absent: `fallback`), else `fallback` with a message naming `name`.
+function readFlag(source, name, fallback, messages) {
+  const raw = source[name];
+  if (raw == null || raw === '') return fallback;
+  if (raw === true || raw === 1 || raw === '1' || raw === 'true') return true;
+  if (raw === false || raw === 0 || raw === '0' || raw === 'false') return false;
+  messages.push(`${name}: ${shown(raw)} is not 1 or 0; using ${fallback ? 1 : 0}`);
+  return fallback;
+}
+
 // A number in TSNE_RANGES[name]: clamped (and rounded, for whole numbers) with a message.
 function readRange(source, name, messages) {
   const r = TSNE_RANGES[name];
@@ -207,7 +218,7 @@ function readRange(source, name, messages) {
   return v;
 }
 
-// Reads the view (the map, its search and clusters, the selected word and metric, the Predict box,
+// Reads the view (the map, its search, whether it maps only the matches, its clusters, the selected word and metric, the Predict box,
 // the analogy, the tab and the open panels) from untrusted values. Every string is cleaned and
 // capped, every choice checked against its list, every number clamped with a message.
 export function validateView(input) {
@@ -239,6 +250,7 @@ export function validateView(input) {
     proj,
     ...tsne,
     search: cleanString(source.search, MAX_SEARCH_CHARS),
+    only: readFlag(source, 'only', DEFAULT_VIEW.only, messages),
     k,
     word: cleanString(source.word, MAX_WORD_CHARS),
     metric: readChoice(source, 'metric', METRICS, DEFAULT_VIEW.metric, messages),
@@ -307,7 +319,7 @@ export function parseFragment(fragment) {
 
 // ---- writing and reading links -----------------------------------------------------------------
 
-const VIEW_KEYS = Object.freeze(['words', 'proj', 'tsne_perplexity', 'tsne_lr', 'tsne_iterations', 'search', 'k', 'word',
+const VIEW_KEYS = Object.freeze(['words', 'proj', 'tsne_perplexity', 'tsne_lr', 'tsne_iterations', 'search', 'only', 'k', 'word',
   'metric', 'predict', 'an_a', 'an_b', 'an_c', 'an_method', 'tab', 'vectors']);
 
 function paramsFor({ kind = 'nextword', settings, view }, schemas) {
@@ -318,7 +330,7 @@ function paramsFor({ kind = 'nextword', settings, view }, schemas) {
   // Only what differs from the default view: the link stays short and readable.
   for (const key of VIEW_KEYS) {
     const value = view[key] ?? DEFAULT_VIEW[key];
-    if (key === 'words' || key === 'proj' || value !== DEFAULT_VIEW[key]) p.set(key, String(value));
+    if (key === 'words' || key === 'proj' || value !== DEFAULT_VIEW[key]) p.set(key, typeof value === 'boolean' ? String(Number(value)) : String(value));
   }
   if (view.open?.length) p.set('open', view.open.join(','));
   return p;

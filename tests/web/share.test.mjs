@@ -175,6 +175,32 @@ test('v2 view fields from a link: clamped or replaced with a message, strings cl
   assert.deepEqual(Object.keys(w.settings).sort(), schemaFor(schemas, 'skipgram').map((s) => s.name).sort());
 });
 
+test('"only these" travels as only=1, reads back from links and session files, and defaults to off for older ones', async () => {
+  const text = prose(120);
+  const mapped = { ...DEFAULT_VIEW, words: 1000, search: '/^[a-f]/', only: true };
+  const link = await makeLink(BASE, { kind: 'nextword', settings, view: mapped, text }, schemas);
+  assert.match(link.url, /&only=1&/);
+  const back = await readLink(fragmentOf(link.url), schemas);
+  assert.deepEqual(back.view, mapped);
+  assert.deepEqual(back.messages, []);
+  // Off is the default: not written, and a link without it (any older link) maps all the words.
+  const plain = await makeLink(BASE, { kind: 'nextword', settings, view: { ...mapped, only: false }, text }, schemas);
+  assert.doesNotMatch(plain.url, /[&#]only=/);
+  assert.equal((await readLink(fragmentOf(plain.url), schemas)).view.only, false);
+  assert.equal((await readLink('#v=1&words=100&search=fox&end=1', schemas)).view.only, false, 'a v1 link');
+  // Hand-edited values: 1/0 and true/false are read, anything else is off with a message.
+  for (const [raw, value] of [['1', true], ['true', true], ['0', false], ['false', false], ['', false]]) {
+    assert.equal(validateView({ only: raw }).view.only, value, `only=${raw}`);
+  }
+  const bad = validateView({ only: '<b>yes</b>' });
+  assert.equal(bad.view.only, false);
+  assert.ok(bad.messages.some((m) => m.startsWith('only:')), bad.messages.join(' | '));
+  // A session file keeps it as JSON true.
+  const file = readSession(JSON.stringify(makeSession({ text, settings, view: mapped })), schemas);
+  assert.equal(file.view.only, true);
+  assert.deepEqual(file.messages, []);
+});
+
 test('a link from a newer page, or with a bad version, is refused with a message', async () => {
   await assert.rejects(readLink('#v=3&end=1', schema), (e) => e instanceof LinkError && /newer version/.test(e.message));
   await assert.rejects(readLink('#v=abc&end=1', schema), (e) => e instanceof LinkError && /unknown version/.test(e.message));
