@@ -6,6 +6,7 @@ import { createClient, REQUESTS } from './protocol.js';
 import { NEXT_WORD_NOTES, SettingsForm } from './settings-form.js';
 import { CLUSTER_COLOURS, WordMap } from './map.js';
 import { matchClusters, reorder } from './cluster-match.js';
+import { readSearch } from './search.js';
 import { Timeline } from './timeline.js';
 import { TrainingCharts } from './charts.js';
 import { IdeasPanels } from './ideas.js';
@@ -18,6 +19,7 @@ const NEIGHBOURS_K = 10;
 const ANALOGY_K = 10;
 const CLUSTER_MS = 1500;           // while training, clusters are recomputed at most this often
 const CLUSTER_SEED = 1;
+const ONLY_DELAY_MS = 400;         // "only these" maps the search this long after the last keystroke
 const PREDICT_K = 10;
 const SAVE_DELAY_MS = 800;         // text and settings are saved this long after the last edit
 const MODEL_SAVE_MS = 3000;        // the model is saved at most this often while training
@@ -110,6 +112,9 @@ class App {
     this.vectorsInfo = null;       // {name, words, dim, truncated, ...} of opened vectors
     this.importing = false;        // a vectors file is streaming to the worker
     this.evalResult = null;        // the last Eval run
+    this.mappedOnly = '';          // the search whose matches the map shows ("only these"), '' = all the words
+    this.onlyProblem = null;       // why the search's matches could not be mapped, or null
+    this.mapPool = 0;              // how many most frequent words the map's words come from
     this.startWorker();
 
     this.map = new WordMap($('map'), $('map-tooltip'), {
@@ -118,8 +123,8 @@ class App {
     });
     this.timeline = new Timeline({
       bar: $('timeline'), slider: $('tl-slider'), end: $('tl-end'), label: $('tl-label'),
-      play: $('tl-play'), trails: $('tl-trails'), live: $('tl-live'),
-    }, { client: () => this.client, map: this.map, wordCount: () => this.mapWords(), onLive: () => this.refreshMap(true) });
+      play: $('tl-play'), trails: $('tl-trails'), live: $('tl-live'), note: $('tl-note'),
+    }, { client: () => this.client, map: this.map, shown: () => this.shownFields(), onLive: () => this.refreshMap(true) });
     this.charts = new TrainingCharts($('chart'), $('chart-metric'));
     this.ideas = new IdeasPanels(this, $);  // yardstick, CE vs MSE, padding, counts, row strip
     this.bindControls();
@@ -203,7 +208,8 @@ class App {
       item.addEventListener('click', () => this.exportVectors(item.dataset.format));
     }
     $('map-n').addEventListener('change', () => {
-      this.client.call('watch', { n: this.mapWords() }).catch(() => {});
+      this.mappedOnly = this.wantedOnly();  // tried afresh on the new words; refreshMap falls back to all of them
+      this.client.call('watch', this.shownFields()).catch(() => {});
       if ($('map-projection').value === 'tsne') this.projectionChanged();
       this.timeline.invalidate();
       this.refreshMap(true);
@@ -218,7 +224,12 @@ class App {
       $('map-projection').value = 'tsne';
       this.projectionChanged();
     });
-    $('map-search').addEventListener('input', () => this.searchChanged());
+    $('map-search').addEventListener('input', () => {
+      this.searchChanged();
+      clearTimeout(this.shownTimer);
+      this.shownTimer = setTimeout(() => this.changeShown(), ONLY_DELAY_MS);
+    });
+    $('map-only').addEventListener('change', () => this.changeShown());
     for (const item of document.querySelectorAll('#map-download [data-download]')) {
       item.addEventListener('click', () => this.downloadMap(item.dataset.download));
     }
@@ -249,7 +260,7 @@ class App {
     });
     $('predict-input').addEventListener('input', () => this.inputsSaved());
     // The rest of the view the link keeps: the map's controls, the neighbours' metric, the analogy.
-    for (const id of ['map-k', 'map-projection', 'tsne-perplexity', 'tsne-lr', 'tsne-iterations', 'map-search', 'nb-metric',
+    for (const id of ['map-k', 'map-projection', 'tsne-perplexity', 'tsne-lr', 'tsne-iterations', 'map-search', 'map-only', 'nb-metric',
       'an-a', 'an-b', 'an-c', 'an-method']) {
       $(id).addEventListener('input', () => this.inputsSaved());
       $(id).addEventListener('change', () => this.inputsSaved());
@@ -487,7 +498,8 @@ class App {
     this.showProgress(this.progress);
     if (!$('predict-input').value.trim()) this.renderPredictions(null);
     if (!this.selected) this.renderNeighbours(null);
-    await this.client.call('watch', { n: this.mapWords() });
+    this.mappedOnly = this.wantedOnly();  // a new run's words: refreshMap falls back to all if the search's are too few
+    await this.client.call('watch', this.shownFields());
     await this.refreshMap(true);
     this.projectionRestored();
     return true;
@@ -562,13 +574,39 @@ class App {
     return Number($('map-n').value);
   }
 
+  // The words on the map as the worker's requests name them (protocol.js): the n most frequent,
+  // or, with "only these", those of them that match the search.
+  shownFields() {
+    return { n: this.mapWords(), only: this.mappedOnly };
+  }
+
+  // The search "only these" asks to map: the search box when ticked and valid, else '' (all the words).
+  wantedOnly() {
+    const query = $('map-search').value.trim();
+    const search = readSearch(query);
+    return $('map-only').checked && search && !search.error ? query : '';
+  }
+
   // Asks for a map frame now (after a pause, a step, a new run, or a change of the word count).
+  // When the search's matches cannot be mapped in this run (too few of them, say), the map shows
+  // all the words and the search message says why.
   async refreshMap(force = false) {
     if (!this.hasRun() && this.state !== 'preparing') return;
     if (this.snapshotInFlight && !force) return;
     this.snapshotInFlight = true;
     try {
-      this.applyFrame(await this.client.call('snapshot', { n: this.mapWords() }));
+      let frame;
+      try {
+        frame = await this.client.call('snapshot', this.shownFields());
+      } catch (err) {
+        if (!this.mappedOnly) throw err;
+        this.mappedOnly = '';
+        this.onlyProblem = err.message;
+        this.client.call('watch', this.shownFields()).catch(() => {});
+        frame = await this.client.call('snapshot', this.shownFields());
+      }
+      this.applyFrame(frame);
+      this.searchChanged();
     } catch (err) {
       if (this.state !== 'crashed') this.setStatus(err.message, 'error');
     } finally {
@@ -580,6 +618,7 @@ class App {
   applyFrame(frame) {
     if (!this.timeline.live) return;  // the user looks at an earlier epoch: live frames wait
     const swapped = this.map.setFrame(frame);
+    if (frame.pool != null) this.mapPool = frame.pool;
     if (frame.projection === 'tsne') {
       $('map-caption').textContent = 't-SNE of the word vectors · near on the map = near in meaning; distances between groups mean little';
     }
@@ -588,6 +627,7 @@ class App {
       $('map-caption').textContent = `PCA of the word vectors · x keeps ${(100 * fx).toFixed(0)}%, y ${(100 * fy).toFixed(0)}% of the spread`;
     }
     this.render();
+    this.renderSearchMessage();
     this.followUp();
   }
 
@@ -966,7 +1006,8 @@ class App {
     this.renderEval(null);
     this.renderPredictions(null);
     this.setState('vectors');
-    await this.client.call('watch', { n: this.mapWords() }).catch(() => {});
+    this.mappedOnly = this.wantedOnly();
+    await this.client.call('watch', this.shownFields()).catch(() => {});
     await this.refreshMap(true);
     if (this.selected) this.refreshNeighbours();
   }
@@ -1019,14 +1060,12 @@ class App {
     }
     try {
       if (projection === 'pca') {
-        await this.client.call('projection', { projection, n: this.mapWords(), options: {} });
+        await this.client.call('projection', { projection, ...this.shownFields(), options: {} });
         message.hidden = true;
         this.refreshMap(true);
         return;
       }
-      const r = await this.client.call('projection', { projection, n: this.mapWords(), options: this.tsneOptions() });
-      message.textContent = `t-SNE of ${fmtInt(r.n)} words${r.warm ? ', from the last layout' : ''}…`;
-      message.hidden = false;
+      await this.startTsne(this.shownFields());
     } catch (err) {
       // The worker's projection did not change: nor does the map.
       message.textContent = `t-SNE: ${err.message}`;
@@ -1037,6 +1076,16 @@ class App {
       return;
     }
     this.map.keepClearChanged();
+  }
+
+  // Starts t-SNE of the words `fields` name ({n, only}); its frames follow. Throws, leaving the
+  // worker's projection as it was, when it cannot run on them.
+  async startTsne(fields) {
+    const r = await this.client.call('projection', { projection: 'tsne', ...fields, options: this.tsneOptions() });
+    const message = $('tsne-message');
+    message.classList.remove('error');
+    message.textContent = `t-SNE of ${fmtInt(r.n)} words${r.warm ? ', from the last layout' : ''}…`;
+    message.hidden = false;
   }
 
   // A t-SNE frame pushed by the worker (or word that t-SNE was dropped with its run).
@@ -1081,14 +1130,12 @@ class App {
     }
     this.clustersInFlight = true;
     this.lastClusters = performance.now();
-    const n = this.map.pointCount;
-    const words = this.map.words.slice();
     try {
-      const r = await this.client.call('clusters', { n, k, seed: CLUSTER_SEED });
+      const r = await this.client.call('clusters', { ...this.shownFields(), k, seed: CLUSTER_SEED });
       if (Number($('map-k').value) !== k) return;
       // Each new cluster takes the colour and legend slot of the shown cluster it shares most words with.
-      const { assignment, slotOf } = matchClusters(this.map.clusterOf, words, r.assignment, k);
-      this.map.setClusters({ words, assignment, k });
+      const { assignment, slotOf } = matchClusters(this.map.clusterOf, r.words, r.assignment, k);
+      this.map.setClusters({ words: r.words, assignment, k });
       this.renderClusterLegend(reorder(r.central, slotOf));
     } catch (err) {
       this.map.setClusters(null);
@@ -1117,38 +1164,74 @@ class App {
     this.map.keepClearChanged();
   }
 
-  // The search box: a substring (any case), or /regex/flags. An invalid expression is explained
-  // and the map keeps its last search.
+  // The search box: a substring (any case), or /regex/flags (search.js), rings and labels the
+  // matching words. An invalid expression is explained and the map keeps its last search. While the
+  // map shows only a search's matches, rings would say nothing (or, for a search not mapped yet or
+  // refused, dim the words shown): rings only when the map shows all the words.
   searchChanged() {
-    const query = $('map-search').value;
-    const message = $('map-search-message');
-    message.classList.remove('error');
-    if (!query.trim()) {
-      this.map.setSearch(null);
-      message.hidden = true;
-      this.map.keepClearChanged();
+    const query = $('map-search').value.trim();
+    const search = readSearch(query);
+    $('map-only').disabled = !search;
+    this.searchError = search?.error ?? null;
+    if (!this.searchError) this.map.setSearch(search && !this.mappedOnly ? search.test : null);
+    this.renderSearchMessage();
+  }
+
+  // "only these", or the search while it is ticked, changed: the worker projects the new words before
+  // the map shows them. If it cannot (too few matches, all with the same vector, a perplexity too
+  // large for them), the map keeps the words it shows and the search message says why.
+  async changeShown() {
+    clearTimeout(this.shownTimer);
+    const only = this.wantedOnly();
+    if (only === this.mappedOnly || !this.hasRun()) {
+      this.mappedOnly = only;
+      this.onlyProblem = null;
+      this.searchChanged();
       return;
     }
-    let test;
-    const re = /^\/(.*)\/([a-z]*)$/s.exec(query.trim());
-    if (re) {
-      try {
-        const regex = new RegExp(re[1], re[2].replace(/[gy]/g, ''));
-        test = (w) => regex.test(w);
-      } catch (err) {
-        message.textContent = `Not a valid regular expression: ${err.message.replace(/^Invalid regular expression: /, '')}`;
-        message.classList.add('error');
-        message.hidden = false;
-        return;
-      }
-    } else {
-      const needle = query.trim().toLowerCase();
-      test = (w) => w.toLowerCase().includes(needle);
+    const fields = { n: this.mapWords(), only };
+    const ask = (this.shownAsk = (this.shownAsk ?? 0) + 1);
+    let frame = null;
+    try {
+      if ($('map-projection').value === 'tsne') await this.startTsne(fields);  // its frames follow
+      else frame = await this.client.call('snapshot', fields);
+    } catch (err) {
+      if (ask !== this.shownAsk) return;
+      this.onlyProblem = only ? err.message : null;
+      this.renderSearchMessage();
+      return;
     }
-    const found = this.map.setSearch(test);
-    message.textContent = `${fmtInt(found)} of ${fmtInt(this.map.pointCount)} shown words match`;
-    message.hidden = false;
-    this.map.keepClearChanged();
+    if (ask !== this.shownAsk) return;
+    this.mappedOnly = only;
+    this.onlyProblem = null;
+    this.client.call('watch', fields).catch(() => {});
+    if (frame) this.applyFrame(frame);
+    this.timeline.invalidate();
+    this.searchChanged();
+    this.refreshClusters(true);
+  }
+
+  // The line under the search box: how many shown words match, which words the map shows, or why not.
+  renderSearchMessage() {
+    const message = $('map-search-message');
+    const query = $('map-search').value.trim();
+    let text = '';
+    let error = false;
+    if (!query) text = '';
+    else if (this.searchError) [text, error] = [this.searchError, true];
+    else if (this.map.pointCount === 0) text = '';  // no map yet: nothing to count
+    else if (this.onlyProblem && $('map-only').checked) {
+      const shows = this.mappedOnly ? 'keeps its' : 'shows all';  // the last good matches, or all the words
+      [text, error] = [`Only these: ${this.onlyProblem}. The map ${shows} ${fmtInt(this.map.pointCount)} words.`, true];
+    } else if (this.mappedOnly) {
+      text = `only the ${fmtInt(this.map.pointCount)} words matching “${this.mappedOnly}”, of the ${fmtInt(this.mapPool)} most frequent`;
+    } else text = `${fmtInt(this.map.matches?.size ?? 0)} of ${fmtInt(this.map.pointCount)} shown words match`;
+    if (message.textContent !== text || message.hidden !== !text || message.classList.contains('error') !== error) {
+      message.textContent = text;
+      message.classList.toggle('error', error);
+      message.hidden = !text;
+      this.map.keepClearChanged();
+    }
   }
 
   // The map out of the page: the coordinates as CSV, or the picture as PNG or SVG.
@@ -1220,7 +1303,8 @@ class App {
     }
     const missing = [a, b, c, best].filter((w) => w && !this.map.has(w));
     message.textContent = `${a} − ${b} + ${c} ≈ ${best ?? '?'} (${reply.method})`
-      + (missing.length ? ` · not on the map: ${missing.join(', ')} (show more words to see the arrows)` : '');
+      + (missing.length ? ` · not on the map: ${missing.join(', ')} (${this.mappedOnly
+        ? 'it shows only the search\u2019s matches' : 'show more words to see the arrows'})` : '');
     message.hidden = false;
     this.map.setAnalogy(best ? { a, b, c, answer: best } : null);
   }
@@ -1310,6 +1394,7 @@ class App {
       tsne_lr: num('tsne-lr', DEFAULT_VIEW.tsne_lr),
       tsne_iterations: num('tsne-iterations', DEFAULT_VIEW.tsne_iterations),
       search: $('map-search').value,
+      only: $('map-only').checked,
       k: Number($('map-k').value),
       word: this.selected ?? '',
       metric: $('nb-metric').value,
@@ -1451,6 +1536,9 @@ class App {
     $('an-method').value = v.an_method;
     this.analogyAsked = Boolean(v.an_a && v.an_b && v.an_c);
     $('map-search').value = v.search;
+    $('map-only').checked = v.only;
+    this.mappedOnly = this.wantedOnly();  // a run's map tries it (refreshMap falls back to all the words)
+    this.onlyProblem = null;
     this.searchChanged();
     this.wantTsne = v.proj === 'tsne';
     if (!this.wantTsne && $('map-projection').value !== 'pca' && this.hasRun()) {
@@ -1464,7 +1552,8 @@ class App {
       const el = document.getElementById(id);
       if (el) el.open = v.open.includes(id);
     }
-    this.client.call('watch', { n: this.mapWords() }).catch(() => {});
+    this.client.call('watch', this.shownFields()).catch(() => {});
+    if (this.hasRun()) this.refreshMap(true);
     this.projectionRestored();
   }
 

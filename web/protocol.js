@@ -13,6 +13,11 @@
 import { IDEA_PROGRESS, IDEA_REQUESTS } from './ideas-protocol.js';
 
 // Every request the page may send: its fields, and what the reply's `result` holds.
+// The map's words are named by two fields, `n` and `only`: the n most frequent words (only ''), or
+// those of them that match the search `only` (a substring, or /regex/flags, read by search.js):
+// "map only these". A search that is invalid or matches nothing is an error; so are too few words
+// for the projection (PCA at least 3, t-SNE at least 4 and its perplexity below (words - 1) / 3)
+// and chosen words whose vectors are all the same.
 export const REQUESTS = Object.freeze({
   ...IDEA_REQUESTS,  // the seed-idea panels (ideas-protocol.js)
   init: {
@@ -47,12 +52,14 @@ export const REQUESTS = Object.freeze({
     reply: 'null; the run is gone',
   },
   watch: {
-    fields: ['n'],
-    reply: 'null; from now on progress events at epoch ends (and every ~500 ms) carry a map frame of the n most frequent words (0 = none)',
+    fields: ['n', 'only'],
+    reply: 'null; from now on progress events at epoch ends (and every ~500 ms) carry a map frame of the words n, only '
+      + 'name (n 0 = none)',
   },
   snapshot: {
-    fields: ['n'],
-    reply: '{words, counts, coords: Float32Array(2n) (buffer transferred), explained: [fx, fy]} for the n most frequent words',
+    fields: ['n', 'only'],
+    reply: '{words, counts, coords: Float32Array(2m) (buffer transferred), explained: [fx, fy], pool: n, only} for the m '
+      + 'words n, only name (only: the search mapped, \'\' for all n); a t-SNE frame when t-SNE runs on these words',
   },
   neighbors: {
     fields: ['word', 'k', 'metric'],
@@ -65,16 +72,17 @@ export const REQUESTS = Object.freeze({
       + 'method 3CosAdd | 3CosMul, best first, the three input words never among them',
   },
   clusters: {
-    fields: ['n', 'k', 'seed'],
-    reply: '{assignment: Int32Array(n) (buffer transferred), central: [[word]] per cluster, sizes}: k-means of the '
-      + 'vectors of the n most frequent words (snapshot order), on unit-length vectors',
+    fields: ['n', 'only', 'k', 'seed'],
+    reply: '{words, assignment: Int32Array(m) (buffer transferred), central: [[word]] per cluster, sizes}: k-means of the '
+      + 'vectors of the m words n, only name (snapshot order), on unit-length vectors; cluster numbers in no '
+      + 'particular order (the page matches them to its colours, cluster-match.js)',
   },
   projection: {
-    fields: ['projection', 'n', 'options'],
+    fields: ['projection', 'n', 'only', 'options'],
     reply: 'pca: null (frames are PCA again). tsne: {ok, n, warm, learning_rate}; the worker then runs t-SNE of '
-      + 'the n most frequent words (a copy of their vectors; options {perplexity, learning_rate, iterations}) in '
+      + 'the words n, only name (a copy of their vectors; options {perplexity, learning_rate, iterations}) in '
       + 'steps between training chunks and pushes frame events until it is done. An error (perplexity too large '
-      + 'for n, too few words) leaves the projection as it was',
+      + 'for the words, too few words, no spread) leaves the projection as it was',
   },
   predict: {
     fields: ['context', 'k'],
@@ -117,11 +125,12 @@ export const REQUESTS = Object.freeze({
       + 'tsv | tsv-metadata',
   },
   timeline: {
-    fields: ['n'],
+    fields: ['n', 'only'],
     reply: '{words, counts, epochs: [kept epochs, 0 = the random initialisation], coords: Float32Array(epochs.length '
-      + '* 2m) (buffer transferred; frame f at f * 2m, m = words.length <= n), bytes, capBytes}: the PCA of each kept '
-      + 'snapshot of the shown words, the newest aligned to the live map and each older one to the next. Empty '
-      + 'epochs for opened vectors and loaded models',
+      + '* 2m) (buffer transferred; frame f at f * 2m, m = words.length), missing, keptWords, bytes, capBytes}: the PCA '
+      + 'of each kept snapshot of the shown words (n, only) that the snapshots hold (the keptWords most frequent); '
+      + 'missing: the shown words they do not hold. The newest frame is aligned to the live map and each older one '
+      + 'to the next. Empty epochs for opened vectors and loaded models',
   },
   evalRun: {
     fields: [],

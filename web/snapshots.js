@@ -55,24 +55,35 @@ export class EpochSnapshots {
     }
   }
 
-  // The projected frames of the first n kept words: {words, counts, epochs, coords:
-  // Float32Array(epochs.length * 2n)} with frame f at offset f * 2n. The newest frame is aligned
-  // to `anchor` (Float32Array(2n): the live map, so leaving the timeline does not jump), then each
-  // older frame to the one after it, so that words move only where their vectors moved.
-  // project(vectors, rows, dim, previous | null) -> Float32Array(2 rows).
-  frames(n, project, anchor = null) {
-    const rows = Math.max(0, Math.min(n, this.rows));
+  // The projected frames of some kept words: `rows` is n (the first n kept words) or an array of
+  // row numbers (those words, in that order). Returns {words, counts, epochs, coords:
+  // Float32Array(epochs.length * 2m)} with frame f at offset f * 2m, m the rows taken. The newest
+  // frame is aligned to `anchor` (Float32Array(2m): the live map, so leaving the timeline does not
+  // jump), then each older frame to the one after it, so that words move only where their vectors
+  // moved. project(vectors, rows, dim, previous | null) -> Float32Array(2 rows).
+  frames(rows, project, anchor = null) {
+    const index = typeof rows === 'number'
+      ? Array.from({ length: Math.max(0, Math.min(rows, this.rows)) }, (_, i) => i)
+      : rows.filter((r) => r >= 0 && r < this.rows);
+    const m = index.length;
+    const prefix = index.every((r, i) => r === i);  // the first m rows: a view, no copy
     const count = this.list.length;
-    const coords = new Float32Array(count * 2 * rows);
-    let next = anchor && anchor.length === 2 * rows ? anchor : null;
-    for (let f = count - 1; f >= 0 && rows > 0; f -= 1) {
+    const coords = new Float32Array(count * 2 * m);
+    let next = anchor && anchor.length === 2 * m ? anchor : null;
+    for (let f = count - 1; f >= 0 && m > 0; f -= 1) {
       const v = this.list[f].vectors;
-      const sub = rows === this.rows ? v : v.subarray(0, rows * this.dim);
-      const c = project(sub, rows, this.dim, next);
-      coords.set(c, f * 2 * rows);
+      const d = this.dim;
+      let sub;
+      if (prefix) sub = m === this.rows ? v : v.subarray(0, m * d);
+      else {
+        sub = new Float32Array(m * d);
+        index.forEach((r, i) => sub.set(v.subarray(r * d, (r + 1) * d), i * d));
+      }
+      const c = project(sub, m, d, next);
+      coords.set(c, f * 2 * m);
       next = c;
     }
-    return { words: this.words.slice(0, rows), counts: this.counts.slice(0, rows), epochs: this.epochs, coords };
+    return { words: index.map((r) => this.words[r]), counts: index.map((r) => this.counts[r]), epochs: this.epochs, coords };
   }
 }
 

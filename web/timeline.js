@@ -8,16 +8,18 @@ const PLAY_MS_PER_EPOCH = 600;   // Play epochs: this long from one epoch to the
 const PLAY_MIN_MS = 2500;        // …and never shorter than this in all
 
 export class Timeline {
-  // els: {bar, slider, start, end, label, play, trails, live}; client: the worker client;
-  // map: the WordMap; wordCount(): the shown words; onLive(): called on returning to live.
-  constructor(els, { client, map, wordCount, onLive }) {
-    Object.assign(this, { els, client: () => client(), map, wordCount, onLive });
+  // els: {bar, slider, start, end, label, play, trails, live, note}; client: the worker client;
+  // map: the WordMap; shown(): the shown words as the requests name them, {n, only} (protocol.js);
+  // onLive(): called on returning to live.
+  constructor(els, { client, map, shown, onLive }) {
+    Object.assign(this, { els, client: () => client(), map, shown, onLive });
     this.live = true;        // the map follows training
     this.latest = 0;         // the newest finished epoch of the run
     this.data = null;        // the worker's timeline reply, or null
     this.stale = true;       // a newer epoch ended since data was fetched
     this.epoch = 0;          // the epoch shown when not live (fractional while playing)
     this.playing = 0;        // requestAnimationFrame id of Play epochs, or 0
+    this.problem = null;     // why the last timeline request failed, or null
     els.slider.addEventListener('input', () => this.scrub(Number(els.slider.value)));
     els.play.addEventListener('click', () => (this.playing ? this.stopPlaying() : this.play()));
     els.live.addEventListener('click', () => this.goLive());
@@ -39,16 +41,26 @@ export class Timeline {
     this.data = null;
     this.stale = true;
     this.live = true;
+    this.problem = null;
     this.map.setTrails(null);
     this.#publish();
   }
 
   // The words shown changed: the frames must be asked again.
-  invalidate() { this.stale = true; if (!this.live) this.#load().then(() => this.#show()); }
+  invalidate() { this.stale = true; if (!this.live) this.#load().then(() => this.#show(), () => {}); }
 
   async #load() {
     if (!this.stale && this.data) return this.data;
-    const reply = await this.client().call('timeline', { n: this.wordCount() });
+    let reply;
+    try {
+      reply = await this.client().call('timeline', this.shown());
+    } catch (err) {
+      this.problem = err.message;
+      this.data = null;
+      this.#publish();
+      throw err;
+    }
+    this.problem = null;
     this.data = reply.epochs.length > 0 ? reply : null;
     this.stale = false;
     this.#trails();
@@ -63,9 +75,8 @@ export class Timeline {
     this.#publish();
     try {
       await this.#load();
-    } catch (err) {
-      this.els.label.textContent = err.message;
-      return;
+    } catch {
+      return;  // the note says why
     }
     this.#show();
   }
@@ -136,5 +147,14 @@ export class Timeline {
     bar.dataset.latest = String(this.latest);
     bar.dataset.playing = String(Boolean(this.playing));
     bar.dataset.kept = this.data ? this.data.epochs.join(',') : '';
+    // Shown words the snapshots do not hold (they keep the most frequent words of the run) are
+    // left out of the timeline's frames: say so, rather than let them vanish unexplained.
+    const missing = this.live ? 0 : this.data?.missing ?? 0;
+    const note = this.live ? null : this.problem ?? (missing > 0
+      ? `${missing} of the ${missing + this.data.words.length} shown words are not in the timeline: it keeps the ${this.data.keptWords} most frequent`
+      : null);
+    this.els.note.hidden = !note;
+    this.els.note.textContent = note ?? '';
+    bar.dataset.missing = String(missing);
   }
 }

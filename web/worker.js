@@ -5,6 +5,7 @@
 import { PROGRESS, serve, withTransfer } from './protocol.js';
 import { EpochSnapshots, SNAPSHOT_MIN_WORDS } from './snapshots.js';
 import { Ideas } from './ideas-worker.js';
+import { readSearch } from './search.js';
 
 importScripts('embplay.js');
 
@@ -96,10 +97,11 @@ class Trainer {
     this.stepMs = 0;           // time spent inside step() since the last progress event
     this.stepExamples = 0;     // examples trained since the last progress event
     this.lastEventTime = 0;
-    this.watchWords = 0;       // words per map frame pushed with progress events; 0 = none
+    this.watching = { n: 0, only: '' };  // the words of the map frames pushed with progress events; n 0 = none
+    this.shownCache = null;    // {n, only, shown}: the last selection resolved (#shown), for this source of vectors
     this.lastFrameTime = 0;
     this.lastPca = null;       // {key: the words joined, coords}: the last PCA frame, to align the next
-    this.tsne = null;          // {n, words, counts, frame, generation}: the t-SNE projection, or null (PCA)
+    this.tsne = null;          // {key, words, counts, frame}: the t-SNE projection, or null (PCA)
     this.tsneGeneration = 0;   // bumped when a t-SNE starts or stops, so an old loop notices
     this.snapshots = new EpochSnapshots();  // the timeline: the shown words' vectors at every epoch
     this.yieldToEvents = makeYielder();
@@ -147,7 +149,7 @@ class Trainer {
 
   // A trainable run began: batch is what one Step trains (examples, or words for word2vec).
   #began(kind, batch) {
-    this.#dropTsne();
+    this.#newSource();
     this.kind = kind;
     this.hasModel = true;
     this.canTrain = true;
@@ -167,7 +169,7 @@ class Trainer {
   // (the random initialisation) starts it afresh.
   #keepEpoch(epoch) {
     if (epoch === 0) {
-      const n = Math.max(this.watchWords, SNAPSHOT_MIN_WORDS);
+      const n = Math.max(this.watching.n, SNAPSHOT_MIN_WORDS);
       const v = this.session.vectorsOf(n);
       if (v.vectors) this.snapshots.begin(parse(this.session.words(n)), v);
       else this.snapshots.clear();
@@ -176,16 +178,62 @@ class Trainer {
     }
   }
 
-  // The timeline of the n most frequent words (or fewer, as many as were kept): every kept
-  // epoch's PCA, the newest aligned to the live map, each older one to the one after it.
-  timeline({ n }) {
+  // The timeline of the shown words (#shown), those of them that were kept (the snapshots hold
+  // the most frequent words of the run): every kept epoch's PCA, the newest aligned to the live
+  // map, each older one to the one after it. `missing` counts the shown words not kept.
+  timeline({ n, only }) {
     this.#requireModel();
-    const rows = Math.min(n, this.snapshots.rows);
-    const key = parse(this.session.words(rows)).words.join('\n');
+    const shown = this.#shown(n, only);
+    const rowOf = new Map(this.snapshots.words.map((w, i) => [w, i]));
+    const rows = shown.words.map((w) => rowOf.get(w)).filter((r) => r !== undefined);
+    if (shown.ids && rows.length === 0 && this.snapshots.rows > 0) {
+      throw new Error(`none of the shown words is in the timeline, which keeps the ${this.snapshots.rows} most frequent words`);
+    }
+    const key = rows.map((r) => this.snapshots.words[r]).join('\n');
     const anchor = this.lastPca && this.lastPca.key === key ? this.lastPca.coords : null;
     const project = (vectors, r, dim, previous) => this.session.pcaOf(vectors, r, dim, previous).coords ?? new Float32Array(2 * r);
     const t = this.snapshots.frames(rows, project, anchor);
-    return withTransfer({ ...t, bytes: this.snapshots.bytes, capBytes: this.snapshots.capBytes }, [t.coords.buffer]);
+    return withTransfer({
+      ...t, missing: shown.words.length - t.words.length, keptWords: this.snapshots.rows,
+      bytes: this.snapshots.bytes, capBytes: this.snapshots.capBytes,
+    }, [t.coords.buffer]);
+  }
+
+  // The words a map request is about: the n most frequent, or (`only`: a search, see search.js)
+  // those of them that match, as {key (the words joined), ids: Int32Array | null (null: all n),
+  // words, counts, pool: n}. Throws for an invalid search or one that matches nothing.
+  #shown(n, only = '') {
+    const c = this.shownCache;
+    if (c && c.n === n && c.only === only) return c.shown;
+    const pool = parse(this.session.words(n));
+    const search = readSearch(only);
+    let shown;
+    if (!search) {
+      shown = { key: pool.words.join('\n'), ids: null, words: pool.words, counts: pool.counts, pool: pool.words.length };
+    } else {
+      if (search.error) throw new Error(search.error);
+      const at = [];
+      pool.words.forEach((w, i) => { if (search.test(w)) at.push(i); });
+      if (at.length === 0) throw new Error(`no word among the ${pool.words.length} most frequent matches “${only.trim()}”`);
+      const words = at.map((i) => pool.words[i]);
+      shown = {
+        key: words.join('\n'), ids: Int32Array.from(at, (i) => pool.ids[i]), words, counts: at.map((i) => pool.counts[i]), pool: pool.words.length,
+      };
+    }
+    this.shownCache = { n, only, shown };
+    return shown;
+  }
+
+  // What the module passes the selection as: n, or the chosen ids (a copy: embind reads it).
+  static #selection(n, shown) {
+    return shown.ids ? shown.ids.slice() : n;
+  }
+
+  // A new source of vectors (a run, a loaded model, opened vectors, none): its t-SNE and its
+  // resolved selections are gone with the old one.
+  #newSource() {
+    this.#dropTsne();
+    this.shownCache = null;
   }
 
   #dropTsne() {
@@ -196,7 +244,7 @@ class Trainer {
 
   reset() {
     this.#stop();
-    this.#dropTsne();
+    this.#newSource();
     if (this.session) this.session.delete();
     this.session = null;
     this.ideas.reset();
@@ -244,8 +292,8 @@ class Trainer {
       : `A loaded model cannot be trained further: press Reset, then ${button}.`;
   }
 
-  watch({ n }) {
-    this.watchWords = Math.max(0, Math.floor(n));
+  watch({ n, only }) {
+    this.watching = { n: Math.max(0, Math.floor(n)), only: String(only ?? '') };
     return null;
   }
 
@@ -269,15 +317,22 @@ class Trainer {
     if (p.finished || p.diverged) this.playing = false;
     if (!(p.epoch_end || !this.playing || now - this.lastEventTime >= EVENT_MS)) return;
     const event = this.#progress(this.playing);
-    const withFrame = this.watchWords > 0 && !this.tsne && (p.epoch_end || !this.playing || now - this.lastFrameTime >= FRAME_MS);
-    if (!withFrame) {
+    const withFrame = this.watching.n > 0 && !this.tsne && (p.epoch_end || !this.playing || now - this.lastFrameTime >= FRAME_MS);
+    let frame = null;
+    if (withFrame) {
+      try {
+        frame = this.snapshot(this.watching);
+      } catch {
+        // The watched words cannot be projected (the page only watches words it could): no frame.
+      }
+      this.lastFrameTime = now;
+    }
+    if (!frame) {
       this.post(event);
       return;
     }
-    const { result, transfer } = this.snapshot({ n: this.watchWords });
-    event.frame = result;
-    this.lastFrameTime = now;
-    this.post(event, transfer);
+    event.frame = frame.result;
+    this.post(event, frame.transfer);
   }
 
   // One step() call: trains up to `budget` examples, adapts the next budget, evaluates at an
@@ -341,49 +396,52 @@ class Trainer {
   }
 
   // PCA frames are turned to match the previous frame of the same words (pcaAligned), so that
-  // words move only when their vectors move.
-  snapshot({ n }) {
+  // words move only when their vectors move. The frame's `pool` is n; `only` is the search mapped.
+  snapshot({ n, only }) {
     this.#requireModel();
-    if (this.tsne && this.tsne.n === n && this.tsne.frame) {
+    const shown = this.#shown(n, only);
+    if (this.tsne && this.tsne.key === shown.key && this.tsne.frame) {
       const frame = { ...this.tsne.frame, coords: this.tsne.frame.coords.slice() };
       return withTransfer(frame, [frame.coords.buffer]);
     }
-    const { words, counts } = parse(this.session.words(n));
-    const key = words.join('\n');
+    const { key, words, counts } = shown;
     const previous = this.lastPca && this.lastPca.key === key ? this.lastPca.coords : null;
-    const pca = parse(this.session.pcaAligned(n, previous));
+    const pca = parse(this.session.pcaAligned(Trainer.#selection(n, shown), previous));  // throws: too few, no spread
     const coords = pca.coords instanceof Float32Array ? pca.coords : Float32Array.from(pca.coords);
     this.lastPca = { key, coords: coords.slice() };
     return withTransfer(
-      { words, counts, coords, explained: Array.from(pca.explained ?? []) },
+      { words, counts, coords, explained: Array.from(pca.explained ?? []), pool: shown.pool, only: shown.ids ? only : '' },
       [coords.buffer],
     );
   }
 
   // PCA, or t-SNE run in slices of TSNE_MS that alternate with the training chunks.
-  projection({ projection, n, options }) {
+  projection({ projection, n, only, options }) {
     this.#requireModel();
     if (projection === 'pca') {
       this.#dropTsne();
       return null;
     }
     if (projection !== 'tsne') throw new Error('projection must be pca or tsne');
-    const reply = parse(this.session.tsneStart(n, JSON.stringify(options)));  // throws: nothing changes
-    const { words, counts } = parse(this.session.words(n));
+    const shown = this.#shown(n, only);
+    const reply = parse(this.session.tsneStart(Trainer.#selection(n, shown), JSON.stringify(options)));  // throws: nothing changes
     this.tsneGeneration += 1;
-    this.tsne = { n, words, counts, frame: null };
+    this.tsne = { key: shown.key, words: shown.words, counts: shown.counts, pool: shown.pool, only: shown.ids ? only : '', frame: null };
     this.#tsneLoop(this.tsneGeneration);
     return reply;
   }
 
   async #tsneLoop(generation) {
     try {
+      // Yield first: the reply to the projection request goes out before any frame, so the page's
+      // "t-SNE of n words…" never overwrites the news of a t-SNE done in one slice.
+      await this.yieldToEvents();
       while (this.tsne && generation === this.tsneGeneration) {
         const t0 = performance.now();
         let r;
         do r = parse(this.session.tsneStep(5)); while (!r.done && performance.now() - t0 < TSNE_MS);
         const frame = {
-          words: this.tsne.words, counts: this.tsne.counts, coords: r.coords, projection: 'tsne',
+          words: this.tsne.words, counts: this.tsne.counts, pool: this.tsne.pool, only: this.tsne.only, coords: r.coords, projection: 'tsne',
           iteration: r.iteration, iterations: r.iterations, done: r.done,
         };
         this.tsne.frame = { ...frame, coords: r.coords.slice() };
@@ -406,10 +464,11 @@ class Trainer {
     return parse(this.session.analogy(a, b, c, k, method));
   }
 
-  clusters({ n, k, seed }) {
+  clusters({ n, only, k, seed }) {
     this.#requireModel();
-    const r = parse(this.session.kmeans(n, k, seed));
-    return withTransfer({ assignment: r.assignment, central: r.central, sizes: r.sizes }, [r.assignment.buffer]);
+    const shown = this.#shown(n, only);
+    const r = parse(this.session.kmeans(Trainer.#selection(n, shown), k, seed));
+    return withTransfer({ words: shown.words, assignment: r.assignment, central: r.central, sizes: r.sizes }, [r.assignment.buffer]);
   }
 
   predict({ context, k }) {
@@ -432,7 +491,7 @@ class Trainer {
     this.#stop();
     if (!this.session) this.session = new this.module.Session();
     const reply = parse(this.session.loadModel(json));
-    this.#dropTsne();
+    this.#newSource();
     this.snapshots.clear();
     this.hasModel = true;
     this.canTrain = false;
@@ -466,7 +525,7 @@ class Trainer {
   importFinish() {
     if (!this.session) throw new Error('no import in progress');
     const reply = parse(this.session.importFinish());
-    this.#dropTsne();
+    this.#newSource();
     this.snapshots.clear();
     this.hasModel = true;
     this.canTrain = false;

@@ -45,3 +45,18 @@ test('frames are projected newest first, each aligned to the one after it; inter
   assert.deepEqual(Array.from(interpolate(f, 2, 2)), [2, -2, 2, -2]);
   assert.deepEqual(Array.from(interpolate(f, 2, 0)), [0, 0, 0, 0]);
 });
+
+test('frames of chosen rows (a search result) take exactly those words\' vectors, in the order asked', () => {
+  const s = new EpochSnapshots();
+  // Row i holds (10 i + epoch, 0): the projection below reads the first coordinate back.
+  const at = (epoch) => Float32Array.from([0, 0, 10, 0, 20, 0], (x, j) => (j % 2 === 0 ? x + epoch : 0));
+  s.begin(words, { vectors: at(0), rows: 3, dim: 2 });
+  s.add(1, at(1));
+  const project = (v, rows, dim) => Float32Array.from({ length: 2 * rows }, (_, j) => (j % 2 === 0 ? v[(j / 2) * dim] : 0));
+  const f = s.frames([2, 0], project);
+  assert.deepEqual(f.words, ['c', 'a']);
+  assert.deepEqual(f.counts, [1, 3]);
+  assert.deepEqual(Array.from(f.coords), [20, 0, 0, 0, 21, 0, 1, 0]);
+  assert.deepEqual(s.frames([7, -1], project).words, [], 'rows that were not kept are left out');
+  assert.deepEqual(s.frames([0, 1], project).words, s.frames(2, project).words);
+});
