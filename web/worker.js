@@ -77,7 +77,11 @@ class Trainer {
     this.post = post;          // (message, transfer) -> the page: progress and fatal events
     this.module = null;
     this.session = null;       // Module.Session, created lazily and reused across runs
-    this.ideas = new Ideas(() => this.session);  // the MSE twin and the row strip (ideas-worker.js)
+    this.yieldToEvents = makeYielder();
+    // The twin with the other loss and the row strip (ideas-worker.js).
+    this.ideas = new Ideas({
+      session: () => this.session, post: this.post, yieldToEvents: this.yieldToEvents, training: () => this.playing,
+    });
     this.hasModel = false;     // start() or load() succeeded
     this.canTrain = false;     // the model came from start() or word2vec(), so step() works
     this.kind = 'none';        // nextword | word2vec | vectors: what the session holds
@@ -102,7 +106,6 @@ class Trainer {
     this.tsne = null;          // {n, words, counts, frame, generation}: the t-SNE projection, or null (PCA)
     this.tsneGeneration = 0;   // bumped when a t-SNE starts or stops, so an old loop notices
     this.snapshots = new EpochSnapshots();  // the timeline: the shown words' vectors at every epoch
-    this.yieldToEvents = makeYielder();
   }
 
   async init() {
@@ -132,7 +135,6 @@ class Trainer {
     // On an error the module keeps the previous run, and so does this worker.
     const reply = parse(this.session.start(text, JSON.stringify(settings)));
     this.#began('nextword', settings.batch ?? this.batch);
-    this.ideas.reset();
     return reply.stats;
   }
 
@@ -148,6 +150,7 @@ class Trainer {
   // A trainable run began: batch is what one Step trains (examples, or words for word2vec).
   #began(kind, batch) {
     this.#dropTsne();
+    this.ideas.reset();
     this.kind = kind;
     this.hasModel = true;
     this.canTrain = true;
@@ -235,7 +238,9 @@ class Trainer {
     this.#stop();
     if (this.last && (this.last.finished || this.last.diverged)) return this.last;
     this.#advance(this.batch);
-    return this.#progress(false);
+    const event = this.#progress(false);
+    this.ideas.catchUp();  // a twin further behind than one batch goes on by itself
+    return event;
   }
 
   #untrainable(button) {
@@ -255,6 +260,7 @@ class Trainer {
         this.#chunk();
         await this.yieldToEvents();
       }
+      this.ideas.catchUp();  // paused or finished: a twin still behind trains by itself
     } catch (err) {
       // A trap or an error in the middle of training leaves the module in no state to go on.
       this.playing = false;
@@ -433,6 +439,7 @@ class Trainer {
     if (!this.session) this.session = new this.module.Session();
     const reply = parse(this.session.loadModel(json));
     this.#dropTsne();
+    this.ideas.reset();
     this.snapshots.clear();
     this.hasModel = true;
     this.canTrain = false;
@@ -467,6 +474,7 @@ class Trainer {
     if (!this.session) throw new Error('no import in progress');
     const reply = parse(this.session.importFinish());
     this.#dropTsne();
+    this.ideas.reset();
     this.snapshots.clear();
     this.hasModel = true;
     this.canTrain = false;
