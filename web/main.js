@@ -140,6 +140,7 @@ class App {
       onProgress: (p) => { if (worker === this.worker) this.onProgress(p); },
       onFatal: (message) => this.workerLost(message.replace(/\.+$/, ''), worker),
       onFrame: (frame) => { if (worker === this.worker) this.onFrame(frame); },
+      onTwin: (twin) => { if (worker === this.worker) this.ideas.onTwin(twin); },
       onTraffic: (dir, type) => { this.traffic[dir][type] = (this.traffic[dir][type] ?? 0) + 1; },
     });
   }
@@ -426,7 +427,7 @@ class App {
     this.map.clear();
     this.timeline.reset();
     this.charts.reset();
-    this.ideas.runStarted(false);
+    this.ideas.runStarted(null);
     this.clearStats();
     this.renderPredictions(null);
     this.renderNeighbours(null);
@@ -476,7 +477,7 @@ class App {
     this.evaluation = null;
     this.speed = null;
     this.charts.reset();
-    this.ideas.runStarted(kind === 'nextword');
+    this.ideas.runStarted(kind === 'nextword' ? 'nextword' : 'word2vec');
     this.showStats(stats);
     this.timeline.reset();
     this.progress = {
@@ -860,6 +861,7 @@ class App {
     $('map-empty').hidden = this.map.pointCount > 0 || s === 'preparing';
     $('chart-empty').hidden = this.charts.lossPoints > 0;
     if (s === 'idle' && this.form) $('m-epoch').textContent = `0 / ${this.activeForm().value('epochs') ?? '–'}`;
+    this.ideas?.render();
     this.updateStatus(formOk);
   }
 
