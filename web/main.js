@@ -428,6 +428,7 @@ class App {
     this.timeline.reset();
     this.charts.reset();
     this.ideas.runStarted(null);
+    this.stats = null;
     this.clearStats();
     this.renderPredictions(null);
     this.renderNeighbours(null);
@@ -478,6 +479,7 @@ class App {
     this.speed = null;
     this.charts.reset();
     this.ideas.runStarted(kind === 'nextword' ? 'nextword' : 'word2vec');
+    this.stats = stats;
     this.showStats(stats);
     this.timeline.reset();
     this.progress = {
@@ -1334,6 +1336,7 @@ class App {
       history: this.model ? this.charts.history() : null,
       ideas: this.model ? this.ideas.record() : null,
       run: this.model ? this.run : null,
+      stats: this.model ? this.stats : null,
     });
   }
 
@@ -1409,6 +1412,8 @@ class App {
     }
     this.charts.reset();
     this.clearStats();
+    this.stats = session.stats ?? null;  // the model file does not hold its text's stats: the session does
+    if (this.stats) this.showStats(this.stats);
     this.charts.restore(session.history ?? {});
     this.ideas.restore(session.ideas);
     this.progress = null;

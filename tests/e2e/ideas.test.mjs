@@ -3,7 +3,7 @@
 // many next words, and the strip of rows the last batch changed; both models' accuracies on the
 // chart; after a reload, and in a fresh browser after Export session / Import, the yardstick, the
 // twin's series and the test figures are back. Then Compare at any time: after the run has
-// finished (the twin catches up), armed before Play for an
+// finished (the twin catches up, and the text stats survive a reload), armed before Play for an
 // MSE run (a cross-entropy twin, named so), while paused then resumed, and a Reset meanwhile.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -29,6 +29,8 @@ const legend = (page) => page.$$eval('#chart .u-legend .u-label', (labels) => la
 const compareButton = (page) => page.$eval('#compare-mse', (b) => ({ text: b.textContent, disabled: b.disabled, pressed: b.getAttribute('aria-pressed') }));
 const epochsOf = (rows) => rows.map(([epoch]) => epoch);
 const range = (n) => Array.from({ length: n }, (_, i) => i + 1);
+const STATS = ['s-tokens', 's-vocab', 's-oov', 's-sentences', 's-train', 's-valid'];
+const stats = (page) => page.evaluate((ids) => ids.map((id) => document.getElementById(id).textContent), STATS);
 
 // Plays the run to its end.
 async function train(page, problems) {
@@ -144,7 +146,7 @@ test('yardstick, CE against MSE, padding, many targets and the row strip', { tim
   await context.close();
 });
 
-test('Compare after the run has finished: the twin catches up to every epoch', { timeout: 2 * TRAIN_TIMEOUT_MS }, async () => {
+test('Compare after the run has finished: the twin catches up to every epoch; the text stats survive a reload', { timeout: 2 * TRAIN_TIMEOUT_MS }, async () => {
   const context = await env.newContext();
   const { page, problems } = await open(context, env.server.url);
   // Every text the button shows, however briefly.
@@ -182,6 +184,14 @@ test('Compare after the run has finished: the twin catches up to every epoch', {
   assert.deepEqual(await page.$$eval('#predict-table thead th', (c) => c.map((x) => x.textContent)), ['next word', 'model', 'MSE', 'in training']);
   assert.ok(await page.$$eval('#predict-table tbody tr', (rows) => rows.every((r) => /%/.test(r.cells[2].textContent))));
 
+  // A reload brings back the text's stats with the model.
+  const before = await stats(page);
+  for (const [i, value] of before.entries()) assert.match(value, /^\d[\d,]*( · [\d.]+%)?$/, `${STATS[i]}: ${value}`);
+  await page.evaluate(() => window.__embplay.saveNow());
+  await page.reload();
+  await waitReady(page, problems);
+  assert.equal(await page.evaluate(() => window.__embplay.state), 'loaded');
+  assert.deepEqual(await stats(page), before, 'the same stats after a reload');
   assert.deepEqual(problems, []);
   await context.close();
 });
