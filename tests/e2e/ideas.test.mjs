@@ -4,7 +4,8 @@
 // chart; after a reload, and in a fresh browser after Export session / Import, the yardstick, the
 // twin's series and the test figures are back. Then Compare at any time: after the run has
 // finished (the twin catches up, and the text stats survive a reload), armed before Play for an
-// MSE run (a cross-entropy twin, named so), while paused then resumed, and a Reset meanwhile.
+// MSE run (a cross-entropy twin, named so), while paused then resumed, a Reset meanwhile, and a
+// twin that diverges.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -266,6 +267,27 @@ test('Compare while paused, then Play: the twin keeps up to the end; a Reset whi
   assert.deepEqual(await compareButton(page), { text: 'Compare with MSE', disabled: false, pressed: 'false' });
   await page.waitForTimeout(500);  // nothing of the old twin arrives later
   assert.equal(await page.$eval('#chart', (c) => Number(c.dataset.twinPoints)), 0);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a twin that diverges says so; the run trains on to its end and keeps its curve', { timeout: TRAIN_TIMEOUT_MS + 30_000 }, async () => {
+  const context = await env.newContext();
+  const { page, problems } = await open(context, env.server.url);
+  // Squared error's gradients are small and bounded; cross-entropy's, with these steps, blow up.
+  await page.fill('#text', patternText(300));
+  await page.fill('#setting-epochs', '2');
+  await page.selectOption('#setting-loss', 'mse');
+  await page.selectOption('#setting-optimizer', 'sgd');
+  await page.fill('#setting-lr', '10');
+  await page.fill('#setting-clip', '0');
+  await page.click('#compare-mse');
+  await train(page, problems);
+  await waitFor(page, 'the button does not say the twin diverged',
+    () => document.getElementById('compare-mse').textContent === 'The cross-entropy twin diverged');
+  assert.equal(await page.isDisabled('#compare-mse'), true);
+  assert.match(await page.textContent('#run-notice'), /The cross-entropy twin diverged at step \d+: the learning rate is too large for it\..*the run itself is unaffected\./);
+  assert.deepEqual(epochsOf((await figures(page)).history.ppl), [1, 2], 'the run kept every epoch');
   assert.deepEqual(problems, []);
   await context.close();
 });
