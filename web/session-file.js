@@ -91,7 +91,7 @@ function readIdeas(v, order) {
 }
 
 // The text stats of the run, each a whole number of at least 0, or null (an older record has none).
-export const STAT_FIELDS = Object.freeze(['sentences', 'tokens', 'types', 'vocab', 'train_examples', 'valid_examples', 'oov_tokens']);
+const STAT_FIELDS = Object.freeze(['sentences', 'tokens', 'types', 'vocab', 'train_examples', 'valid_examples', 'oov_tokens']);
 function readStats(s) {
   if (!isObject(s) || !STAT_FIELDS.every((f) => Number.isSafeInteger(s[f]) && s[f] >= 0)) return null;
   return Object.fromEntries(STAT_FIELDS.map((f) => [f, s[f]]));

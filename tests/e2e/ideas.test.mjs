@@ -33,6 +33,16 @@ const range = (n) => Array.from({ length: n }, (_, i) => i + 1);
 const STATS = ['s-tokens', 's-vocab', 's-oov', 's-sentences', 's-train', 's-valid'];
 const stats = (page) => page.evaluate((ids) => ids.map((id) => document.getElementById(id).textContent), STATS);
 
+// A fresh page set for a short run (a pattern text, two epochs) with loss mse.
+async function openShortMseRun() {
+  const context = await env.newContext();
+  const { page, problems } = await open(context, env.server.url);
+  await page.fill('#text', patternText(300));
+  await page.fill('#setting-epochs', '2');
+  await page.selectOption('#setting-loss', 'mse');
+  return { context, page, problems };
+}
+
 // Plays the run to its end.
 async function train(page, problems) {
   await page.click('#play');
@@ -198,11 +208,7 @@ test('Compare after the run has finished: the twin catches up to every epoch; th
 });
 
 test('a run with loss mse: Compare, armed before Play, trains a cross-entropy twin and names it so', { timeout: TRAIN_TIMEOUT_MS + 30_000 }, async () => {
-  const context = await env.newContext();
-  const { page, problems } = await open(context, env.server.url);
-  await page.fill('#text', patternText(300));
-  await page.fill('#setting-epochs', '2');
-  await page.selectOption('#setting-loss', 'mse');
+  const { context, page, problems } = await openShortMseRun();
   assert.deepEqual(await compareButton(page), { text: 'Compare with cross-entropy', disabled: false, pressed: 'false' });
   await page.click('#compare-mse');
   assert.deepEqual(await compareButton(page), { text: 'Will compare with cross-entropy', disabled: false, pressed: 'true' });
@@ -272,12 +278,8 @@ test('Compare while paused, then Play: the twin keeps up to the end; a Reset whi
 });
 
 test('a twin that diverges says so; the run trains on to its end and keeps its curve', { timeout: TRAIN_TIMEOUT_MS + 30_000 }, async () => {
-  const context = await env.newContext();
-  const { page, problems } = await open(context, env.server.url);
+  const { context, page, problems } = await openShortMseRun();
   // Squared error's gradients are small and bounded; cross-entropy's, with these steps, blow up.
-  await page.fill('#text', patternText(300));
-  await page.fill('#setting-epochs', '2');
-  await page.selectOption('#setting-loss', 'mse');
   await page.selectOption('#setting-optimizer', 'sgd');
   await page.fill('#setting-lr', '10');
   await page.fill('#setting-clip', '0');
