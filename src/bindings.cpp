@@ -621,31 +621,36 @@ class Session {
     });
   }
 
-  // Trains the twin up to the main run's step (lockstep when it started with the run; a twin
-  // started later catches up, at most 4 budgets per call). {step, epoch, train_loss,
-  // last_batch_loss, finished, evaluations: [{epoch, loss, perplexity, accuracy, top5, examples}]}.
+  // Trains the twin towards the main run's step: about `budget` examples (at least one batch),
+  // never past the run, evaluating at each of its epoch ends. Called after each step() of the run
+  // (lockstep), or on its own while the run is paused or finished (catching up). {step, target:
+  // the run's step, epoch, train_loss, last_batch_loss, finished, diverged, caught_up: nothing
+  // left to train (at the run's step, finished or diverged), evaluations: [{epoch, loss,
+  // perplexity, accuracy, top5, examples}]}.
   std::string twin_step(double budget) {
     return guarded([&] {
       if (!twin_ || !trainer_) return error("no comparison running");
       json evaluations = json::array();
       const int64_t target = trainer_->progress().step;
-      int64_t done = 0;
-      const int64_t cap = 4 * std::max<int64_t>(1, static_cast<int64_t>(budget));
-      while (!twin_->progress().finished && twin_->progress().step < target && done < cap) {
+      const int64_t batch = twin_->settings().batch;
+      int64_t left = std::max<int64_t>(1, static_cast<int64_t>(budget));
+      const auto behind = [&] { const Progress& p = twin_->progress(); return !p.finished && !p.diverged && p.step < target; };
+      while (behind() && left > 0) {
         const int64_t before = twin_->progress().step;
-        const Progress p = twin_->step(static_cast<int64_t>(budget));
-        done += (p.step - before) * twin_->settings().batch;
-        if (p.diverged) break;
-        if (p.epoch_end) {
+        // Whole batches up to the run's step: step() stops once `examples` are done.
+        const int64_t examples = std::min(left, (target - before) * batch);
+        const Progress p = twin_->step(examples);
+        left -= (p.step - before) * batch;
+        if (p.epoch_end && !p.diverged) {
           json e = evaluation_json(twin_->evaluate());
           e["epoch"] = p.epoch;
           evaluations.push_back(e);
         }
       }
       const Progress& p = twin_->progress();
-      return json{{"step", p.step}, {"epoch", p.epoch}, {"train_loss", p.train_loss},
+      return json{{"step", p.step}, {"target", target}, {"epoch", p.epoch}, {"train_loss", p.train_loss},
                   {"last_batch_loss", finite_or_null(p.last_batch_loss)}, {"finished", p.finished},
-                  {"diverged", p.diverged}, {"evaluations", evaluations}}
+                  {"diverged", p.diverged}, {"caught_up", !behind()}, {"evaluations", evaluations}}
           .dump();
     });
   }

@@ -1,8 +1,9 @@
 // The CURVES chart: training loss (left axis, nats) as it streams in, raw and smoothed, against
 // epochs on x; on the right axis, once per epoch, either the validation perplexity (log scale) with
 // the Kneser-Ney yardstick's as a dashed level line, or the validation top-1 and top-5 accuracy
-// (percent): a two-button switch picks which. With a comparison running, the twin's (the other
-// loss, MSE for cross-entropy) figures sit beside the run's. history()/restore() carry every series.
+// (percent): a two-button switch picks which. With a comparison, the twin's (the other loss: MSE
+// beside cross-entropy, or the reverse) figures sit beside the run's, in epoch order however late
+// they come. history()/restore() carry every series.
 // One uPlot, rebuilt on theme change and on a switch of the right axis.
 import uPlot from 'uplot';
 
@@ -15,16 +16,18 @@ const fmt = (v, digits) => (v == null ? '–' : v.toFixed(digits));
 const pct = (v) => (v == null ? '–' : `${(100 * v).toFixed(1)}%`);
 const SMOOTHING = 0.85;  // weight of the past in the smoothed loss (about 6 points)
 const METRICS = ['ppl', 'accuracy'];   // what the right axis shows
-const LOSS_NAMES = { cross_entropy: 'CE', mse: 'MSE' };
+// The losses by name: short in the legend (and the prediction table's column), long in sentences.
+export const LOSS_NAMES = Object.freeze({ cross_entropy: { short: 'CE', long: 'cross-entropy' }, mse: { short: 'MSE', long: 'MSE' } });
 const finiteOrNull = (v) => (Number.isFinite(v) ? v : null);
 
 // One model's validation figures, a column each, aligned with the chart's x (null between epochs).
 class EvaluationColumns {
   constructor() { this.ppl = []; this.top1 = []; this.top5 = []; }
-  push(e) {
-    this.ppl.push(e ? e.perplexity : null);
-    this.top1.push(e ? finiteOrNull(e.accuracy) : null);
-    this.top5.push(e ? finiteOrNull(e.top5) : null);
+  // A row at index i (of the chart's x).
+  insert(i, e) {
+    this.ppl.splice(i, 0, e ? e.perplexity : null);
+    this.top1.splice(i, 0, e ? finiteOrNull(e.accuracy) : null);
+    this.top5.splice(i, 0, e ? finiteOrNull(e.top5) : null);
   }
   count(column) { return this[column].filter((v) => v != null).length; }
   // [[epoch, perplexity, top-1, top-5]...] for the rows that hold an evaluation.
@@ -123,12 +126,16 @@ export class TrainingCharts {
     if (Number.isFinite(e?.perplexity)) this.#row(epoch, null, null, e);
   }
 
+  // Rows stay in epoch order: the loss streams in at the end, but a twin that catches up with a
+  // finished run adds its epochs after the run's.
   #row(epoch, raw, run, twin) {
-    this.x.push(epoch);
-    this.raw.push(raw);
-    this.loss.push(raw == null ? null : this.ema);
-    this.run.push(run);
-    this.twin.push(twin);
+    let i = this.x.length;
+    while (i > 0 && this.x[i - 1] > epoch) i -= 1;
+    this.x.splice(i, 0, epoch);
+    this.raw.splice(i, 0, raw);
+    this.loss.splice(i, 0, raw == null ? null : this.ema);
+    this.run.insert(i, run);
+    this.twin.insert(i, twin);
     this.#redraw();
   }
 
@@ -204,7 +211,7 @@ export class TrainingCharts {
     const refColor = get('--muted', '#6b7280');
     const font = `11px ${get('--font-sans', 'system-ui, sans-serif')}`;
     const axis = { stroke: ink, font, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1, size: 4 } };
-    const twin = LOSS_NAMES[this.twinLoss] ?? 'twin';
+    const twin = LOSS_NAMES[this.twinLoss]?.short ?? 'twin';
     // A validation series on the right axis, solid with points, or thin and dashed (top-5). column:
     // a function giving the values (reset() replaces the arrays).
     const evaluation = (label, color, column, format, { dash = null, points = true } = {}) => ({

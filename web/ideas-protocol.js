@@ -15,8 +15,10 @@ export const IDEA_REQUESTS = Object.freeze({
   },
   compare: {
     fields: [],
-    reply: '{loss}: a twin of the run with the other loss (MSE for cross-entropy) from the same initial weights '
-      + 'now trains the same batches in lockstep; progress events carry its figures as `twin`',
+    reply: '{loss}: a twin of the run with the other loss (MSE for cross-entropy, cross-entropy for MSE) from the '
+      + 'same initial weights trains the same batches: in lockstep while the run trains, on its own (in time '
+      + 'slices, `twin` events) up to the run\'s step while it is paused or finished; progress events carry its '
+      + 'figures as `twin` too. Errors when the run is not a next-word run being trained',
   },
   predictTwin: {
     fields: ['context', 'k'],
@@ -33,6 +35,13 @@ export const IDEA_REQUESTS = Object.freeze({
   },
 });
 
-// Progress fields the ideas add: twin {step, epoch, train_loss, evaluations: [{epoch, perplexity,
-// accuracy, top5, ...}]} when comparing; rows {rows: [id], changes: [norm]} of the last batch.
+// The twin's figures, as progress events carry them (`twin`) and `twin` events push them while it trains
+// on its own: {step, target (the run's step), epoch, train_loss, last_batch_loss, finished, diverged,
+// caught_up (nothing left to train up to the run's step), evaluations: [{epoch, perplexity, accuracy, top5,
+// ...}] not yet sent}, or {error} when the comparison stopped on an error.
+//
+// Progress fields the ideas add: twin (above) when comparing; rows {rows: [id], changes: [norm]} of the last batch.
 export const IDEA_PROGRESS = Object.freeze(['twin', 'rows']);
+
+// Events the ideas push (type 'twin'): {twin} while the twin catches up with a paused or finished run.
+export const IDEA_EVENTS = Object.freeze(['twin']);

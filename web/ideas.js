@@ -1,49 +1,80 @@
 // The seed-idea panels, beside the things they explain: the Kneser-Ney yardstick and the test
-// figures under the curves, cross-entropy against MSE (a twin trained on the same batches), the
-// sentence-start and many-targets questions in the prediction box, and the strip of embedding rows
-// the last batch changed. main.js calls the hooks; everything else lives here. The figures the
-// chart does not draw (the yardstick's, the test's) are kept in the saved session: record(), restore().
+// figures under the curves, cross-entropy against MSE (a twin with the other loss, trained on the
+// same batches, at any time once there is a run: in lockstep while it trains, catching up while it
+// rests), the sentence-start and many-targets questions in the prediction box, and the strip of
+// embedding rows the last batch changed. main.js calls the hooks; everything else lives here. The
+// figures the chart does not draw (the yardstick's, the test's) are kept in the saved session:
+// record(), restore().
+import { LOSS_NAMES } from './charts.js';
 
 const STRIP_ROWS = 200;   // the most frequent words, one thin bar each (ids 2..201)
 const TABLE_ROWS = 8;
 const pct = (p) => (p == null ? '–' : `${(100 * p).toFixed(1)}%`);
 const ppl = (v) => (v == null || !Number.isFinite(v) ? '–' : v >= 1000 ? `${(v / 1000).toFixed(1)}k` : v.toFixed(1));
+const lossName = (loss) => LOSS_NAMES[loss]?.long ?? 'the other loss';
+// A twin by its loss: what it trains with (the button's hint), and which model is which (the why-note).
+const TWINS = {
+  mse: {
+    what: 'squared error on one-hot targets',
+    who: 'This run trains with cross-entropy; its twin, the chart\'s MSE series, with squared error on one-hot targets.',
+  },
+  cross_entropy: {
+    what: 'cross-entropy',
+    who: 'This run trains with squared error (MSE) on one-hot targets; its twin, the chart\'s CE series, with cross-entropy.',
+  },
+};
+const SAME = 'from the same initial weights on the same batches';
 
 export class IdeasPanels {
-  // app: main.js's App ({client, charts, hasRun(), renderPredictions(reply), saveSoon()}); el: (id) => element.
+  // app: main.js's App ({client, charts, state, runKind, runSettings, schema, form, modelKind(), hasRun(),
+  // renderPredictions(reply), saveSoon()}); el: (id) => element.
   constructor(app, el) {
     this.app = app;
     this.el = el;
     this.yardstick = null;   // {order, valid_perplexity, test_perplexity} of the run
     this.test = null;        // {loss, perplexity, accuracy, top5, examples} on the test split, at the end
-    this.comparing = false;
+    this.compare = 'off';    // off | armed (starts with the next run) | on | diverged | stopped (on an error)
+    this.twin = null;        // the twin's latest figures (ideas-protocol.js), while on
+    this.twinLoss = null;    // the twin's loss, while armed or on
+    this.run = 0;            // bumped by each runStarted(), so a late reply of an old run is dropped
+    this.notices = { run: '', twin: '' };
     this.query = null;   // the last context shown in the table ('' = a sentence start)
     this.#buildStrip();
-    el('compare-mse').addEventListener('click', () => this.compare());
+    el('compare-mse').addEventListener('click', () => this.comparePressed());
     el('ask-start').addEventListener('click', () => this.ask(''));
     el('ask-many').addEventListener('click', () => this.suggest());
   }
 
-  // A new run began (or the run is gone: started = false).
-  async runStarted(started) {
+  // A new run began (kind 'nextword' or 'word2vec'), or the run is gone (null). A twin still
+  // catching up stops, and says so; an armed comparison starts with a next-word run.
+  async runStarted(kind) {
+    const stopped = this.compare === 'on' && !this.twin?.caught_up ? lossName(this.twinLoss) : null;
+    const armed = this.compare === 'armed' && kind !== 'word2vec';
+    this.run += 1;
     this.yardstick = null;
     this.test = null;
-    this.comparing = false;
+    this.compare = armed ? 'armed' : 'off';
+    this.twin = null;
     this.query = null;
-    this.el('compare-mse').setAttribute('aria-pressed', 'false');
-    this.el('compare-mse').textContent = 'Compare with MSE';
-    this.el('compare-mse').disabled = !started;
     this.el('ce-why').hidden = true;
     this.el('test-summary').hidden = true;
     this.el('predict-table').hidden = true;
     this.#strip([], []);
-    this.#notice('');
+    this.notices = { run: '', twin: '' };
+    this.#notice('twin', !stopped ? ''
+      : kind ? `The comparison with ${stopped} stopped: a new run began. Compare starts one for this run.`
+        : `The comparison with ${stopped} stopped: the run was reset.`);
     this.el('kn-summary').textContent = '';
     this.el('kn-summary').classList.remove('beaten');
-    if (!started) return;
+    // Before any other request of the run, so the twin trains its first batch with it.
+    if (armed && kind === 'nextword') this.#startTwin();
+    this.render();
+    if (kind !== 'nextword') return;
+    const run = this.run;
     try {
       const y = await this.app.client.call('yardstick');
-      this.#notice(y.notice);
+      if (run !== this.run) return;
+      this.#notice('run', y.notice);
       this.app.charts.setReference(y.valid_perplexity, `KN-${y.order} val ppl`);
       this.#showYardstick(y);
     } catch (err) {
@@ -61,12 +92,12 @@ export class IdeasPanels {
   }
 
   // A saved run came back (its chart restored first): its figures, and the why-note if it had a twin.
-  // The twin itself is not kept, so Compare waits for a new run.
+  // The twin itself is not kept, so Compare arms a comparison for the next run.
   restore(saved) {
-    this.runStarted(false);
+    this.runStarted(null);
     if (saved?.yardstick) this.#showYardstick(saved.yardstick);
     if (saved?.test) this.#showTestFigures(saved.test);
-    this.el('ce-why').hidden = this.app.charts.twinPoints === 0;
+    if (this.app.charts.twinPoints > 0) this.#showWhy(this.app.charts.twinLoss);
     const last = this.app.charts.latestEvaluation;
     if (last) this.#markBeaten(last.perplexity);
   }
@@ -101,26 +132,125 @@ export class IdeasPanels {
         });
       }
     }
-    if (p.twin) for (const e of p.twin.evaluations ?? []) this.app.charts.addTwinEvaluation(e.epoch, e);
+    if (p.twin) this.onTwin(p.twin);
     if (p.evaluation) this.#markBeaten(p.evaluation.perplexity);
     if (p.finished && !p.diverged) this.#showTest();
-    // The twin trains only while the run does: a finished run has nothing left to compare on.
-    if ((p.finished || p.diverged) && !this.comparing) this.el('compare-mse').disabled = true;
   }
 
-  async compare() {
-    if (this.comparing || !this.app.hasRun()) return;
+  // ---- cross-entropy against MSE: the twin with the other loss
+
+  // The loss the twin of a run with `loss` trains with: the schema's other choice.
+  #otherLoss(loss = 'cross_entropy') {
+    const choices = this.app.schema?.find((f) => f.name === 'loss')?.choices ?? ['cross_entropy', 'mse'];
+    return choices.find((c) => c !== loss) ?? null;
+  }
+
+  // A next-word run the twin can train beside (running, paused, finished or diverged).
+  #runToCompare() {
+    return this.app.runKind === 'nextword' && ['running', 'paused', 'finished', 'diverged'].includes(this.app.state);
+  }
+
+  // No run to compare, but Play or Step would start a next-word one: Compare arms the twin for it.
+  #canArm() {
+    return ['idle', 'loaded'].includes(this.app.state) && this.app.modelKind() === 'nextword';
+  }
+
+  comparePressed() {
+    if (this.compare === 'armed') this.compare = 'off';
+    else if (this.compare !== 'off') return;
+    else if (this.#runToCompare()) this.#startTwin();
+    else if (this.#canArm()) this.compare = 'armed';
+    this.render();
+  }
+
+  async #startTwin() {
+    const run = this.run;
+    this.compare = 'on';
+    this.twin = null;
+    this.twinLoss = this.#otherLoss(this.app.runSettings?.loss);
+    this.#notice('twin', '');
+    this.render();
     try {
       const { loss } = await this.app.client.call('compare');
+      if (run !== this.run) return;
+      this.twinLoss = loss;
       this.app.charts.setTwinLoss(loss);
-      this.comparing = true;
-      this.el('compare-mse').setAttribute('aria-pressed', 'true');
-      this.el('compare-mse').textContent = 'Comparing with MSE';
-      this.el('ce-why').hidden = false;
+      this.#showWhy(loss);
       if (this.query != null) this.ask(this.query);
     } catch (err) {
-      this.#notice(err.message);
+      if (run !== this.run) return;
+      this.compare = 'off';
+      this.#notice('twin', err.message);
     }
+    this.render();
+  }
+
+  // The twin's figures: from a progress event while the run trains, or a twin event while it
+  // catches up on its own. Its evaluations join the chart; nothing drawn so far is ever dropped.
+  onTwin(t) {
+    if (this.compare !== 'on') return;
+    const name = lossName(this.twinLoss);
+    if (t.error) {
+      this.compare = 'stopped';
+      this.#notice('twin', `The comparison with ${name} stopped: ${t.error}. Its curve so far stays on the chart.`);
+      this.render();
+      return;
+    }
+    for (const e of t.evaluations ?? []) this.app.charts.addTwinEvaluation(e.epoch, e);
+    const arrived = t.caught_up && !this.twin?.caught_up;
+    this.twin = t;
+    if (t.diverged) {
+      this.compare = 'diverged';
+      const curve = t.epoch > 0 ? `Its curve stops at epoch ${t.epoch}` : 'It had not finished an epoch, so it has no curve';
+      this.#notice('twin', `The ${name} twin diverged at step ${t.step}: the learning rate is too large for it. `
+        + `${curve}; the run itself is unaffected.`);
+    }
+    // The table's twin column follows when the twin gets somewhere the run is not training past.
+    if (this.query != null && this.app.state !== 'running' && (arrived || t.evaluations?.length)) this.ask(this.query);
+    this.render();
+  }
+
+  // The Compare button says what the twin does: can be started or armed, will start with the run,
+  // trains (in lockstep, or catching up: how far), has caught up, diverged or stopped.
+  render() {
+    const twinLoss = this.compare === 'off' || this.compare === 'armed'
+      ? this.#otherLoss(this.#runToCompare() ? this.app.runSettings?.loss : this.app.form?.value('loss'))
+      : this.twinLoss;
+    const name = lossName(twinLoss);
+    const t = this.twin;
+    let text = `Compare with ${name}`;
+    let title = `Train a second model with ${TWINS[twinLoss]?.what ?? name}, ${SAME}`;
+    let disabled = true;
+    if (this.compare === 'off') {
+      disabled = !this.#runToCompare() && !this.#canArm();
+      if (this.#canArm()) title += ': it starts with the run';
+    } else if (this.compare === 'armed') {
+      text = `Will compare with ${name}`;
+      title = `The ${name} twin starts with the run: press Play or Step. Click to cancel.`;
+      disabled = false;
+    } else if (this.compare === 'on' && t?.caught_up && this.app.state !== 'running') {
+      text = `Compared with ${name}`;
+      title = `The ${name} twin has trained ${SAME} as far as the run (step ${t.step}); Play trains both on.`;
+    } else if (this.compare === 'on') {
+      const catching = t && !t.caught_up && t.target > 0;
+      text = `Comparing with ${name}…${catching ? ` ${Math.floor((100 * t.step) / t.target)}%` : ''}`;
+      title = catching ? `The ${name} twin is catching up with the run, ${SAME}: step ${t.step} of ${t.target}`
+        : `The ${name} twin trains ${SAME}, in lockstep with the run`;
+    } else {
+      text = this.compare === 'diverged' ? `The ${name} twin diverged` : `Comparison with ${name} stopped`;
+      title = 'Its curve so far stays on the chart (the message below says why); a new run can be compared again.';
+    }
+    const button = this.el('compare-mse');
+    if (button.textContent !== text) button.textContent = text;
+    button.title = title;
+    button.disabled = disabled;
+    button.setAttribute('aria-pressed', String(this.compare !== 'off'));
+    button.dataset.compare = this.compare;
+  }
+
+  #showWhy(twinLoss) {
+    this.el('ce-why-who').textContent = TWINS[twinLoss]?.who ?? '';
+    this.el('ce-why').hidden = false;
   }
 
   // The prediction box asked about `context` (main.js after its own predict call, or a button
@@ -153,7 +283,7 @@ export class IdeasPanels {
       if (!reply) this.app.renderPredictions(main);
       const [wide, twin, counts] = await Promise.all([
         client.call('predict', { context, k: 50 }),  // the table looks further down than the list
-        this.comparing ? client.call('predictTwin', { context, k: 50 }) : null,
+        ['on', 'diverged', 'stopped'].includes(this.compare) ? client.call('predictTwin', { context, k: 50 }) : null,
         client.call('nextWordCounts', { context, n: 50 }),
       ]);
       if (this.query === context) this.#table(context, wide, twin, counts);
@@ -189,9 +319,12 @@ export class IdeasPanels {
     box.hidden = false;
   }
 
-  #notice(text) {
-    this.el('run-notice').textContent = text ?? '';
-    this.el('run-notice').hidden = !text;
+  // kind: run (the run's own message) or twin (the comparison's); both show, one after the other.
+  #notice(kind, text) {
+    this.notices[kind] = text ?? '';
+    const all = [this.notices.run, this.notices.twin].filter(Boolean).join(' ');
+    this.el('run-notice').textContent = all;
+    this.el('run-notice').hidden = !all;
   }
 
   // Rows: the union of the words the model, the twin and the training text rank highest.
@@ -222,9 +355,11 @@ export class IdeasPanels {
       body.append(tr);
     }
     const head = table.tHead.rows[0];
-    head.replaceChildren(...['next word', 'model', ...(twin ? ['MSE'] : []), 'in training'].map((t) => {
+    const twinHead = twin ? [[LOSS_NAMES[twin.loss]?.short ?? 'twin', `the ${lossName(twin.loss)} twin's probability`]] : [];
+    head.replaceChildren(...[['next word'], ['model', "the run's probability"], ...twinHead, ['in training']].map(([t, hint]) => {
       const th = document.createElement('th');
       th.textContent = t;
+      if (hint) th.title = hint;
       return th;
     }));
     const what = context.trim() === '' ? 'a sentence start (all <pad>)' : `“${counts.context.join(' ')}”`;

@@ -146,6 +146,7 @@ class App {
       onProgress: (p) => { if (worker === this.worker) this.onProgress(p); },
       onFatal: (message) => this.workerLost(message.replace(/\.+$/, ''), worker),
       onFrame: (frame) => { if (worker === this.worker) this.onFrame(frame); },
+      onTwin: (twin) => { if (worker === this.worker) this.ideas.onTwin(twin); },
       onTraffic: (dir, type) => { this.traffic[dir][type] = (this.traffic[dir][type] ?? 0) + 1; },
     });
   }
@@ -438,7 +439,8 @@ class App {
     this.map.clear();
     this.timeline.reset();
     this.charts.reset();
-    this.ideas.runStarted(false);
+    this.ideas.runStarted(null);
+    this.stats = null;
     this.clearStats();
     this.renderPredictions(null);
     this.renderNeighbours(null);
@@ -488,7 +490,8 @@ class App {
     this.evaluation = null;
     this.speed = null;
     this.charts.reset();
-    this.ideas.runStarted(kind === 'nextword');
+    this.ideas.runStarted(kind === 'nextword' ? 'nextword' : 'word2vec');
+    this.stats = stats;
     this.showStats(stats);
     this.timeline.reset();
     this.progress = {
@@ -901,6 +904,7 @@ class App {
     $('map-empty').hidden = this.map.pointCount > 0 || s === 'preparing';
     $('chart-empty').hidden = this.charts.lossPoints > 0;
     if (s === 'idle' && this.form) $('m-epoch').textContent = `0 / ${this.activeForm().value('epochs') ?? '–'}`;
+    this.ideas?.render();
     this.updateStatus(formOk);
   }
 
@@ -1420,6 +1424,7 @@ class App {
       history: this.model ? this.charts.history() : null,
       ideas: this.model ? this.ideas.record() : null,
       run: this.model ? this.run : null,
+      stats: this.model ? this.stats : null,
     });
   }
 
@@ -1495,6 +1500,8 @@ class App {
     }
     this.charts.reset();
     this.clearStats();
+    this.stats = session.stats ?? null;  // the model file does not hold its text's stats: the session does
+    if (this.stats) this.showStats(this.stats);
     this.charts.restore(session.history ?? {});
     this.ideas.restore(session.ideas);
     this.progress = null;

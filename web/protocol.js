@@ -6,11 +6,13 @@
 //   worker -> page   {type: 'reply', id, ok: true, result}      one per request
 //                    {type: 'reply', id, ok: false, error}      error: a message for the user
 //                    {type: 'progress', ...}                    pushed while training (see PROGRESS)
+//                    {type: 'frame', frame}                     t-SNE settling (see EVENTS)
+//                    {type: 'twin', twin}                       the twin catching up (ideas-protocol.js)
 //                    {type: 'fatal', error}                     the module could not be loaded, or
 //                                                               training failed: the page replaces the
 //                                                               worker and loads the last saved model
 
-import { IDEA_PROGRESS, IDEA_REQUESTS } from './ideas-protocol.js';
+import { IDEA_EVENTS, IDEA_PROGRESS, IDEA_REQUESTS } from './ideas-protocol.js';
 
 // Every request the page may send: its fields, and what the reply's `result` holds.
 // The map's words are named by two fields, `n` and `only`: the n most frequent words (only ''), or
@@ -155,7 +157,7 @@ export const PROGRESS = Object.freeze([
   ...IDEA_PROGRESS,    // the seed-idea panels' fields (ideas-protocol.js)
 ]);
 
-export const EVENTS = Object.freeze(['reply', 'progress', 'fatal', 'frame']);
+export const EVENTS = Object.freeze(['reply', 'progress', 'fatal', 'frame', ...IDEA_EVENTS]);
 // A frame event (type 'frame') carries {frame}: a snapshot reply with projection 'tsne', iteration,
 // iterations and done, pushed while t-SNE settles (coords' buffer transferred).
 
@@ -173,7 +175,7 @@ export function checkRequest(msg) {
 
 // Page side: wraps a Worker so that `call(type, fields)` returns a promise of the reply's result.
 // A reply with ok=false rejects with an Error whose message is for the user.
-export function createClient(worker, { onProgress, onFatal, onTraffic, onFrame } = {}) {
+export function createClient(worker, { onProgress, onFatal, onTraffic, onFrame, onTwin } = {}) {
   let nextId = 1;
   const pending = new Map();  // id -> {resolve, reject, type}
   worker.addEventListener('message', (e) => {
@@ -189,6 +191,8 @@ export function createClient(worker, { onProgress, onFatal, onTraffic, onFrame }
       if (onProgress) onProgress(msg);
     } else if (msg.type === 'frame') {
       if (onFrame) onFrame(msg.frame);
+    } else if (msg.type === 'twin') {
+      if (onTwin) onTwin(msg.twin);
     } else if (msg.type === 'fatal') {
       if (onFatal) onFatal(msg.error);
     }

@@ -1,5 +1,5 @@
-// The session file: the whole session (text, settings, view, trained model, curves, the seed-idea
-// figures) as one JSON
+// The session file: the whole session (text, settings, view, trained model, its text stats, curves,
+// the seed-idea figures) as one JSON
 // file the user exports and imports, and the same record the page keeps in IndexedDB. Reading one
 // treats it as untrusted: size limits, the settings schema, unknown fields ignored. No DOM here.
 import { MODEL_KINDS, schemaFor, validateSettings, validateView } from './share.js';
@@ -15,10 +15,11 @@ export const MAX_HISTORY_POINTS = 200_000;
 // model selector (nextword | skipgram | cbow); settings are the next-word form's, w2v_settings the
 // word2vec form's (both kept, so switching back finds them). A word2vec run keeps no model: its
 // settings and seed come back and Play trains it again. Fields added after version 1 (kind,
-// w2v_settings, the view's new fields, ideas, the history's accuracies, twin and reference) are
-// optional: a file without them takes the defaults.
+// w2v_settings, the view's new fields, ideas, stats, the history's accuracies, twin and reference)
+// are optional: a file without them takes the defaults.
 export function makeSession({
   text, kind = 'nextword', settings, w2vSettings = null, view, model = null, history = null, run = null, ideas = null,
+  stats = null,
 }) {
   return {
     format: SESSION_FORMAT,
@@ -31,6 +32,8 @@ export function makeSession({
     view,
     model,
     run,           // {epoch, epochs, step, finished, diverged} of the model, for the status line
+    stats,         // the model's text stats, as start() gave them (the model file does not hold them):
+                   //   {sentences, tokens, types, vocab, train_examples, valid_examples, oov_tokens}
     history,       // the chart's series (charts.js history()): {loss: [[epoch, loss]...],
                    //   ppl: [[epoch, perplexity, top-1, top-5]...], twin: {loss, ppl: [...]} or null,
                    //   reference: {label, ppl} or null}
@@ -87,6 +90,13 @@ function readIdeas(v, order) {
   return out;
 }
 
+// The text stats of the run, each a whole number of at least 0, or null (an older record has none).
+const STAT_FIELDS = Object.freeze(['sentences', 'tokens', 'types', 'vocab', 'train_examples', 'valid_examples', 'oov_tokens']);
+function readStats(s) {
+  if (!isObject(s) || !STAT_FIELDS.every((f) => Number.isSafeInteger(s[f]) && s[f] >= 0)) return null;
+  return Object.fromEntries(STAT_FIELDS.map((f) => [f, s[f]]));
+}
+
 function readRun(r) {
   if (!r || typeof r !== 'object') return null;
   const int = (v) => (Number.isInteger(v) && v >= 0 ? v : 0);
@@ -95,7 +105,7 @@ function readRun(r) {
 
 // Reads an exported session (or a bare model file) from its text, against the settings schemas
 // ({nextword, word2vec}, or the next-word schema alone; see share.js schemaFor). Returns
-//   {text, kind, settings, w2vSettings, view, model (JSON text or null), history, run, ideas, messages}
+//   {text, kind, settings, w2vSettings, view, model (JSON text or null), history, run, ideas, stats, messages}
 // text is null for a bare model file. Throws an Error with a message for the user.
 export function readSession(fileText, schemas) {
   if (typeof fileText !== 'string') throw new Error('the file is not text');
@@ -120,7 +130,7 @@ export function readSessionValue(j, schemas) {
     const { settings, messages } = validateSettings(j.settings, schema);
     return {
       text: null, kind: 'nextword', settings, w2vSettings: w2v(null, messages), view: null, model: JSON.stringify(j),
-      history: readHistory(null, [], []), run: null, ideas: readIdeas(null), messages,
+      history: readHistory(null, [], []), run: null, ideas: readIdeas(null), stats: null, messages,
     };
   }
   if (j.format !== SESSION_FORMAT) throw new Error('the file is not an Embedding Playground session or model');
@@ -143,5 +153,8 @@ export function readSessionValue(j, schemas) {
   const spec = (name) => schema.find((s) => s.name === name);
   const history = readHistory(j.history, spec('loss')?.choices ?? [], messages);
   const ideas = readIdeas(j.ideas, spec('ngram_order'));
-  return { text: j.text, kind, settings, w2vSettings, view, model, history, run: model ? readRun(j.run) : null, ideas, messages };
+  return {
+    text: j.text, kind, settings, w2vSettings, view, model, history, run: model ? readRun(j.run) : null, ideas,
+    stats: model ? readStats(j.stats) : null, messages,
+  };
 }

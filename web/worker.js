@@ -78,7 +78,11 @@ class Trainer {
     this.post = post;          // (message, transfer) -> the page: progress and fatal events
     this.module = null;
     this.session = null;       // Module.Session, created lazily and reused across runs
-    this.ideas = new Ideas(() => this.session);  // the MSE twin and the row strip (ideas-worker.js)
+    this.yieldToEvents = makeYielder();
+    // The twin with the other loss and the row strip (ideas-worker.js).
+    this.ideas = new Ideas({
+      session: () => this.session, post: this.post, yieldToEvents: this.yieldToEvents, training: () => this.playing,
+    });
     this.hasModel = false;     // start() or load() succeeded
     this.canTrain = false;     // the model came from start() or word2vec(), so step() works
     this.kind = 'none';        // nextword | word2vec | vectors: what the session holds
@@ -104,7 +108,6 @@ class Trainer {
     this.tsne = null;          // {key, words, counts, frame}: the t-SNE projection, or null (PCA)
     this.tsneGeneration = 0;   // bumped when a t-SNE starts or stops, so an old loop notices
     this.snapshots = new EpochSnapshots();  // the timeline: the shown words' vectors at every epoch
-    this.yieldToEvents = makeYielder();
   }
 
   async init() {
@@ -134,7 +137,6 @@ class Trainer {
     // On an error the module keeps the previous run, and so does this worker.
     const reply = parse(this.session.start(text, JSON.stringify(settings)));
     this.#began('nextword', settings.batch ?? this.batch);
-    this.ideas.reset();
     return reply.stats;
   }
 
@@ -231,9 +233,12 @@ class Trainer {
 
   // A new source of vectors (a run, a loaded model, opened vectors, none): its t-SNE and its
   // resolved selections are gone with the old one.
+  // A new source of vectors (a run, a loaded model, opened vectors, nothing): its t-SNE, resolved
+  // map words and comparison belong to the old one.
   #newSource() {
     this.#dropTsne();
     this.shownCache = null;
+    this.ideas.reset();
   }
 
   #dropTsne() {
@@ -247,7 +252,6 @@ class Trainer {
     this.#newSource();
     if (this.session) this.session.delete();
     this.session = null;
-    this.ideas.reset();
     this.hasModel = false;
     this.canTrain = false;
     this.kind = 'none';
@@ -283,7 +287,9 @@ class Trainer {
     this.#stop();
     if (this.last && (this.last.finished || this.last.diverged)) return this.last;
     this.#advance(this.batch);
-    return this.#progress(false);
+    const event = this.#progress(false);
+    this.ideas.catchUp();  // a twin further behind than one batch goes on by itself
+    return event;
   }
 
   #untrainable(button) {
@@ -303,6 +309,7 @@ class Trainer {
         this.#chunk();
         await this.yieldToEvents();
       }
+      this.ideas.catchUp();  // paused or finished: a twin still behind trains by itself
     } catch (err) {
       // A trap or an error in the middle of training leaves the module in no state to go on.
       this.playing = false;

@@ -2,7 +2,10 @@
 // twin's curve beside the run's, the sentence-start query with its counts table, a context with
 // many next words, and the strip of rows the last batch changed; both models' accuracies on the
 // chart; after a reload, and in a fresh browser after Export session / Import, the yardstick, the
-// twin's series and the test figures are back. One short training run.
+// twin's series and the test figures are back. Then Compare at any time: after the run has
+// finished (the twin catches up, and the text stats survive a reload), armed before Play for an
+// MSE run (a cross-entropy twin, named so), while paused then resumed, a Reset meanwhile, and a
+// twin that diverges.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -24,6 +27,38 @@ const figures = (page) => page.evaluate(() => {
   };
 });
 const legend = (page) => page.$$eval('#chart .u-legend .u-label', (labels) => labels.map((l) => l.textContent));
+const compareButton = (page) => page.$eval('#compare-mse', (b) => ({ text: b.textContent, disabled: b.disabled, pressed: b.getAttribute('aria-pressed') }));
+const epochsOf = (rows) => rows.map(([epoch]) => epoch);
+const range = (n) => Array.from({ length: n }, (_, i) => i + 1);
+const STATS = ['s-tokens', 's-vocab', 's-oov', 's-sentences', 's-train', 's-valid'];
+const stats = (page) => page.evaluate((ids) => ids.map((id) => document.getElementById(id).textContent), STATS);
+
+// A fresh page set for a short run (a pattern text, two epochs) with loss mse.
+async function openShortMseRun() {
+  const context = await env.newContext();
+  const { page, problems } = await open(context, env.server.url);
+  await page.fill('#text', patternText(300));
+  await page.fill('#setting-epochs', '2');
+  await page.selectOption('#setting-loss', 'mse');
+  return { context, page, problems };
+}
+
+// Plays the run to its end.
+async function train(page, problems) {
+  await page.click('#play');
+  await waitFor(page, `training did not finish (${problems.join('; ') || 'no page errors'})`,
+    () => window.__embplay.state === 'finished', { timeout: TRAIN_TIMEOUT_MS });
+}
+
+// Asks about a sentence start and waits for the table, with the twin's column or without.
+async function askStart(page, twin) {
+  await page.click('#ask-start');
+  await waitFor(page, `the sentence-start table did not show (twin column: ${twin})`, (want) => {
+    const t = document.getElementById('predict-table');
+    return !t.hidden && t.dataset.context === '' && t.dataset.twin === want;
+  }, { arg: String(twin) });
+  return page.$$eval('#predict-table thead th', (cells) => cells.map((c) => c.textContent));
+}
 
 let env;
 before(async () => { env = await startBrowser(); });
@@ -51,6 +86,7 @@ test('yardstick, CE against MSE, padding, many targets and the row strip', { tim
   await waitFor(page, `training did not finish (${problems.join('; ') || 'no page errors'})`,
     () => window.__embplay.state === 'finished', { timeout: TRAIN_TIMEOUT_MS });
   await waitFor(page, 'the MSE series has no points', () => Number(document.getElementById('chart').dataset.twinPoints) >= 2);
+  await waitFor(page, 'Compare does not say the comparison is done', () => document.getElementById('compare-mse').textContent === 'Compared with MSE');
   assert.ok(Number(await page.$eval('#chart', (c) => c.dataset.pplPoints)) >= 2);
   await waitFor(page, 'no test figures', () => !document.getElementById('test-summary').hidden);
   assert.match(await page.textContent('#test-summary'), /top-5 \d/);
@@ -103,7 +139,8 @@ test('yardstick, CE against MSE, padding, many targets and the row strip', { tim
   assert.equal(await page.evaluate(() => window.__embplay.state), 'loaded');
   await waitFor(page, 'the chart was not restored', (n) => Number(document.getElementById('chart').dataset.twinPoints) === n, { arg: twinPoints });
   assert.deepEqual(await figures(page), trained, 'the same series and figures after a reload');
-  assert.equal(await page.isDisabled('#compare-mse'), true, 'the twin is not kept: Compare waits for a new run');
+  // The twin is not kept: Compare now arms a comparison for the next run.
+  assert.deepEqual(await compareButton(page), { text: 'Compare with MSE', disabled: false, pressed: 'false' });
 
   // Export session, Import in a browser that has never seen the page: the same again.
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-session')]);
@@ -116,6 +153,143 @@ test('yardstick, CE against MSE, padding, many targets and the row strip', { tim
   assert.deepEqual(await figures(other), trained, 'the same series and figures after Export and Import');
   assert.deepEqual(otherProblems, []);
   await fresh.close();
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('Compare after the run has finished: the twin catches up to every epoch; the text stats survive a reload', { timeout: 2 * TRAIN_TIMEOUT_MS }, async () => {
+  const context = await env.newContext();
+  const { page, problems } = await open(context, env.server.url);
+  // Every text the button shows, however briefly.
+  await page.evaluate(() => {
+    const button = document.getElementById('compare-mse');
+    window.compareTexts = [];
+    new MutationObserver(() => window.compareTexts.push(button.textContent)).observe(button, { childList: true, subtree: true, characterData: true });
+  });
+  await train(page, problems);  // the sample text, the default settings
+  const { epochs } = await page.evaluate(() => window.__embplay.progress);
+  assert.deepEqual(await compareButton(page), { text: 'Compare with MSE', disabled: false, pressed: 'false' }, 'Compare works after the end');
+  assert.deepEqual(await askStart(page, false), ['next word', 'model', 'in training']);
+
+  await page.click('#compare-mse');
+  await waitFor(page, 'the twin never caught up with the finished run',
+    () => document.getElementById('compare-mse').textContent === 'Compared with MSE', { timeout: TRAIN_TIMEOUT_MS });
+  const texts = await page.evaluate(() => window.compareTexts);
+  assert.ok(texts.some((t) => t.startsWith('Comparing with MSE…')), `the button said it was comparing: ${[...new Set(texts)].join(' | ')}`);
+  assert.deepEqual(await compareButton(page), { text: 'Compared with MSE', disabled: true, pressed: 'true' });
+
+  // The twin's perplexity and accuracies at every epoch of the run, on the chart beside the run's.
+  const done = await figures(page);
+  assert.deepEqual(epochsOf(done.history.ppl), range(epochs));
+  assert.equal(done.history.twin.loss, 'mse');
+  assert.deepEqual(epochsOf(done.history.twin.ppl), range(epochs), 'a twin point at every epoch of the run');
+  assert.deepEqual(done.points, [epochs, epochs, epochs, epochs], 'perplexity and accuracy points of both models');
+  for (const [epoch, ppl, top1, top5] of done.history.twin.ppl) {
+    assert.ok(ppl > 1 && top1 >= 0 && top5 >= top1 && top5 <= 1, `twin epoch ${epoch}: ${ppl} ${top1} ${top5}`);
+  }
+  assert.ok((await legend(page)).includes('MSE val ppl'));
+  assert.ok(done.why);
+  assert.match(await page.textContent('#ce-why-who'), /This run trains with cross-entropy; its twin, the chart's MSE series/);
+  // The table, still on the sentence start, gains the twin's column.
+  await waitFor(page, 'the table did not gain the twin\'s column', () => document.getElementById('predict-table').dataset.twin === 'true');
+  assert.deepEqual(await page.$$eval('#predict-table thead th', (c) => c.map((x) => x.textContent)), ['next word', 'model', 'MSE', 'in training']);
+  assert.ok(await page.$$eval('#predict-table tbody tr', (rows) => rows.every((r) => /%/.test(r.cells[2].textContent))));
+
+  // A reload brings back the text's stats with the model.
+  const before = await stats(page);
+  for (const [i, value] of before.entries()) assert.match(value, /^\d[\d,]*( · [\d.]+%)?$/, `${STATS[i]}: ${value}`);
+  await page.evaluate(() => window.__embplay.saveNow());
+  await page.reload();
+  await waitReady(page, problems);
+  assert.equal(await page.evaluate(() => window.__embplay.state), 'loaded');
+  assert.deepEqual(await stats(page), before, 'the same stats after a reload');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a run with loss mse: Compare, armed before Play, trains a cross-entropy twin and names it so', { timeout: TRAIN_TIMEOUT_MS + 30_000 }, async () => {
+  const { context, page, problems } = await openShortMseRun();
+  assert.deepEqual(await compareButton(page), { text: 'Compare with cross-entropy', disabled: false, pressed: 'false' });
+  await page.click('#compare-mse');
+  assert.deepEqual(await compareButton(page), { text: 'Will compare with cross-entropy', disabled: false, pressed: 'true' });
+  await train(page, problems);
+  await waitFor(page, 'Compare does not say the comparison is done',
+    () => document.getElementById('compare-mse').textContent === 'Compared with cross-entropy');
+  const { history } = await figures(page);
+  assert.equal(history.twin.loss, 'cross_entropy');
+  assert.deepEqual(epochsOf(history.twin.ppl), [1, 2], 'the twin started with the run');
+  assert.ok((await legend(page)).includes('CE val ppl'));
+  assert.ok(!(await legend(page)).includes('MSE val ppl'));
+  assert.deepEqual(await askStart(page, true), ['next word', 'model', 'CE', 'in training']);
+  assert.match(await page.textContent('#ce-why-who'), /This run trains with squared error \(MSE\).*its twin, the chart's CE series, with cross-entropy/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('Compare while paused, then Play: the twin keeps up to the end; a Reset while it catches up says so', { timeout: 3 * TRAIN_TIMEOUT_MS }, async () => {
+  const context = await env.newContext();
+  const { page, problems } = await open(context, env.server.url);
+  await page.fill('#text', patternText(6000));
+  await page.fill('#setting-epochs', '10');
+  const pauseAt = async (epoch) => {
+    await page.click('#play');
+    await waitFor(page, `training did not reach epoch ${epoch}`, (e) => window.__embplay.state === 'running' && window.__embplay.progress?.epoch >= e,
+      { arg: epoch, timeout: TRAIN_TIMEOUT_MS });
+    await page.click('#play');
+    await waitFor(page, 'Pause did not pause', () => window.__embplay.state === 'paused');
+  };
+
+  // Paused at epoch 3: the twin catches up by itself; Play, and both train on to the end.
+  await pauseAt(3);
+  await page.click('#compare-mse');
+  await waitFor(page, 'the comparison did not start', () => document.getElementById('compare-mse').textContent.startsWith('Compar'));
+  await page.click('#play');
+  await waitFor(page, `training did not finish (${problems.join('; ') || 'no page errors'})`,
+    () => window.__embplay.state === 'finished', { timeout: TRAIN_TIMEOUT_MS });
+  await waitFor(page, 'the twin did not reach the end of the run',
+    () => document.getElementById('compare-mse').textContent === 'Compared with MSE', { timeout: TRAIN_TIMEOUT_MS });
+  const { history } = await figures(page);
+  assert.deepEqual(epochsOf(history.twin.ppl), range(10));
+  assert.deepEqual(epochsOf(history.ppl), range(10));
+
+  // A new run, paused at epoch 4: Reset while its twin is catching up.
+  await pauseAt(4);
+  const shown = await page.evaluate(() => new Promise((resolve) => {
+    const button = document.getElementById('compare-mse');
+    button.click();
+    // Once the first figures of the twin arrive (a percentage), or too late (caught up already).
+    const poll = setInterval(() => {
+      if (!/%$/.test(button.textContent) && !button.textContent.startsWith('Compared')) return;
+      clearInterval(poll);
+      const text = button.textContent;
+      document.getElementById('reset').click();
+      resolve(text);
+    }, 5);
+  }));
+  assert.match(shown, /^Comparing with MSE… \d+%$/, 'Reset landed while the twin was catching up');
+  await waitFor(page, 'Reset did not reset', () => window.__embplay.state === 'idle');
+  assert.match(await page.textContent('#run-notice'), /The comparison with MSE stopped: the run was reset\./);
+  assert.equal(await page.isVisible('#run-notice'), true);
+  assert.deepEqual(await compareButton(page), { text: 'Compare with MSE', disabled: false, pressed: 'false' });
+  await page.waitForTimeout(500);  // nothing of the old twin arrives later
+  assert.equal(await page.$eval('#chart', (c) => Number(c.dataset.twinPoints)), 0);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a twin that diverges says so; the run trains on to its end and keeps its curve', { timeout: TRAIN_TIMEOUT_MS + 30_000 }, async () => {
+  const { context, page, problems } = await openShortMseRun();
+  // Squared error's gradients are small and bounded; cross-entropy's, with these steps, blow up.
+  await page.selectOption('#setting-optimizer', 'sgd');
+  await page.fill('#setting-lr', '10');
+  await page.fill('#setting-clip', '0');
+  await page.click('#compare-mse');
+  await train(page, problems);
+  await waitFor(page, 'the button does not say the twin diverged',
+    () => document.getElementById('compare-mse').textContent === 'The cross-entropy twin diverged');
+  assert.equal(await page.isDisabled('#compare-mse'), true);
+  assert.match(await page.textContent('#run-notice'), /The cross-entropy twin diverged at step \d+: the learning rate is too large for it\..*the run itself is unaffected\./);
+  assert.deepEqual(epochsOf((await figures(page)).history.ppl), [1, 2], 'the run kept every epoch');
   assert.deepEqual(problems, []);
   await context.close();
 });

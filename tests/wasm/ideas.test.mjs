@@ -1,5 +1,6 @@
-// The seed-idea bindings in node: the Kneser-Ney yardstick, the test split, the MSE twin, padding,
-// empirical next-word counts and the row changes of the last batch.
+// The seed-idea bindings in node: the Kneser-Ney yardstick, the test split, the twin with the other
+// loss (in lockstep, catching up with a paused or finished run, diverging), padding, empirical
+// next-word counts and the row changes of the last batch.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -129,4 +130,100 @@ test('the last batch changed some rows, each by a positive amount', () => {
     assert.ok(Array.from(changes).every((x) => Number.isFinite(x) && x >= 0));
     assert.ok(Array.from(changes).some((x) => x > 0));
   });
+});
+
+// Trains the twin on its own in slices of `budget` examples until it has caught up with the run:
+// every reply, and that it never passed the run's step.
+function catchUp(s, budget) {
+  const replies = [];
+  let t;
+  do {
+    t = call(s.twinStep(budget));
+    assert.ok(t.step <= t.target, `the twin passed the run: step ${t.step} of ${t.target}`);
+    replies.push(t);
+  } while (!t.caught_up && replies.length < 10_000);
+  return replies;
+}
+const evaluationsOf = (replies) => replies.flatMap((t) => t.evaluations);
+// An MSE run whose cross-entropy twin blows up (seeded, so always at the same step in the first epoch).
+const DIVERGING_TWIN = { loss: 'mse', optimizer: 'sgd', lr: 10, clip: 0 };
+
+test('a twin started after the run has finished catches up in slices, to the figures it has in lockstep', () => {
+  const epochs = 3;
+  let lockstep;
+  withSession((s) => {
+    call(s.twinStart());
+    const replies = [];
+    let p;
+    do {
+      p = call(s.step(500));
+      replies.push(call(s.twinStep(500)));
+    } while (!p.finished);
+    assert.ok(replies.at(-1).caught_up);
+    lockstep = evaluationsOf(replies);
+  }, corpus(), { epochs });
+
+  withSession((s) => {
+    let p;
+    do p = call(s.step(500)); while (!p.finished);
+    assert.equal(call(s.twinStart()).loss, 'mse');
+    const replies = catchUp(s, 200);
+    assert.ok(replies.length > 3, `in slices: ${replies.length} calls`);
+    const last = replies.at(-1);
+    assert.equal(last.step, p.step);
+    assert.equal(last.target, p.step);
+    assert.equal(last.diverged, false);
+    const late = evaluationsOf(replies);
+    assert.deepEqual(late.map((e) => e.epoch), [1, 2, 3]);
+    // The same weights and batches, so the same figures whenever the twin trains them.
+    late.forEach((e, i) => {
+      assert.ok(Math.abs(e.perplexity - lockstep[i].perplexity) <= 1e-6 * lockstep[i].perplexity, `epoch ${e.epoch}`);
+      assert.equal(e.accuracy, lockstep[i].accuracy);
+      assert.equal(e.top5, lockstep[i].top5);
+    });
+    // Caught up, the twin has nothing left to train.
+    const again = call(s.twinStep(200));
+    assert.ok(again.caught_up && again.step === p.step && again.evaluations.length === 0);
+  }, corpus(), { epochs });
+});
+
+test('a twin of a paused run catches up to mid-epoch, then follows the resumed run in lockstep', () => {
+  withSession((s) => {
+    let p;
+    do p = call(s.step(100)); while (p.epoch < 1 || p.epoch_position === 0);  // into the second epoch
+    call(s.twinStart());
+    const replies = catchUp(s, 64);
+    assert.equal(replies.at(-1).step, p.step);
+    assert.deepEqual(evaluationsOf(replies).map((e) => e.epoch), [1]);
+    do {
+      p = call(s.step(100));
+      const t = call(s.twinStep(100));
+      assert.equal(t.step, p.step, 'lockstep');
+      replies.push(t);
+    } while (!p.finished);
+    assert.deepEqual(evaluationsOf(replies).map((e) => e.epoch), [1, 2]);
+  });
+});
+
+test('a twin that diverges says so, stops where it was and still answers; the run goes on', () => {
+  // Squared error between softmax and one-hot has small, bounded gradients; cross-entropy with the
+  // same large SGD steps and no clipping blows up.
+  withSession((s) => {
+    assert.equal(call(s.twinStart()).loss, 'cross_entropy');
+    let p;
+    let t;
+    do {
+      p = call(s.step(100));
+      t = call(s.twinStep(100));
+    } while (!p.finished && !t.diverged);
+    assert.equal(t.diverged, true, 'the cross-entropy twin diverged');
+    assert.equal(t.caught_up, true, 'a diverged twin has nothing left to train');
+    assert.ok(t.step <= p.step);
+    assert.equal(p.diverged, false, 'the run did not');
+    while (!p.finished) p = call(s.step(1000));
+    const after = call(s.twinStep(100));
+    assert.ok(after.diverged && after.step === t.step && after.evaluations.length === 0);
+    const pred = call(s.twinPredict('the', 5));
+    assert.ok(pred.predictions.every((x) => Number.isFinite(x.probability)), 'the twin still answers');
+  }, corpus(), DIVERGING_TWIN);
 });

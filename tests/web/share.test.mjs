@@ -282,7 +282,8 @@ test('a session file round-trips; a model file imports; bad files are refused', 
     test: { loss: 4.6, perplexity: 99.48, accuracy: 0.14, top5: 0.38, examples: 341 },
   };
   const run = { epoch: 1, epochs: 2, step: 10, finished: false, diverged: false };
-  const file = JSON.stringify(makeSession({ text: 'a b c.', settings, view, model: JSON.parse(model), history, run, ideas }));
+  const stats = { sentences: 273, tokens: 3036, types: 300, vocab: 274, train_examples: 2417, valid_examples: 278, oov_tokens: 197 };
+  const file = JSON.stringify(makeSession({ text: 'a b c.', settings, view, model: JSON.parse(model), history, run, ideas, stats }));
   const back = readSession(file, schema);
   assert.equal(back.text, 'a b c.');
   assert.deepEqual(back.settings, settings);
@@ -291,6 +292,7 @@ test('a session file round-trips; a model file imports; bad files are refused', 
   assert.deepEqual(back.history, history);
   assert.deepEqual(back.ideas, ideas);
   assert.deepEqual(back.run, run);
+  assert.deepEqual(back.stats, stats);
   assert.deepEqual(back.messages, []);
 
   const bare = readSession(model, schema);
@@ -319,6 +321,7 @@ test('a session file round-trips; a model file imports; bad files are refused', 
   }), schema);
   assert.deepEqual(older.history, { loss: [[0.1, 5.2]], ppl: [[1, 120, null, null]], twin: null, reference: null });
   assert.deepEqual(older.ideas, { yardstick: null, test: null });
+  assert.equal(older.stats, null, 'a record from before the stats has none');
   assert.deepEqual(older.messages, []);
 
   // Malformed figures are dropped, one by one.
@@ -333,11 +336,15 @@ test('a session file round-trips; a model file imports; bad files are refused', 
       yardstick: { order: 9, valid_perplexity: 50, test_perplexity: 40 },
       test: { perplexity: 40, accuracy: 0.1, top5: 0.2, examples: 0 },
     },
+    stats: { ...stats, tokens: -1, vocab: '<b>274</b>' },
   }), schema);
   assert.deepEqual(mangled.history.ppl, [[1, 120, null, null]], 'accuracies outside [0, 1] and perplexities below 1 are dropped');
   assert.equal(mangled.history.twin, null, 'a twin with an unknown loss is dropped');
   assert.deepEqual(mangled.history.reference, { label: null, ppl: 50 }, 'a label that is not plain text is dropped');
   assert.deepEqual(mangled.ideas, { yardstick: null, test: null });
+  assert.equal(mangled.stats, null, 'stats that are not whole numbers of at least 0 are dropped');
+  // Stats without a model are not read: they describe the model's run.
+  assert.equal(readSession(JSON.stringify(makeSession({ text: 't', settings, view, stats })), schema).stats, null);
 
   assert.throws(() => readSession('{', schema), /not valid JSON/);
   assert.throws(() => readSession('[]', schema), /not a session/);
