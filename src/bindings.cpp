@@ -258,8 +258,9 @@ class Session {
 
   // k-means (on unit-length vectors) of the shown words, words(selection)'s order:
   // {assignment: Int32Array(n), central: [[word]] (k, most central first, at most 5), sizes, inertia}
-  // or {error}.
-  val kmeans(val selection, int k, double seed) {
+  // or {error}. start: undefined, or an Int32Array(n) of a previous clustering to follow
+  // (KMeansOptions::start; -1 for a word it did not have).
+  val kmeans(val selection, int k, double seed, val start) {
     val out = val::object();
     const std::string problem = guarded([&] {
       const Vectors v = current();
@@ -272,6 +273,7 @@ class Session {
       options.k = k;
       options.central = 5;
       options.seed = static_cast<uint64_t>(seed);
+      if (!start.isUndefined() && !start.isNull()) options.start = vecFromJSArray<int32_t>(start);
       const KMeansResult r = embplay::kmeans(gather_rows(*v.table, ids), options, ids);
       out.set("assignment", copy_to_js("Int32Array", r.assignment.data(), r.assignment.size()));
       val central = val::array(), sizes = val::array();

@@ -44,12 +44,38 @@ RowMatrix seed_centres(const RowMatrix& x, int k, Rng& rng) {
   return c;
 }
 
+// The means of a previous clustering's groups (KMeansOptions::start); a group with no rows takes
+// the row farthest from the centres placed so far.
+RowMatrix start_centres(const RowMatrix& x, int k, const Ids& start) {
+  RowMatrix c = RowMatrix::Zero(k, x.cols());
+  std::vector<int> count(static_cast<size_t>(k), 0);
+  for (Eigen::Index i = 0; i < x.rows(); ++i)
+    if (start[i] >= 0) c.row(start[i]) += x.row(i), ++count[start[i]];
+  std::vector<int> placed;
+  for (int j = 0; j < k; ++j)
+    if (count[j] > 0) c.row(j) /= static_cast<float>(count[j]), placed.push_back(j);
+  for (int j = 0; j < k; ++j) {
+    if (count[j] > 0) continue;
+    Eigen::Index far = 0;
+    float far_d = -1;
+    for (Eigen::Index i = 0; i < x.rows(); ++i) {
+      float nearest = std::numeric_limits<float>::max();
+      for (int p : placed) nearest = std::min(nearest, (x.row(i) - c.row(p)).squaredNorm());
+      if (placed.empty()) nearest = 0;
+      if (nearest > far_d) far = i, far_d = nearest;
+    }
+    c.row(j) = x.row(far);
+    placed.push_back(j);
+  }
+  return c;
+}
+
 KMeansResult lloyd(const RowMatrix& x, const KMeansOptions& o, Rng& rng) {
   const Eigen::Index n = x.rows();
   const int k = o.k;
   const Eigen::VectorXf x_norms = x.rowwise().squaredNorm();
   KMeansResult r;
-  r.centroids = seed_centres(x, k, rng);
+  r.centroids = o.start.empty() ? seed_centres(x, k, rng) : start_centres(x, k, o.start);
   r.assignment.assign(static_cast<size_t>(n), -1);
   r.sizes.assign(static_cast<size_t>(k), 0);
   RowMatrix d(n, k);
@@ -102,6 +128,12 @@ KMeansResult kmeans(const RowMatrix& vectors, const KMeansOptions& o, const Ids&
   if (o.max_iterations < 1) throw InputError("k-means: max_iterations must be at least 1");
   if (o.attempts < 1) throw InputError("k-means: attempts must be at least 1");
   if (o.central < 0) throw InputError("k-means: central must be 0 or more");
+  if (!o.start.empty()) {
+    if (static_cast<Eigen::Index>(o.start.size()) != n)
+      throw InputError("k-means: a start of " + std::to_string(o.start.size()) + " clusters for " + std::to_string(n) + " vectors");
+    for (int32_t c : o.start)
+      if (c < -1 || c >= o.k) throw InputError("k-means: a start cluster must be -1 or 0 to k - 1, not " + std::to_string(c));
+  }
   if (!ids.empty() && static_cast<Eigen::Index>(ids.size()) != n)
     throw InputError("k-means: " + std::to_string(ids.size()) + " ids for " + std::to_string(n) + " vectors");
 
@@ -113,7 +145,8 @@ KMeansResult kmeans(const RowMatrix& vectors, const KMeansOptions& o, const Ids&
     }
   Rng rng(o.seed);
   KMeansResult best;
-  for (int attempt = 0; attempt < o.attempts; ++attempt) {
+  const int attempts = o.start.empty() ? o.attempts : 1;  // a start is followed, not second-guessed
+  for (int attempt = 0; attempt < attempts; ++attempt) {
     KMeansResult r = lloyd(x, o, rng);
     if (attempt == 0 || r.inertia < best.inertia) best = std::move(r);
   }

@@ -1,5 +1,5 @@
 // k-means clusters of word vectors, for colouring the map: k-means++ seeding from the project's
-// Rng, then Lloyd iterations; optionally on unit-length rows (clusters of directions, as cosine
+// Rng (or a previous clustering's groups), then Lloyd iterations; optionally on unit-length rows (clusters of directions, as cosine
 // similarity sees them). Every cluster ends non-empty, and lists its most central words.
 #pragma once
 
@@ -16,6 +16,11 @@ struct KMeansOptions {
   int attempts = 3;          // independent seedings; the lowest inertia wins; >= 1
   int central = 10;          // most central members listed per cluster; >= 0
   uint64_t seed = 1;         // k-means++ seeding
+  // A previous clustering to follow (the map while training): the cluster of each row, 0..k-1,
+  // or -1 for a row it did not have. When given (N entries), one attempt starts from the means of
+  // its groups instead of k-means++, so clusters keep their numbers while the vectors drift; a
+  // group with no rows left starts at the row farthest from the other groups' means.
+  Ids start;
 };
 
 struct KMeansResult {

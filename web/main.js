@@ -872,9 +872,11 @@ class App {
     if (this.state === 'crashed') return;
     if (state !== 'diverged') $('diverged-note').hidden = true;
     if (state !== this.state) this.note = null;
+    const stoppedRunning = this.state === 'running' && state !== 'running';
     this.state = state;
     this.render();
     this.projectionRestored();
+    if (stoppedRunning && this.clusters) this.refreshClusters(true);  // at rest: fresh clusters, not followed ones
   }
 
   // Derives every control's state from this.state; called on any change.
@@ -1123,6 +1125,7 @@ class App {
     const k = Number($('map-k').value);
     clearTimeout(this.clusterTimer);
     if (!k || !this.hasRun() || this.map.pointCount === 0) {
+      this.clusters = null;
       this.map.setClusters(null);
       this.renderClusterLegend(null);
       return;
@@ -1135,13 +1138,20 @@ class App {
     this.clustersInFlight = true;
     this.lastClusters = performance.now();
     try {
-      const r = await this.client.call('clusters', { ...this.shownFields(), k, seed: CLUSTER_SEED });
+      // While training, the clusters follow the last ones (the vectors drift; fresh seedings would
+      // jump between local optima); at rest they are computed afresh, the same for everyone.
+      const last = this.clusters;
+      const follow = this.state === 'running' && this.map.clusterOf && last?.k === k;
+      const previous = follow ? { words: last.words, assignment: last.assignment } : undefined;
+      const r = await this.client.call('clusters', { ...this.shownFields(), k, seed: CLUSTER_SEED, previous });
       if (Number($('map-k').value) !== k) return;
       // Each new cluster takes the colour and legend slot of the shown cluster it shares most words with.
       const { assignment, slotOf } = matchClusters(this.map.clusterOf, r.words, r.assignment, k);
-      this.map.setClusters({ words: r.words, assignment, k });
+      this.clusters = { words: r.words, assignment, k };
+      this.map.setClusters(this.clusters);
       this.renderClusterLegend(reorder(r.central, slotOf));
     } catch (err) {
+      this.clusters = null;
       this.map.setClusters(null);
       this.renderClusterLegend(null);
       this.setStatus(`Could not cluster: ${err.message}`, 'error');

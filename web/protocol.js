@@ -74,10 +74,12 @@ export const REQUESTS = Object.freeze({
       + 'method 3CosAdd | 3CosMul, best first, the three input words never among them',
   },
   clusters: {
-    fields: ['n', 'only', 'k', 'seed'],
+    fields: ['n', 'only', 'k', 'seed', 'previous'],
     reply: '{words, assignment: Int32Array(m) (buffer transferred), central: [[word]] per cluster, sizes}: k-means of the '
-      + 'vectors of the m words n, only name (snapshot order), on unit-length vectors; cluster numbers in no '
-      + 'particular order (the page matches them to its colours, cluster-match.js)',
+      + 'vectors of the m words n, only name (snapshot order), on unit-length vectors. Without previous, seeded '
+      + 'k-means++ (the same vectors give the same clusters) with cluster numbers in no particular order (the page '
+      + 'matches them to its colours, cluster-match.js); with previous {words, assignment} (the map while training), '
+      + 'Lloyd starts from those groups, so clusters keep their numbers as the vectors drift',
   },
   projection: {
     fields: ['projection', 'n', 'only', 'options'],

@@ -471,10 +471,15 @@ class Trainer {
     return parse(this.session.analogy(a, b, c, k, method));
   }
 
-  clusters({ n, only, k, seed }) {
+  clusters({ n, only, k, seed, previous }) {
     this.#requireModel();
     const shown = this.#shown(n, only);
-    const r = parse(this.session.kmeans(Trainer.#selection(n, shown), k, seed));
+    let start;  // the previous clustering, word by word in the shown order (-1: a word it did not have)
+    if (previous) {
+      const clusterOf = new Map(previous.words.map((w, i) => [w, previous.assignment[i]]));
+      start = Int32Array.from(shown.words, (w) => clusterOf.get(w) ?? -1);
+    }
+    const r = parse(this.session.kmeans(Trainer.#selection(n, shown), k, seed, start));
     return withTransfer({ words: shown.words, assignment: r.assignment, central: r.central, sizes: r.sizes }, [r.assignment.buffer]);
   }
 

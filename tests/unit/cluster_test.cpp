@@ -101,5 +101,37 @@ TEST(KMeans, SameSeedSameClusters) {
   EXPECT_EQ(kmeans(x, o).assignment, kmeans(x, o).assignment);
 }
 
+TEST(KMeans, AStartIsFollowedSoClustersKeepTheirNumbersAsVectorsDrift) {
+  // Overlapping blobs: fresh seedings disagree on the labels; a start from the previous
+  // clustering keeps them while the vectors move a little, as the map's do while training.
+  RowMatrix x = gaussian_blobs(6, 20, 8, 1.5, 4);
+  KMeansOptions o;
+  o.k = 6;
+  const KMeansResult before = kmeans(x, o);
+  Rng rng(9);
+  for (Eigen::Index i = 0; i < x.size(); ++i) x.data()[i] += rng.symmetric(0.05f);
+  const auto kept = [&](const Ids& a) {
+    int same = 0;
+    for (size_t i = 0; i < a.size(); ++i) same += a[i] == before.assignment[i];
+    return same;
+  };
+  o.seed = 77;  // another seeding: on its own it numbers the clusters differently
+  EXPECT_LT(kept(kmeans(x, o).assignment), 60);
+  o.start = before.assignment;
+  EXPECT_GE(kept(kmeans(x, o).assignment), 110) << "of 120 words";
+
+  // Rows the previous clustering did not have (-1), and a group left empty, still fill every cluster.
+  Ids partial(120, -1);
+  for (int i = 0; i < 60; ++i) partial[i] = before.assignment[i] == 5 ? 0 : before.assignment[i];
+  o.start = partial;
+  const KMeansResult filled = kmeans(x, o);
+  for (int size : filled.sizes) EXPECT_GE(size, 1);
+
+  o.start = Ids(119, 0);
+  EXPECT_THROW(kmeans(x, o), InputError);  // one label per row
+  o.start = Ids(120, 6);
+  EXPECT_THROW(kmeans(x, o), InputError);  // labels 0..k-1 or -1
+}
+
 }  // namespace
 }  // namespace embplay

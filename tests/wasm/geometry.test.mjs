@@ -81,7 +81,7 @@ test('neighbours by cosine or euclidean distance', () => {
 test('k-means separates blobs and names each cluster by its central words', () => {
   const s = sessionWith(blobLines());
   const { words } = call(s.words(36));
-  const r = s.kmeans(36, 3, 1);
+  const r = s.kmeans(36, 3, 1, null);
   assert.ok(!r.error, r.error);
   assert.ok(r.assignment instanceof Int32Array);
   assert.equal(r.assignment.length, 36);
@@ -97,8 +97,8 @@ test('k-means separates blobs and names each cluster by its central words', () =
     assert.ok(members.length >= 1 && members.length <= 5);
     for (const w of members) assert.equal(r.assignment[words.indexOf(w)], c);
   }
-  assert.match(s.kmeans(36, 0, 1).error, /between 1 and/);
-  assert.match(s.kmeans(36, 37, 1).error, /between 1 and/);
+  assert.match(s.kmeans(36, 0, 1, null).error, /between 1 and/);
+  assert.match(s.kmeans(36, 37, 1, null).error, /between 1 and/);
   s.delete();
 });
 
@@ -181,7 +181,7 @@ test('a chosen list of word ids (a search result) is what words, PCA, k-means an
   chosen.forEach((w, i) => rows.set(v.vectors.subarray(top.words.indexOf(w) * 4, top.words.indexOf(w) * 4 + 4), i * 4));
   const direct = s.pcaOf(rows, chosen.length, 4, null).coords;
   for (let j = 0; j < direct.length; j += 1) assert.ok(Math.abs(direct[j] - pca.coords[j]) < 1e-4, `coordinate ${j}`);
-  const km = s.kmeans(ids.slice(), 2, 1);
+  const km = s.kmeans(ids.slice(), 2, 1, null);
   assert.ok(!km.error, km.error);
   assert.equal(km.assignment.length, chosen.length);
   for (const members of km.central) for (const w of members) assert.ok(chosen.includes(w), w);
@@ -205,7 +205,8 @@ test('a chosen list of word ids (a search result) is what words, PCA, k-means an
   s.delete();
 });
 
-test('cluster colours survive recomputes while training: matched clusters keep most words in their slot', () => {
+// A run on a small made-up language whose clusters drift while it trains, as the page's do.
+function driftingRun() {
   const subjects = ['cat', 'dog', 'bird', 'fox', 'king', 'queen', 'friend', 'horse', 'wolf', 'mouse', 'goat', 'lion'];
   const verbs = ['sees', 'likes', 'follows', 'finds', 'hears', 'meets', 'chases', 'helps'];
   const places = ['garden', 'house', 'river', 'forest', 'field', 'hill', 'town', 'lake'];
@@ -217,13 +218,17 @@ test('cluster colours survive recomputes while training: matched clusters keep m
     : `a ${pick(adjectives)} ${pick(subjects)} lived in the ${pick(places)}.`)).join(' ');
   const s = new Module.Session();
   assert.equal(call(s.start(text, JSON.stringify({ context: 2, dim: 16, hidden: 32, optimizer: 'adam', lr: 0.01, batch: 32, epochs: 20, seed: 3 }))).ok, true);
-  const { words } = call(s.words(100));
+  return { s, words: call(s.words(100)).words };
+}
+
+test('cluster colours survive recomputes while training: matched clusters keep most words in their slot', () => {
+  const { s, words } = driftingRun();
   const k = 5;
   const agree = (assignment, previous) => words.filter((w, i) => assignment[i] === previous.get(w)).length;
   // As the page does: k-means with the same seed after each bit of training, matched to the clusters shown.
   call(s.step(3000));
   const mapOf = (assignment) => new Map(words.map((w, i) => [w, assignment[i]]));
-  let raw = s.kmeans(100, k, 1).assignment;
+  let raw = s.kmeans(100, k, 1, null).assignment;
   let shown = mapOf(raw);
   let renumbered = 0;
   let kept = 0;
@@ -231,7 +236,7 @@ test('cluster colours survive recomputes while training: matched clusters keep m
   for (let r = 0; r < rounds; r += 1) {
     call(s.step(500));
     const previousRaw = mapOf(raw);
-    raw = s.kmeans(100, k, 1).assignment;
+    raw = s.kmeans(100, k, 1, null).assignment;
     const matched = matchClusters(shown, words, raw, k);
     const same = agree(matched.assignment, shown);
     assert.ok(same >= agree(raw, shown), `round ${r}: the matching never keeps fewer words than the raw numbers`);
@@ -242,5 +247,23 @@ test('cluster colours survive recomputes while training: matched clusters keep m
   }
   assert.ok(renumbered >= 1, 'k-means renumbered its clusters at least once (else this test would prove nothing)');
   assert.ok(kept >= 0.85 * rounds * words.length, `${kept} of ${rounds * words.length} word-rounds kept their colour`);
+  s.delete();
+});
+
+test('clusters that follow the last ones (a start) keep their numbers while training', () => {
+  const { s, words } = driftingRun();
+  const k = 5;
+  call(s.step(3000));
+  let last = s.kmeans(100, k, 1, null).assignment;
+  let kept = 0;
+  const rounds = 10;
+  for (let r = 0; r < rounds; r += 1) {
+    call(s.step(500));
+    const next = s.kmeans(100, k, 1, last).assignment;
+    kept += next.filter((c, i) => c === last[i]).length;
+    last = next;
+  }
+  assert.ok(kept >= 0.95 * rounds * words.length, `${kept} of ${rounds * words.length} word-rounds kept their cluster`);
+  assert.match(s.kmeans(100, k, 1, new Int32Array(3)).error, /a start of 3 clusters for \d+ vectors/);
   s.delete();
 });
