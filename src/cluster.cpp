@@ -116,6 +116,23 @@ KMeansResult lloyd(const RowMatrix& x, const KMeansOptions& o, Rng& rng) {
   return r;
 }
 
+// Renumbers the clusters in the order of their first rows: cluster 0 holds row 0, cluster 1 the
+// first row outside cluster 0, and so on. The numbers then depend on the partition alone, not on
+// the seeding that found it: the same clusters get the same numbers (the map's colours).
+void number_by_first_row(KMeansResult& r) {
+  const int k = static_cast<int>(r.sizes.size());
+  std::vector<int32_t> renamed(static_cast<size_t>(k), -1);
+  int next = 0;
+  for (int32_t c : r.assignment)
+    if (renamed[c] < 0) renamed[c] = next++;
+  RowMatrix centroids(r.centroids.rows(), r.centroids.cols());
+  std::vector<int> sizes(static_cast<size_t>(k));
+  for (int c = 0; c < k; ++c) centroids.row(renamed[c]) = r.centroids.row(c), sizes[renamed[c]] = r.sizes[c];
+  for (int32_t& c : r.assignment) c = renamed[c];
+  r.centroids = std::move(centroids);
+  r.sizes = std::move(sizes);
+}
+
 }  // namespace
 
 KMeansResult kmeans(const RowMatrix& vectors, const KMeansOptions& o, const Ids& ids) {
@@ -150,6 +167,8 @@ KMeansResult kmeans(const RowMatrix& vectors, const KMeansOptions& o, const Ids&
     KMeansResult r = lloyd(x, o, rng);
     if (attempt == 0 || r.inertia < best.inertia) best = std::move(r);
   }
+
+  if (o.start.empty()) number_by_first_row(best);
 
   // Members by distance to their centroid.
   std::vector<std::vector<std::pair<float, int32_t>>> members(static_cast<size_t>(o.k));

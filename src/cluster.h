@@ -24,7 +24,9 @@ struct KMeansOptions {
 };
 
 struct KMeansResult {
-  Ids assignment;            // (N): the cluster of each row, 0..k-1
+  // (N): the cluster of each row, 0..k-1. Without a start, numbered by first row: cluster 0 holds
+  // row 0, cluster 1 the first row outside it, ...; so the same partition has the same numbers.
+  Ids assignment;
   RowMatrix centroids;       // (k, d): cluster means, in the space clustered (unit rows if cosine)
   std::vector<int> sizes;    // (k): members per cluster, all >= 1
   std::vector<Ids> central;  // (k): members nearest their centroid first (ties by row), at most `central`

@@ -1145,7 +1145,9 @@ class App {
       const previous = follow ? { words: last.words, assignment: last.assignment } : undefined;
       const r = await this.client.call('clusters', { ...this.shownFields(), k, seed: CLUSTER_SEED, previous });
       if (Number($('map-k').value) !== k) return;
-      // Each new cluster takes the colour and legend slot of the shown cluster it shares most words with.
+      // Each new cluster takes the colour and legend slot of the shown cluster it shares most words
+      // with; with none shown, k-means's own numbers (by each cluster's most frequent word), which
+      // depend on the clusters alone: whoever opens the link sees the same colours.
       const { assignment, slotOf } = matchClusters(this.map.clusterOf, r.words, r.assignment, k);
       this.clusters = { words: r.words, assignment, k };
       this.map.setClusters(this.clusters);

@@ -77,9 +77,9 @@ export const REQUESTS = Object.freeze({
     fields: ['n', 'only', 'k', 'seed', 'previous'],
     reply: '{words, assignment: Int32Array(m) (buffer transferred), central: [[word]] per cluster, sizes}: k-means of the '
       + 'vectors of the m words n, only name (snapshot order), on unit-length vectors. Without previous, seeded '
-      + 'k-means++ (the same vectors give the same clusters) with cluster numbers in no particular order (the page '
-      + 'matches them to its colours, cluster-match.js); with previous {words, assignment} (the map while training), '
-      + 'Lloyd starts from those groups, so clusters keep their numbers as the vectors drift',
+      + 'k-means++ (the same vectors give the same clusters), numbered by each cluster\'s first (most frequent) word; '
+      + 'with previous {words, assignment} (the map while training), Lloyd starts from those groups, so clusters '
+      + 'keep their numbers as the vectors drift (either way the page matches them to its colours, cluster-match.js)',
   },
   projection: {
     fields: ['projection', 'n', 'only', 'options'],

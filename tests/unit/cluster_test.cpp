@@ -101,6 +101,21 @@ TEST(KMeans, SameSeedSameClusters) {
   EXPECT_EQ(kmeans(x, o).assignment, kmeans(x, o).assignment);
 }
 
+TEST(KMeans, TheSamePartitionGetsTheSameNumbersWhateverTheSeed) {
+  const RowMatrix x = gaussian_blobs(5, 30, 10, 10.0, 21);  // separated: every seeding finds them
+  KMeansOptions o;
+  o.k = 5;
+  o.cosine = false;
+  const KMeansResult first = kmeans(x, o);
+  for (uint64_t seed : {2, 3, 4, 5}) {
+    o.seed = seed;
+    EXPECT_EQ(kmeans(x, o).assignment, first.assignment) << "seed " << seed;
+  }
+  // Numbered by first row: blob b (rows 30b..30b+29) is cluster b, its centroid row b.
+  for (int i = 0; i < 150; ++i) ASSERT_EQ(first.assignment[i], i / 30);
+  EXPECT_LT((first.centroids.row(3) - x.middleRows(90, 30).colwise().mean()).norm(), 1e-3);
+}
+
 TEST(KMeans, AStartIsFollowedSoClustersKeepTheirNumbersAsVectorsDrift) {
   // Overlapping blobs: fresh seedings disagree on the labels; a start from the previous
   // clustering keeps them while the vectors move a little, as the map's do while training.

@@ -221,32 +221,29 @@ function driftingRun() {
   return { s, words: call(s.words(100)).words };
 }
 
-test('cluster colours survive recomputes while training: matched clusters keep most words in their slot', () => {
+test('fresh clusters are numbered by their most frequent word: recomputes keep the colours of clusters that held', () => {
   const { s, words } = driftingRun();
   const k = 5;
   const agree = (assignment, previous) => words.filter((w, i) => assignment[i] === previous.get(w)).length;
-  // As the page does: k-means with the same seed after each bit of training, matched to the clusters shown.
-  call(s.step(3000));
   const mapOf = (assignment) => new Map(words.map((w, i) => [w, assignment[i]]));
-  let raw = s.kmeans(100, k, 1, null).assignment;
-  let shown = mapOf(raw);
-  let renumbered = 0;
+  call(s.step(3000));
+  let shown = mapOf(s.kmeans(100, k, 1, null).assignment);
   let kept = 0;
   const rounds = 10;
   for (let r = 0; r < rounds; r += 1) {
     call(s.step(500));
-    const previousRaw = mapOf(raw);
-    raw = s.kmeans(100, k, 1, null).assignment;
+    const raw = s.kmeans(100, k, 1, null).assignment;
+    // Cluster c's first word comes before cluster c + 1's: the numbers depend on the partition alone.
+    const firsts = Array.from({ length: k }, (_, c) => raw.indexOf(c));
+    assert.deepEqual(firsts, [...firsts].sort((a, b) => a - b), `round ${r}: numbered by first word`);
+    assert.equal(raw[0], 0);
+    // The page's matching (used while it follows training) never keeps fewer words in place.
     const matched = matchClusters(shown, words, raw, k);
-    const same = agree(matched.assignment, shown);
-    assert.ok(same >= agree(raw, shown), `round ${r}: the matching never keeps fewer words than the raw numbers`);
-    // k-means numbered its clusters afresh, and the matching undid it.
-    if (agree(raw, previousRaw) < words.length / 2 && same >= 0.75 * words.length) renumbered += 1;
-    kept += same;
-    shown = mapOf(matched.assignment);
+    assert.ok(agree(matched.assignment, shown) >= agree(raw, shown), `round ${r}: the matching never keeps fewer words`);
+    kept += agree(raw, shown);
+    shown = mapOf(raw);
   }
-  assert.ok(renumbered >= 1, 'k-means renumbered its clusters at least once (else this test would prove nothing)');
-  assert.ok(kept >= 0.85 * rounds * words.length, `${kept} of ${rounds * words.length} word-rounds kept their colour`);
+  assert.ok(kept >= 0.8 * rounds * words.length, `${kept} of ${rounds * words.length} word-rounds kept their colour`);
   s.delete();
 });
 
