@@ -1528,7 +1528,10 @@ class App {
     const p = session.run;
     this.loadedName = p?.epoch ? `the model after epoch ${p.epoch} of ${p.epochs}` : 'the saved model';
     this.setState('loaded');
-    if (p) $('m-epoch').textContent = `${p.epoch} / ${p.epochs}`;
+    if (p) {
+      $('m-epoch').textContent = `${p.epoch} / ${p.epochs}`;
+      $('m-step').textContent = fmtInt(p.step ?? 0);
+    }
     if (this.charts.latestLoss != null) $('m-loss').textContent = fmtLoss(this.charts.latestLoss);
     this.showEvaluation();
     await this.refreshMap(true);

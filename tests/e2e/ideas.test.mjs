@@ -195,14 +195,16 @@ test('Compare after the run has finished: the twin catches up to every epoch; th
   assert.deepEqual(await page.$$eval('#predict-table thead th', (c) => c.map((x) => x.textContent)), ['next word', 'model', 'MSE', 'in training']);
   assert.ok(await page.$$eval('#predict-table tbody tr', (rows) => rows.every((r) => /%/.test(r.cells[2].textContent))));
 
-  // A reload brings back the text's stats with the model.
-  const before = await stats(page);
-  for (const [i, value] of before.entries()) assert.match(value, /^\d[\d,]*( · [\d.]+%)?$/, `${STATS[i]}: ${value}`);
+  // A reload brings back the text's stats with the model, and the top bar's epoch and step.
+  const before = [...await stats(page), await page.textContent('#m-epoch'), await page.textContent('#m-step')];
+  for (const [i, value] of before.slice(0, STATS.length).entries()) assert.match(value, /^\d[\d,]*( · [\d.]+%)?$/, `${STATS[i]}: ${value}`);
+  assert.notEqual(before.at(-1), '0', 'the run took steps');
   await page.evaluate(() => window.__embplay.saveNow());
   await page.reload();
   await waitReady(page, problems);
   assert.equal(await page.evaluate(() => window.__embplay.state), 'loaded');
-  assert.deepEqual(await stats(page), before, 'the same stats after a reload');
+  assert.deepEqual([...await stats(page), await page.textContent('#m-epoch'), await page.textContent('#m-step')], before,
+    'the same stats, epoch and step after a reload');
   assert.deepEqual(problems, []);
   await context.close();
 });
