@@ -6,6 +6,8 @@
 #include <cmath>
 #include <numeric>
 
+#include "option_table.h"
+
 namespace embplay {
 namespace {
 
@@ -123,6 +125,10 @@ void Trainer::prepare() {
   if (s.patience > 0 && !early_stopping_ && data_->split.notice.empty())
     notice_ = "Nothing is held out for validation, so early stopping (patience " + std::to_string(s.patience) +
               ") is off: every epoch trains.";
+  if (schedule_.warmup_steps > 0 && schedule_.warmup_steps >= schedule_.total_steps && notice_.empty())
+    notice_ = "The warm-up (" + plural(schedule_.warmup_steps, "step") + ") lasts the whole run of " +
+              plural(schedule_.total_steps, "step") + ": the learning rate rises to " +
+              OptionTable<Settings>::format_number(s.lr) + " only at the last step. Shorten the warm-up or train more epochs.";
 
   progress_ = Progress{};
   progress_.epoch_size = n;

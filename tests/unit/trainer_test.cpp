@@ -160,6 +160,10 @@ TEST(Trainer, TooFewSentencesTrainOnAllTextWithANotice) {
   Trainer no_valid(corpus(3), s);
   EXPECT_NE(no_valid.notice().find("early stopping"), std::string::npos) << no_valid.notice();
   EXPECT_TRUE(Trainer(corpus(3), Settings{}).notice().empty());
+  Settings long_warmup;
+  long_warmup.warmup = 1e6f;  // steps: far beyond the run
+  const Trainer warming(corpus(3), long_warmup);
+  EXPECT_NE(warming.notice().find("lasts the whole run"), std::string::npos) << warming.notice();
 }
 
 TEST(Trainer, SplitsIntoThreeAndReportsTopFive) {
