@@ -273,7 +273,7 @@ class Session {
       options.k = k;
       options.central = 5;
       options.seed = static_cast<uint64_t>(seed);
-      if (!start.isUndefined() && !start.isNull()) options.start = vecFromJSArray<int32_t>(start);
+      if (!start.isUndefined() && !start.isNull()) options.start = emscripten::convertJSArrayToNumberVector<int32_t>(start);
       const KMeansResult r = embplay::kmeans(gather_rows(*v.table, ids), options, ids);
       out.set("assignment", copy_to_js("Int32Array", r.assignment.data(), r.assignment.size()));
       val central = val::array(), sizes = val::array();
