@@ -1,6 +1,7 @@
 // Regenerates docs/screenshot.png, the README's picture: serves dist/ (it builds nothing: run
 // ./build.sh build first), trains the sample text for a few epochs in headless Chromium at
-// 1400x900, selects a word and asks for a prediction, then takes the screenshot.
+// 1400x900, compares it with its MSE twin, colours four clusters, selects a word and asks for a
+// prediction, then takes the screenshot.
 //
 //   node scripts/screenshot.mjs [--out docs/screenshot.png] [--epochs 8] [--dark]
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -43,6 +44,10 @@ try {
   await page.fill('#setting-epochs', epochs);
   await page.click('#play');
   await page.waitForFunction(() => window.__embplay.state === 'finished', null, { timeout: 300_000 });
+  await page.click('#compare-mse');  // the twin catches up on its own: the orange curve
+  await page.waitForFunction(() => /Compared/.test(document.getElementById('compare-mse').textContent), null, { timeout: 120_000 });
+  await page.selectOption('#map-k', '4');
+  await page.waitForFunction(() => document.getElementById('map').dataset.clusters === '4', null, { timeout: 10_000 });
 
   await page.fill('#predict-input', 'the fox said to the');
   await page.waitForFunction(() => window.__embplay.mapSettled, null, { timeout: 10_000 });
