@@ -6,7 +6,7 @@
 #   ./build.sh serve   build, then serve dist/ on http://localhost:8000 (PORT=... to change)
 #   ./build.sh test    build, then every test: C++ unit tests, the module in node, the page in Chromium
 #   ./build.sh bench   build, then the benchmarks (figures in bench/README.md)
-#   ./build.sh quality build, then bench/quality.sh: neural vs Kneser-Ney on the KJV Bible (~25 min)
+#   ./build.sh quality build, then bench/quality.sh: neural vs Kneser-Ney on the KJV Bible (~20 min)
 #   ./build.sh screenshot   regenerate docs/screenshot.png for the README
 #
 # Every subcommand is idempotent and installs what it needs first.
