@@ -9,6 +9,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-3}
 PY=/usr/bin/python3  # Debian's, with python3-sklearn
+if ! $PY -c 'import sklearn' 2>/dev/null; then
+  echo "installing python3-sklearn (Debian's scikit-learn)" >&2
+  as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+  as_root apt-get update -qq && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq python3-sklearn >/dev/null
+fi
 
 cmake -S . -B build/native -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build/native -j2 --target bench_tsne >/dev/null

@@ -110,7 +110,7 @@ def report(args):
         "The browser row is the page itself: vectors opened through Open vectors, t-SNE started from the t-SNE form (perplexity 30, learning rate auto, 1,000 iterations, PCA initialisation: no earlier layout of these words to warm-start from), timed from the Run click until the page says done; it runs in the worker in 25 ms slices and streams every slice's layout to the map, which draws it. Its layout, read back from the map, is scored by scikit-learn like the others.",
         "",
         "Run it: `bench/tsne_compare.sh` (`RUNS=` runs per configuration, default 3; `OUT=` for the results, "
-        "default `build/bench/tsne/`; needs `/usr/bin/python3` with python3-sklearn, and em++ for the WebAssembly row).",
+        "default `build/bench/tsne/`; uses Debian's `/usr/bin/python3` with python3-sklearn, installed by the script when missing, and em++ for the WebAssembly row).",
         "",
     ]
     if median(default, "seconds") > median(one, "seconds"):
