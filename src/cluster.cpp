@@ -61,7 +61,6 @@ RowMatrix start_centres(const RowMatrix& x, int k, const Ids& start) {
     for (Eigen::Index i = 0; i < x.rows(); ++i) {
       float nearest = std::numeric_limits<float>::max();
       for (int p : placed) nearest = std::min(nearest, (x.row(i) - c.row(p)).squaredNorm());
-      if (placed.empty()) nearest = 0;
       if (nearest > far_d) far = i, far_d = nearest;
     }
     c.row(j) = x.row(far);

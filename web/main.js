@@ -876,7 +876,7 @@ class App {
     this.state = state;
     this.render();
     this.projectionRestored();
-    if (stoppedRunning && this.clusters) this.refreshClusters(true);  // at rest: fresh clusters, not followed ones
+    if (stoppedRunning && this.map.clusterOf) this.refreshClusters(true);  // at rest: fresh clusters, not followed ones
   }
 
   // Derives every control's state from this.state; called on any change.
@@ -1125,7 +1125,6 @@ class App {
     const k = Number($('map-k').value);
     clearTimeout(this.clusterTimer);
     if (!k || !this.hasRun() || this.map.pointCount === 0) {
-      this.clusters = null;
       this.map.setClusters(null);
       this.renderClusterLegend(null);
       return;
@@ -1140,20 +1139,18 @@ class App {
     try {
       // While training, the clusters follow the last ones (the vectors drift; fresh seedings would
       // jump between local optima); at rest they are computed afresh, the same for everyone.
-      const last = this.clusters;
-      const follow = this.state === 'running' && this.map.clusterOf && last?.k === k;
-      const previous = follow ? { words: last.words, assignment: last.assignment } : undefined;
+      const shown = this.map.clusterOf;  // word -> colour of the clusters on the map
+      const follow = this.state === 'running' && shown && this.map.clusterCount === k;
+      const previous = follow ? { words: [...shown.keys()], assignment: [...shown.values()] } : undefined;
       const r = await this.client.call('clusters', { ...this.shownFields(), k, seed: CLUSTER_SEED, previous });
       if (Number($('map-k').value) !== k) return;
       // Each new cluster takes the colour and legend slot of the shown cluster it shares most words
       // with; with none shown, k-means's own numbers (by each cluster's most frequent word), which
       // depend on the clusters alone: whoever opens the link sees the same colours.
       const { assignment, slotOf } = matchClusters(this.map.clusterOf, r.words, r.assignment, k);
-      this.clusters = { words: r.words, assignment, k };
-      this.map.setClusters(this.clusters);
+      this.map.setClusters({ words: r.words, assignment, k });
       this.renderClusterLegend(reorder(r.central, slotOf));
     } catch (err) {
-      this.clusters = null;
       this.map.setClusters(null);
       this.renderClusterLegend(null);
       this.setStatus(`Could not cluster: ${err.message}`, 'error');

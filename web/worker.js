@@ -166,7 +166,6 @@ class Trainer {
     this.#keepEpoch(0);
   }
 
-  // A new source of vectors: its t-SNE is gone with the old one.
   // Keeps the vectors of the shown words (at least SNAPSHOT_MIN_WORDS) for the timeline; epoch 0
   // (the random initialisation) starts it afresh.
   #keepEpoch(epoch) {
@@ -231,14 +230,23 @@ class Trainer {
     return shown.ids ? shown.ids.slice() : n;
   }
 
-  // A new source of vectors (a run, a loaded model, opened vectors, none): its t-SNE and its
-  // resolved selections are gone with the old one.
   // A new source of vectors (a run, a loaded model, opened vectors, nothing): its t-SNE, resolved
-  // map words and comparison belong to the old one.
+  // map words, timeline and comparison belong to the old one.
   #newSource() {
     this.#dropTsne();
     this.shownCache = null;
+    this.snapshots.clear();
     this.ideas.reset();
+  }
+
+  // A model or a vectors file became the source: it can be explored, not trained.
+  #opened(kind) {
+    this.#newSource();
+    this.hasModel = true;
+    this.canTrain = false;
+    this.kind = kind;
+    this.last = null;
+    this.raw = null;
   }
 
   #dropTsne() {
@@ -255,7 +263,6 @@ class Trainer {
     this.hasModel = false;
     this.canTrain = false;
     this.kind = 'none';
-    this.snapshots.clear();
     this.last = null;
     this.raw = null;
     return null;
@@ -503,13 +510,7 @@ class Trainer {
     this.#stop();
     if (!this.session) this.session = new this.module.Session();
     const reply = parse(this.session.loadModel(json));
-    this.#newSource();
-    this.snapshots.clear();
-    this.hasModel = true;
-    this.canTrain = false;
-    this.kind = 'nextword';
-    this.last = null;
-    this.raw = null;
+    this.#opened('nextword');
     return reply;
   }
 
@@ -537,13 +538,7 @@ class Trainer {
   importFinish() {
     if (!this.session) throw new Error('no import in progress');
     const reply = parse(this.session.importFinish());
-    this.#newSource();
-    this.snapshots.clear();
-    this.hasModel = true;
-    this.canTrain = false;
-    this.kind = 'vectors';
-    this.last = null;
-    this.raw = null;
+    this.#opened('vectors');
     return reply;
   }
 
