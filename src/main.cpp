@@ -555,7 +555,8 @@ const char* sentence_usage() {
   embplay search --input FILE [unit options] (--vectors FILE | --model MODEL.json) --query "..."
                  [--method all|embedding|bm25|hybrid] [pooling and search options] [--json]
   embplay compare (--vectors FILE | --model MODEL.json) --a "SENTENCE" --b "SENTENCE" [pooling options]
-  embplay sts (--vectors FILE | --model MODEL.json) [--split test] [--sts_dir DIR] [--components N] [--json]
+  embplay sts (--vectors FILE | --model MODEL.json) [--split test] [--sts_dir DIR] [--components N]
+              [--tune_split dev] [--json]
   embplay ir (--vectors FILE | --model MODEL.json) [--collection DIR] [pooling and search options] [--tune] [--json]
 
 unit options: --units sentences|paragraphs|lines|jsonl|csv (default paragraphs: split at blank lines;
@@ -563,11 +564,13 @@ unit options: --units sentences|paragraphs|lines|jsonl|csv (default paragraphs: 
   --column 1 (csv: header name or 1-based number), --id_column NAME, --no_header (csv).
 pooling options: --pooling mean|max|mean+max|sif|idf (default sif: mean with SIF weights a/(a+p(w)),
   p(w) from the units' own counts, first principal component removed), --sif_a 0.001,
-  --components N (principal components removed), --stopwords (leave out English stopwords).
+  --components N (principal components removed), --stopwords (leave out English stopwords),
+  --unit_words (word vectors scaled to length 1 before pooling).
 search options: --k 10, --keep_stopwords (the query's stopwords count), --k1 1.2 --b 0.75 (BM25),
   --fusion zscore|minmax|rrf --weight 0.3 (the embedding's share) --rrf_k 60 (the hybrid).
 Vector files keep their first --max_words words (default 200000). sts reads sts-<split>.tsv from
---sts_dir (default the repository's tests/data/sts); ir reads documents.jsonl, queries.jsonl and
+--sts_dir (default the repository's tests/data/sts, which ships the test split); --tune_split dev chooses
+a pooling, and its blend weight with TF-IDF, on sts-dev.tsv and reports them on --split. ir reads documents.jsonl, queries.jsonl and
 qrels.tsv from --collection (default tests/data/ir/cranfield). ir --tune chooses the hybrid's fusion
 and weight on the odd-numbered queries and reports them on the even-numbered ones.
 )";
@@ -617,6 +620,7 @@ PoolingOptions pooling_flags(const Args& args) {
   o.sif_a = float_flag(args, "sif_a", o.sif_a);
   o.remove_components = int_flag(args, "components", o.remove_components);
   o.drop_stopwords = args.has("stopwords");
+  o.unit_words = args.has("unit_words");
   validate(o);
   return o;
 }
@@ -677,7 +681,7 @@ std::string joined(const std::vector<std::string>& words) {
 
 int units_command(const Args& args) {
   args.allow_only({"input", "units", "field", "id_field", "column", "id_column", "no_header", "vectors", "model", "format",
-                   "metadata", "max_words", "pooling", "sif_a", "components", "stopwords", "clusters", "nearest", "show",
+                   "metadata", "max_words", "pooling", "sif_a", "components", "stopwords", "unit_words", "clusters", "nearest", "show",
                    "seed", "json"});
   const auto start = std::chrono::steady_clock::now();
   const Units units = read_units(args);
@@ -724,7 +728,7 @@ int units_command(const Args& args) {
 
 int search_command(const Args& args) {
   args.allow_only({"input", "units", "field", "id_field", "column", "id_column", "no_header", "vectors", "model", "format",
-                   "metadata", "max_words", "pooling", "sif_a", "components", "stopwords", "query", "method", "k",
+                   "metadata", "max_words", "pooling", "sif_a", "components", "stopwords", "unit_words", "query", "method", "k",
                    "keep_stopwords", "k1", "b", "fusion", "weight", "rrf_k", "json"});
   const Units units = read_units(args);
   const LoadedTable t = load_table(args);
@@ -776,7 +780,7 @@ int search_command(const Args& args) {
 }
 
 int compare_command(const Args& args) {
-  args.allow_only({"vectors", "model", "format", "metadata", "max_words", "pooling", "sif_a", "components", "stopwords", "a", "b", "json"});
+  args.allow_only({"vectors", "model", "format", "metadata", "max_words", "pooling", "sif_a", "components", "stopwords", "unit_words", "a", "b", "json"});
   const LoadedTable t = load_table(args);
   // The two sentences are the units: SIF's p(w) and IDF come from them.
   Units units;
@@ -811,7 +815,7 @@ int compare_command(const Args& args) {
 }
 
 int sts_command(const Args& args) {
-  args.allow_only({"vectors", "model", "format", "metadata", "max_words", "split", "sts_dir", "sif_a", "components", "json"});
+  args.allow_only({"vectors", "model", "format", "metadata", "max_words", "split", "sts_dir", "sif_a", "components", "tune_split", "unit_words", "json"});
   const LoadedTable t = load_table(args);
   const std::string dir = args.get("sts_dir", EMBPLAY_EVAL_DIR "/../sts");
   const std::string path = dir + "/sts-" + args.get("split", "test") + ".tsv";
@@ -829,19 +833,50 @@ int sts_command(const Args& args) {
     for (bool stop : {false, true}) {
       PoolingOptions o = pooling_preset(preset);
       o.drop_stopwords = stop;
+      o.unit_words = args.has("unit_words");
       o.sif_a = float_flag(args, "sif_a", o.sif_a);
       if (args.has("components")) o.remove_components = int_flag(args, "components", 0);
       report(describe(o), bench.pooled(t.view(), o));
     }
   report("tf-idf", bench.tfidf(false));
   report("tf-idf -stop", bench.tfidf(true));
+  if (args.has("tune_split")) {
+    // Choose on another split (dev): the pooling (weights, stopwords, components removed), then the
+    // weight of its blend with TF-IDF; report both on this one.
+    const std::string tune_path = dir + "/sts-" + args.get("tune_split") + ".tsv";
+    const StsBench tune(read_sts(read_file(tune_path)), t.view().reading());
+    PoolingOptions best;
+    double best_rho = -2;
+    for (const char* preset : {"mean", "sif", "idf", "mean+max"})
+      for (bool stop : {false, true})
+        for (int components : {0, 1, 2, 5, 10}) {
+          PoolingOptions o = pooling_preset(preset);
+          o.drop_stopwords = stop;
+          o.remove_components = components;
+          o.unit_words = args.has("unit_words");
+          o.sif_a = float_flag(args, "sif_a", o.sif_a);
+          const double rho = tune.pooled(t.view(), o).spearman;
+          if (rho > best_rho) best_rho = rho, best = o;
+        }
+    if (!args.has("json")) std::printf("  chosen on %s (Spearman x100 there %.1f):\n", args.get("tune_split").c_str(), 100 * best_rho);
+    report(describe(best) + " (chosen)", bench.pooled(t.view(), best));
+    double best_w = 0;
+    best_rho = -2;
+    for (int w = 0; w <= 10; ++w) {
+      const double rho = tune.blend(t.view(), best, false, w / 10.0).spearman;
+      if (rho > best_rho) best_rho = rho, best_w = w / 10.0;
+    }
+    char name[64];
+    std::snprintf(name, sizeof name, "%.1f pooled + %.1f tf-idf", best_w, 1 - best_w);
+    report(name, bench.blend(t.view(), best, false, best_w));
+  }
   if (args.has("json")) std::cout << json{{"split", args.get("split", "test")}, {"pairs", bench.pairs()}, {"results", rows}}.dump(2) << std::endl;
   return 0;
 }
 
 int ir_command(const Args& args) {
   args.allow_only({"vectors", "model", "format", "metadata", "max_words", "collection", "pooling", "sif_a", "components",
-                   "stopwords", "keep_stopwords", "k1", "b", "fusion", "weight", "rrf_k", "tune", "json"});
+                   "stopwords", "unit_words", "keep_stopwords", "k1", "b", "fusion", "weight", "rrf_k", "tune", "json"});
   const LoadedTable t = load_table(args);
   const std::string dir = args.get("collection", EMBPLAY_EVAL_DIR "/../ir/cranfield");
   const IrCollection c = read_ir_collection(read_file(dir + "/documents.jsonl"), read_file(dir + "/queries.jsonl"),
@@ -861,12 +896,17 @@ int ir_command(const Args& args) {
   if (!as_json)
     std::printf("%s: %zu documents, %zu queries; pooling %s\n  %-34s %-10s nDCG@10  Recall@100\n", dir.c_str(),
                 c.documents.size(), c.queries.size(), describe(pooler.options()).c_str(), "method", "queries");
-  const std::string hybrid = std::string("hybrid ") + fusion_name(o.fusion) + " w=" + json(o.weight).dump();
+  auto hybrid_name = [](const SearchOptions& so) {
+    char w[16];
+    std::snprintf(w, sizeof w, "%.2f", so.weight);
+    return std::string("hybrid ") + fusion_name(so.fusion) + " w=" + w;
+  };
+  const std::string hybrid = hybrid_name(o);
   report("embedding", evaluate_ir(c, search, index, SearchMethod::kEmbedding, o), "all");
   report("bm25", evaluate_ir(c, search, index, SearchMethod::kBm25, o), "all");
   report(hybrid, evaluate_ir(c, search, index, SearchMethod::kHybrid, o), "all");
   if (args.has("tune")) {
-    // The fusion and weight with the best nDCG@10 on the odd-numbered queries, reported on the even ones.
+    // The fusion and weight with the best nDCG@10 on the odd-numbered query ids, reported on the even ones.
     std::vector<size_t> tune, held;
     for (size_t q = 0; q < c.queries.size(); ++q) (q % 2 == 0 ? tune : held).push_back(q);
     double best = -1;
@@ -877,16 +917,16 @@ int ir_command(const Args& args) {
         trial.fusion = f;
         trial.weight = w / 10.0f;
         const IrScore s = evaluate_ir(c, search, index, SearchMethod::kHybrid, trial, tune);
-        rows.push_back({{"method", std::string("hybrid ") + fusion_name(f)}, {"weight", trial.weight}, {"queries", "odd"},
+        rows.push_back({{"method", std::string("hybrid ") + fusion_name(f)}, {"weight", trial.weight}, {"queries", "odd ids"},
                         {"ndcg10", s.ndcg10}, {"recall100", s.recall100}});
-        if (!as_json) std::printf("    tuning %-8s w=%.1f  odd queries nDCG@10 %.1f\n", fusion_name(f), trial.weight, 100 * s.ndcg10);
+        if (!as_json) std::printf("    tuning %-8s w=%.1f  odd query ids: nDCG@10 %.1f\n", fusion_name(f), trial.weight, 100 * s.ndcg10);
         if (s.ndcg10 > best) best = s.ndcg10, chosen = trial;
       }
-    const std::string name = std::string("hybrid ") + fusion_name(chosen.fusion) + " w=" + json(chosen.weight).dump() + " (tuned)";
-    report("bm25", evaluate_ir(c, search, index, SearchMethod::kBm25, o, held), "even");
-    report("embedding", evaluate_ir(c, search, index, SearchMethod::kEmbedding, o, held), "even");
-    report(hybrid, evaluate_ir(c, search, index, SearchMethod::kHybrid, o, held), "even");
-    report(name, evaluate_ir(c, search, index, SearchMethod::kHybrid, chosen, held), "even");
+    const std::string name = hybrid_name(chosen) + " (tuned)";
+    report("bm25", evaluate_ir(c, search, index, SearchMethod::kBm25, o, held), "even ids");
+    report("embedding", evaluate_ir(c, search, index, SearchMethod::kEmbedding, o, held), "even ids");
+    report(hybrid, evaluate_ir(c, search, index, SearchMethod::kHybrid, o, held), "even ids");
+    report(name, evaluate_ir(c, search, index, SearchMethod::kHybrid, chosen, held), "even ids");
   }
   if (as_json) std::cout << json{{"collection", dir}, {"pooling", describe(pooler.options())}, {"results", rows}}.dump(2) << std::endl;
   return 0;
@@ -911,7 +951,7 @@ int main(int argc, char** argv) {
     if (command == "convert") return convert(parse_args(argc, argv, {}));
     // sentence tools
     const std::map<std::string, bool> sentence_switches = {{"json", true}, {"stopwords", true}, {"keep_stopwords", true},
-                                                            {"no_header", true}, {"tune", true}};
+                                                            {"no_header", true}, {"tune", true}, {"unit_words", true}};
     if (command == "units") return units_command(parse_args(argc, argv, sentence_switches));
     if (command == "search") return search_command(parse_args(argc, argv, sentence_switches));
     if (command == "compare") return compare_command(parse_args(argc, argv, sentence_switches));

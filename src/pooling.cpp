@@ -61,6 +61,7 @@ std::string describe(const PoolingOptions& o) {
     if (o.weighting == Weighting::kIdf) s += " idf";
     if (o.remove_components) s += " -" + std::to_string(o.remove_components) + "pc";
   }
+  if (o.unit_words) s += " unit-words";
   if (o.drop_stopwords) s += " -stop";
   return s;
 }
@@ -76,24 +77,29 @@ Pooler::Pooler(const TextIndex& index, const WordTable& table, const PoolingOpti
   for (int32_t t = 0; t < index.terms(); ++t) {
     const std::string& w = index.term(t);
     rows_[t] = options.drop_stopwords && is_stopword(w) ? kStopword : table.row(w);
-    weights_[t] = weight_of(t);
+    weights_[t] = weight_of(t, rows_[t]);
   }
 }
 
-float Pooler::weight_of(int32_t term) const {
+float Pooler::weight_of(int32_t term, int32_t row) const {
+  float scale = 1.0f;
+  if (options_.unit_words && row >= 0) {
+    const float n = table_.vectors->row(row).norm();
+    scale = n > 0 ? 1.0f / n : 0.0f;
+  }
   switch (options_.weighting) {
     case Weighting::kNone:
-      return 1.0f;
+      return scale;
     case Weighting::kSif: {  // a word no unit has: p = 0, weight 1
       const double p = term < 0 ? 0.0 : double(index_.count(term)) / std::max<int64_t>(index_.tokens(), 1);
-      return static_cast<float>(options_.sif_a / (options_.sif_a + p));
+      return scale * static_cast<float>(options_.sif_a / (options_.sif_a + p));
     }
     case Weighting::kIdf: {
       const double df = term < 0 ? 0.0 : index_.document_frequency(term);
-      return static_cast<float>(std::log((1.0 + index_.units()) / (1.0 + df)) + 1.0);
+      return scale * static_cast<float>(std::log((1.0 + index_.units()) / (1.0 + df)) + 1.0);
     }
   }
-  return 1.0f;
+  return scale;
 }
 
 // Pools the tokens `next` yields as (row, weight, count) until it returns false.
@@ -149,7 +155,7 @@ std::vector<Pooler::Token> Pooler::tokens(std::vector<std::string> words) const 
     if (options_.drop_stopwords && is_stopword(w)) continue;
     const int32_t term = index_.find(w);
     const int32_t row = term >= 0 ? rows_[term] : table_.row(w);
-    tokens.push_back({std::move(w), row, weight_of(term)});
+    tokens.push_back({std::move(w), row, weight_of(term, row)});
   }
   return tokens;
 }

@@ -5,7 +5,8 @@
 //   max       max_i w_i v_i, per dimension
 //   mean+max  [mean ; max], 2d values
 // with word weights w_i = 1, or SIF's a / (a + p(w)) (Arora et al. 2017; p(w) the word's share of
-// the units' tokens), or IDF's ln((1 + N) / (1 + df)) + 1; then, optionally, the projection on the
+// the units' tokens), or IDF's ln((1 + N) / (1 + df)) + 1, times 1 / |v_i| when word vectors are
+// taken at unit length; then, optionally, the projection on the
 // first k principal directions of the unit vectors (uncentred, as SIF does) is removed. The "sif"
 // preset is mean + SIF weights + 1 component removed.
 //
@@ -47,6 +48,7 @@ struct PoolingOptions {
   float sif_a = 1e-3f;                  // SIF's a: smaller trusts frequency more; 1e-6..1
   int remove_components = 0;            // principal directions removed from the unit vectors; 0..20
   bool drop_stopwords = false;          // leave out the English stopwords (stopwords.h)
+  bool unit_words = false;              // scale each word vector to length 1 first (word2vec's lengths grow with frequency)
 };
 // "mean", "max", "mean+max", "sif" (mean, SIF weights, 1 component), "idf" (mean, IDF weights);
 // throws InputError listing them.
@@ -86,7 +88,7 @@ class Pooler {
   Counts pool_tokens(const std::vector<Token>& tokens, float* out) const;
 
  private:
-  float weight_of(int32_t term) const;  // w for an index term (-1: a word no unit has)
+  float weight_of(int32_t term, int32_t row) const;  // w for an index term (-1: a word no unit has) and its row
   template <typename Next>
   Counts pool(Next next, float* out) const;
 

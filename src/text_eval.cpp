@@ -60,22 +60,21 @@ StsBench::StsBench(std::vector<StsPair> pairs, const TokenizerOptions& tokenizer
   index_ = build_text_index(units_, tokenizer);
 }
 
-StsBench::Score StsBench::score(const std::vector<double>& model) const {
+double StsBench::rho(const std::vector<double>& model) const {
   std::vector<double> human;
   for (const StsPair& p : pairs_) human.push_back(p.score);
-  Score s;
-  s.spearman = spearman(model, human);
-  return s;
+  return spearman(model, human);
 }
 
-StsBench::Score StsBench::pooled(const WordTable& table, const PoolingOptions& options) const {
+std::vector<double> StsBench::pooled_cosines(const WordTable& table, const PoolingOptions& options, Score* s) const {
   const TokenizerOptions r = table.reading();
   if (r.lowercase != index_.tokenizer().lowercase || r.keep_punctuation != index_.tokenizer().keep_punctuation)
     throw InputError("the STS sentences were read differently from how the vectors read words");
   const Pooler pooler(index_, table, options);
   const UnitEmbeddings e = embed_units(pooler);
   std::vector<double> model(pairs_.size(), 0.0);
-  int64_t covered = 0, words = 0, known = 0;
+  int64_t words = 0, known = 0;
+  s->covered = 0;
   for (size_t i = 0; i < pairs_.size(); ++i) {
     const auto a = static_cast<int32_t>(2 * i), b = a + 1;
     words += e.words[a] + e.words[b];
@@ -83,21 +82,39 @@ StsBench::Score StsBench::pooled(const WordTable& table, const PoolingOptions& o
     const double norms = double(e.vectors.row(a).norm()) * e.vectors.row(b).norm();
     if (!e.has_vector(a) || !e.has_vector(b) || norms == 0) continue;
     model[i] = e.vectors.row(a).dot(e.vectors.row(b)) / norms;
-    ++covered;
+    ++s->covered;
   }
-  Score s = score(model);
-  s.covered = covered;
-  s.coverage = words ? double(known) / words : 0.0;
+  s->coverage = words ? double(known) / words : 0.0;
+  return model;
+}
+
+std::vector<double> StsBench::tfidf_cosines(bool drop_stopwords) const {
+  std::vector<double> model(pairs_.size());
+  for (size_t i = 0; i < pairs_.size(); ++i)
+    model[i] = tfidf_cosine(index_, static_cast<int32_t>(2 * i), static_cast<int32_t>(2 * i + 1), drop_stopwords);
+  return model;
+}
+
+StsBench::Score StsBench::pooled(const WordTable& table, const PoolingOptions& options) const {
+  Score s;
+  s.spearman = rho(pooled_cosines(table, options, &s));
   return s;
 }
 
 StsBench::Score StsBench::tfidf(bool drop_stopwords) const {
-  std::vector<double> model(pairs_.size());
-  for (size_t i = 0; i < pairs_.size(); ++i)
-    model[i] = tfidf_cosine(index_, static_cast<int32_t>(2 * i), static_cast<int32_t>(2 * i + 1), drop_stopwords);
-  Score s = score(model);
+  Score s;
+  s.spearman = rho(tfidf_cosines(drop_stopwords));
   s.covered = static_cast<int64_t>(pairs_.size());
   s.coverage = 1;
+  return s;
+}
+
+StsBench::Score StsBench::blend(const WordTable& table, const PoolingOptions& options, bool drop_stopwords, double weight) const {
+  Score s;
+  std::vector<double> model = pooled_cosines(table, options, &s);
+  const std::vector<double> lexical = tfidf_cosines(drop_stopwords);
+  for (size_t i = 0; i < model.size(); ++i) model[i] = weight * model[i] + (1 - weight) * lexical[i];
+  s.spearman = rho(model);
   return s;
 }
 

@@ -43,9 +43,15 @@ class StsBench {
   Score pooled(const WordTable& table, const PoolingOptions& options) const;
   // TF-IDF cosine (text_index.h), idf from the split's sentences.
   Score tfidf(bool drop_stopwords) const;
+  // The two side by side: weight * pooled cosine + (1 - weight) * TF-IDF cosine (not a pooling of
+  // vectors alone: a hybrid, as in search).
+  Score blend(const WordTable& table, const PoolingOptions& options, bool drop_stopwords, double weight) const;
 
  private:
-  Score score(const std::vector<double>& model) const;
+  // Each pair's cosine (0 when a side has no vector); fills covered and coverage.
+  std::vector<double> pooled_cosines(const WordTable& table, const PoolingOptions& options, Score* s) const;
+  std::vector<double> tfidf_cosines(bool drop_stopwords) const;
+  double rho(const std::vector<double>& model) const;
   std::vector<StsPair> pairs_;
   Units units_;
   TextIndex index_;

@@ -123,6 +123,16 @@ TEST(Pooling, SifWeightsFromTheUnitsCounts) {
   EXPECT_FLOAT_EQ(p.read("the")[0].weight, 0.5f);
 }
 
+TEST(Pooling, UnitWordsScaleEachVectorToLengthOne) {
+  Table t({"cat", "dog"}, (RowMatrix(2, 2) << 3, 4, 0, -10).finished());
+  const TextIndex index = build_text_index(paragraphs_of({"cat dog"}));
+  PoolingOptions o;
+  o.unit_words = true;
+  const UnitEmbeddings e = embed_units(Pooler(index, t.view(), o));
+  EXPECT_NEAR(e.vectors(0, 0), 0.3f, 1e-6);  // ((0.6, 0.8) + (0, -1)) / 2
+  EXPECT_NEAR(e.vectors(0, 1), -0.1f, 1e-6);
+}
+
 TEST(Pooling, RemovesTheFirstPrincipalComponent) {
   // Units "a", "b", "c" with vectors (2, 0), (3, 0), (0, 1): sum v v^T = diag(13, 1), so the first
   // component is (1, 0) and only c keeps anything.
