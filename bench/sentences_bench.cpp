@@ -35,10 +35,15 @@ std::string read_file(const std::string& path) {
   return s.str();
 }
 
+// Peak resident memory natively; in WebAssembly the linear memory's size (it only grows).
 double peak_rss_mb() {
+#ifdef __wasm__
+  return __builtin_wasm_memory_size(0) * 65536.0 / (1024 * 1024);
+#else
   rusage u{};
   getrusage(RUSAGE_SELF, &u);
   return u.ru_maxrss / 1024.0;  // Linux: kilobytes
+#endif
 }
 
 double percentile(std::vector<double> v, double q) {
