@@ -249,12 +249,9 @@ Comparison compare_texts(const Pooler& pooler, const UnitEmbeddings& embeddings,
     const Pooler::Counts c = pooler.pool_tokens(s.tokens, s.pooled.data());
     for (const auto& t : s.tokens)
       if (t.row < 0) s.unknown.push_back(t.word);
-    if (c.known == 0) {
-      std::string list;
-      for (const auto& w : s.unknown) list += (list.empty() ? "\"" : ", \"") + w + "\"";
+    if (c.known == 0)
       throw InputError(std::string("the ") + which + " sentence has no word with a vector" +
-                       (list.empty() ? " (only stopwords, or nothing)" : " (" + list + ")"));
-    }
+                       (s.unknown.empty() ? " (only stopwords, or nothing)" : " (" + quoted_words(s.unknown) + ")"));
     s.parts = RowMatrix::Zero(static_cast<Eigen::Index>(s.tokens.size()), dim);
     const int max_at = o.pooling == Pooling::kMeanMax ? d : 0;
     for (size_t i = 0; i < s.tokens.size(); ++i) {

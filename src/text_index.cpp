@@ -95,12 +95,15 @@ Query read_query(const TextIndex& index, const std::string& text, bool drop_stop
     q.words.push_back(std::move(w));
   }
   if (q.words.empty() && q.stopwords.empty()) throw InputError("the query has no words: type a few words to look for");
-  if (q.words.empty()) {
-    std::string list;
-    for (const auto& w : q.stopwords) list += (list.empty() ? "\"" : ", \"") + w + "\"";
-    throw InputError("the query has only stopwords (" + list + "), which say little about a text: add a word that does");
-  }
+  if (q.words.empty())
+    throw InputError("the query has only stopwords (" + quoted_words(q.stopwords) + "), which say little about a text: add a word that does");
   return q;
+}
+
+std::string quoted_words(const std::vector<std::string>& words) {
+  std::string list;
+  for (const auto& w : words) list += (list.empty() ? "\"" : ", \"") + w + "\"";
+  return list;
 }
 
 void validate(const Bm25Options& o) {

@@ -93,6 +93,9 @@ struct Query {
 // Throws InputError for a query with no word, or only stopwords (naming them).
 Query read_query(const TextIndex& index, const std::string& text, bool drop_stopwords);
 
+// "a", "b", "c" with their quotes: how messages name words.
+std::string quoted_words(const std::vector<std::string>& words);
+
 // Okapi BM25 (Robertson et al.): for each query word t in the unit,
 //   idf(t) * tf (k1 + 1) / (tf + k1 (1 - b + b len / mean_len)),  idf(t) = ln(1 + (N - df + 0.5) / (df + 0.5))
 // summed over the query's words (a repeated word counts again). This idf never goes negative.

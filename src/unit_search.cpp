@@ -53,12 +53,6 @@ void ranks(const std::vector<float>& scores, float floor, std::vector<int32_t>& 
     if (scores[order[i]] > floor) rank[order[i]] = static_cast<float>(i + 1);
 }
 
-std::string quoted_list(const std::vector<std::string>& words) {
-  std::string list;
-  for (const auto& w : words) list += (list.empty() ? "\"" : ", \"") + w + "\"";
-  return list;
-}
-
 }  // namespace
 
 SearchMethod parse_search_method(const std::string& name) {
@@ -149,9 +143,9 @@ SearchResult UnitSearch::search(const std::string& text, SearchMethod method, co
   if (units_.with_vectors() == 0 && method == SearchMethod::kEmbedding)
     throw InputError("no unit has a word with a vector: the embedding cannot rank them (try BM25)");
   if (!any_vector && method == SearchMethod::kEmbedding)
-    throw InputError("no word of the query has a vector (" + quoted_list(r.no_vector) + "): try BM25, or other words");
+    throw InputError("no word of the query has a vector (" + quoted_words(r.no_vector) + "): try BM25, or other words");
   if (!any_unit && method == SearchMethod::kBm25)
-    throw InputError("no unit contains a word of the query (" + quoted_list(r.no_unit) + ")");
+    throw InputError("no unit contains a word of the query (" + quoted_words(r.no_unit) + ")");
   SearchMethod used = method;
   if (method == SearchMethod::kHybrid && (!any_vector || units_.with_vectors() == 0)) {
     used = SearchMethod::kBm25;
