@@ -83,20 +83,34 @@ void validate(const SearchOptions& o) {
 }
 
 UnitSearch::UnitSearch(const TextIndex& index, const Pooler& pooler, const UnitEmbeddings& embeddings)
-    : index_(index), pooler_(pooler), units_(embeddings), query_vector_(pooler.dim()) {}
+    : index_(index), pooler_(pooler), units_(embeddings), query_vector_(pooler.dim()) {
+  inv_norms_.assign(static_cast<size_t>(embeddings.size()), 0.0f);
+  for (int32_t i = 0; i < embeddings.size(); ++i) {
+    const float n = embeddings.has_vector(i) ? embeddings.vectors.row(i).norm() : 0.0f;
+    if (n > 0) inv_norms_[i] = 1.0f / n;
+  }
+}
 
-void UnitSearch::embedding_scores(const Query& query, std::vector<float>& out) {
-  out.assign(static_cast<size_t>(units_.size()), kNoScore);
+bool UnitSearch::pool_query(const Query& query) {
   const Pooler::Counts c = pooler_.pool_tokens(pooler_.tokens(query.words), query_vector_.data());
-  if (c.known == 0) return;
+  if (c.known == 0) return false;
   units_.remove_components(query_vector_.data());
   const float qn = query_vector_.norm();
-  if (qn == 0) return;
-  const Eigen::VectorXf dots = units_.vectors * query_vector_;  // (N)
-  for (int32_t i = 0; i < units_.size(); ++i) {
-    const float n = units_.has_vector(i) ? units_.vectors.row(i).norm() : 0.0f;
-    if (n > 0) out[i] = dots(i) / (n * qn);
+  if (qn == 0) return false;
+  query_vector_ /= qn;
+  return true;
+}
+
+void UnitSearch::embedding_scores(const Query& query, std::vector<float>& out) {
+  const size_t n = static_cast<size_t>(units_.size());
+  out.resize(n);
+  if (!pool_query(query)) {
+    std::fill(out.begin(), out.end(), kNoScore);
+    return;
   }
+  Eigen::Map<Eigen::VectorXf> dots(out.data(), static_cast<Eigen::Index>(n));
+  dots.noalias() = units_.vectors * query_vector_;  // (N) = (N, D) (D)
+  for (size_t i = 0; i < n; ++i) out[i] = inv_norms_[i] > 0 ? out[i] * inv_norms_[i] : kNoScore;
 }
 
 const std::vector<float>& UnitSearch::scores(const Query& query, SearchMethod method, const SearchOptions& o) {
@@ -108,20 +122,20 @@ const std::vector<float>& UnitSearch::scores(const Query& query, SearchMethod me
   const size_t n = bm25_.size();
   fused_.assign(n, 0.0f);
   if (o.fusion == Fusion::kRrf) {
-    std::vector<float> rank;
     const float w = o.weight;
-    ranks(emb_, kNoScore, order_, rank);
+    ranks(emb_, kNoScore, order_, rank_);
     for (size_t i = 0; i < n; ++i)
-      if (rank[i] > 0) fused_[i] += w / (o.rrf_k + rank[i]);
-    ranks(bm25_, 0.0f, order_, rank);
+      if (rank_[i] > 0) fused_[i] += w / (o.rrf_k + rank_[i]);
+    ranks(bm25_, 0.0f, order_, rank_);
     for (size_t i = 0; i < n; ++i)
-      if (rank[i] > 0) fused_[i] += (1 - w) / (o.rrf_k + rank[i]);
+      if (rank_[i] > 0) fused_[i] += (1 - w) / (o.rrf_k + rank_[i]);
     return fused_;
   }
-  std::vector<float> e = emb_, b = bm25_;
-  normalise(e, o.fusion);
-  normalise(b, o.fusion);
-  for (size_t i = 0; i < n; ++i) fused_[i] = o.weight * e[i] + (1 - o.weight) * b[i];
+  scaled_e_ = emb_;  // copies into kept capacity: no allocation after the first query
+  scaled_b_ = bm25_;
+  normalise(scaled_e_, o.fusion);
+  normalise(scaled_b_, o.fusion);
+  for (size_t i = 0; i < n; ++i) fused_[i] = o.weight * scaled_e_[i] + (1 - o.weight) * scaled_b_[i];
   return fused_;
 }
 
@@ -156,15 +170,17 @@ SearchResult UnitSearch::search(const std::string& text, SearchMethod method, co
     r.notice = "no unit contains a word of the query: ranked by the embedding alone";
   }
   const std::vector<float>& s = scores(query, used, o);
-  // Both columns are shown with every hit, whichever method ranked them.
+  // Both columns are shown with every hit, whichever method ranked them: BM25 over the postings
+  // (cheap), the cosine of the hits alone.
   if (used == SearchMethod::kEmbedding) bm25_scores(index_, query, o.bm25, bm25_);
-  if (used == SearchMethod::kBm25) embedding_scores(query, emb_);
+  const bool query_vector = used != SearchMethod::kBm25 || pool_query(query);
   const float floor = used == SearchMethod::kBm25 ? 0.0f : used == SearchMethod::kEmbedding ? kNoScore : -std::numeric_limits<float>::max();
   std::vector<std::string> distinct = query.words;
   std::sort(distinct.begin(), distinct.end());
   distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
   for (int32_t u : top_units(s, o.k, floor, order_)) {
-    Hit h{u, s[u], emb_[u] == kNoScore ? 0.0f : emb_[u], bm25_[u], {}};
+    const float cosine = query_vector && inv_norms_[u] > 0 ? units_.vectors.row(u).dot(query_vector_.transpose()) * inv_norms_[u] : 0.0f;
+    Hit h{u, s[u], cosine, bm25_[u], {}};
     for (const auto& w : distinct) {
       const int32_t t = index_.find(w);
       if (t >= 0 && index_.count_in(u, t) > 0) h.matched.push_back(w);

@@ -68,13 +68,18 @@ class UnitSearch {
   const std::vector<float>& scores(const Query& query, SearchMethod method, const SearchOptions& options);
 
  private:
+  // Pools the query into query_vector_ (components removed, unit length); false without a vector.
+  bool pool_query(const Query& query);
+  // out (N) := every unit's cosine with the pooled query (-inf for units without a vector).
   void embedding_scores(const Query& query, std::vector<float>& out);
 
   const TextIndex& index_;
   const Pooler& pooler_;
   const UnitEmbeddings& units_;
+  std::vector<float> inv_norms_;           // (N): 1 / |unit vector|, 0 for units without one
   Eigen::VectorXf query_vector_;           // (D) scratch
-  std::vector<float> emb_, bm25_, fused_;  // (N) scratch
+  std::vector<float> emb_, bm25_, fused_;  // (N) scratch: each method's scores
+  std::vector<float> scaled_e_, scaled_b_, rank_;  // (N) scratch for the fusion
   std::vector<int32_t> order_;             // (N) scratch for ranks
 };
 
