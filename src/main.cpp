@@ -685,32 +685,49 @@ int units_command(const Args& args) {
                    "seed", "json"});
   const auto start = std::chrono::steady_clock::now();
   const Units units = read_units(args);
-  const bool with_vectors = args.has("vectors") || args.has("model");
+  const bool with_vectors = args.has("vectors") || args.has("model"), as_json = args.has("json");
   LoadedTable t;
   if (with_vectors) t = load_table(args);
   const TextIndex index = build_text_index(units, with_vectors ? t.view().reading() : TokenizerOptions{});
-  const int show = int_flag(args, "show", 10);
+  const int show = std::min<int>(int_flag(args, "show", 10), static_cast<int>(units.size()));
   json out = {{"units", units.size()}, {"kind", args.get("units", "paragraphs")}, {"tokens", index.tokens()}, {"terms", index.terms()}};
-  std::printf("%zu %s, %lld tokens, %d distinct words\n", units.size(), args.get("units", "paragraphs").c_str(),
-              (long long)index.tokens(), index.terms());
+  auto unit_json = [&](int32_t i) {
+    return json{{"unit", i}, {"id", units.id(i)}, {"line", units.lines[i]}, {"words", index.length(i)}, {"text", std::string(units.unit(i))}};
+  };
+  if (!as_json)
+    std::printf("%zu %s (#number, then the document id or source line), %lld tokens, %d distinct words\n", units.size(),
+                args.get("units", "paragraphs").c_str(), (long long)index.tokens(), index.terms());
   if (!with_vectors) {
-    for (int i = 0; i < show && i < static_cast<int>(units.size()); ++i)
-      std::printf("  %-6s %4d words  %s\n", units.id(i).c_str(), index.length(i), snippet(units.unit(i), {}, 100).c_str());
+    for (int i = 0; i < show; ++i) {
+      if (as_json) out["shown"].push_back(unit_json(i));
+      else std::printf("  #%-5d %-6s %4d words  %s\n", i, units.id(i).c_str(), index.length(i), snippet(units.unit(i), {}, 100).c_str());
+    }
+    if (as_json) std::cout << out.dump(2) << std::endl;
     return 0;
   }
   const Pooler pooler(index, t.view(), pooling_flags(args));
   const UnitEmbeddings e = embed_units(pooler);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::printf("pooled (%s, %d values each) in %.2f s; %d units have a vector, %d have none\n",
-              describe(pooler.options()).c_str(), pooler.dim(), seconds, e.with_vectors(), e.size() - e.with_vectors());
-  for (int i = 0; i < show && i < e.size(); ++i)
-    std::printf("  %-6s coverage %3d/%-3d  %s\n", units.id(i).c_str(), e.known[i], e.words[i],
-                snippet(units.unit(i), {}, 100).c_str());
+  out["pooling"] = describe(pooler.options());
+  out["with_vector"] = e.with_vectors();
+  if (!as_json)
+    std::printf("pooled (%s, %d values each) in %.2f s; %d units have a vector, %d have none\n",
+                describe(pooler.options()).c_str(), pooler.dim(), seconds, e.with_vectors(), e.size() - e.with_vectors());
+  for (int i = 0; i < show; ++i) {
+    json u = unit_json(i);
+    u["known"] = e.known[i];
+    u["counted"] = e.words[i];
+    if (as_json) out["shown"].push_back(u);
+    else std::printf("  #%-5d %-6s coverage %3d/%-3d  %s\n", i, units.id(i).c_str(), e.known[i], e.words[i], snippet(units.unit(i), {}, 100).c_str());
+  }
   if (args.has("nearest")) {
     const int unit = int_flag(args, "nearest", 0);
-    std::printf("\nnearest to %d: %s\n", unit, snippet(units.unit(static_cast<size_t>(std::max(0, std::min<int>(unit, e.size() - 1)))), {}, 100).c_str());
-    for (const Hit& h : nearest_units(e, unit, show))
-      std::printf("  %.4f  %-6s %s\n", h.score, units.id(h.unit).c_str(), snippet(units.unit(h.unit), {}, 100).c_str());
+    const std::vector<Hit> near = nearest_units(e, unit, std::max(show, 1));
+    if (!as_json) std::printf("\nnearest to #%d: %s\n", unit, snippet(units.unit(static_cast<size_t>(unit)), {}, 100).c_str());
+    for (const Hit& h : near) {
+      if (as_json) out["nearest"].push_back({{"unit", h.unit}, {"id", units.id(h.unit)}, {"cosine", h.score}});
+      else std::printf("  %.4f  #%-5d %-6s %s\n", h.score, h.unit, units.id(h.unit).c_str(), snippet(units.unit(h.unit), {}, 100).c_str());
+    }
   }
   if (args.has("clusters")) {
     KMeansOptions ko;
@@ -719,10 +736,15 @@ int units_command(const Args& args) {
     ko.central = 3;
     const UnitClusters c = cluster_units(index, e, ko);
     for (int j = 0; j < ko.k; ++j) {
+      if (as_json) {
+        out["clusters"].push_back({{"size", c.sizes[j]}, {"labels", c.labels[j]}, {"central", c.central[j]}});
+        continue;
+      }
       std::printf("\ncluster %d (%d units): %s\n", j, c.sizes[j], joined(c.labels[j]).c_str());
       for (int32_t u : c.central[j]) std::printf("    %s\n", snippet(units.unit(u), {}, 100).c_str());
     }
   }
+  if (as_json) std::cout << out.dump(2) << std::endl;
   return 0;
 }
 
