@@ -569,10 +569,11 @@ pooling options: --pooling mean|max|mean+max|sif|idf (default sif: mean with SIF
 search options: --k 10, --keep_stopwords (the query's stopwords count), --k1 1.2 --b 0.75 (BM25),
   --fusion zscore|minmax|rrf --weight 0.3 (the embedding's share) --rrf_k 60 (the hybrid).
 Vector files keep their first --max_words words (default 200000). sts reads sts-<split>.tsv from
---sts_dir (default the repository's tests/data/sts, which ships the test split); --tune_split dev chooses
-a pooling, and its blend weight with TF-IDF, on sts-dev.tsv and reports them on --split. ir reads documents.jsonl, queries.jsonl and
-qrels.tsv from --collection (default tests/data/ir/cranfield). ir --tune chooses the hybrid's fusion
-and weight on the odd-numbered queries and reports them on the even-numbered ones.
+--sts_dir (default the repository's tests/data/sts, which ships the test split); --tune_split dev
+chooses a pooling, and its blend weight with TF-IDF, on sts-dev.tsv and reports them on --split.
+ir reads documents.jsonl, queries.jsonl and qrels.tsv from --collection (default the repository's
+tests/data/ir/cranfield); --tune chooses the hybrid's fusion and weight on the odd-numbered query
+ids and reports them on the even-numbered ones.
 )";
 }
 

@@ -164,7 +164,7 @@ SearchResult UnitSearch::search(const std::string& text, SearchMethod method, co
   if (method == SearchMethod::kHybrid && (!any_vector || units_.with_vectors() == 0)) {
     used = SearchMethod::kBm25;
     r.notice = "no word of the query has a vector: ranked by BM25 alone";
-    if (!any_unit) throw InputError("no unit contains a word of the query, and none of them has a vector");
+    if (!any_unit) throw InputError("no unit contains a word of the query, and no word of the query has a vector (" + quoted_words(r.no_vector) + ")");
   } else if (method == SearchMethod::kHybrid && !any_unit) {
     used = SearchMethod::kEmbedding;
     r.notice = "no unit contains a word of the query: ranked by the embedding alone";
