@@ -212,6 +212,7 @@ const char* unit_kind_name(UnitKind kind) {
 }
 
 Units split_units(std::string source, const UnitOptions& options) {
+  if (source.compare(0, 3, "\xEF\xBB\xBF") == 0) source.erase(0, 3);  // a byte-order mark is not text
   Units u;
   switch (options.kind) {
     case UnitKind::kSentences: u = sentences(std::move(source)); break;

@@ -53,7 +53,7 @@ struct Units {
   std::string id(size_t i) const { return ids.empty() ? std::to_string(lines[i]) : ids[i]; }
 };
 
-// Cuts `source` into units. Sentences and paragraphs are never empty (blank stretches are skipped);
+// Cuts `source` into units (a leading UTF-8 byte-order mark dropped). Sentences and paragraphs are never empty (blank stretches are skipped);
 // documents are kept even when their text is empty, so a collection keeps its ids. Throws InputError
 // naming the line for a malformed record, and when there is no unit at all.
 Units split_units(std::string source, const UnitOptions& options);

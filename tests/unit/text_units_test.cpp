@@ -87,7 +87,7 @@ TEST(Documents, CsvFollowsRfc4180Quoting) {
   UnitOptions o = kind(UnitKind::kCsv);
   o.column = "text";
   o.id_column = "id";
-  const Units u = split_units("id,text\r\n1,\"hello, \"\"world\"\"\"\r\n2,\"two\nlines\"\n\n3,plain\n", o);
+  const Units u = split_units("\xEF\xBB\xBFid,text\r\n1,\"hello, \"\"world\"\"\"\r\n2,\"two\nlines\"\n\n3,plain\n", o);
   EXPECT_EQ(texts(u), (std::vector<std::string>{"hello, \"world\"", "two\nlines", "plain"}));
   EXPECT_EQ(u.ids, (std::vector<std::string>{"1", "2", "3"}));
   EXPECT_EQ(u.lines, (std::vector<int64_t>{2, 3, 6}));
