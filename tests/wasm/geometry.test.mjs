@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import { Module, root } from './load-module.mjs';
-import { matchClusters } from '../../web/cluster-match.js';
+import { matchClusters } from '../../web/page/cluster-match.js';
 
 const call = (text) => JSON.parse(text);
 

@@ -9,8 +9,8 @@ import path from 'node:path';
 import {
   DEFAULT_VIEW, LinkError, MAX_CLUSTERS, MAX_LINK_CHARS, MAX_TEXT_BYTES, MIGRATIONS, deflate, fromBase64Url, inflate,
   makeLink, parseFragment, readLink, schemaFor, textHash, toBase64Url, validateSettings, validateView,
-} from '../../web/share.js';
-import { makeSession, readSession } from '../../web/session-file.js';
+} from '../../web/page/share.js';
+import { makeSession, readSession } from '../../web/page/session-file.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const require = createRequire(import.meta.url);

@@ -2,11 +2,11 @@
 // All training and model queries happen in worker.js (messages: protocol.js); this file only
 // keeps the page's state, asks, and draws. Text and words reach the DOM only via textContent.
 // The session is kept in IndexedDB (store.js) and in the address bar as a share link (share.js).
-import { createClient, REQUESTS } from './protocol.js';
+import { createClient, REQUESTS } from '../shared/protocol.js';
 import { NEXT_WORD_NOTES, SettingsForm } from './settings-form.js';
 import { CLUSTER_COLOURS, WordMap } from './map.js';
 import { matchClusters, reorder } from './cluster-match.js';
-import { readSearch } from './search.js';
+import { readSearch } from '../shared/search.js';
 import { Timeline } from './timeline.js';
 import { TrainingCharts } from './charts.js';
 import { IdeasPanels } from './ideas.js';

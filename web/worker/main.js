@@ -2,10 +2,10 @@
 // trains in chunks of about CHUNK_MS, yields between chunks so requests (pause, predict, a map
 // snapshot…) are answered at once, and pushes progress events. Messages: see protocol.js.
 /* global importScripts, createEmbPlay */
-import { PROGRESS, serve, withTransfer } from './protocol.js';
-import { EpochSnapshots, SNAPSHOT_MIN_WORDS } from './snapshots.js';
-import { Ideas } from './ideas-worker.js';
-import { readSearch } from './search.js';
+import { PROGRESS, serve, withTransfer } from '../shared/protocol.js';
+import { EpochSnapshots, SNAPSHOT_MIN_WORDS } from '../shared/snapshots.js';
+import { Ideas } from './ideas.js';
+import { readSearch } from '../shared/search.js';
 
 importScripts('embplay.js');
 

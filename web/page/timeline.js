@@ -2,7 +2,7 @@
 // vectors at every epoch, see snapshots.js), play them as an animation from the random
 // initialisation to the latest epoch, and draw each word's path. While the user looks at an
 // earlier epoch the map stops following training; "live" goes back.
-import { interpolate } from './snapshots.js';
+import { interpolate } from '../shared/snapshots.js';
 
 const PLAY_MS_PER_EPOCH = 600;   // Play epochs: this long from one epoch to the next
 const PLAY_MIN_MS = 2500;        // …and never shorter than this in all
