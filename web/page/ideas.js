@@ -34,7 +34,7 @@ export class IdeasPanels {
     this.yardstick = null;   // {order, valid_perplexity, test_perplexity} of the run
     this.test = null;        // {loss, perplexity, accuracy, top5, examples} on the test split, at the end
     this.compare = 'off';    // off | armed (starts with the next run) | on | diverged | stopped (on an error)
-    this.twin = null;        // the twin's latest figures (ideas-protocol.js), while on
+    this.twin = null;        // the twin's latest figures (protocol.js, TWIN), while on
     this.twinLoss = null;    // the twin's loss, while armed or on
     this.run = 0;            // bumped by each runStarted(), so a late reply of an old run is dropped
     this.notices = { run: '', twin: '' };

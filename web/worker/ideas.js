@@ -1,36 +1,28 @@
-// Worker side of the seed-idea panels (see ideas-protocol.js): the twin with the other loss, stepped
-// in lockstep with the run while it trains and on its own, in time slices, while the run is paused
-// or finished (until it reaches the run's step); and the last batch's row changes for the progress events.
+// Worker side of the seed-idea panels (page/ideas.js; their requests in protocol.js): the twin with
+// the other loss, stepped in lockstep with the run while it trains and on its own, in time slices
+// (time-slicer.js), while the run is paused or finished, until it reaches the run's step; and the
+// last batch's row changes for the progress events.
+import { parse } from './engine.js';
+import { SliceBudget } from './time-slicer.js';
 
-const SLICE_MS = 30;          // twin training per slice while it catches up on its own
 const EVENT_MS = 100;         // at most one twin event this often (plus epoch ends and the end)
-const MAX_BUDGET = 1 << 22;   // examples per slice, whatever the measured speed
 const LOCKSTEP_CATCH_UP = 4;  // while the run trains, the twin trains up to this many of its budgets per chunk
 
-function parse(json) {
-  const r = JSON.parse(json);
-  if (r && r.error) throw new Error(r.error);
-  return r;
-}
-
 export class Ideas {
-  // session(): the worker's Session; post(event): to the page; yieldToEvents(): resolves once queued
-  // requests are handled; training(): whether the run's loop is training.
-  constructor({ session, post, yieldToEvents, training }) {
-    this.getSession = session;
-    this.post = post;
-    this.yieldToEvents = yieldToEvents;
-    this.training = training;
-    this.generation = 0;   // bumped by reset(), so a catch-up loop of an old run stops
+  // engine: the module and its session; post(event): to the page; slicer: runs the catch-up;
+  // training(): whether the run's loop is training.
+  constructor({ engine, post, slicer, training }) {
+    Object.assign(this, { engine, post, slicer, training });
+    this.job = null;         // the catch-up, while it runs
     this.reset();
   }
 
   // The run is gone or replaced: so is its twin.
   reset() {
-    this.generation += 1;
+    this.job?.cancel();
+    this.job = null;
     this.comparing = false;
-    this.catching = false;   // a catch-up loop is running
-    this.budget = 256;       // examples per catch-up slice, adapted to SLICE_MS
+    this.budget = new SliceBudget({ size: 256 });  // examples per catch-up slice
     this.twin = null;        // the twin's latest figures
     this.evaluations = [];   // twin evaluations not yet sent
   }
@@ -39,7 +31,7 @@ export class Ideas {
   // a little faster, if it started late).
   afterStep(budget) {
     if (!this.comparing) return;
-    this.#record(parse(this.getSession().twinStep(LOCKSTEP_CATCH_UP * Math.max(1, Math.round(budget)))));
+    this.#record(parse(this.engine.session.twinStep(LOCKSTEP_CATCH_UP * Math.max(1, Math.round(budget)))));
   }
 
   #record(t) {
@@ -57,7 +49,7 @@ export class Ideas {
   // Fields to add to a progress event of the next-word run.
   take() {
     const out = {};
-    const session = this.getSession();
+    const session = this.engine.session;
     if (!session) return out;
     const r = session.lastRowChanges();
     if (r && r.rows) out.rows = { rows: Array.from(r.rows), changes: Array.from(r.changes) };
@@ -69,40 +61,33 @@ export class Ideas {
   // rests): the twin trains on its own up to the run's step, in slices between requests, pushing
   // twin events. Stops when it gets there, when the run trains again (lockstep takes over) or
   // when the run is reset or replaced.
-  async catchUp() {
-    if (!this.comparing || this.catching || this.training()) return;
-    this.catching = true;
-    const generation = this.generation;
+  catchUp() {
+    if (!this.comparing || this.job?.running || this.training()) return;
     let lastEvent = 0;
-    try {
-      for (;;) {
-        await this.yieldToEvents();  // first the reply to whatever asked, then a slice
-        if (!this.comparing || generation !== this.generation || this.training()) break;
-        const t0 = performance.now();
-        const t = parse(this.getSession().twinStep(Math.round(this.budget)));
-        const ms = performance.now() - t0;
-        // Grow at most twofold, shrink at once: a slow slice keeps requests waiting.
-        if (ms > 1) this.budget = Math.min(MAX_BUDGET, Math.max(1, this.budget * Math.min(2, SLICE_MS / ms)));
-        this.#record(t);
-        const now = performance.now();
-        if (t.caught_up || t.evaluations.length > 0 || now - lastEvent >= EVENT_MS) {
-          this.post({ type: 'twin', twin: this.#takeTwin() });
-          lastEvent = now;
-        }
-        if (t.caught_up) break;
+    const slice = () => {
+      if (!this.comparing || this.training()) return true;
+      const t0 = performance.now();
+      const budget = Math.round(this.budget.size);
+      const t = parse(this.engine.session.twinStep(budget));
+      this.budget.measure(budget, performance.now() - t0);
+      this.#record(t);
+      const now = performance.now();
+      if (t.caught_up || t.evaluations.length > 0 || now - lastEvent >= EVENT_MS) {
+        this.post({ type: 'twin', twin: this.#takeTwin() });
+        lastEvent = now;
       }
-    } catch (err) {
-      if (generation === this.generation) {
+      return t.caught_up;
+    };
+    this.job = this.slicer.start(slice, {
+      onError: (err) => {
         this.comparing = false;
         this.post({ type: 'twin', twin: { error: String(err?.message ?? err) } });
-      }
-    } finally {
-      if (generation === this.generation) this.catching = false;
-    }
+      },
+    });
   }
 
-  handlers(requireModel) {
-    const s = () => { requireModel(); return this.getSession(); };
+  handlers() {
+    const s = () => { this.engine.requireModel(); return this.engine.session; };
     return {
       yardstick: () => parse(s().yardstick()),
       evaluateTest: () => parse(s().evaluateTest()),
