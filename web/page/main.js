@@ -620,12 +620,12 @@ class App {
   // Shows a frame; then the neighbours and the prediction, which change with it, are asked again.
   applyFrame(frame) {
     if (!this.timeline.live) return;  // the user looks at an earlier epoch: live frames wait
-    const swapped = this.map.setFrame(frame);
+    this.map.setFrame(frame);
     if (frame.pool != null) this.mapPool = frame.pool;
     if (frame.projection === 'tsne') {
       $('map-caption').textContent = 't-SNE of the word vectors · near on the map = near in meaning; distances between groups mean little';
     }
-    const [fx, fy] = swapped ? [frame.explained?.[1], frame.explained?.[0]] : frame.explained ?? [];
+    const [fx, fy] = frame.explained ?? [];
     if (Number.isFinite(fx) && Number.isFinite(fy)) {
       $('map-caption').textContent = `PCA of the word vectors · x keeps ${(100 * fx).toFixed(0)}%, y ${(100 * fy).toFixed(0)}% of the spread`;
     }

@@ -86,7 +86,7 @@ export class Timeline {
     if (!d || this.live) return;
     const n = d.words.length;
     const coords = interpolate(d, n, Math.min(this.epoch, d.epochs[d.epochs.length - 1]));
-    this.map.setFrame({ words: d.words, counts: d.counts, coords, projection: 'timeline' });
+    this.map.setFrame({ words: d.words, counts: d.counts, coords });
     this.#publish();
   }
 

@@ -91,7 +91,9 @@ export const REQUESTS = Object.freeze({
   snapshot: {
     fields: ['n', 'only'],
     reply: '{words, counts, coords: Float32Array(2m) (buffer transferred), explained: [fx, fy], pool: n, only} for the m '
-      + 'words n, only name (only: the search mapped, \'\' for all n); a t-SNE frame when t-SNE runs on these words',
+      + 'words n, only name (only: the search mapped, \'\' for all n); a t-SNE frame when t-SNE runs on these words. '
+      + 'The PCA is turned to match the last frame of the same words (the page draws it as it comes); fx, fy: the '
+      + 'shares of the words\' spread along its x and y',
   },
   neighbors: {
     fields: ['word', 'k', 'metric'],

@@ -21,7 +21,7 @@ const post = (event, transfer = []) => self.postMessage(event, transfer);
 const engine = new Engine();
 const slicer = new TimeSlicer();
 const shown = new ShownWords(engine);
-const tsne = new TsneJob({ engine, shown, slicer, post, onLayout: () => {} });
+const tsne = new TsneJob({ engine, shown, slicer, post, onLayout: (key, coords) => frames.remember(key, coords) });
 const frames = new MapFrames({ engine, shown, tsne });
 const ideas = new Ideas({ engine, post, slicer, training: () => loop.playing });
 const loop = new RunLoop({ engine, frames, ideas, slicer, post, newSource });
