@@ -82,7 +82,7 @@ export class IdeasPanels {
     }
   }
 
-  // What the panels showed of a run, for the saved session (session-file.js reads it back).
+  // What the panels showed of a run, for the saved session (saved-session.js reads it back).
   record() {
     const y = this.yardstick;
     return {

@@ -1,7 +1,7 @@
 // The page: wires the controls, the map, the charts and the panels to the training worker.
 // All training and model queries happen in worker.js (messages: protocol.js); this file only
 // keeps the page's state, asks, and draws. Text and words reach the DOM only via textContent.
-// The session is kept in IndexedDB (store.js) and in the address bar as a share link (share.js).
+// The session is kept in IndexedDB (browser-store.js) and in the address bar as a share link (share.js).
 import { createClient, REQUESTS } from '../shared/protocol.js';
 import { NEXT_WORD_NOTES, SettingsForm } from './settings-form.js';
 import { CLUSTER_COLOURS, WordMap } from './map.js';
@@ -11,8 +11,8 @@ import { Timeline } from './timeline.js';
 import { TrainingCharts } from './charts.js';
 import { IdeasPanels } from './ideas.js';
 import { DEFAULT_VIEW, LinkError, makeLink, readLink, schemaFor, textHash, WHY_PANELS } from './share.js';
-import { makeSession, readSession, readSessionValue } from './session-file.js';
-import { SessionStore } from './store.js';
+import { makeSavedSession, readSavedSession, readSavedSessionValue } from './saved-session.js';
+import { BrowserStore } from './browser-store.js';
 
 const PREDICT_DEBOUNCE_MS = 150;
 const NEIGHBOURS_K = 10;
@@ -99,7 +99,7 @@ class App {
     this.note = null;              // {text, kind}: a status message until the state changes
     this.sampleText = '';
     this.schema = null;
-    this.store = new SessionStore();
+    this.store = new BrowserStore();
     this.restoring = true;         // nothing is saved until the page has restored what it had
     this.model = null;             // the current run's model as saved (parsed model JSON), or null
     this.run = null;               // {epoch, epochs, step, finished, diverged} of this.model
@@ -180,7 +180,7 @@ class App {
     const value = await this.store.get(key);
     if (!value) return null;
     try {
-      return readSessionValue(value, this.schemas);
+      return readSavedSessionValue(value, this.schemas);
     } catch {
       return null;
     }
@@ -1423,7 +1423,7 @@ class App {
   }
 
   currentSession() {
-    return makeSession({
+    return makeSavedSession({
       text: $('text').value,
       kind: this.modelKind(),
       settings: this.currentSettings(),
@@ -1724,7 +1724,7 @@ class App {
     if (!file) return;
     let session;
     try {
-      session = readSession(await file.text(), this.schemas);
+      session = readSavedSession(await file.text(), this.schemas);
     } catch (err) {
       this.showNotice(`Could not import ${file.name}: ${err.message}.`, [], 'error');
       return;
