@@ -6,7 +6,7 @@
 #include <numeric>
 #include <string>
 
-#include "settings.h"
+#include "input_error.h"
 
 namespace embplay {
 namespace {

@@ -7,7 +7,7 @@
 #include <numeric>
 
 #include "loss.h"
-#include "settings.h"
+#include "input_error.h"
 
 namespace embplay {
 

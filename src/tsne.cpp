@@ -8,7 +8,7 @@
 #include <string>
 
 #include "geometry.h"
-#include "settings.h"
+#include "input_error.h"
 
 namespace embplay {
 

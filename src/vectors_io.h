@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "common.h"
-#include "settings.h"
+#include "input_error.h"
 
 namespace embplay {
 

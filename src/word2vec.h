@@ -21,7 +21,7 @@
 
 #include "alias.h"
 #include "common.h"
-#include "settings.h"
+#include "input_error.h"
 #include "tokenizer.h"
 #include "vocab.h"
 

@@ -4,7 +4,7 @@
 
 #include "blobs.h"
 #include "cluster.h"
-#include "settings.h"
+#include "input_error.h"
 
 namespace embplay {
 namespace {

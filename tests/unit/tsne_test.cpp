@@ -7,7 +7,7 @@
 
 #include "blobs.h"
 #include "projection_quality.h"
-#include "settings.h"
+#include "input_error.h"
 #include "tsne.h"
 
 namespace embplay {
