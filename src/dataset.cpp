@@ -33,6 +33,13 @@ Examples make_examples(const std::vector<Sentence>& sentences, const Vocab& voca
   return ex;
 }
 
+Ids context_ids(const Vocab& vocab, const std::vector<std::string>& words, int k) {
+  Ids ids(static_cast<size_t>(std::max(k, 0)), kPadId);
+  const int used = std::min<int>(k, static_cast<int>(words.size()));
+  for (int j = 0; j < used; ++j) ids[k - used + j] = vocab.id(words[words.size() - used + j]);
+  return ids;
+}
+
 namespace {
 
 size_t held_out(float fraction, size_t n) {

@@ -23,6 +23,11 @@ struct Examples {
 
 Examples make_examples(const std::vector<Sentence>& sentences, const Vocab& vocab, int context);
 
+// The context the model reads after typed `words`: ids of the last k, oldest first, <pad> on the
+// left when there are fewer (as at a sentence's start), <unk> for a word outside the vocabulary.
+// The same rule as make_examples(), for a context typed by the user.
+Ids context_ids(const Vocab& vocab, const std::vector<std::string>& words, int k);
+
 // The three splits of a text, by whole sentences.
 struct Split {
   std::vector<Sentence> train;

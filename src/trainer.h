@@ -14,16 +14,10 @@
 #include "optimizer.h"
 #include "schedule.h"
 #include "settings.h"
+#include "trained_model.h"
 #include "vocab.h"
 
 namespace embplay {
-
-// What a trained model is: its settings, its vocabulary and its weights. Saved and loaded whole.
-struct TrainedModel {
-  Settings settings;
-  Vocab vocab;
-  NextWordModel model;
-};
 
 struct TextStats {
   int64_t sentences = 0;
