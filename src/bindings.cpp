@@ -596,7 +596,7 @@ class Session {
   std::string yardstick() {
     return guarded([&] {
       if (!trainer_) return error("the yardstick needs a next-word run");
-      if (!kn_) kn_ = std::make_unique<KneserNey>(trainer_->sentences().train, trainer_->vocab(), trainer_->settings().ngram_order);
+      if (!kn_) kn_ = std::make_unique<KneserNey>(trainer_->sentences().train, trainer_->vocab().size(), trainer_->settings().ngram_order);
       const auto ppl = [&](const Examples& ex) { return ex.size() ? finite_or_null(kn_->perplexity(ex)) : json(); };
       return json{{"order", kn_->order()}, {"valid_perplexity", ppl(trainer_->valid_examples())},
                   {"test_perplexity", ppl(trainer_->test_examples())}, {"notice", trainer_->notice()}}

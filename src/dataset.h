@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common.h"
+#include "corpus.h"
 #include "tokenizer.h"
 #include "vocab.h"
 
@@ -21,6 +22,7 @@ struct Examples {
   int64_t size() const { return static_cast<int64_t>(targets.size()); }
 };
 
+Examples make_examples(const IdSentences& sentences, int context);
 Examples make_examples(const std::vector<Sentence>& sentences, const Vocab& vocab, int context);
 
 // The context the model reads after typed `words`: ids of the last k, oldest first, <pad> on the

@@ -269,9 +269,9 @@ int train(const Args& args) {
   const Progress& p = trainer.progress();
   const Evaluation valid = trainer.evaluate(), test = trainer.evaluate_test();
   const int order = trainer.settings().ngram_order;
-  const KneserNey kn(trainer.sentences().train, trainer.vocab(), order);
-  const Examples kn_valid_ex = make_examples(trainer.sentences().valid, trainer.vocab(), order - 1);
-  const Examples kn_test_ex = make_examples(trainer.sentences().test, trainer.vocab(), order - 1);
+  const KneserNey kn(trainer.sentences().train, trainer.vocab().size(), order);
+  const Examples kn_valid_ex = make_examples(trainer.sentences().valid, order - 1);
+  const Examples kn_test_ex = make_examples(trainer.sentences().test, order - 1);
   const double kn_valid = kn.perplexity(kn_valid_ex), kn_test = kn.perplexity(kn_test_ex);
   // Bengio et al.'s mixture: neural and n-gram probabilities averaged with a weight chosen on
   // validation (a grid of 0.05 steps). Both example lists follow the same tokens in the same order.

@@ -22,7 +22,7 @@ namespace embplay {
 struct TextStats {
   int64_t sentences = 0;
   int64_t tokens = 0;          // in all sentences
-  int64_t types = 0;           // distinct words in the training split, before the cap
+  int64_t types = 0;           // distinct words in the training split, before min_count and max_vocab
   int64_t train_examples = 0;
   int64_t valid_examples = 0;
   int64_t test_examples = 0;
@@ -58,6 +58,11 @@ struct Progress {
   bool stopped_early = false;
 };
 
+// The three splits' sentences, as ids of the run's vocabulary.
+struct SplitIds {
+  IdSentences train, valid, test;
+};
+
 // Three texts given apart (the CLI's --train, --valid, --test): no splitting.
 struct SplitTexts {
   std::string train, valid, test;
@@ -66,7 +71,8 @@ struct SplitTexts {
 class Trainer {
  public:
   // Tokenises, splits by sentence (settings valid_fraction, test_fraction, split), builds the
-  // vocabulary on the training split, makes examples and initialises the model. Throws InputError
+  // corpus (vocabulary and ids) on the training split, reads the held-out sentences with its
+  // vocabulary, makes examples and initialises the model. Throws InputError
   // with a message for the user when the text cannot be trained on.
   Trainer(const std::string& text, const Settings& settings);
   // The same from three texts; valid and test may be empty (no evaluation).
@@ -95,7 +101,7 @@ class Trainer {
   const NextWordModel& initial_model() const { return initial_; }
   const Settings& settings() const { return trained_.settings; }
   const TextStats& stats() const { return stats_; }
-  const Split& sentences() const { return data_->split; }  // the three splits' sentences
+  const SplitIds& sentences() const { return data_->sentences; }  // the three splits' sentences
   const Examples& train_examples() const { return data_->train; }
   const Examples& valid_examples() const { return data_->valid; }
   const Examples& test_examples() const { return data_->test; }
@@ -111,8 +117,9 @@ class Trainer {
  private:
   // What twins share: the sentences and examples of the three splits.
   struct Data {
-    Split split;
+    SplitIds sentences;
     Examples train, valid, test;
+    std::string split_notice;  // the text was too small to hold anything out
   };
 
   Trainer(const Trainer& original, const std::string& loss);

@@ -21,6 +21,7 @@
 
 #include "alias.h"
 #include "common.h"
+#include "corpus.h"
 #include "input_error.h"
 #include "tokenizer.h"
 #include "vocab.h"
@@ -100,15 +101,21 @@ struct Word2VecProgress {
 struct Word2VecStats {
   int64_t sentences = 0;
   int64_t tokens = 0;      // all tokens of the text
-  int64_t types = 0;       // distinct words, before min_count
+  int64_t types = 0;       // distinct words, before min_count and max_vocab
   int64_t train_words = 0; // tokens in the vocabulary: the words of one epoch
 };
 
 class Word2VecTrainer {
  public:
-  // Tokenises, builds the vocabulary (<pad> and <unk> keep ids 0 and 1 with zero vectors, so the
-  // geometry tools that skip them work unchanged) and initialises the vectors. Throws InputError.
+  // Tokenises `text` and builds its corpus with the options' min_count and max_vocab, then trains
+  // on it as below. Throws InputError.
   Word2VecTrainer(const std::string& text, const Word2VecOptions& options);
+  // Trains on sequences already read as ids: a text's sentences, or any other corpus (users' item
+  // sequences, a paragraph's words). The corpus' vocabulary is the model's (<pad> and <unk> keep
+  // ids 0 and 1 with zero vectors, so the geometry tools that skip them work unchanged); <unk>
+  // tokens are left out, and min_count and max_vocab are not read (they made the corpus).
+  // Initialises the vectors. Throws InputError.
+  Word2VecTrainer(const Corpus& corpus, const Word2VecOptions& options);
 
   // Trains whole sentences until about `budget` words are read (at least one sentence), the epoch
   // ends or training finishes.
