@@ -253,12 +253,12 @@ int train(const Args& args) {
       line.update(evaluation_json(ev, "valid"));
       std::cout << line.dump() << std::endl;
     } else if (ev.examples) {
-      std::printf("epoch %d/%d  train loss %.4f  valid loss %.4f  ppl %.2f  acc %.1f%%  top-5 %.1f%%  %.0f tokens/s\n",
+      std::printf("epoch %d/%d  train loss %.4f  valid loss %.4f  ppl %.2f  acc %.1f%%  top-5 %.1f%%  lr %.3g  %.0f tokens/s\n",
                   p.epoch, trainer.settings().epochs, p.train_loss, ev.loss, ev.perplexity, 100 * ev.accuracy,
-                  100 * ev.top5, rate);
+                  100 * ev.top5, p.lr, rate);
     } else {
-      std::printf("epoch %d/%d  train loss %.4f  (nothing held out)  %.0f tokens/s\n", p.epoch,
-                  trainer.settings().epochs, p.train_loss, rate);
+      std::printf("epoch %d/%d  train loss %.4f  (nothing held out)  lr %.3g  %.0f tokens/s\n", p.epoch,
+                  trainer.settings().epochs, p.train_loss, p.lr, rate);
     }
     std::fflush(stdout);  // progress shows through a pipe too
     if (p.finished) break;

@@ -148,6 +148,9 @@ Progress Trainer::step(int64_t budget) {
   Progress& p = progress_;
   p.epoch_end = false;
   p.tokens_per_sec = 0;
+  p.examples = 0;
+  p.loss_sum = 0;
+  p.loss_count = 0;
   p.valid = Evaluation{};
   if (p.finished || p.diverged) return p;
 
@@ -186,6 +189,7 @@ Progress Trainer::step(int64_t budget) {
     }
   } while (done < budget);
 
+  p.examples = done;
   p.train_loss = epoch_loss_count_ > 0 ? epoch_loss_sum_ / static_cast<double>(epoch_loss_count_) : 0;
   const double elapsed = seconds_since(start);
   p.tokens_per_sec = elapsed > 0 ? static_cast<double>(done) / elapsed : 0;
@@ -215,8 +219,12 @@ void Trainer::train_batch(int64_t first, int batch) {
     progress_.diverged = true;
     return;
   }
-  epoch_loss_sum_ += static_cast<double>(loss) * batch;
+  // The loss is the batch's mean: times the batch, the sum of its examples' losses.
+  const double sum = static_cast<double>(loss) * batch;
+  epoch_loss_sum_ += sum;
   epoch_loss_count_ += batch;
+  progress_.loss_sum += sum;
+  progress_.loss_count += batch;
 
   m.backward(batch_contexts_.data(), batch, act_, grads_);
   if (s.clip > 0) progress_.grad_norm = clip_gradients(grads_, s.clip);

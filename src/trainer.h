@@ -45,6 +45,9 @@ struct Progress {
   double train_loss = 0;      // mean training loss (the run's loss) over the current epoch so far
   double last_batch_loss = 0;
   double tokens_per_sec = 0;  // over the work of this call
+  int64_t examples = 0;       // examples trained by this call
+  double loss_sum = 0;        // this call: the sum of its examples' training losses (the run's loss)
+  int64_t loss_count = 0;     // this call: how many losses loss_sum adds up (loss_sum / loss_count: their mean)
   float lr = 0;               // learning rate of the last step (after the schedule)
   double grad_norm = 0;       // global gradient norm of the last step, before clipping (0 when clip is off)
   bool epoch_end = false;     // this call finished an epoch
@@ -85,7 +88,8 @@ class Trainer {
 
   // Trains batches until about `budget` examples are done (at least one batch), the epoch ends,
   // training finishes, stops early or diverges. When it finishes with early stopping on, the
-  // weights of the best validation epoch are restored.
+  // weights of the best validation epoch are restored. The progress says what this call did
+  // (examples, loss_sum, loss_count, lr) and where the run stands.
   Progress step(int64_t budget);
   Evaluation evaluate() const;       // on the validation split
   Evaluation evaluate_test() const;  // on the test split

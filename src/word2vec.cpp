@@ -209,6 +209,9 @@ Word2VecProgress Word2VecTrainer::step(int64_t budget) {
   Word2VecProgress& p = progress_;
   p.epoch_end = false;
   p.words_per_sec = 0;
+  p.words = 0;
+  p.loss_sum = 0;
+  p.loss_count = 0;
   if (p.finished) return p;
 
   const auto start = std::chrono::steady_clock::now();
@@ -233,6 +236,7 @@ Word2VecProgress Word2VecTrainer::step(int64_t budget) {
     }
   } while (done < budget);
 
+  p.words = done;
   p.loss = epoch_pairs_ > 0 ? epoch_loss_ / double(epoch_pairs_) : 0;
   const double elapsed = seconds_since(start);
   p.words_per_sec = elapsed > 0 ? double(done) / elapsed : 0;
@@ -250,6 +254,14 @@ void Word2VecTrainer::train_sentence(const int32_t* ids, int64_t n, float lr) {
   else skipgram(lr);
 }
 
+void Word2VecTrainer::add_loss(float loss) {
+  epoch_loss_ += loss;
+  ++epoch_pairs_;
+  ++progress_.pairs_trained;
+  progress_.loss_sum += loss;
+  ++progress_.loss_count;
+}
+
 void Word2VecTrainer::skipgram(float lr) {
   const int n = static_cast<int>(line_.size());
   const Eigen::Index d = input_.cols();
@@ -262,9 +274,7 @@ void Word2VecTrainer::skipgram(float lr) {
       if (c == w) continue;
       grad.setZero();
       loss_.draw(line_[c], k, rng_, negs_.data());
-      epoch_loss_ += NegativeSampling::update(h, line_[c], negs_.data(), k, lr, output_, grad_.data());
-      ++epoch_pairs_;
-      ++progress_.pairs_trained;
+      add_loss(NegativeSampling::update(h, line_[c], negs_.data(), k, lr, output_, grad_.data()));
       Vec(h, d) += grad;
     }
   }
@@ -284,9 +294,7 @@ void Word2VecTrainer::cbow(float lr) {
     hidden *= 1.0f / static_cast<float>(hi - lo);  // hi - lo context words (the centre is excluded)
     grad.setZero();
     loss_.draw(line_[w], k, rng_, negs_.data());
-    epoch_loss_ += NegativeSampling::update(hidden_.data(), line_[w], negs_.data(), k, lr, output_, grad_.data());
-    ++epoch_pairs_;
-    ++progress_.pairs_trained;
+    add_loss(NegativeSampling::update(hidden_.data(), line_[w], negs_.data(), k, lr, output_, grad_.data()));
     // As word2vec.c: each context row takes the whole gradient of the mean (not divided by its size).
     for (int c = lo; c <= hi; ++c)
       if (c != w) Vec(input_.row(line_[c]).data(), d) += grad;

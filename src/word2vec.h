@@ -92,8 +92,11 @@ struct Word2VecProgress {
   int64_t words_total = 0;          // epochs * words per epoch
   int64_t pairs_trained = 0;        // updates of the loss in the whole run
   double loss = 0;                  // mean loss per update over the current epoch so far
-  double lr = 0;                    // learning rate now
+  double lr = 0;                    // learning rate of the last sentence trained
   double words_per_sec = 0;         // over the work of this call
+  int64_t words = 0;                // in-vocabulary words read by this call
+  double loss_sum = 0;              // this call: the sum of its updates' losses (one per pair)
+  int64_t loss_count = 0;           // this call: how many updates loss_sum adds up
   bool epoch_end = false;           // this call finished an epoch
   bool finished = false;            // all epochs done
 };
@@ -118,7 +121,8 @@ class Word2VecTrainer {
   Word2VecTrainer(const Corpus& corpus, const Word2VecOptions& options);
 
   // Trains whole sentences until about `budget` words are read (at least one sentence), the epoch
-  // ends or training finishes.
+  // ends or training finishes. The progress says what this call did (words, loss_sum, loss_count,
+  // lr) and where the run stands.
   Word2VecProgress step(int64_t budget);
 
   const Vocab& vocab() const { return vocab_; }
@@ -132,6 +136,7 @@ class Word2VecTrainer {
   void train_sentence(const int32_t* ids, int64_t n, float lr);
   void skipgram(float lr);
   void cbow(float lr);
+  void add_loss(float loss);  // one update's loss, to the epoch's and this call's sums
 
   Word2VecOptions options_;
   bool cbow_ = false;
