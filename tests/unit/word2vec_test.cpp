@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "geometry.h"
+#include "schema_checks.h"
 #include "word2vec.h"
 
 namespace embplay {
@@ -242,6 +243,11 @@ TEST(Word2Vec, BadOptionsAreNamed) {
   Word2VecOptions c;
   c.model = "cbow";
   EXPECT_FLOAT_EQ(starting_lr(c), 0.05f);
+}
+
+TEST(Word2VecOptions, EveryRangeIsCheckedAtBothEnds) {
+  expect_schema_checked_at_both_ends(word2vec_schema(), [](const nlohmann::json& j) { word2vec_options_from_json(j); },
+                                     word2vec_options_to_json(Word2VecOptions{}));
 }
 
 TEST(Word2VecOptions, OneTableForSchemaJsonAndFlags) {
