@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "error_message.h"
 #include "input_error.h"
 
 namespace embplay {
@@ -30,15 +31,6 @@ ImportedFile import(const std::string& bytes, size_t slice, const std::string& f
     if (!in.feed(bytes.data() + at, std::min(slice, bytes.size() - at))) break;
   if (metadata) in.set_metadata(*metadata);
   return in.finish();
-}
-
-std::string error_of(const std::function<void()>& body) {
-  try {
-    body();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "";
 }
 
 TEST(VectorImport, GuessesEveryFormatWhateverTheSlicing) {

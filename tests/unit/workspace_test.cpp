@@ -7,6 +7,7 @@
 
 #include <string>
 
+#include "error_message.h"
 #include "input_error.h"
 
 namespace embplay {
@@ -28,15 +29,6 @@ std::string corpus(int sentences = 300, uint64_t seed = 4242) {
 
 Settings small() {
   return settings_from_json({{"context", 2}, {"dim", 16}, {"hidden", 32}, {"lr", 0.01}, {"batch", 32}, {"epochs", 2}, {"seed", 3}});
-}
-
-std::string error_of(const std::function<void()>& body) {
-  try {
-    body();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "";
 }
 
 json train_to_end(Workspace& ws) {
