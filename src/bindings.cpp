@@ -87,8 +87,8 @@ void set_projection(val& out, const Projection& p) {
   out.set("explained", explained);
 }
 
-// The embind class keeps the name the worker knows; it only forwards to its Workspace.
-class Session {
+// The embind class Workspace: JavaScript values in, the core's Workspace called, replies out.
+class JsWorkspace {
  public:
   std::string start(const std::string& text, const std::string& settings) {
     return reply([&] {
@@ -258,42 +258,42 @@ EMSCRIPTEN_BINDINGS(embplay) {
   emscripten::function("word2vecSchema", &word2vec_schema_text);
   emscripten::function("tsneSchema", &tsne_schema_text);
   emscripten::function("kmeansSchema", &kmeans_schema_text);
-  emscripten::class_<Session>("Session")
+  emscripten::class_<JsWorkspace>("Workspace")
       .constructor<>()
-      .function("start", &Session::start)
-      .function("startWord2vec", &Session::start_word2vec)
-      .function("step", &Session::step)
-      .function("evaluate", &Session::evaluate)
-      .function("words", &Session::words)
-      .function("pca", &Session::pca)
-      .function("pcaAligned", &Session::pca_aligned)
-      .function("vectorsOf", &Session::vectors_of)
-      .function("pcaOf", &Session::pca_of)
-      .function("neighbors", &Session::neighbors)
-      .function("neighborsBy", &Session::neighbors_by)
-      .function("analogy", &Session::analogy)
-      .function("kmeans", &Session::kmeans)
-      .function("tsneStart", &Session::tsne_start)
-      .function("tsneStep", &Session::tsne_step)
-      .function("predict", &Session::predict)
-      .function("saveModel", &Session::save_model)
-      .function("loadModel", &Session::load_model)
-      .function("importBegin", &Session::import_begin)
-      .function("importChunk", &Session::import_chunk)
-      .function("importMetadata", &Session::import_metadata)
-      .function("importFinish", &Session::import_finish)
-      .function("exportVectors", &Session::export_vectors)
-      .function("evalLoad", &Session::eval_load)
-      .function("evalRun", &Session::eval_run)
-      .function("kind", &Session::kind)
-      .function("examples", &Session::examples)
-      .function("lastRows", &Session::last_rows)
-      .function("yardstick", &Session::yardstick)
-      .function("evaluateTest", &Session::evaluate_test)
-      .function("twinStart", &Session::twin_start)
-      .function("twinStep", &Session::twin_step)
-      .function("twinPredict", &Session::twin_predict)
-      .function("nextWordCounts", &Session::next_word_counts)
-      .function("suggestContext", &Session::suggest_context)
-      .function("lastRowChanges", &Session::last_row_changes);
+      .function("start", &JsWorkspace::start)
+      .function("startWord2vec", &JsWorkspace::start_word2vec)
+      .function("step", &JsWorkspace::step)
+      .function("evaluate", &JsWorkspace::evaluate)
+      .function("words", &JsWorkspace::words)
+      .function("pca", &JsWorkspace::pca)
+      .function("pcaAligned", &JsWorkspace::pca_aligned)
+      .function("vectorsOf", &JsWorkspace::vectors_of)
+      .function("pcaOf", &JsWorkspace::pca_of)
+      .function("neighbors", &JsWorkspace::neighbors)
+      .function("neighborsBy", &JsWorkspace::neighbors_by)
+      .function("analogy", &JsWorkspace::analogy)
+      .function("kmeans", &JsWorkspace::kmeans)
+      .function("tsneStart", &JsWorkspace::tsne_start)
+      .function("tsneStep", &JsWorkspace::tsne_step)
+      .function("predict", &JsWorkspace::predict)
+      .function("saveModel", &JsWorkspace::save_model)
+      .function("loadModel", &JsWorkspace::load_model)
+      .function("importBegin", &JsWorkspace::import_begin)
+      .function("importChunk", &JsWorkspace::import_chunk)
+      .function("importMetadata", &JsWorkspace::import_metadata)
+      .function("importFinish", &JsWorkspace::import_finish)
+      .function("exportVectors", &JsWorkspace::export_vectors)
+      .function("evalLoad", &JsWorkspace::eval_load)
+      .function("evalRun", &JsWorkspace::eval_run)
+      .function("kind", &JsWorkspace::kind)
+      .function("examples", &JsWorkspace::examples)
+      .function("lastRows", &JsWorkspace::last_rows)
+      .function("yardstick", &JsWorkspace::yardstick)
+      .function("evaluateTest", &JsWorkspace::evaluate_test)
+      .function("twinStart", &JsWorkspace::twin_start)
+      .function("twinStep", &JsWorkspace::twin_step)
+      .function("twinPredict", &JsWorkspace::twin_predict)
+      .function("nextWordCounts", &JsWorkspace::next_word_counts)
+      .function("suggestContext", &JsWorkspace::suggest_context)
+      .function("lastRowChanges", &JsWorkspace::last_row_changes);
 }

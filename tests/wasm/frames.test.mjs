@@ -61,6 +61,6 @@ test('a PCA frame is turned to the previous frame of the same words, and its sha
 
   // A previous frame of other words is not a reference: plain PCA.
   frames.remember('other\nwords', turned);
-  assert.ok(maxGap(frameOf(frames).coords, engine.session.pca(WORDS).coords) < 1e-6 * scale, 'plain PCA');
+  assert.ok(maxGap(frameOf(frames).coords, engine.workspace.pca(WORDS).coords) < 1e-6 * scale, 'plain PCA');
   engine.close();
 });

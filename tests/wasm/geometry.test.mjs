@@ -13,7 +13,7 @@ const call = (text) => JSON.parse(text);
 
 // A session holding the vectors of `lines` (GloVe text), streamed in small chunks.
 function sessionWith(lines) {
-  const s = new Module.Session();
+  const s = new Module.Workspace();
   const bytes = new TextEncoder().encode(`${lines.join('\n')}\n`);
   assert.equal(call(s.importBegin('glove', 1000)).ok, true);
   for (let at = 0; at < bytes.length; at += 64) assert.ok(!call(s.importChunk(bytes.subarray(at, at + 64))).error);
@@ -130,7 +130,7 @@ test('t-SNE runs in steps to finite coordinates; bad settings are refused and th
   assert.equal(warm.warm, true, 'the same words warm-start from the last layout');
   assert.deepEqual(Array.from(s.tsneStep(0).coords), Array.from(last.coords));
   s.delete();
-  const empty = new Module.Session();
+  const empty = new Module.Workspace();
   assert.match(empty.tsneStep(1).error, /tsneStart/);
   empty.delete();
 });
@@ -258,7 +258,7 @@ function driftingRun() {
   const text = Array.from({ length: 1500 }, (_, i) => (i % 2
     ? `the ${pick(subjects)} ${pick(verbs)} the ${pick(subjects)} by the ${pick(adjectives)} ${pick(places)}.`
     : `a ${pick(adjectives)} ${pick(subjects)} lived in the ${pick(places)}.`)).join(' ');
-  const s = new Module.Session();
+  const s = new Module.Workspace();
   assert.equal(call(s.start(text, JSON.stringify({ context: 2, dim: 16, hidden: 32, optimizer: 'adam', lr: 0.01, batch: 32, epochs: 20, seed: 3 }))).ok, true);
   return { s, words: call(s.words(100)).words };
 }

@@ -31,7 +31,7 @@ function trainToEnd(session) {
 }
 
 test('the module trains: the loss falls and predictions are distributions', () => {
-  const s = new Module.Session();
+  const s = new Module.Workspace();
   try {
     const started = call(s.start(corpus(), JSON.stringify(settings)));
     assert.equal(started.ok, true, started.error);
@@ -66,7 +66,7 @@ test('the module trains: the loss falls and predictions are distributions', () =
 });
 
 test('each step reports its examples and their loss sum: loss_sum / loss_count is their mean loss', () => {
-  const s = new Module.Session();
+  const s = new Module.Workspace();
   try {
     call(s.start(corpus(), JSON.stringify({ ...settings, schedule: 'linear' })));
     let examples = 0, sum = 0, count = 0, p;
@@ -96,7 +96,7 @@ test('each step reports its examples and their loss sum: loss_sum / loss_count i
 });
 
 test('bad input gets a message, not an exception', () => {
-  const s = new Module.Session();
+  const s = new Module.Workspace();
   try {
     assert.match(call(s.start('', '{}')).error, /no words/);
     assert.match(call(s.start('!!! ... ???', '{}')).error, /no words/);
@@ -116,8 +116,8 @@ test('bad input gets a message, not an exception', () => {
 });
 
 test('a saved model loads back and predicts the same', () => {
-  const s = new Module.Session();
-  const t = new Module.Session();
+  const s = new Module.Workspace();
+  const t = new Module.Workspace();
   try {
     call(s.start(corpus(), JSON.stringify({ ...settings, epochs: 1 })));
     trainToEnd(s);
@@ -146,7 +146,7 @@ test(`validation loss matches the native build on the same seed (within ${TOLERA
   // One line per epoch, then a final report line (test and Kneser-Ney figures) without "epoch".
   const nativeLines = out.trim().split('\n').map((line) => JSON.parse(line)).filter((line) => 'epoch' in line);
 
-  const s = new Module.Session();
+  const s = new Module.Workspace();
   try {
     call(s.start(corpus(), JSON.stringify(run)));
     const wasmLosses = [];

@@ -252,7 +252,7 @@ test('settings from a link: clamped, rounded or replaced, with a message naming 
   assert.ok(!messages.some((m) => m.includes('unknown_field')), 'unknown fields are ignored quietly');
   assert.ok(messages.every((m) => m.length < 160), 'messages stay short, even for long values');
   // The clamped settings are ones the module accepts.
-  const session = new Module.Session();
+  const session = new Module.Workspace();
   const reply = JSON.parse(session.start(prose(400), JSON.stringify(s)));
   assert.ok(reply.ok, JSON.stringify(reply));
   session.delete();

@@ -1,5 +1,5 @@
-// The WebAssembly module and its one embind session (Module.Session), created once, lazily, and
-// reused across runs; and what that session holds now, which decides what the requests may do.
+// The WebAssembly module and its one embind workspace (Module.Workspace), created once, lazily, and
+// reused across runs; and what that workspace holds now, which decides what the requests may do.
 /* global createEmbPlay */
 
 // A reply of the module (JSON text, or a value) as a value; its {error} thrown as an Error.
@@ -11,8 +11,8 @@ export function parse(json) {
 
 export class Engine {
   module = null;
-  session = null;        // Module.Session, or null before the first run and after a reset
-  kind = 'none';         // none | nextword | word2vec | vectors: the source of vectors the session holds
+  workspace = null;        // Module.Workspace, or null before the first run and after a reset
+  kind = 'none';         // none | nextword | word2vec | vectors: the source of vectors the workspace holds
   hasModel = false;      // a run began, or a model or vectors file was opened
   canTrain = false;      // the source came from start() or word2vec(), so step() works
 
@@ -29,24 +29,24 @@ export class Engine {
     if (!this.hasModel) throw new Error('There is no model yet: press Play or Step first.');
   }
 
-  // The session, created on first use.
+  // The workspace, created on first use.
   open() {
     this.requireModule();
-    if (!this.session) this.session = new this.module.Session();
-    return this.session;
+    if (!this.workspace) this.workspace = new this.module.Workspace();
+    return this.workspace;
   }
 
-  // A new source of vectors in the session: `kind`, trainable or only to explore.
+  // A new source of vectors in the workspace: `kind`, trainable or only to explore.
   became(kind, trainable) {
     this.kind = kind;
     this.hasModel = true;
     this.canTrain = trainable;
   }
 
-  // The run is gone: the session too (a new one comes with the next run).
+  // The run is gone: the workspace too (a new one comes with the next run).
   close() {
-    if (this.session) this.session.delete();
-    this.session = null;
+    if (this.workspace) this.workspace.delete();
+    this.workspace = null;
     this.kind = 'none';
     this.hasModel = false;
     this.canTrain = false;

@@ -12,12 +12,12 @@ export class VectorFiles {
   constructor({ engine, stop, opened }) {
     Object.assign(this, { engine, stop, opened });
     this.evalTexts = null;     // the evaluation sets' text, fetched on first use
-    this.evalSession = null;   // the session they were passed to
+    this.evalWorkspace = null;   // the workspace they were passed to
   }
 
   save() {
     this.engine.requireModel();
-    return { json: this.engine.session.saveModel() };
+    return { json: this.engine.workspace.saveModel() };
   }
 
   load({ json }) {
@@ -36,8 +36,8 @@ export class VectorFiles {
   }
 
   #importing() {
-    if (!this.engine.session) throw new Error('no import in progress');
-    return this.engine.session;
+    if (!this.engine.workspace) throw new Error('no import in progress');
+    return this.engine.workspace;
   }
 
   importChunk({ bytes }) {
@@ -57,7 +57,7 @@ export class VectorFiles {
 
   export({ format }) {
     this.engine.requireModel();
-    const bytes = this.engine.session.exportVectors(format);
+    const bytes = this.engine.workspace.exportVectors(format);
     if (typeof bytes === 'string') parse(bytes);
     return withTransfer({ bytes }, [bytes.buffer]);
   }
@@ -71,11 +71,11 @@ export class VectorFiles {
         return response.text();
       }));
     }
-    const session = this.engine.session;
-    if (this.evalSession !== session) {
-      EVAL_SETS.forEach(([name], i) => parse(session.evalLoad(name, this.evalTexts[i])));
-      this.evalSession = session;
+    const workspace = this.engine.workspace;
+    if (this.evalWorkspace !== workspace) {
+      EVAL_SETS.forEach(([name], i) => parse(workspace.evalLoad(name, this.evalTexts[i])));
+      this.evalWorkspace = workspace;
     }
-    return parse(session.evalRun());
+    return parse(workspace.evalRun());
   }
 }

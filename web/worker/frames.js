@@ -52,7 +52,7 @@ export class MapFrames {
     const tsne = this.tsne.frameOf(shown.key);
     if (tsne) return withTransfer(tsne, [tsne.coords.buffer]);
     const { key, words, counts } = shown;
-    const pca = parse(this.engine.session.pcaAligned(ShownWords.selection(n, shown), this.#previousOf(key)));  // throws: too few, no spread
+    const pca = parse(this.engine.workspace.pcaAligned(ShownWords.selection(n, shown), this.#previousOf(key)));  // throws: too few, no spread
     const coords = pca.coords instanceof Float32Array ? pca.coords : Float32Array.from(pca.coords);
     this.remember(key, coords.slice());
     return withTransfer(
@@ -77,14 +77,14 @@ export class MapFrames {
   // Keeps the vectors of the shown words (at least SNAPSHOT_MIN_WORDS) at the end of `epoch`; epoch 0
   // (the random initialisation) starts the timeline afresh.
   keepEpoch(epoch) {
-    const session = this.engine.session;
+    const workspace = this.engine.workspace;
     if (epoch === 0) {
       const n = Math.max(this.watching.n, SNAPSHOT_MIN_WORDS);
-      const v = session.vectorsOf(n);
-      if (v.vectors) this.snapshots.begin(parse(session.words(n)), v);
+      const v = workspace.vectorsOf(n);
+      if (v.vectors) this.snapshots.begin(parse(workspace.words(n)), v);
       else this.snapshots.clear();
     } else {
-      this.snapshots.add(epoch, session.vectorsOf(this.snapshots.rows).vectors);
+      this.snapshots.add(epoch, workspace.vectorsOf(this.snapshots.rows).vectors);
     }
   }
 
@@ -101,7 +101,7 @@ export class MapFrames {
     }
     const key = rows.map((r) => this.snapshots.words[r]).join('\n');
     const anchor = this.#previousOf(key);
-    const project = (vectors, r, dim, previous) => this.engine.session.pcaOf(vectors, r, dim, previous).coords ?? new Float32Array(2 * r);
+    const project = (vectors, r, dim, previous) => this.engine.workspace.pcaOf(vectors, r, dim, previous).coords ?? new Float32Array(2 * r);
     const t = this.snapshots.frames(rows, project, anchor);
     return withTransfer({
       ...t, missing: shown.words.length - t.words.length, keptWords: this.snapshots.rows,

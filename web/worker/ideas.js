@@ -9,7 +9,7 @@ const EVENT_MS = 100;         // at most one twin event this often (plus epoch e
 const LOCKSTEP_CATCH_UP = 4;  // while the run trains, the twin trains up to this many of its budgets per chunk
 
 export class Ideas {
-  // engine: the module and its session; post(event): to the page; slicer: runs the catch-up;
+  // engine: the module and its workspace; post(event): to the page; slicer: runs the catch-up;
   // training(): whether the run's loop is training.
   constructor({ engine, post, slicer, training }) {
     Object.assign(this, { engine, post, slicer, training });
@@ -31,7 +31,7 @@ export class Ideas {
   // a little faster, if it started late).
   afterStep(budget) {
     if (!this.comparing) return;
-    this.#record(parse(this.engine.session.twinStep(LOCKSTEP_CATCH_UP * Math.max(1, Math.round(budget)))));
+    this.#record(parse(this.engine.workspace.twinStep(LOCKSTEP_CATCH_UP * Math.max(1, Math.round(budget)))));
   }
 
   #record(t) {
@@ -49,9 +49,9 @@ export class Ideas {
   // Fields to add to a progress event of the next-word run.
   take() {
     const out = {};
-    const session = this.engine.session;
-    if (!session) return out;
-    const r = session.lastRowChanges();
+    const workspace = this.engine.workspace;
+    if (!workspace) return out;
+    const r = workspace.lastRowChanges();
     if (r && r.rows) out.rows = { rows: Array.from(r.rows), changes: Array.from(r.changes) };
     if (this.twin) out.twin = this.#takeTwin();
     return out;
@@ -68,7 +68,7 @@ export class Ideas {
       if (!this.comparing || this.training()) return true;
       const t0 = performance.now();
       const budget = Math.round(this.budget.size);
-      const t = parse(this.engine.session.twinStep(budget));
+      const t = parse(this.engine.workspace.twinStep(budget));
       this.budget.measure(budget, performance.now() - t0);
       this.#record(t);
       const now = performance.now();
@@ -87,7 +87,7 @@ export class Ideas {
   }
 
   handlers() {
-    const s = () => { this.engine.requireModel(); return this.engine.session; };
+    const s = () => { this.engine.requireModel(); return this.engine.workspace; };
     return {
       yardstick: () => parse(s().yardstick()),
       evaluateTest: () => parse(s().evaluateTest()),

@@ -4,16 +4,16 @@ import { withTransfer } from '../shared/protocol.js';
 import { parse } from './engine.js';
 import { ShownWords } from './shown-words.js';
 
-// The request handlers (protocol.js) for `engine`'s session; shown: the map's words (shown-words.js).
+// The request handlers (protocol.js) for `engine`'s workspace; shown: the map's words (shown-words.js).
 export function questionHandlers(engine, shown) {
-  const session = () => { engine.requireModel(); return engine.session; };
+  const workspace = () => { engine.requireModel(); return engine.workspace; };
   return {
-    neighbors: ({ word, k, metric }) => parse(session().neighborsBy(word, k, metric)),
-    analogy: ({ a, b, c, k, method }) => parse(session().analogy(a, b, c, k, method)),
-    predict: ({ context, k }) => parse(session().predict(context, k)),
-    evaluate: () => parse(session().evaluate()),
+    neighbors: ({ word, k, metric }) => parse(workspace().neighborsBy(word, k, metric)),
+    analogy: ({ a, b, c, k, method }) => parse(workspace().analogy(a, b, c, k, method)),
+    predict: ({ context, k }) => parse(workspace().predict(context, k)),
+    evaluate: () => parse(workspace().evaluate()),
     clusters: ({ n, only, k, seed, previous }) => {
-      const s = session();
+      const s = workspace();
       const words = shown.resolve(n, only);
       let start;  // the previous clustering, word by word in the shown order (-1: a word it did not have)
       if (previous) {

@@ -178,7 +178,7 @@ export class RunLoop {
   // epoch's end. Keeps the raw result in this.raw.
   #advance(budget) {
     const t0 = performance.now();
-    const p = parse(this.engine.session.step(Math.max(1, Math.round(budget))));
+    const p = parse(this.engine.workspace.step(Math.max(1, Math.round(budget))));
     const ms = performance.now() - t0;
     const done = this.chunkLoss.add(p);
     this.examples += done;
@@ -194,7 +194,7 @@ export class RunLoop {
   }
 
   #evaluate() {
-    const e = parse(this.engine.session.evaluate());
+    const e = parse(this.engine.workspace.evaluate());
     return e.examples > 0 ? e : null;
   }
 

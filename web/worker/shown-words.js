@@ -15,7 +15,7 @@ export class ShownWords {
   resolve(n, only = '') {
     const c = this.cache;
     if (c && c.n === n && c.only === only) return c.shown;
-    const pool = parse(this.engine.session.words(n));
+    const pool = parse(this.engine.workspace.words(n));
     const search = readSearch(only);
     let shown;
     if (!search) {

@@ -20,7 +20,7 @@ export class TsneJob {
   // Starts t-SNE of the words n, only name; throws (and nothing changes) when it cannot run on them.
   start({ n, only, options }) {
     const shown = this.shown.resolve(n, only);
-    const reply = parse(this.engine.session.tsneStart(ShownWords.selection(n, shown), JSON.stringify(options)));
+    const reply = parse(this.engine.workspace.tsneStart(ShownWords.selection(n, shown), JSON.stringify(options)));
     this.job?.cancel();
     this.current = {
       key: shown.key, words: shown.words, counts: shown.counts, pool: shown.pool, only: shown.ids ? only : '', iteration: 0, frame: null,
@@ -37,7 +37,7 @@ export class TsneJob {
   #slice(budget) {
     const t = this.current;
     const t0 = performance.now();
-    const r = parse(this.engine.session.tsneStep(Math.round(budget.size)));
+    const r = parse(this.engine.workspace.tsneStep(Math.round(budget.size)));
     budget.measure(r.iteration - t.iteration, performance.now() - t0);
     t.iteration = r.iteration;
     const frame = {
