@@ -16,6 +16,7 @@
 #include "settings.h"
 #include "text_eval.h"
 #include "trainer.h"
+#include "vector_import.h"
 #include "vectors_io.h"
 #include "word2vec.h"
 
@@ -257,12 +258,12 @@ int train(const Args& args) {
       line.update(evaluation_json(ev, "valid"));
       std::cout << line.dump() << std::endl;
     } else if (ev.examples) {
-      std::printf("epoch %d/%d  train loss %.4f  valid loss %.4f  ppl %.2f  acc %.1f%%  top-5 %.1f%%  %.0f tokens/s\n",
+      std::printf("epoch %d/%d  train loss %.4f  valid loss %.4f  ppl %.2f  acc %.1f%%  top-5 %.1f%%  lr %.3g  %.0f tokens/s\n",
                   p.epoch, trainer.settings().epochs, p.train_loss, ev.loss, ev.perplexity, 100 * ev.accuracy,
-                  100 * ev.top5, rate);
+                  100 * ev.top5, p.lr, rate);
     } else {
-      std::printf("epoch %d/%d  train loss %.4f  (nothing held out)  %.0f tokens/s\n", p.epoch,
-                  trainer.settings().epochs, p.train_loss, rate);
+      std::printf("epoch %d/%d  train loss %.4f  (nothing held out)  lr %.3g  %.0f tokens/s\n", p.epoch,
+                  trainer.settings().epochs, p.train_loss, p.lr, rate);
     }
     std::fflush(stdout);  // progress shows through a pipe too
     if (p.finished) break;
@@ -273,9 +274,9 @@ int train(const Args& args) {
   const Progress& p = trainer.progress();
   const Evaluation valid = trainer.evaluate(), test = trainer.evaluate_test();
   const int order = trainer.settings().ngram_order;
-  const KneserNey kn(trainer.sentences().train, trainer.vocab(), order);
-  const Examples kn_valid_ex = make_examples(trainer.sentences().valid, trainer.vocab(), order - 1);
-  const Examples kn_test_ex = make_examples(trainer.sentences().test, trainer.vocab(), order - 1);
+  const KneserNey kn(trainer.sentences().train, trainer.vocab().size(), order);
+  const Examples kn_valid_ex = make_examples(trainer.sentences().valid, order - 1);
+  const Examples kn_test_ex = make_examples(trainer.sentences().test, order - 1);
   const double kn_valid = kn.perplexity(kn_valid_ex), kn_test = kn.perplexity(kn_test_ex);
   // Bengio et al.'s mixture: neural and n-gram probabilities averaged with a weight chosen on
   // validation (a grid of 0.05 steps). Both example lists follow the same tokens in the same order.
@@ -401,41 +402,35 @@ std::string save_vectors(const Args& args, const WordVectors& v, VectorFormat fo
   return path + " and " + meta;
 }
 
-// Streams a vectors file through the reader in 4 MB chunks, as the page's worker does.
+// Streams a vectors file through the page's import in 4 MB chunks, as the page's worker does.
 WordVectors load_vectors(const Args& args, int max_words, VectorFormat* format_out = nullptr) {
   const std::string path = args.require("vectors");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError("cannot read " + path);
-  std::vector<char> chunk(size_t{4} << 20);
-  in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
-  size_t got = static_cast<size_t>(in.gcount());
-  const std::string name = args.get("format", "auto");
-  const VectorFormat format = name == "auto" ? detect_vector_format(chunk.data(), got) : parse_vector_format(name);
-  if (format_out) *format_out = format;
+  VectorImport import(args.get("format", "auto"), max_words);
   try {
-    VectorReader reader(format, max_words);
-    while (got > 0 && reader.feed(chunk.data(), got)) {
+    std::vector<char> chunk(size_t{4} << 20);
+    size_t got = 0;
+    do {
       in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
       got = static_cast<size_t>(in.gcount());
-    }
-    if (got > 0 && in.peek() != EOF) reader.feed("x", 1);  // more left: marks the report truncated
-    WordVectors v = reader.finish();
-    ReadReport report = reader.report();
-    if (format == VectorFormat::kTsv) {
+    } while (got > 0 && import.feed(chunk.data(), got));
+    if (got > 0 && in.peek() != EOF) import.feed("x", 1);  // more left: marks the report truncated
+    if (import.format() == VectorFormat::kTsv) {
       const std::string meta = metadata_path(args, path);
-      try {
-        attach_tsv_metadata(v, read_file(meta), &report);
-      } catch (const InputError& e) {
-        throw InputError(meta + ": " + e.what());
-      }
+      import.set_metadata(read_file(meta), meta);
     }
+    ImportedFile file = import.finish();
+    const ReadReport& report = file.report;
+    WordVectors& v = file.vectors;
+    if (format_out) *format_out = file.format;
     if (report.duplicates > 0)
       std::fprintf(stderr, "embplay: note: %lld duplicate words dropped (the first kept), e.g. \"%s\"\n",
                    (long long)report.duplicates, report.first_duplicate.c_str());
     if (report.truncated)
       std::fprintf(stderr, "embplay: note: kept the first %lld words of %s (--max_words)\n",
                    (long long)v.vectors.rows(), path.c_str());
-    return v;
+    return std::move(v);
   } catch (const InputError& e) {
     const std::string what = e.what();
     if (what.rfind("metadata", 0) == 0 || what.rfind(path, 0) == 0) throw;

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "geometry.h"
+#include "schema_checks.h"
 #include "word2vec.h"
 
 namespace embplay {
@@ -164,6 +165,27 @@ TEST(Word2Vec, LossFallsAndLearningRateDecays) {
   EXPECT_EQ(p.words_total, 4 * t.stats().train_words);
 }
 
+TEST(Word2Vec, EachStepReportsItsWordsAndTheLossSumOfItsPairs) {
+  Word2VecOptions o;
+  o.dim = 8, o.min_count = 1, o.epochs = 2, o.sample = 0;  // every sentence keeps its pairs
+  Word2VecTrainer t(planted_corpus(), o);
+  int64_t words = 0, pairs = 0;
+  double sum = 0;
+  Word2VecProgress p;
+  do {
+    p = t.step(2000);
+    EXPECT_GE(p.words, 2000);  // whole sentences, at least the budget unless the epoch ends
+    words += p.words, pairs += p.loss_count, sum += p.loss_sum;
+    EXPECT_EQ(pairs, p.pairs_trained);
+    EXPECT_NEAR(sum / pairs, p.loss, 1e-9 * p.loss);  // the epoch's mean per update so far
+    EXPECT_GT(p.lr, 0);
+  } while (!p.epoch_end);
+  EXPECT_EQ(words, t.stats().train_words);
+  p = t.step(1);
+  EXPECT_GT(p.words, 0);
+  EXPECT_NEAR(p.loss_sum / p.loss_count, p.loss, 1e-9 * p.loss);
+}
+
 TEST(Word2Vec, SameSeedSameVectorsOtherSeedOther) {
   Word2VecOptions o;
   o.dim = 8, o.min_count = 1, o.epochs = 1;
@@ -221,6 +243,11 @@ TEST(Word2Vec, BadOptionsAreNamed) {
   Word2VecOptions c;
   c.model = "cbow";
   EXPECT_FLOAT_EQ(starting_lr(c), 0.05f);
+}
+
+TEST(Word2VecOptions, EveryRangeIsCheckedAtBothEnds) {
+  expect_schema_checked_at_both_ends(word2vec_schema(), [](const nlohmann::json& j) { word2vec_options_from_json(j); },
+                                     word2vec_options_to_json(Word2VecOptions{}));
 }
 
 TEST(Word2VecOptions, OneTableForSchemaJsonAndFlags) {
