@@ -12,7 +12,6 @@ import { ModelPanel } from './model-panel.js';
 import { Persistence } from './persistence.js';
 import { QueriesPanel } from './queries.js';
 import { RunControl } from './run.js';
-import { DEFAULT_VIEW } from './share.js';
 import { TextPanel } from './text-panel.js';
 import { Timeline } from './timeline.js';
 import { TopBar } from './top-bar.js';
@@ -223,7 +222,7 @@ const persistence = new Persistence({
     clearControls() {
       model.restoreDefaults();
       model.apply('nextword', null, null);
-      applyView(DEFAULT_VIEW);
+      applyView(view.defaults);
       queries.selectWord(null);
       queries.renderPredictions(null);
     },
@@ -329,7 +328,8 @@ async function boot() {
     run.crash(err.message);
     return;
   }
-  model.ready(schemas.schema, schemas.word2vecSchema);
+  model.ready(schemas);
+  view.ready(schemas);
   sampleText = await samplePromise;
   const saved = await persistence.readSaved();
   run.setState('idle');

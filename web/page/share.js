@@ -7,7 +7,7 @@
 //    &context=3&dim=32&...&seed=1         its settings, by their schema names: settingsSchema() for
 //                                         nextword, word2vecSchema() (less `model`) for word2vec
 //    &words=300&proj=tsne                 the map: how many words, which projection (pca | tsne)
-//    &tsne_perplexity=30&tsne_lr=0&tsne_iterations=1000   t-SNE's settings
+//    &tsne_perplexity=30&tsne_lr=0&tsne_iterations=1000&tsne_seed=1   t-SNE's options (tsneSchema())
 //    &search=%2F%5Eun%2F&k=4              the map's search box, its k-means clusters (0 = off)
 //    &only=1                              map only the search's matches (absent or 0: all the words)
 //    &word=fox&metric=cosine              the selected word, the neighbours' metric
@@ -40,17 +40,16 @@ export const MODEL_KINDS = Object.freeze(['nextword', 'skipgram', 'cbow']);
 export const METRICS = Object.freeze(['cosine', 'euclidean']);
 export const ANALOGY_METHODS = Object.freeze(['3CosAdd', '3CosMul']);
 export const TABS = Object.freeze(['neighbours', 'analogy', 'eval']);
-export const MAX_CLUSTERS = 8;          // the clusters control: 0 (off) or 2..MAX_CLUSTERS
 export const MAX_SEARCH_CHARS = 200;    // the map's search box
 export const MAX_FILE_NAME_CHARS = 120; // the name of opened vectors
-// t-SNE's settings and their ranges (the page's t-SNE form; the worker checks them again).
-export const TSNE_RANGES = Object.freeze({
-  tsne_perplexity: { min: 2, max: 100, default: 30 },
-  tsne_lr: { min: 0, max: 10000, default: 0 },             // 0 = auto
-  tsne_iterations: { min: 50, max: 5000, default: 1000, int: true },
+// The view's t-SNE fields, each one t-SNE option of the module's tsneSchema(): its default and its
+// range are the module's (the page's form, links and saved sessions all read them from there).
+export const TSNE_VIEW_FIELDS = Object.freeze({
+  tsne_perplexity: 'perplexity', tsne_lr: 'learning_rate', tsne_iterations: 'iterations', tsne_seed: 'seed',
 });
+// The view before anyone changes it, but for t-SNE's fields (defaultView() adds the module's).
 export const DEFAULT_VIEW = Object.freeze({
-  words: 300, proj: 'pca', tsne_perplexity: 30, tsne_lr: 0, tsne_iterations: 1000, search: '', only: false, k: 0,
+  words: 300, proj: 'pca', search: '', only: false, k: 0,
   word: '', metric: 'cosine', predict: '', an_a: '', an_b: '', an_c: '', an_method: '3CosAdd', tab: 'neighbours',
   open: [], vectors: '',
 });
@@ -203,25 +202,27 @@ function readFlag(source, name, fallback, messages) {
   return fallback;
 }
 
-// A number in TSNE_RANGES[name]: clamped (and rounded, for whole numbers) with a message.
-function readRange(source, name, messages) {
-  const r = TSNE_RANGES[name];
-  const raw = source[name];
-  if (raw == null || raw === '') return r.default;
-  const value = typeof raw === 'number' ? raw : (typeof raw === 'string' ? Number(raw) : NaN);
-  if (!Number.isFinite(value)) {
-    messages.push(`${name}: ${shown(raw)} is not a finite number; using the default, ${fmt(r.default)}`);
-    return r.default;
-  }
-  const v = Math.min(r.max, Math.max(r.min, r.int ? Math.round(value) : value));
-  if (v !== value) messages.push(`${name}: ${shown(raw)} is outside ${fmt(r.min)}..${fmt(r.max)}${r.int ? ' or not whole' : ''}; using ${fmt(v)}`);
-  return v;
+// The t-SNE fields as a schema of their own (tsneSchema()'s entries under the view's names), so
+// that links and files check them as settings are checked.
+function tsneViewSchema(schemas) {
+  return Object.entries(TSNE_VIEW_FIELDS).map(([key, name]) => ({ ...schemas.tsne.find((spec) => spec.name === name), name: key }));
+}
+
+// The most clusters the page offers: k-means's own limit (kmeansSchema()).
+export function maxClusters(schemas) {
+  return schemas.kmeans.find((spec) => spec.name === 'k').max;
+}
+
+// The view before anyone changes it: DEFAULT_VIEW with t-SNE's defaults from its schema.
+export function defaultView(schemas) {
+  return { ...DEFAULT_VIEW, ...Object.fromEntries(tsneViewSchema(schemas).map((spec) => [spec.name, spec.default])) };
 }
 
 // Reads the view (the map, its search, whether it maps only the matches, its clusters, the selected word and metric, the Predict box,
 // the analogy, the tab and the open panels) from untrusted values. Every string is cleaned and
-// capped, every choice checked against its list, every number clamped with a message.
-export function validateView(input) {
+// capped, every choice checked against its list, every number clamped with a message; t-SNE's
+// fields and the clusters' k against the module's schemas ({tsne, kmeans}: tsneSchema(), kmeansSchema()).
+export function validateView(input, schemas) {
   const source = input && typeof input === 'object' ? input : {};
   const messages = [];
   let words = DEFAULT_VIEW.words;
@@ -234,15 +235,18 @@ export function validateView(input) {
     }
   }
   const proj = readChoice(source, 'proj', PROJECTIONS, DEFAULT_VIEW.proj, messages);
-  const tsne = {};
-  for (const name of Object.keys(TSNE_RANGES)) tsne[name] = readRange(source, name, messages);
+  const tsneSource = Object.fromEntries(Object.keys(TSNE_VIEW_FIELDS).filter((key) => source[key] != null && source[key] !== '')
+    .map((key) => [key, source[key]]));
+  const { settings: tsne, messages: tsneMessages } = validateSettings(tsneSource, tsneViewSchema(schemas));
+  messages.push(...tsneMessages);
+  const most = maxClusters(schemas);
   let k = DEFAULT_VIEW.k;
   if (source.k != null && source.k !== '') {
     const n = Number(source.k);
     if (!Number.isFinite(n)) messages.push(`k: ${shown(source.k)} is not a number; clusters off`);
     else {
-      k = n <= 0 ? 0 : Math.min(MAX_CLUSTERS, Math.max(2, Math.round(n)));
-      if (k !== n) messages.push(`k: clusters are off (0) or 2 to ${MAX_CLUSTERS}, not ${shown(source.k)}; using ${k || 'off'}`);
+      k = n <= 0 ? 0 : Math.min(most, Math.max(2, Math.round(n)));
+      if (k !== n) messages.push(`k: clusters are off (0) or 2 to ${most}, not ${shown(source.k)}; using ${k || 'off'}`);
     }
   }
   const view = {
@@ -268,12 +272,11 @@ export function validateView(input) {
   return { view, messages };
 }
 
-// The schema of a model kind's settings. `schemas` is {nextword, word2vec} (the module's
-// settingsSchema() and word2vecSchema()), or one array: the next-word schema alone.
+// The schema of a model kind's settings. `schemas` is {nextword, word2vec, tsne, kmeans}: the
+// module's settingsSchema(), word2vecSchema(), tsneSchema() and kmeansSchema().
 export function schemaFor(schemas, kind) {
-  if (Array.isArray(schemas)) return kind === 'nextword' ? schemas : [];
   if (kind === 'nextword') return schemas.nextword;
-  return (schemas.word2vec ?? []).filter((spec) => spec.name !== 'model');  // the kind says which word2vec
+  return schemas.word2vec.filter((spec) => spec.name !== 'model');  // the kind says which word2vec
 }
 
 // ---- versions -----------------------------------------------------------------------------------
@@ -319,7 +322,7 @@ export function parseFragment(fragment) {
 
 // ---- writing and reading links -----------------------------------------------------------------
 
-const VIEW_KEYS = Object.freeze(['words', 'proj', 'tsne_perplexity', 'tsne_lr', 'tsne_iterations', 'search', 'only', 'k', 'word',
+const VIEW_KEYS = Object.freeze(['words', 'proj', ...Object.keys(TSNE_VIEW_FIELDS), 'search', 'only', 'k', 'word',
   'metric', 'predict', 'an_a', 'an_b', 'an_c', 'an_method', 'tab', 'vectors']);
 
 function paramsFor({ kind = 'nextword', settings, view }, schemas) {
@@ -328,9 +331,10 @@ function paramsFor({ kind = 'nextword', settings, view }, schemas) {
   p.set('model', kind);
   for (const spec of schemaFor(schemas, kind)) if (settings[spec.name] !== undefined) p.set(spec.name, String(settings[spec.name]));
   // Only what differs from the default view: the link stays short and readable.
+  const defaults = defaultView(schemas);
   for (const key of VIEW_KEYS) {
-    const value = view[key] ?? DEFAULT_VIEW[key];
-    if (key === 'words' || key === 'proj' || value !== DEFAULT_VIEW[key]) p.set(key, typeof value === 'boolean' ? String(Number(value)) : String(value));
+    const value = view[key] ?? defaults[key];
+    if (key === 'words' || key === 'proj' || value !== defaults[key]) p.set(key, typeof value === 'boolean' ? String(Number(value)) : String(value));
   }
   if (view.open?.length) p.set('open', view.open.join(','));
   return p;
@@ -365,7 +369,7 @@ export async function readLink(fragment, schemas) {
   const kind = readChoice(p, 'model', MODEL_KINDS, 'nextword', kindMessages);
   const { settings, messages } = validateSettings(p, schemaFor(schemas, kind));
   messages.unshift(...kindMessages);
-  const { view, messages: viewMessages } = validateView(p);
+  const { view, messages: viewMessages } = validateView(p, schemas);
   messages.push(...viewMessages);
   let text = null;
   let sha256 = null;

@@ -54,8 +54,8 @@ export const REQUESTS = Object.freeze({
   },
   init: {
     fields: [],
-    reply: 'schema: the settings schema [{name, type, min, max, default, choices?, hint}]; '
-      + 'word2vecSchema: the same for word2vec\'s options',
+    reply: 'the module\'s schemas, each [{name, type, min, max, default, choices?, hint}]: nextword (the settings), '
+      + 'word2vec (its options), tsne (t-SNE\'s options), kmeans (k-means\'s options)',
   },
   start: {
     fields: ['text', 'settings'],
@@ -180,6 +180,7 @@ export const REQUESTS = Object.freeze({
 export const PROGRESS = Object.freeze([
   'epoch', 'step', 'epoch_position', 'epoch_size', 'epochs', 'train_loss', 'last_batch_loss',
   'tokens_per_sec', 'epoch_end', 'finished', 'diverged',
+  'lr',                // the learning rate of the last step, as the schedule set it (word2vec: its linear decay)
   'train_speed',       // examples per second of time inside step() since the previous event
   'chunk_loss',        // mean training loss over the examples since the previous event
   'loss_points',       // [[epoch as a fraction, mean loss of one step() call], ...] since the previous event
