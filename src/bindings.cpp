@@ -17,7 +17,11 @@ using namespace embplay;
 using emscripten::val;
 using nlohmann::json;
 
-std::string error_json(const std::string& message) { return json{{"error", message}}.dump(); }
+// JSON text for the worker. A string that is not valid UTF-8 (bytes of a file in another
+// encoding, quoted in a message) is written with U+FFFD instead of making dump() throw.
+std::string json_text(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+std::string error_json(const std::string& message) { return json_text(json{{"error", message}}); }
 
 // Runs `body`, turning any exception into the text of {"error": ...}; "" when nothing went wrong.
 template <typename F>
@@ -36,7 +40,7 @@ std::string failure_of(F&& body) {
 template <typename F>
 std::string reply(F&& body) {
   std::string out;
-  const std::string problem = failure_of([&] { out = body().dump(); });
+  const std::string problem = failure_of([&] { out = json_text(body()); });
   return problem.empty() ? out : error_json(problem);
 }
 
