@@ -189,7 +189,8 @@ json Workspace::step(int64_t budget) {
           {"train_loss", p.train_loss}, {"last_batch_loss", finite_or_null(p.last_batch_loss)},
           {"tokens_per_sec", p.tokens_per_sec}, {"epoch_end", p.epoch_end}, {"finished", p.finished},
           {"diverged", p.diverged}, {"examples", p.examples}, {"loss_sum", finite_or_null(p.loss_sum)},
-          {"loss_count", p.loss_count}, {"lr", OptionTable<Settings>::number_json(p.lr)}};
+          {"loss_count", p.loss_count}, {"lr", OptionTable<Settings>::number_json(p.lr)},
+          {"stopped_early", p.stopped_early}, {"best_epoch", p.best_epoch}};
 }
 
 // word2vec's progress under the next-word run's names (words for examples), so that the worker's
@@ -204,7 +205,7 @@ json Workspace::step_word2vec(int64_t budget) {
           {"train_loss", finite_or_null(p.loss)}, {"last_batch_loss", nullptr},
           {"tokens_per_sec", p.words_per_sec}, {"epoch_end", p.epoch_end}, {"finished", p.finished},
           {"diverged", !std::isfinite(p.loss)}, {"examples", p.words}, {"loss_sum", finite_or_null(p.loss_sum)},
-          {"loss_count", p.loss_count}, {"lr", p.lr}};
+          {"loss_count", p.loss_count}, {"lr", p.lr}, {"stopped_early", false}, {"best_epoch", 0}};
 }
 
 json Workspace::evaluate() const {
@@ -440,7 +441,8 @@ json Workspace::twin_step(int64_t budget) {
   const Progress& p = twin_->progress();
   return {{"step", p.step}, {"target", target}, {"epoch", p.epoch}, {"train_loss", p.train_loss},
           {"last_batch_loss", finite_or_null(p.last_batch_loss)}, {"finished", p.finished},
-          {"diverged", p.diverged}, {"caught_up", !behind()}, {"evaluations", evaluations}};
+          {"diverged", p.diverged}, {"stopped_early", p.stopped_early}, {"best_epoch", p.best_epoch},
+          {"caught_up", !behind()}, {"evaluations", evaluations}};
 }
 
 json Workspace::twin_predict(const std::string& context, int k) const {

@@ -114,7 +114,10 @@ class Workspace {
 
   // About `budget` examples (next-word) or words (word2vec): {epoch, epochs, step, epoch_position,
   // epoch_size, train_loss, last_batch_loss, tokens_per_sec, epoch_end, finished, diverged,
-  // examples, loss_sum, loss_count, lr}, the same fields for both models.
+  // examples, loss_sum, loss_count, lr, stopped_early, best_epoch}, the same fields for both
+  // models. With early stopping (patience > 0), best_epoch is the epoch of the best validation
+  // perplexity so far, whose weights a finished run keeps; stopped_early: it ended before its epochs
+  // because that many epochs did not improve on it (0 and false without early stopping, and for word2vec).
   nlohmann::json step(int64_t budget);
   // {loss, perplexity, accuracy (top-1), top5, examples} on the validation or the test split.
   nlohmann::json evaluate() const;
@@ -168,7 +171,8 @@ class Workspace {
   // Trains the twin towards the run's step: about `budget` examples (at least one batch), never
   // past the run, evaluating at each of its epoch ends; in lockstep after each step() of the run,
   // or on its own (catching up) while the run rests. {step, target, epoch, train_loss,
-  // last_batch_loss, finished, diverged, caught_up, evaluations: [{epoch, loss, perplexity, ...}]}.
+  // last_batch_loss, finished, diverged, stopped_early, best_epoch (as step() says them), caught_up,
+  // evaluations: [{epoch, loss, perplexity, ...}]}.
   nlohmann::json twin_step(int64_t budget);
   nlohmann::json twin_predict(const std::string& context, int k) const;  // {loss, predictions} or null
   // What follows typed text (its last k words, padded) in the training examples:

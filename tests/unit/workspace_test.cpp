@@ -145,6 +145,42 @@ TEST(Workspace, StepReportsTheLossSumOfTheExamplesItTrained) {
   EXPECT_GT(w["lr"].get<double>(), 0);
 }
 
+TEST(Workspace, StepSaysWhenTrainingStoppedEarlyAndWhichEpochsWeightsItKept) {
+  // Patience 1 on a small text with a large learning rate: validation soon stops improving.
+  Settings s = small();
+  s.lr = 0.05f;
+  s.epochs = 60;
+  s.patience = 1;
+  Workspace ws;
+  ws.start(corpus(), s);
+  ws.twin_start();
+  json p, t;
+  double best = 0;  // the best validation perplexity seen at an epoch end
+  do {
+    p = ws.step(5000);
+    if (p["epoch_end"].get<bool>() && p["best_epoch"] == p["epoch"]) best = ws.evaluate()["perplexity"].get<double>();
+    t = ws.twin_step(5000);
+  } while (!p["finished"].get<bool>() && !p["diverged"].get<bool>());
+  ASSERT_FALSE(p["diverged"].get<bool>());
+  EXPECT_TRUE(p["stopped_early"].get<bool>());
+  EXPECT_LT(p["epoch"].get<int>(), s.epochs);
+  EXPECT_EQ(p["best_epoch"].get<int>(), p["epoch"].get<int>() - s.patience);
+  EXPECT_DOUBLE_EQ(ws.evaluate()["perplexity"].get<double>(), best);  // the best epoch's weights are kept
+  EXPECT_TRUE(t.contains("stopped_early"));  // the twin says it too, for its own run
+  EXPECT_GE(t["best_epoch"].get<int>(), 1);
+
+  // Without early stopping, and for word2vec: never stopped early, no best epoch.
+  Workspace plain;
+  plain.start(corpus(), small());
+  const json q = train_to_end(plain);
+  EXPECT_FALSE(q["stopped_early"].get<bool>());
+  EXPECT_EQ(q["best_epoch"], 0);
+  plain.start_word2vec(corpus(), word2vec_options_from_json({{"min_count", 1}, {"dim", 8}, {"epochs", 1}}));
+  const json w = train_to_end(plain);
+  EXPECT_FALSE(w["stopped_early"].get<bool>());
+  EXPECT_EQ(w["best_epoch"], 0);
+}
+
 TEST(Workspace, ATwinCatchesUpToTheRunsStepWithTheLockstepFigures) {
   // Lockstep: the twin follows every step of the run.
   Workspace lockstep;
