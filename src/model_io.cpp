@@ -3,8 +3,10 @@
 //    "vocab": {"words": [...], "counts": [...]},
 //    "weights": {"embed": {"rows": V, "cols": d, "f32le": "<base64>"}, "w1", "b1", "w2", "b2"[, "w3"]}}
 // Matrices are written row by row; vectors have cols = 1. "w3" is there only with direct
-// connections (settings.direct). Files written before a setting existed load with its default
-// (and test_fraction 0: they held out no test sentences).
+// connections (settings.direct). Files written before a setting existed load with its default,
+// except where the default changed what such a file meant: test_fraction 0 (they held out no test
+// sentences) and han_bigrams off (they read each ideograph as a token, and typed words must be
+// read the same way).
 #include "model_io.h"
 
 #include <cmath>
@@ -108,6 +110,7 @@ TrainedModel model_from_json(const json& j) {
   TrainedModel m;
   json settings = j.value("settings", json::object());
   if (settings.is_object() && !settings.contains("test_fraction")) settings["test_fraction"] = 0;
+  if (settings.is_object() && !settings.contains("han_bigrams")) settings["han_bigrams"] = false;
   m.settings = settings_from_json(settings);
   try {
     const json& vocab = j.at("vocab");

@@ -231,6 +231,7 @@ std::vector<std::vector<Span>> token_spans(std::string_view text) {
   TokenizerOptions raw;
   raw.lowercase = false;
   raw.keep_punctuation = true;
+  raw.han_bigrams = false;  // overlapping pairs cannot be laid end to end on the text: one span per ideograph
   const std::vector<Sentence> sentences = tokenize(std::string(text), raw);
   std::vector<std::vector<Span>> out;
   out.reserve(sentences.size());
@@ -258,11 +259,26 @@ std::vector<Span> find_words(std::string_view text, const std::vector<std::strin
                              const TokenizerOptions& options) {
   std::vector<Span> out;
   if (words.empty()) return out;
+  // The one token the index reads in `s` (lowercased or not, punctuation dropped or not), or "".
+  const auto read = [&](Span s) {
+    std::vector<std::string> as_read = tokenize_words(std::string(text.substr(s.begin, s.end - s.begin)), options);
+    return as_read.size() == 1 ? std::move(as_read[0]) : std::string();
+  };
+  const auto found = [&](const std::string& word) { return !word.empty() && std::binary_search(words.begin(), words.end(), word); };
+  const auto mark = [&](Span s) {  // overlapping marks (the pairs of one Han run) merge
+    if (!out.empty() && s.begin < out.back().end) out.back().end = std::max(out.back().end, s.end);
+    else out.push_back(s);
+  };
   for (const auto& sentence : token_spans(text))
-    for (const Span& s : sentence) {
-      // The token as the index read it: lowercased (or not), punctuation dropped (or not).
-      const std::vector<std::string> as_read = tokenize_words(std::string(text.substr(s.begin, s.end - s.begin)), options);
-      if (as_read.size() == 1 && std::binary_search(words.begin(), words.end(), as_read[0])) out.push_back(s);
+    for (size_t k = 0; k < sentence.size(); ++k) {
+      const std::string one = read(sentence[k]);
+      if (found(one)) mark(sentence[k]);
+      // Read with han_bigrams, two ideographs side by side are one word, where the spans hold one
+      // each: the pair reads as one token that is neither alone (a word and its comma read as the word).
+      if (!options.han_bigrams || k + 1 >= sentence.size() || sentence[k].end != sentence[k + 1].begin) continue;
+      const Span both{sentence[k].begin, sentence[k + 1].end};
+      const std::string pair = read(both);
+      if (pair != one && pair != read(sentence[k + 1]) && found(pair)) mark(both);
     }
   return out;
 }

@@ -7,10 +7,22 @@
 //   unless the table below says it is punctuation, a symbol, a space, an emoji or a control.
 //   Combining marks are word characters, so Devanagari, Thai or Hebrew words with vowel signs stay
 //   whole. Unassigned code points also count as letters, so new scripts degrade gracefully.
-// - Han ideographs are one token each. Chinese and Japanese write no spaces, and without a
-//   dictionary a single ideograph is the only unit we can find; runs of kana or Hangul stay
-//   together (Korean does use spaces). Thai and Lao also write no spaces, so a Thai phrase
-//   between spaces is one token: a known limitation without a dictionary.
+// - Han ideographs come as overlapping bigrams (`han_bigrams`, on by default): a run of them, as
+//   written with nothing between, gives each pair of neighbours, "北京天安门" -> 北京 京天 天安 安门,
+//   and a lone ideograph stays itself. Chinese and Japanese write no spaces, and most of their
+//   words are two characters long; a single ideograph is a morpheme with many meanings, so one
+//   token per ideograph (the setting off, and how texts were read before it existed) gave the map
+//   characters rather than words. A dictionary or a trained segmenter would find the words
+//   themselves, but it is megabytes to ship and it changes with its version; the browser's
+//   Intl.Segmenter differs between browsers and never reaches the native CLI. Bigrams need
+//   neither: the same rule everywhere, so a share link trains the same run in every browser and
+//   in embplay. The wrong pairs (京天, across a word boundary) are rare next to the right ones and
+//   get rare-word vectors; a typed two-character word ("北京") is one token, so neighbours and
+//   Predict take it. Kana and Hangul runs stay whole, as before: hiragana between ideographs is
+//   mostly particles and endings (に, きました), which pairs would only cut up, katakana runs are
+//   loanwords, and Korean writes spaces; an ideograph between kana ("行く") is a lone one and
+//   stays itself. Thai and Lao also write no spaces, so a Thai phrase between spaces is one
+//   token: a known limitation without a dictionary.
 // - An apostrophe (' or U+2019) between two word characters stays in the word and is written as
 //   ASCII ', so "don't" and "don’t" are the same word. A '.' between two ASCII digits stays in the
 //   number ("3.14"); every other '.' ends the sentence ("e.g." splits; we accept that).
@@ -419,8 +431,12 @@ class Splitter {
         }
         break;
       case Cls::kHan:
-        start(Kind::kHan);
-        append_raw(cp, i, len);
+        if (opt_.han_bigrams && kind_ == Kind::kHan) {
+          pair_with_previous(cp, i, len);
+        } else {
+          start(Kind::kHan);
+          append_raw(cp, i, len);
+        }
         break;
       case Cls::kApostrophe:
         if (kind_ == Kind::kWord && next_class(next) == Cls::kWord) {
@@ -470,6 +486,9 @@ class Splitter {
       case Cls::kExtend:
         if (kind_ == Kind::kNone) break;  // nothing to extend: dropped
         if (kind_ == Kind::kPunct && cp == 0xFE0F) kind_ = Kind::kEmoji;  // ©️ ™️ ↔️
+        // An ideographic variation selector or tone mark belongs to the ideograph it follows: in the
+        // pair that ends with it too.
+        if (han_paired_) sentence_.back().append(reinterpret_cast<const char*>(s_ + i), len);
         append_raw(cp, i, len);
         break;
       case Cls::kJoiner:
@@ -520,6 +539,16 @@ class Splitter {
     return b == 0x20E3;
   }
 
+  // The next ideograph of a Han run: the pair (previous ideograph, this one) is a token, and this
+  // one becomes the previous for the next pair. token_ holds the run's last ideograph (with its marks).
+  void pair_with_previous(uint32_t cp, size_t i, size_t len) {
+    token_.append(reinterpret_cast<const char*>(s_ + i), len);
+    sentence_.push_back(token_);
+    token_.erase(0, token_.size() - len);
+    han_paired_ = true;
+    prev_cp_ = cp;
+  }
+
   void punct(uint32_t cp, size_t i, size_t len) {
     if (!(kind_ == Kind::kPunct && punct_cp_ == cp)) {  // runs of one mark are one token: ... --
       start(Kind::kPunct);
@@ -555,10 +584,12 @@ class Splitter {
         token_.compare(token_.size() - 3, 3, "\xE2\x80\x8D") == 0) {
       token_.resize(token_.size() - 3);  // a ZWJ that joined nothing
     }
-    if (!token_.empty() && (kind_ != Kind::kPunct || opt_.keep_punctuation)) {
+    // A Han run that gave pairs has its last ideograph in its last pair already; a lone one is a token.
+    if (!token_.empty() && !han_paired_ && (kind_ != Kind::kPunct || opt_.keep_punctuation)) {
       sentence_.push_back(token_);
     }
     token_.clear();  // keeps its capacity
+    han_paired_ = false;
     kind_ = Kind::kNone;
     prev_cp_ = 0;
     punct_cp_ = 0;
@@ -589,6 +620,7 @@ class Splitter {
   uint32_t punct_cp_ = 0;       // the mark a punctuation run repeats
   int regional_ = 0;            // regional indicators in the current emoji token
   bool after_zwj_ = false;      // the emoji token ends in ZWJ: the next emoji joins it
+  bool han_paired_ = false;     // the Han run being read has given a pair (han_bigrams): token_ ends it
   bool end_pending_ = false;    // an ender was seen; the sentence closes at the next content
   int line_breaks_ = 0;         // line breaks since the last non-space code point
 };

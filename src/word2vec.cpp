@@ -62,6 +62,8 @@ const T& table() {
                 "fold upper case to lower case"),
       T::nested("keep_punctuation", T::Type::Bool, 0, 1, &Word2VecOptions::tokenizer,
                 &TokenizerOptions::keep_punctuation, "keep commas, quotes and the like as tokens"),
+      T::nested("han_bigrams", T::Type::Bool, 0, 1, &Word2VecOptions::tokenizer, &TokenizerOptions::han_bigrams,
+                kHanBigramsHint),
   });
   return table;
 }

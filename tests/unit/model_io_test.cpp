@@ -59,14 +59,16 @@ TEST(ModelIo, DirectConnectionsRoundTripAndAreWrittenOnlyWhenPresent) {
 TEST(ModelIo, FilesFromBeforeTheNewSettingsLoadWithDefaults) {
   nlohmann::json j = model_to_json(trained_model(5));
   for (const char* name : {"test_fraction", "split", "patience", "loss", "schedule", "warmup", "clip", "weight_decay",
-                           "direct", "ngram_order"})
+                           "direct", "ngram_order", "han_bigrams"})
     j["settings"].erase(name);
   j["settings"]["valid_fraction"] = 0.5;  // allowed then; with the default test_fraction it would not be
   const TrainedModel m = model_from_json(j);
   EXPECT_FALSE(m.settings.direct);
   EXPECT_EQ(m.settings.loss, "cross_entropy");
   EXPECT_EQ(m.settings.test_fraction, 0.0f);
+  EXPECT_FALSE(m.settings.tokenizer.han_bigrams);  // read as they were trained: one token per ideograph
   EXPECT_EQ(m.model.w3.size(), 0);
+  EXPECT_TRUE(model_from_json(model_to_json(trained_model(5))).settings.tokenizer.han_bigrams);  // written now: kept
 }
 
 TEST(ModelIo, RejectsBrokenFilesWithAReason) {

@@ -114,5 +114,17 @@ TEST(FindWords, MarksEveryFormOfTheWordsAsRead) {
   EXPECT_EQ(found, (std::vector<std::string>{"Cat", "sat", "cat"}));  // "cat’s" is another word
 }
 
+TEST(FindWords, MarksHanPairsAsReadWithBigrams) {
+  // Read with han_bigrams, 北京天安门 holds the words 北京 京天 天安 安门: marks merge where pairs overlap.
+  // (words sorted by bytes, as find_words needs them: 京 E4BAAC, 北 E58C97, 安 E5AE89)
+  const std::string text = "我去北京天安门。北 京";
+  std::vector<std::string> found;
+  for (const Span& s : find_words(text, {"京天", "北京", "安门"}, TokenizerOptions{})) found.push_back(text.substr(s.begin, s.end - s.begin));
+  EXPECT_EQ(found, (std::vector<std::string>{"北京天", "安门"}));  // 北 京 apart are not the word
+  const auto spans = token_spans(text);  // one span per ideograph, laid end to end
+  ASSERT_EQ(spans.size(), 2u);
+  EXPECT_EQ(spans[0].size(), 7u);
+}
+
 }  // namespace
 }  // namespace embplay

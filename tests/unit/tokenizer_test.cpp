@@ -84,12 +84,41 @@ TEST(Tokenizer, WordsOfManyScriptsStayWhole) {
   EXPECT_EQ(tokenize("Բարեւ Հայաստան։ Ոչ"), (Sentences{{"բարեւ", "հայաստան"}, {"ոչ"}}));
 }
 
-TEST(Tokenizer, HanIdeographsAreSingleTokensKanaRunsStayTogether) {
+TokenizerOptions characters() {
+  TokenizerOptions o;
+  o.han_bigrams = false;
+  return o;
+}
+
+TEST(Tokenizer, HanRunsGiveOverlappingBigramsKanaRunsStayTogether) {
+  EXPECT_EQ(tokenize("北京天安门"), (Sentences{{"北京", "京天", "天安", "安门"}}));
+  // A lone ideograph stays itself; kana runs stay whole, and an ideograph between kana is lone.
   EXPECT_EQ(tokenize("我爱北京。東京タワーに行く"),
-            (Sentences{{"我", "爱", "北", "京"}, {"東", "京", "タワーに", "行", "く"}}));
+            (Sentences{{"我爱", "爱北", "北京"}, {"東京", "タワーに", "行", "く"}}));
+  // Pairs never cross what separates runs: a space, punctuation (kept or dropped), another script.
+  EXPECT_EQ(tokenize("北京，天安门 我 2024年春"), (Sentences{{"北京", "天安", "安门", "我", "2024", "年春"}}));
+  EXPECT_EQ(tokenize("北京，天安门", keep_punct()), (Sentences{{"北京", "，", "天安", "安门"}}));
   // Extension B ideograph (4-byte UTF-8) and the ideographic space and comma.
-  EXPECT_EQ(tokenize("𠀋中\u3000文、字", keep_punct()),
-            (Sentences{{"𠀋", "中", "文", "、", "字"}}));
+  EXPECT_EQ(tokenize("𠀋中\u3000文、字", keep_punct()), (Sentences{{"𠀋中", "文", "、", "字"}}));
+  // An ideographic variation selector stays with its ideograph, in both pairs it is part of.
+  EXPECT_EQ(tokenize("城葛\U000E0100城"), (Sentences{{"城葛\U000E0100", "葛\U000E0100城"}}));
+  // An invisible soft hyphen does not break a run.
+  EXPECT_EQ(tokenize("北\u00AD京"), (Sentences{{"北京"}}));
+}
+
+TEST(Tokenizer, TypedHanWordsReadAsTheTextWasRead) {
+  // A typed two-character word is the one token the text gave it, so neighbours and Predict find it.
+  EXPECT_EQ(tokenize_words("北京"), (Sentence{"北京"}));
+  EXPECT_EQ(tokenize_words("去 北京"), (Sentence{"去", "北京"}));
+  EXPECT_EQ(tokenize_words("天安门"), (Sentence{"天安", "安门"}));
+}
+
+TEST(Tokenizer, HanBigramsOffGivesOneTokenPerIdeograph) {
+  EXPECT_EQ(tokenize("我爱北京。東京タワーに行く", characters()),
+            (Sentences{{"我", "爱", "北", "京"}, {"東", "京", "タワーに", "行", "く"}}));
+  TokenizerOptions both = characters();
+  both.keep_punctuation = true;
+  EXPECT_EQ(tokenize("𠀋中\u3000文、字", both), (Sentences{{"𠀋", "中", "文", "、", "字"}}));
 }
 
 TEST(Tokenizer, EmojiAreWholeTokensEvenWithoutPunctuation) {
@@ -189,7 +218,7 @@ TEST(Tokenizer, LargeInputGivesRepeatedResult) {
 // decoder and the emoji/word state machine both meet every kind of broken and valid input.
 std::string random_text(Rng& rng) {
   static const std::vector<std::string> pieces = {
-      "a", "Z", "7", ".", "!", "?", " ", "\n", "\r\n", "'", "’", ",", "-", "é", "Ω", "я", "中", "。",
+      "a", "Z", "7", ".", "!", "?", " ", "\n", "\r\n", "'", "’", ",", "-", "é", "Ω", "я", "中", "京", "。", "\U000E0100",
       "😀", "🏽", "\u200D", "\uFE0F", "\u20E3", "🇫", "🇷", "👨", "\u0301", "\u00AD", "\u2029",
       "\xF0\x9F", "\xE4\xB8", "\xC3", "\xED\xA0\x80", "\xF4\x90\x80\x80", "\xC0\x80",
       "\xEF\xBF\xBD"};

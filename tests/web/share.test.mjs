@@ -209,6 +209,26 @@ test('"only these" travels as only=1, reads back from links and session files, a
   assert.deepEqual(file.messages, []);
 });
 
+test('links and sessions from before Han bigrams read Chinese one ideograph at a time; newer ones keep the setting', async () => {
+  assert.equal(defaults.han_bigrams, true, 'the form starts with pairs');
+  const text = '我们去北京。';
+  // An older link names every setting it knew, not han_bigrams: it trains as it did then.
+  const older = await readLink(`#v=2&model=nextword&dim=40&words=300&proj=pca&z=${toBase64Url(await deflate(text))}&end=1`, schemas);
+  assert.equal(older.settings.han_bigrams, false);
+  assert.deepEqual(older.messages, []);
+  for (const value of [true, false]) {
+    const link = await makeLink(BASE, { kind: 'nextword', settings: { ...settings, han_bigrams: value }, view, text }, schemas);
+    assert.equal((await readLink(fragmentOf(link.url), schemas)).settings.han_bigrams, value);
+    const w2v = await makeLink(BASE, { kind: 'skipgram', settings: { ...w2vDefaults, han_bigrams: value }, view, text }, schemas);
+    assert.equal((await readLink(fragmentOf(w2v.url), schemas)).settings.han_bigrams, value, 'word2vec too');
+  }
+  const { han_bigrams: absent, ...before } = settings;
+  assert.equal(absent, true);
+  assert.equal(readSavedSession(JSON.stringify(makeSavedSession({ text, settings: before, view })), schemas).settings.han_bigrams, false,
+    'a session saved before');
+  assert.equal(validateSettings(null, schema).settings.han_bigrams, true, 'nothing given: the defaults');
+});
+
 test('a link from a newer page, or with a bad version, is refused with a message', async () => {
   await assert.rejects(readLink('#v=3&end=1', schemas), (e) => e instanceof LinkError && /newer version/.test(e.message));
   await assert.rejects(readLink('#v=abc&end=1', schemas), (e) => e instanceof LinkError && /unknown version/.test(e.message));

@@ -135,9 +135,17 @@ const shown = (v) => {
   return s.length > 24 ? `${s.slice(0, 24)}…` : s;
 };
 
+// Settings that came after links and saved sessions were first written, and whose default reads a
+// text differently from the page before them: absent from a link or a session (made by that page),
+// they take the value that page had, so the link still trains the same run (src/model_io.cpp does
+// the same for model files).
+export const WHEN_ABSENT = Object.freeze({
+  han_bigrams: false,   // one token per Han ideograph, as before Han bigrams
+});
+
 // Reads settings from untrusted values (strings from a link, or JSON values from a file) against
-// `schema` (Module.settingsSchema()). Missing settings take their defaults, unknown ones are
-// ignored, out-of-range numbers are clamped and unusable values replaced by the default, each
+// `schema` (Module.settingsSchema()). Missing settings take their defaults (or WHEN_ABSENT's), unknown
+// ones are ignored, out-of-range numbers are clamped and unusable values replaced by the default, each
 // change with a message naming the setting. Returns {settings, messages}.
 export function validateSettings(input, schema) {
   const source = input && typeof input === 'object' ? input : {};
@@ -145,7 +153,10 @@ export function validateSettings(input, schema) {
   const messages = [];
   for (const spec of schema) {
     const { name } = spec;
-    if (!Object.prototype.hasOwnProperty.call(source, name)) { settings[name] = spec.default; continue; }
+    if (!Object.prototype.hasOwnProperty.call(source, name)) {
+      settings[name] = input && name in WHEN_ABSENT ? WHEN_ABSENT[name] : spec.default;
+      continue;
+    }
     const raw = source[name];
     const fallback = (why) => {
       settings[name] = spec.default;
