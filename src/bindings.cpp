@@ -254,6 +254,9 @@ std::string settings_schema_text() { return settings_schema().dump(); }
 std::string word2vec_schema_text() { return word2vec_schema().dump(); }
 std::string tsne_schema_text() { return tsne_schema().dump(); }
 std::string kmeans_schema_text() { return kmeans_schema().dump(); }
+std::string count_tokens_text(const std::string& text, const std::string& tokenizer) {
+  return reply([&] { return count_tokens(text, parse_object(tokenizer, "tokenizer settings")); });
+}
 
 }  // namespace
 
@@ -262,6 +265,7 @@ EMSCRIPTEN_BINDINGS(embplay) {
   emscripten::function("word2vecSchema", &word2vec_schema_text);
   emscripten::function("tsneSchema", &tsne_schema_text);
   emscripten::function("kmeansSchema", &kmeans_schema_text);
+  emscripten::function("countTokens", &count_tokens_text);
   emscripten::class_<JsWorkspace>("Workspace")
       .constructor<>()
       .function("start", &JsWorkspace::start)

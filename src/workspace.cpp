@@ -502,4 +502,14 @@ std::optional<RowChanges> Workspace::last_row_changes() const {
   return out;
 }
 
+json count_tokens(const std::string& text, const json& tokenizer) {
+  const Settings settings = settings_from_json(tokenizer);  // the tokenizer's fields, checked like any setting
+  int64_t tokens = 0, sentences = 0;
+  for (const Sentence& sentence : tokenize(text, settings.tokenizer)) {
+    tokens += static_cast<int64_t>(sentence.size());
+    ++sentences;
+  }
+  return {{"tokens", tokens}, {"sentences", sentences}};
+}
+
 }  // namespace embplay

@@ -206,4 +206,9 @@ class Workspace {
   bool has_analogies_ = false, has_wordsim_ = false, has_simlex_ = false;
 };
 
+// {tokens, sentences}: what a run would read in `text` with the tokenizer settings in `tokenizer`
+// ({lowercase, keep_punctuation, han_bigrams}, of either settings table; any left out take their
+// defaults). The TEXT panel's word count, by the very rule the run's stats count with.
+nlohmann::json count_tokens(const std::string& text, const nlohmann::json& tokenizer);
+
 }  // namespace embplay

@@ -181,6 +181,28 @@ TEST(Workspace, StepSaysWhenTrainingStoppedEarlyAndWhichEpochsWeightsItKept) {
   EXPECT_EQ(w["best_epoch"], 0);
 }
 
+TEST(Workspace, CountTokensCountsWhatTheRunWillRead) {
+  // The TEXT panel's count before Play is the run's token count after it: English and Chinese,
+  // punctuation dropped or kept, Han bigrams on or off; the word2vec form's fields read the same.
+  std::string chinese;
+  for (int i = 0; i < 40; ++i) chinese += "我们去北京天安门看升旗。今天天气很好，我们很高兴。";
+  for (const std::string& text : {corpus(), chinese}) {
+    for (const json& tokenizer : {json::object(), json{{"keep_punctuation", true}}, json{{"han_bigrams", false}}}) {
+      json settings = settings_to_json(small());
+      settings.update(tokenizer);
+      Workspace ws;
+      const json stats = ws.start(text, settings_from_json(settings))["stats"];
+      const json counted = count_tokens(text, tokenizer);
+      EXPECT_EQ(counted["tokens"], stats["tokens"]) << tokenizer.dump();
+      EXPECT_EQ(counted["sentences"], stats["sentences"]) << tokenizer.dump();
+    }
+  }
+  // Bigrams give more tokens than characters: n - 1 pairs for a run of n ideographs.
+  EXPECT_EQ(count_tokens("北京天安门", json::object())["tokens"], 4);
+  EXPECT_EQ(count_tokens("北京天安门", json{{"han_bigrams", false}})["tokens"], 5);
+  EXPECT_NE(error_of([] { count_tokens("x", json{{"han_bigrams", "yes"}}); }).find("han_bigrams"), std::string::npos);
+}
+
 TEST(Workspace, ATwinCatchesUpToTheRunsStepWithTheLockstepFigures) {
   // Lockstep: the twin follows every step of the run.
   Workspace lockstep;

@@ -47,6 +47,7 @@ const text = new TextPanel({
   onFileOpened: () => persistence.checkNeededText(),
   sample: () => sampleText,
   onSkipNeeded: () => { persistence.skipNeededText(); inputsChanged(); },
+  count: (t) => (model.isReady ? call('countTokens', { text: t, tokenizer: tokenizerSettings() }) : null),
 });
 const view = new ViewState({
   onChange: () => persistence.inputsSaved(),
@@ -234,8 +235,19 @@ const persistence = new Persistence({
 
 // ---- how they meet ----------------------------------------------------------------------------
 
+// The settings of the chosen model's form that decide what its tokens are (both forms have them).
+function tokenizerSettings() {
+  const out = {};
+  for (const name of ['lowercase', 'keep_punctuation', 'han_bigrams']) {
+    const value = model.activeForm.value(name);
+    if (value !== undefined) out[name] = value;
+  }
+  return out;
+}
+
 // Text or settings were edited.
 function inputsChanged() {
+  text.sizeSoon();  // the settings read the text too
   run.inputsChanged();
   topBar.clearNote();
   text.hideError();

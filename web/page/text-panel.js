@@ -1,20 +1,29 @@
-// The TEXT panel: the text to train on (typed, pasted, opened from a .txt, or the sample), its size,
-// why it could not be trained, what a link's text must be, and the run's text stats.
+// The TEXT panel: the text to train on (typed, pasted, opened from a .txt, or the sample), its size
+// in the words a run will read, why it could not be trained, a file that is not text, what a link's
+// text must be, and the run's text stats.
 import { fmtBytes, fmtCompact, fmtInt } from './format.js';
+import { readText } from './text-check.js';
 
 const $ = (id) => document.getElementById(id);
 const STAT_IDS = ['s-tokens', 's-vocab', 's-oov', 's-sentences', 's-train', 's-valid'];
+const COUNT_MAX_CHARS = 4e6;   // longer texts show their size; the run counts their tokens when it starts
+const COUNT_DELAY_MS = 300;    // the count follows typing this long after the last keystroke
 
 export class TextPanel {
   // onChange(): the text changed. onFileOpened(): a file's text was put in (a link may wait for
   // it). sample(): the sample text. onSkipNeeded(): the user trains their own text instead of a
-  // link's.
-  constructor({ onChange, onFileOpened, sample, onSkipNeeded }) {
-    Object.assign(this, { onChange, onFileOpened });
-    $('text').addEventListener('input', () => { this.onChange(); this.#sizeSoon(); });
+  // link's. count(text): {tokens} as a run would read the text with the form's settings (the
+  // worker's tokenizer), or null when it cannot be asked yet.
+  constructor({ onChange, onFileOpened, sample, onSkipNeeded, count }) {
+    Object.assign(this, { onChange, onFileOpened, count });
+    this.counting = 0;       // bumped by each count asked, so an older answer is dropped
+    this.unread = null;      // {name, text} of an opened file that does not look like text, until decided
+    $('text').addEventListener('input', () => { this.onChange(); this.sizeSoon(); });
     $('sample').addEventListener('click', () => this.setText(sample()));
     $('file').addEventListener('change', (e) => this.#openFile(e.target));
     $('text-needed-skip').addEventListener('click', () => onSkipNeeded());
+    $('text-binary-keep').addEventListener('click', () => this.#decideUnread(false));
+    $('text-binary-use').addEventListener('click', () => this.#decideUnread(true));
   }
 
   get text() { return $('text').value; }
@@ -25,32 +34,66 @@ export class TextPanel {
     this.showSize();
   }
 
+  // A file that does not look like text (a PNG, a PDF: text-check.js) is not put in the box until
+  // the user says so; the text there stays meanwhile.
   async #openFile(input) {
     const file = input.files?.[0];
     input.value = '';
     if (!file) return;
+    this.#showUnread(null);
     try {
-      this.setText(await file.text());
+      const { text, problem } = readText(new Uint8Array(await file.arrayBuffer()));
+      if (problem) {
+        this.#showUnread({ name: file.name, text, problem });
+        return;
+      }
+      this.setText(text);
       await this.onFileOpened();
     } catch (err) {
       this.showError(`Could not read ${file.name}: ${err.message}`);
     }
   }
 
-  #sizeSoon() {
-    clearTimeout(this.sizeTimer);
-    this.sizeTimer = setTimeout(() => this.showSize(), 300);
+  #showUnread(unread) {
+    this.unread = unread;
+    $('text-binary').hidden = !unread;
+    if (unread) $('text-binary-what').textContent = `“${unread.name}” does not look like text: ${unread.problem.reason}. `
+      + 'The text box keeps what it has unless you use the file anyway.';
   }
 
-  showSize() {
+  async #decideUnread(use) {
+    const unread = this.unread;
+    this.#showUnread(null);
+    if (!use || !unread) return;
+    this.setText(unread.text);
+    await this.onFileOpened();
+  }
+
+  // The text or the settings that read it changed: its count follows shortly.
+  sizeSoon() {
+    clearTimeout(this.sizeTimer);
+    this.sizeTimer = setTimeout(() => this.showSize(), COUNT_DELAY_MS);
+  }
+
+  // The text's size in the words (tokens) a run will read, counted by the worker with the run's own
+  // tokenizer and the form's settings, so that it matches the run's TOKENS; a very long text shows
+  // its size instead.
+  async showSize() {
+    clearTimeout(this.sizeTimer);
     const text = $('text').value;
-    let label;
-    if (text.length > 2e6) label = fmtBytes(text.length);
-    else {
-      const words = text.match(/\S+/g)?.length ?? 0;
-      label = `${fmtInt(words)} word${words === 1 ? '' : 's'}`;
+    const asked = ++this.counting;
+    const label = $('text-size');
+    if (text.length > COUNT_MAX_CHARS) {
+      label.textContent = fmtBytes(text.length);
+      return;
     }
-    $('text-size').textContent = label;
+    let counted = null;
+    try {
+      counted = await this.count(text);
+    } catch { /* the worker is not there (yet): the old label stays until the next change */ }
+    if (asked !== this.counting || !counted) return;
+    label.textContent = `${fmtInt(counted.tokens)} word${counted.tokens === 1 ? '' : 's'}`;
+    label.title = 'The words (tokens) a run will read in this text, as the tokenizer and these settings read them';
   }
 
   // Why the text could not be trained (or read); hidden again when it changes.

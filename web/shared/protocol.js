@@ -57,6 +57,11 @@ export const REQUESTS = Object.freeze({
     reply: 'the module\'s schemas, each [{name, type, min, max, default, choices?, hint}]: nextword (the settings), '
       + 'word2vec (its options), tsne (t-SNE\'s options), kmeans (k-means\'s options)',
   },
+  countTokens: {
+    fields: ['text', 'tokenizer'],
+    reply: '{tokens, sentences}: what a run would read in the text with the tokenizer settings {lowercase, '
+      + 'keep_punctuation, han_bigrams} (the TEXT panel\'s word count: the same rule as the run\'s stats)',
+  },
   start: {
     fields: ['text', 'settings'],
     reply: 'stats {sentences, tokens, types, vocab, train_examples, valid_examples, oov_tokens}; '

@@ -5,7 +5,7 @@
 // (ideas.js) all read it. This file only wires them together.
 /* global importScripts */
 import { serve } from '../shared/protocol.js';
-import { Engine } from './engine.js';
+import { Engine, parse } from './engine.js';
 import { VectorFiles } from './files.js';
 import { MapFrames } from './frames.js';
 import { Ideas } from './ideas.js';
@@ -48,6 +48,10 @@ serve(self, {
     post({ type: 'fatal', error: `The WebAssembly module failed to load: ${err?.message ?? err}` });
     throw err;
   }),
+  countTokens: ({ text, tokenizer }) => {
+    engine.requireModule();
+    return parse(engine.module.countTokens(text, JSON.stringify(tokenizer)));
+  },
   start: (m) => loop.start(m),
   word2vec: (m) => loop.word2vec(m),
   play: () => loop.play(),
