@@ -36,6 +36,7 @@ export class IdeasPanels {
     Object.assign(this, { call, charts, el, run, formLoss, lossChoices, showPredictions, setPredict, changed });
     this.yardstick = null;   // {order, valid_perplexity, test_perplexity} of the run
     this.test = null;        // {loss, perplexity, accuracy, top5, examples} on the test split, at the end
+    this.validPerplexity = null;  // the run's latest validation perplexity, for the yardstick's verdict
     this.compare = 'off';    // off | armed (starts with the next run) | on | diverged | stopped (on an error)
     this.twin = null;        // the twin's latest figures (protocol.js, TWIN), while on
     this.twinLoss = null;    // the twin's loss, while armed or on
@@ -64,11 +65,13 @@ export class IdeasPanels {
     this.el('predict-table').hidden = true;
     this.#strip([], []);
     this.notices = { run: '', twin: '' };
+    const why = { nextword: 'a new run began', word2vec: 'a new run began', vectors: 'vectors were opened in its place' }[kind] ?? 'the run was reset';
     this.#notice('twin', !stopped ? ''
-      : kind ? `The comparison with ${stopped} stopped: a new run began. Compare starts one for this run.`
-        : `The comparison with ${stopped} stopped: the run was reset.`);
+      : kind === 'nextword' ? `The comparison with ${stopped} stopped: ${why}. Compare starts one for this run.`
+        : `The comparison with ${stopped} stopped: ${why}.`);
     this.el('kn-summary').textContent = '';
-    this.el('kn-summary').classList.remove('beaten');
+    this.validPerplexity = null;
+    this.#showVerdict();
     // Before any other request of the run, so the twin trains its first batch with it.
     if (armed && kind === 'nextword') this.#startTwin();
     this.render();
@@ -101,8 +104,8 @@ export class IdeasPanels {
     if (saved?.yardstick) this.#showYardstick(saved.yardstick);
     if (saved?.test) this.#showTestFigures(saved.test);
     if (this.charts.twinPoints > 0) this.#showWhy(this.charts.twinLoss);
-    const last = this.charts.latestEvaluation;
-    if (last) this.#markBeaten(last.perplexity);
+    this.validPerplexity = this.charts.latestEvaluation?.perplexity ?? null;
+    this.#showVerdict();
   }
 
   #showYardstick(y) {
@@ -110,15 +113,39 @@ export class IdeasPanels {
     this.el('kn-summary').textContent = y.valid_perplexity == null ? ''
       : `Kneser-Ney ${y.order}-gram: val ppl ${ppl(y.valid_perplexity)}` + (y.test_perplexity == null ? '' : ` · test ${ppl(y.test_perplexity)}`);
     this.el('kn-summary').dataset.valid = String(y.valid_perplexity ?? '');
+    this.el('kn-summary').dataset.test = String(y.test_perplexity ?? '');
+    this.#showVerdict();
   }
 
-  // Marks the yardstick beaten once the run's validation perplexity is below it.
-  #markBeaten(perplexity) {
-    if (!this.yardstick?.valid_perplexity) return;
-    const beat = perplexity < this.yardstick.valid_perplexity;
-    this.el('kn-summary').classList.toggle('beaten', beat);
-    this.el('kn-summary').title = beat ? 'The neural model now beats the n-gram model on the validation sentences'
-      : 'The neural model has not yet beaten the n-gram model on the validation sentences';
+  // Whether the neural model beats the yardstick. Until the test figures exist, only validation can
+  // say, and only so far (the validation sentences also chose when to stop); once they do, the test
+  // sentences decide: beaten only if the test perplexity is below the n-gram's too.
+  #showVerdict() {
+    const y = this.yardstick;
+    const valid = this.validPerplexity;
+    const test = this.test?.perplexity;
+    let verdict = '';
+    let text = '';
+    let title = '';
+    if (test != null && y?.test_perplexity) {
+      const compared = `test ppl ${ppl(test)} against the n-gram's ${ppl(y.test_perplexity)}`;
+      if (test < y.test_perplexity) {
+        [verdict, text, title] = ['beaten', 'beaten', `Beaten on the test sentences, never seen in training: ${compared}`];
+      } else {
+        const onValid = valid != null && y.valid_perplexity && valid < y.valid_perplexity ? 'beaten on validation, ' : '';
+        [verdict, text, title] = ['lost', `${onValid}lost on test`, `Not beaten on the test sentences: ${compared}`];
+      }
+    } else if (valid != null && y?.valid_perplexity && valid < y.valid_perplexity) {
+      const training = ['running', 'paused'].includes(this.run().state);
+      verdict = 'valid';
+      text = training ? 'beaten on validation so far' : 'beaten on validation';
+      title = `Below the n-gram on the validation sentences (ppl ${ppl(valid)} against ${ppl(y.valid_perplexity)}); `
+        + (training ? 'the test sentences decide at the end' : 'there are no test figures to confirm it');
+    }
+    const el = this.el('kn-verdict');
+    el.textContent = text ? ` · ${text}` : '';
+    el.dataset.verdict = verdict;
+    el.title = title;
   }
 
   // Each progress event of a next-word run.
@@ -136,7 +163,10 @@ export class IdeasPanels {
       }
     }
     if (p.twin) this.onTwin(p.twin);
-    if (p.evaluation) this.#markBeaten(p.evaluation.perplexity);
+    if (p.evaluation) {
+      this.validPerplexity = p.evaluation.perplexity;
+      this.#showVerdict();
+    }
     if (p.finished && !p.diverged) this.#showTest();
   }
 
@@ -201,6 +231,7 @@ export class IdeasPanels {
     }
     for (const e of t.evaluations ?? []) this.charts.addTwinEvaluation(e.epoch, e);
     const arrived = t.caught_up && !this.twin?.caught_up;
+    const stoppedBefore = this.twin?.stopped_early;
     this.twin = t;
     if (t.diverged) {
       this.compare = 'diverged';
@@ -208,9 +239,23 @@ export class IdeasPanels {
       this.#notice('twin', `The ${name} twin diverged at step ${t.step}: the learning rate is too large for it. `
         + `${curve}; the run itself is unaffected.`);
     }
+    if (t.stopped_early && !stoppedBefore) {
+      this.#notice('twin', `The ${name} twin stopped early at epoch ${t.epoch}: its validation stopped improving `
+        + `(best: epoch ${t.best_epoch}, its weights kept). Its curve ends there; the run itself is unaffected.`);
+    }
     // The table's twin column follows when the twin gets somewhere the run is not training past.
     if (this.query != null && this.run().state !== 'running' && (arrived || t.evaluations?.length)) this.ask(this.query);
     this.render();
+  }
+
+  // What the status line adds once the twin stopped by itself (diverged, stopped early, an error), or ''.
+  twinStatus() {
+    const name = lossName(this.twinLoss);
+    const t = this.twin;
+    if (this.compare === 'diverged' && t) return `The ${name} twin diverged at step ${t.step}.`;
+    if (this.compare === 'stopped') return `The comparison with ${name} stopped on an error.`;
+    if (this.compare === 'on' && t?.stopped_early) return `The ${name} twin stopped early at epoch ${t.epoch} (best: epoch ${t.best_epoch}).`;
+    return '';
   }
 
   // The Compare button says what the twin does: can be started or armed, will start with the run,
@@ -249,6 +294,7 @@ export class IdeasPanels {
     button.disabled = disabled;
     button.setAttribute('aria-pressed', String(this.compare !== 'off'));
     button.dataset.compare = this.compare;
+    this.#showVerdict();  // "so far" only while the run can still train
   }
 
   #showWhy(twinLoss) {
@@ -319,6 +365,7 @@ export class IdeasPanels {
       + ` · top-5 ${pct(t.top5)}` + (kn ? ` · n-gram ${ppl(kn)}` : '');
     box.dataset.perplexity = String(t.perplexity);
     box.hidden = false;
+    this.#showVerdict();
   }
 
   // kind: run (the run's own message) or twin (the comparison's); both show, one after the other.

@@ -28,7 +28,7 @@ const link = new WorkerLink({
   events: {
     onProgress: (p) => run.onProgress(p),
     onFrame: (frame) => mapPanel.showTsneFrame(frame),
-    onTwin: (twin) => ideas.onTwin(twin),
+    onTwin: (twin) => { ideas.onTwin(twin); showStatus(); },
   },
   onLost: (reason) => workerLost(reason),
 });
@@ -271,7 +271,8 @@ function status(message, kind = '') {
 
 function showStatus(formOk = model.isReady ? model.validate() : true) {
   const { text: line, kind } = run.statusLine(formOk);
-  topBar.showStatus(line, kind);
+  const twin = run.info.trainedRun ? ideas.twinStatus() : '';
+  topBar.showStatus(twin ? `${line} ${twin}` : line, kind);
 }
 
 function clearStats() {

@@ -93,7 +93,7 @@ export class ModelPanel {
       await retry();
     };
     note.hidden = false;
-    return `Diverged: try a learning rate of ${smaller ?? 'less'}.`;
+    return `Try a learning rate of ${smaller ?? 'less'}.`;
   }
 
   hideDivergence() {

@@ -273,11 +273,8 @@ export class RunControl {
     if (s === 'idle') return { text: 'Ready. Press Play to train.' };
     if (s === 'running' && p) return { text: `Training… epoch ${Math.min(p.epoch + 1, p.epochs)} of ${p.epochs}` };
     if (s === 'paused' && p) return { text: `Paused after ${fmtInt(p.step)} step${p.step === 1 ? '' : 's'}. Play resumes, Step trains one batch.` };
-    if (s === 'finished' && p) {
-      const ppl = this.evaluation ? ` Validation perplexity ${fmtPpl(this.evaluation.perplexity)}.` : '';
-      return { text: `Finished ${p.epochs} epochs.${ppl}` };
-    }
-    if (s === 'diverged') return { text: this.divergedAdvice ?? 'Diverged.', kind: 'error' };
+    if (s === 'finished' && p) return { text: finishedLine(p, this.evaluation) };
+    if (s === 'diverged') return { text: `${p ? divergedLine(p) : 'Diverged.'} ${this.divergedAdvice ?? ''}`.trim(), kind: 'error' };
     if (s === 'loaded') return { text: `Loaded ${this.loadedName}. Explore it, or press Play to train a new model on the text.` };
     if (s === 'vectors' && this.vectors) {
       const v = this.vectors;
@@ -285,4 +282,24 @@ export class RunControl {
     }
     return { text: '' };
   }
+}
+
+// Why a finished run stopped, and whose weights it keeps: all its epochs, or early stopping (the
+// best epoch's weights, which is also what a run with patience keeps when it ran to the end).
+// evaluation: the last validation figures drawn.
+function finishedLine(p, evaluation) {
+  const kept = p.best_epoch > 0 ? `best: epoch ${p.best_epoch}, weights of epoch ${p.best_epoch} kept` : '';
+  if (p.stopped_early) return `Stopped early at epoch ${p.epoch}: validation stopped improving (${kept}).`;
+  const all = p.epochs === 1 ? 'the only epoch' : `all ${p.epochs} epochs`;
+  if (kept && p.best_epoch !== p.epoch) return `Finished ${all} (${kept}).`;
+  const ppl = evaluation ? ` Validation perplexity ${fmtPpl(evaluation.perplexity)}.` : '';
+  return `Finished ${all}.${ppl}`;
+}
+
+// Where a diverged run stopped and which weights it went back to: the best epoch's (early
+// stopping), else the last finished epoch's, else the initial ones (trainer.cpp).
+function divergedLine(p) {
+  const kept = p.best_epoch > 0 ? p.best_epoch : p.epoch;
+  const weights = kept > 0 ? `the weights of epoch ${kept} are kept` : 'the initial weights are kept';
+  return `Diverged in epoch ${Math.min(p.epoch + 1, p.epochs)} (step ${fmtInt(p.step)}): the loss became infinite, ${weights}.`;
 }

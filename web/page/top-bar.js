@@ -51,7 +51,11 @@ export class TopBar {
   // The counters from a progress event `p`. running: the loop trains; speed: smoothed tokens/s;
   // loss: the latest train loss drawn (else the event's).
   showProgress(p, { running, speed, loss }) {
-    $('m-epoch').textContent = `${p.epoch ?? 0} / ${p.epochs ?? 0}`;
+    const epoch = $('m-epoch');
+    epoch.textContent = `${p.epoch ?? 0} / ${p.epochs ?? 0}`;
+    // A run that stopped early shows where it stopped, and says so beside the counter.
+    epoch.dataset.stoppedEarly = String(Boolean(p.stopped_early));
+    epoch.title = p.stopped_early ? `Stopped early: validation stopped improving after epoch ${p.best_epoch}, whose weights are kept` : '';
     $('m-step').textContent = fmtInt(p.step ?? 0);
     if (p.lr != null) $('m-lr').textContent = fmtLr(p.lr);
     $('m-speed').textContent = running || speed != null ? fmtCompact(speed) : '–';
@@ -61,7 +65,8 @@ export class TopBar {
     else if (p.diverged) $('m-loss').textContent = '∞';
     const total = (p.epochs ?? 0) * (p.epoch_size ?? 0);
     const done = (p.epoch_end ? p.epoch * p.epoch_size : p.epoch * p.epoch_size + (p.epoch_position ?? 0));
-    $('progress-bar').style.transform = `scaleX(${total > 0 ? Math.min(1, done / total) : 0})`;
+    const share = p.finished ? 1 : (total > 0 ? Math.min(1, done / total) : 0);  // stopping early finishes too
+    $('progress-bar').style.transform = `scaleX(${share})`;
   }
 
   // Counters without a progress event: {epoch, epochs, step} of a saved run, the form's epochs
@@ -87,6 +92,8 @@ export class TopBar {
   clear(epochs) {
     for (const id of ['m-lr', 'm-speed', 'm-eta', 'm-loss', 'm-ppl']) $(id).textContent = '–';
     $('m-epoch').textContent = `0 / ${epochs ?? 0}`;
+    $('m-epoch').dataset.stoppedEarly = 'false';
+    $('m-epoch').title = '';
     $('m-step').textContent = '0';
     $('eval-summary').textContent = '';
     $('progress-bar').style.transform = 'scaleX(0)';

@@ -186,6 +186,9 @@ export const PROGRESS = Object.freeze([
   'epoch', 'step', 'epoch_position', 'epoch_size', 'epochs', 'train_loss', 'last_batch_loss',
   'tokens_per_sec', 'epoch_end', 'finished', 'diverged',
   'lr',                // the learning rate of the last step, as the schedule set it (word2vec: its linear decay)
+  'stopped_early',     // early stopping ended the run: `patience` epochs did not beat best_epoch's validation perplexity
+  'best_epoch',        // with early stopping (patience > 0): the epoch of the best validation perplexity so far,
+                       // whose weights a finished run keeps; 0 without early stopping
   'train_speed',       // examples per second of time inside step() since the previous event
   'chunk_loss',        // mean training loss over the examples since the previous event
   'loss_points',       // [[epoch as a fraction, mean loss of one step() call], ...] since the previous event
@@ -200,12 +203,14 @@ export const PROGRESS = Object.freeze([
 
 export const EVENTS = Object.freeze(['reply', 'progress', 'fatal', 'frame', 'twin']);
 // A frame event (type 'frame') carries {frame}: a snapshot reply with projection 'tsne', iteration,
-// iterations and done, pushed while t-SNE settles (coords' buffer transferred); {projection: 'pca',
+// iterations and done, pushed while t-SNE settles (coords' buffer transferred; words and counts in
+// the job's first frame only, null after it: the same words); {projection: 'pca',
 // dropped: true} when t-SNE stopped with its source of vectors; {projection: 'tsne', error} when it failed.
 //
 // TWIN: the twin's figures, as progress events carry them (`twin`) and twin events (type 'twin',
 // {twin}) push them while it catches up with a paused or finished run on its own: {step, target (the
-// run's step), epoch, train_loss, last_batch_loss, finished, diverged, caught_up (nothing left to
+// run's step), epoch, train_loss, last_batch_loss, finished, diverged, stopped_early, best_epoch (its own
+// early stopping, as in PROGRESS), caught_up (nothing left to
 // train up to the run's step), evaluations: [{epoch, perplexity, accuracy, top5, ...}] not yet
 // sent}, or {error} when the comparison stopped on an error.
 
