@@ -49,8 +49,9 @@ export class IdeasPanels {
     el('ask-many').addEventListener('click', () => this.suggest());
   }
 
-  // A new run began (kind 'nextword' or 'word2vec'), or the run is gone (null). A twin still
-  // catching up stops, and says so; an armed comparison starts with a next-word run.
+  // A new run began (kind 'nextword' or 'word2vec'), vectors were opened in its place ('vectors'),
+  // or the run is gone (null). A twin still catching up stops, and says so; an armed comparison
+  // starts with a next-word run.
   async runStarted(kind) {
     const stopped = this.compare === 'on' && !this.twin?.caught_up ? lossName(this.twinLoss) : null;
     const armed = this.compare === 'armed' && kind !== 'word2vec';

@@ -67,13 +67,14 @@ const run = new RunControl({
       if (state !== 'diverged') model.hideDivergence();
       if (state !== previous) topBar.clearNote();
       render();
+      if (state !== previous) queries.prompt();
       mapPanel.projectionRestored();
       if (previous === 'running' && state !== 'running') mapPanel.atRest();
     },
     status,
     textError: (message) => (message == null ? text.hideError() : text.showError(message)),
     forget() {
-      view.selected = null;
+      view.select(null);
       mapPanel.clear();
       timeline.reset();
       charts.reset();
@@ -84,25 +85,29 @@ const run = new RunControl({
       evalPanel.show(null);
     },
     began(kind, stats) {
+      mapPanel.map.fitNextFrame();
       evalPanel.show(null);
       persistence.forgetModel({ keepDirty: true });
       charts.reset();
       ideas.runStarted(kind);
       text.showStats(stats);
       timeline.reset();
-      if (!view.predict.trim()) queries.renderPredictions(null);
-      if (!view.selected) queries.renderNeighbours(null);
     },
     opened() {
+      mapPanel.map.fitNextFrame();
       persistence.forgetModel();
       charts.reset();
+      ideas.runStarted('vectors');
+      timeline.reset();
       clearStats();
       topBar.showCounters({ epoch: '–' });
       evalPanel.show(null);
       queries.renderPredictions(null);
     },
     loaded(session) {
+      mapPanel.map.fitNextFrame();
       charts.reset();
+      timeline.reset();
       clearStats();
       if (run.stats) text.showStats(run.stats);
       charts.restore(session.history ?? {});
@@ -166,6 +171,7 @@ const queries = new QueriesPanel({
   view,
   map: mapPanel.map,
   hasRun: () => run.hasRun,
+  predicts: () => run.kind === 'nextword',
   mappedOnly: () => mapPanel.mappedOnly,
   onPredicted: (context, reply) => ideas.ask(context, reply),
   changed: () => persistence.inputsSaved(),

@@ -44,6 +44,7 @@ export class MapPanel {
     view.on('k', () => this.refreshClusters(true));
     view.on('projection', () => this.projectionChanged());
     view.on('search', () => {
+      if (!this.view.search) this.view.onlyTicked = false;  // a cleared search maps all the words again
       this.searchChanged();
       clearTimeout(this.shownTimer);
       this.shownTimer = setTimeout(() => this.changeShown(), ONLY_DELAY_MS);
@@ -158,9 +159,10 @@ export class MapPanel {
       if (projection === 'pca') {
         await this.call('projection', { projection, ...this.shownFields(), options: {} });
         message.hidden = true;
-        this.refresh(true);
+        if (!(await this.#retryOnly())) this.refresh(true);
         return;
       }
+      if (await this.#retryOnly()) return;  // t-SNE runs on the matches now
       await this.#startTsne(this.shownFields());
     } catch (err) {
       // The worker's projection did not change: nor does the map.
@@ -294,9 +296,17 @@ export class MapPanel {
     this.renderSearchMessage();
   }
 
+  // A refusal of "only these" was for the projection it was tried with (t-SNE needs more matches than
+  // PCA, and fewer for a smaller perplexity): with another projection or perplexity it is tried again.
+  // True when the matches are mapped now.
+  #retryOnly() {
+    return this.onlyProblem && this.view.onlyTicked ? this.changeShown() : false;
+  }
+
   // "only these", or the search while it is ticked, changed: the worker projects the new words before
   // the map shows them. If it cannot (too few matches, all with the same vector, a perplexity too
-  // large for them), the map keeps the words it shows and the search message says why.
+  // large for them), the map keeps the words it shows and the search message says why. True when
+  // the words asked for are mapped.
   async changeShown() {
     clearTimeout(this.shownTimer);
     const only = this.#wantedOnly();
@@ -304,7 +314,7 @@ export class MapPanel {
       this.mappedOnly = only;
       this.onlyProblem = null;
       this.searchChanged();
-      return;
+      return false;
     }
     const fields = { n: this.view.mapWords, only };
     const ask = ++this.shownAsk;
@@ -313,12 +323,12 @@ export class MapPanel {
       if (this.view.projection === 'tsne') await this.#startTsne(fields);  // its frames follow
       else frame = await this.call('snapshot', fields);
     } catch (err) {
-      if (ask !== this.shownAsk) return;
+      if (ask !== this.shownAsk) return false;
       this.onlyProblem = only ? err.message : null;
       this.renderSearchMessage();
-      return;
+      return false;
     }
-    if (ask !== this.shownAsk) return;
+    if (ask !== this.shownAsk) return false;
     this.mappedOnly = only;
     this.onlyProblem = null;
     this.call('watch', fields).catch(() => {});
@@ -326,6 +336,7 @@ export class MapPanel {
     this.wordsChanged();
     this.searchChanged();
     this.refreshClusters(true);
+    return true;
   }
 
   // The line under the search box: how many shown words match, which words the map shows, or why not.

@@ -94,6 +94,7 @@ export class WordMap {
     this.widths = new Map();         // font|word -> text width
     this.density = LABEL_DENSITY.normal;  // see LABEL_DENSITY
     this.frameRequested = false;
+    this.fitNext = true;             // the next frame is of a new source: no glide, zoom fitted
     this.size = { w: 300, h: 200, dpr: 1 };
     this.readTheme();
 
@@ -141,7 +142,9 @@ export class WordMap {
     const n = Math.min(words.length, Math.floor(coords.length / 2));
     const sameWords = n === this.words.length && words.every((w, i) => w === this.words[i]);
     const next = coords.length === 2 * n ? coords : coords.slice(0, 2 * n);
-    if (!sameWords || n === 0) {
+    const fresh = this.fitNext;  // the first frame of a new source of vectors
+    this.fitNext = false;
+    if (!sameWords || n === 0 || fresh) {
       this.words = words.slice(0, n);
       this.counts = counts.slice(0, n);
       this.index = new Map(this.words.map((w, i) => [w, i]));
@@ -153,10 +156,18 @@ export class WordMap {
     this.fitTo = bounds(next);
     if (!sameWords && this.search) this.setSearch(this.search);
     this.canvas.dataset.points = String(n);
+    if (fresh) this.fit();  // the old run's zoom and pan mean nothing for the new words
     this.requestDraw();
   }
 
+  // The next frame comes from a new source of vectors (a run, opened vectors, a loaded model): it
+  // appears at once, without gliding from the old words' places, fitted whatever the zoom was.
+  fitNextFrame() {
+    this.fitNext = true;
+  }
+
   clear() {
+    this.fitNext = true;
     this.words = [];
     this.counts = [];
     this.index = new Map();

@@ -301,7 +301,10 @@ export class Persistence {
   }
 
   closeShareBox() {
+    if ($('share-box').hidden) return;
+    const focused = $('share-box').contains(document.activeElement);
     $('share-box').hidden = true;
+    if (focused) $('copy-link').focus();  // the focus goes back to the button that opened it
   }
 
   // ---- files and forgetting

@@ -11,11 +11,12 @@ const $ = (id) => document.getElementById(id);
 export class QueriesPanel {
   // call(type, fields): the worker. view: the view state (the selected word, the metric, the
   // Predict box, the analogy's fields). map: the WordMap, which shows the answers. hasRun(): there
-  // are vectors to ask about. mappedOnly(): the search the map shows only the matches of, or ''.
+  // are vectors to ask about. predicts(): they come with a next-word model (Predict can answer).
+  // mappedOnly(): the search the map shows only the matches of, or ''.
   // onPredicted(context, reply): a prediction was shown (the seed ideas' table follows it).
   // changed(): the view changed (the selected word).
-  constructor({ call, view, map, hasRun, mappedOnly, onPredicted, changed }) {
-    Object.assign(this, { call, view, map, hasRun, mappedOnly, onPredicted, changed });
+  constructor({ call, view, map, hasRun, predicts, mappedOnly, onPredicted, changed }) {
+    Object.assign(this, { call, view, map, hasRun, predicts, mappedOnly, onPredicted, changed });
     this.analogyAsked = false;     // the analogy was solved once: it follows the map from now on
     this.analogyQuestion = null;   // the last question sent, so an older answer is dropped
     this.followUpInFlight = false;
@@ -52,6 +53,13 @@ export class QueriesPanel {
   clear() {
     this.renderPredictions(null);
     this.renderNeighbours(null);
+  }
+
+  // The source of vectors changed (a run began or went, vectors opened, a model loaded): an empty
+  // box's prompt says what can be asked now (a box with a question is asked again as the map follows).
+  prompt() {
+    if (!this.view.predict.trim()) this.renderPredictions(null);
+    if (!this.view.selected) this.renderNeighbours(null);
   }
 
   // ---- neighbours
@@ -140,9 +148,9 @@ export class QueriesPanel {
     const empty = $('predict-empty');
     if (!reply || reply.message) {
       contextLine.textContent = 'the next word';
-      empty.textContent = reply?.message ?? (this.hasRun()
-        ? 'Type a few words to see what the model expects next.'
-        : 'Train or step the model, then type a few words.');
+      empty.textContent = reply?.message ?? (!this.hasRun() ? 'Train or step the model, then type a few words.'
+        : this.predicts() ? 'Type a few words to see what the model expects next.'
+          : 'Predict needs the next-word model: these vectors give neighbours and analogies, not next words.');
       empty.hidden = false;
       return;
     }

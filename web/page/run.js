@@ -140,8 +140,8 @@ export class RunControl {
     this.stats = null;
     this.kind = null;
     this.vectors = null;
-    this.page.forget();
     this.setState('idle');
+    this.page.forget();  // in the idle state, so the panels' prompts say there is no run
     this.page.saved();
   }
 
@@ -221,8 +221,8 @@ export class RunControl {
     this.evaluation = null;
     this.dirty = false;
     this.speed = null;
-    this.page.opened(info);
     this.setState('vectors');
+    this.page.opened(info);  // in the vectors state, so the panels' prompts say what vectors answer
     await this.page.follow(true);
   }
 

@@ -20,6 +20,7 @@ export class Timeline {
     this.epoch = 0;          // the epoch shown when not live (fractional while playing)
     this.playing = 0;        // requestAnimationFrame id of Play epochs, or 0
     this.problem = null;     // why the last timeline request failed, or null
+    this.generation = 0;     // bumped by reset(): a reply asked for before it belongs to the old run
     els.slider.addEventListener('input', () => this.scrub(Number(els.slider.value)));
     els.play.addEventListener('click', () => (this.playing ? this.stopPlaying() : this.play()));
     els.live.addEventListener('click', () => this.goLive());
@@ -36,6 +37,7 @@ export class Timeline {
 
   // A new run (or none): back to live, nothing kept.
   reset() {
+    this.generation += 1;
     this.stopPlaying();
     this.latest = 0;
     this.data = null;
@@ -52,9 +54,12 @@ export class Timeline {
   async #load() {
     if (!this.stale && this.data) return this.data;
     let reply;
+    const generation = this.generation;
     try {
       reply = await this.call('timeline', this.shown());
+      if (generation !== this.generation) return null;  // a new run (or none) meanwhile
     } catch (err) {
+      if (generation !== this.generation) return null;
       this.problem = err.message;
       this.data = null;
       this.#publish();

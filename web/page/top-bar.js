@@ -16,12 +16,16 @@ export class TopBar {
     $('reset').addEventListener('click', () => onReset());
     $('notice-close').addEventListener('click', () => this.hideNotice());
     document.addEventListener('keydown', (e) => {
-      if (e.ctrlKey || e.metaKey || e.altKey || typing(e.target)) return;
+      if (e.ctrlKey || e.metaKey || e.altKey) return;
+      // Escape closes what is open wherever the focus is (the share box's own link field included).
+      if (e.key === 'Escape') {
+        onEscape();
+        return;
+      }
+      if (typing(e.target)) return;
       if (e.key === ' ') {
         e.preventDefault();
         if (!e.repeat && !$('play').disabled) onPlay();
-      } else if (e.key === 'Escape') {
-        onEscape();
       } else if (e.key === 's' || e.key === 'S') {
         e.preventDefault();
         if (!$('step').disabled) onStep();
@@ -83,7 +87,10 @@ export class TopBar {
   // The last held-out figures: perplexity in the top bar, all of them in the curves' header.
   showEvaluation(e) {
     $('m-ppl').textContent = e ? fmtPpl(e.perplexity) : '–';
-    if (!e) return;
+    if (!e) {
+      $('eval-summary').textContent = '';  // none yet (a new run), or none at all (vectors)
+      return;
+    }
     const pct = (name, v) => (v != null ? ` · ${name} ${(100 * v).toFixed(1)}%` : '');
     $('eval-summary').textContent = `held out: ppl ${fmtPpl(e.perplexity)}${pct('top-1', e.accuracy)}${pct('top-5', e.top5)}`;
   }

@@ -91,6 +91,7 @@ export class ViewState {
   set projection(value) { $('map-projection').value = value; }
   get search() { return $('map-search').value.trim(); }
   get onlyTicked() { return $('map-only').checked; }
+  set onlyTicked(on) { $('map-only').checked = on; }
   set onlyEnabled(on) { $('map-only').disabled = !on; }
   get metric() { return $('nb-metric').value; }
   get predict() { return $('predict-input').value; }
