@@ -1,6 +1,6 @@
 // The page for the browser benchmarks: serves dist/ (run ./build.sh build first), opens it in
-// headless Chromium at 1400x900 and waits until the module is ready. `withPage(body)` runs
-// `body(page, browser)` and always closes the browser and the server.
+// headless Chromium at 1400x900 (or `viewport`) and waits until the module is ready.
+// `withPage(body, {viewport})` runs `body(page, browser)` and always closes the browser and the server.
 import { chromium } from 'playwright-core';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,11 +8,11 @@ import { CHROMIUM_ARGS, serveStatic } from '../scripts/serve.mjs';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-export async function withPage(body) {
-  const server = await serveStatic(join(ROOT, 'dist'));
+export async function withPage(body, { viewport = { width: 1400, height: 900 } } = {}) {
+  const server = await serveStatic(process.env.DIST ?? join(ROOT, 'dist'));  // DIST=...: another build, to compare
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
   try {
-    const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
+    const page = await (await browser.newContext({ viewport })).newPage();
     await page.goto(server.url);
     await page.waitForFunction(() => window.__embplay?.ready && document.body.dataset.state !== 'loading', null, { timeout: 30_000 });
     return await body(page, browser);

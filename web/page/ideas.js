@@ -433,17 +433,16 @@ export class IdeasPanels {
     }
   }
 
-  // rows: ids the last batch changed; changes: how far each moved. Only ids 2..201 are drawn.
+  // rows: ids the last batch changed; changes: how far each moved. Only ids 2..201 are drawn; only
+  // the bars that change are touched (this runs on every animation frame while training).
   #strip(rows, changes) {
     const max = Math.max(1e-12, ...changes);
-    for (const bar of this.bars) bar.style.transform = 'scaleY(0)';
-    let shown = 0;
-    rows.forEach((id, i) => {
-      const bar = this.bars[id - 2];
-      if (!bar) return;
-      bar.style.transform = `scaleY(${Math.max(0.08, changes[i] / max)})`;
-      shown += 1;
-    });
+    const scales = new Map();
+    rows.forEach((id, i) => { if (this.bars[id - 2]) scales.set(id - 2, `scaleY(${Math.max(0.08, changes[i] / max)})`); });
+    for (const k of this.raised ?? []) if (!scales.has(k)) this.bars[k].style.transform = 'scaleY(0)';
+    for (const [k, scale] of scales) this.bars[k].style.transform = scale;
+    this.raised = [...scales.keys()];
+    const shown = scales.size;
     const strip = this.el('row-strip');
     strip.dataset.changed = String(rows.length);
     strip.dataset.shown = String(shown);

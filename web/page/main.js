@@ -368,6 +368,8 @@ Object.defineProperty(window, '__embplay', {
     get mapPoints() { return mapPanel.map.pointCount; },
     get mapLabels() { return mapPanel.map.labelCount; },
     get mapSettled() { return mapPanel.map.settled; },
+    get mapDraws() { return mapPanel.map.drawCount; },
+    get mapZoom() { const { k, x, y } = mapPanel.map.transform; return { k, x, y }; },
     get lossPoints() { return charts.lossPoints; },
     get pplPoints() { return charts.pplPoints; },
     get selected() { return view.selected; },

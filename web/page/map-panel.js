@@ -117,6 +117,7 @@ export class MapPanel {
   // (clusters, the neighbours, the prediction) is asked again.
   showFrame(frame) {
     if (!this.live()) return;  // the user looks at an earlier epoch: live frames wait
+    const first = this.map.pointCount === 0;
     this.map.setFrame(frame);
     if (frame.pool != null) this.pool = frame.pool;
     if (frame.projection === 'tsne') $('map-caption').textContent = TSNE_CAPTION;
@@ -124,7 +125,7 @@ export class MapPanel {
     if (Number.isFinite(fx) && Number.isFinite(fy)) {
       $('map-caption').textContent = `PCA of the word vectors · x keeps ${(100 * fx).toFixed(0)}%, y ${(100 * fy).toFixed(0)}% of the spread`;
     }
-    this.render();
+    if (first) this.render();  // the page's controls follow the map's first points (t-SNE sends dozens of frames a second)
     this.renderSearchMessage();
     this.refreshClusters();
     this.onFrameShown();
@@ -210,6 +211,10 @@ export class MapPanel {
       return;
     }
     this.projectionShown = 'tsne';
+    // A job's first frame names its words; the later ones are of the same words.
+    if (frame.words) this.tsneWords = { words: frame.words, counts: frame.counts };
+    else if (this.tsneWords) Object.assign(frame, this.tsneWords);
+    else return;
     this.showFrame(frame);
     message.classList.remove('error');
     message.textContent = `t-SNE · iteration ${fmtInt(frame.iteration)} / ${fmtInt(frame.iterations)}${frame.done ? ' · done' : ''}`;
@@ -225,8 +230,10 @@ export class MapPanel {
     const k = this.view.clusters;
     clearTimeout(this.clusterTimer);
     if (!k || !this.run.hasRun || this.map.pointCount === 0) {
-      this.map.setClusters(null);
-      this.#renderLegend(null);
+      if (this.map.clusterOf || !$('cluster-legend').hidden) {  // once: not a layout per frame
+        this.map.setClusters(null);
+        this.#renderLegend(null);
+      }
       return;
     }
     const wait = CLUSTER_MS - (performance.now() - this.lastClusters);

@@ -16,6 +16,10 @@ export const LABEL_DENSITY = Object.freeze({
   many: { tries: 3000, margin: 0 },
 });
 const CELL = 48;           // CSS px: cell of the label collision grid
+const RASTER_POINTS = 2000;   // from this many points on, they are stamped into pixels (see #rasterPoints)
+const LABEL_MS = 250;      // while points glide, labels are placed afresh this often (they follow meanwhile)
+const FAST_DRAW_MS = 8;    // a draw that takes longer leaves the next animation frame to the rest of the page
+const GLIDE_FRAME_MS = 30; // points gliding to a frame are drawn at most this often (about 30 a second)
 
 const lerp = (a, b, t) => a + (b - a) * t;
 
@@ -23,6 +27,36 @@ const lerp = (a, b, t) => a + (b - a) * t;
 // (black replaced by grey so it also reads in dark mode). k-means offers at most this many clusters.
 export const CLUSTER_COLOURS = Object.freeze(['#E69F00', '#56B4E9', '#009E73', '#F0E442', '#0072B2', '#D55E00', '#CC79A7', '#999999']);
 const MAX_SEARCH_LABELS = 60;  // matches of a search that are labelled before the frequent words
+
+// [r, g, b, a] (0..255, a 0..1) of a CSS colour, as the canvas reads it.
+function rgbaOf(css) {
+  const ctx = document.createElement('canvas').getContext('2d', { willReadFrequently: true });
+  ctx.fillStyle = css;
+  ctx.fillRect(0, 0, 1, 1);
+  const [r, g, b, a] = ctx.getImageData(0, 0, 1, 1).data;
+  return [r, g, b, a / 255];
+}
+
+// A disc of radius r (device px) as [dx, dy, coverage 0..255] triples around its centre pixel:
+// the edge pixels partly covered, so stamped discs are smooth like arcs.
+const discs = new Map();
+function discOf(r) {
+  const key = Math.round(4 * r);  // quarter-pixel steps
+  let disc = discs.get(key);
+  if (disc) return disc;
+  const radius = key / 4;
+  const reach = Math.ceil(radius + 0.5);
+  const cells = [];
+  for (let dy = -reach; dy <= reach; dy += 1) {
+    for (let dx = -reach; dx <= reach; dx += 1) {
+      const cover = Math.min(1, radius + 0.5 - Math.hypot(dx, dy));
+      if (cover > 0) cells.push(dx, dy, Math.round(255 * cover));
+    }
+  }
+  disc = Int16Array.from(cells);
+  discs.set(key, disc);
+  return disc;
+}
 
 // Data-space box around the points: {cx, cy, w, h}.
 function bounds(coords) {
@@ -95,6 +129,14 @@ export class WordMap {
     this.density = LABEL_DENSITY.normal;  // see LABEL_DENSITY
     this.frameRequested = false;
     this.fitNext = true;             // the next frame is of a new source: no glide, zoom fitted
+    this.draws = 0;                  // draws so far (for the benchmarks)
+    this.drawMs = 0;                 // how long a draw takes (smoothed), to pace them
+    this.lastDrawStart = 0;
+    this.lastDrawEnd = 0;
+    this.drawNow = true;             // a change but the glide waits for the next draw
+    this.labelsAt = -Infinity;       // when labels were last placed afresh
+    this.labelsStale = true;         // something but the glide changed: place them afresh
+    this.layer = null;               // {canvas, image, pixels}: the stamped points (#rasterPoints)
     this.size = { w: 300, h: 200, dpr: 1 };
     this.readTheme();
 
@@ -129,11 +171,15 @@ export class WordMap {
       axis: get('--map-axis', 'rgba(0,0,0,0.08)'),
       font: get('--font-sans', 'system-ui, sans-serif'),
     };
+    this.pixelColours = {  // the points' colours as #rasterPoints stamps them
+      point: rgbaOf(this.theme.point), pointFaint: rgbaOf(this.theme.pointFaint), clusters: CLUSTER_COLOURS.map(rgbaOf),
+    };
   }
 
   get pointCount() { return this.words.length; }
   get labelCount() { return this.labels.length; }
   get settled() { return !this.moving; }
+  get drawCount() { return this.draws; }
 
   // A new frame: {words, counts, coords: Float32Array(2n)}, drawn as it comes (the worker turns
   // each PCA frame to match the one before, worker/frames.js). The same words glide from where
@@ -157,7 +203,7 @@ export class WordMap {
     if (!sameWords && this.search) this.setSearch(this.search);
     this.canvas.dataset.points = String(n);
     if (fresh) this.fit();  // the old run's zoom and pan mean nothing for the new words
-    this.requestDraw();
+    this.requestDraw(sameWords && !fresh);  // the same words glide on, their labels with them
   }
 
   // The next frame comes from a new source of vectors (a run, opened vectors, a loaded model): it
@@ -290,12 +336,32 @@ export class WordMap {
     }));
   }
 
-  requestDraw() {
+  // A draw on the next animation frame (one, however many ask). `glide`: only the points moved on
+  // towards their frame; anything else (zoom, selection, hover, words, search) places labels afresh
+  // and is drawn at once. Gliding points are drawn about 30 times a second, which looks as smooth
+  // and leaves every other frame to the rest of the page (the curves, the counters while training);
+  // a slow draw (thousands of points on a software canvas) is followed by as long a pause.
+  requestDraw(glide = false) {
+    if (!glide) {
+      this.labelsStale = true;
+      this.drawNow = true;
+    }
     if (this.frameRequested) return;
     this.frameRequested = true;
     requestAnimationFrame(() => {
       this.frameRequested = false;
+      const t0 = performance.now();
+      const wait = Math.max(this.drawNow ? 0 : GLIDE_FRAME_MS - (t0 - this.lastDrawStart), this.drawMs > FAST_DRAW_MS ? this.drawMs - (t0 - this.lastDrawEnd) : 0);
+      if (wait > 4) {  // within a few ms of due: draw now rather than a whole frame late
+        this.requestDraw(true);
+        return;
+      }
+      this.drawNow = false;
+      this.lastDrawStart = t0;
       this.#draw();
+      const t1 = performance.now();
+      this.drawMs = 0.7 * this.drawMs + 0.3 * (t1 - t0);
+      this.lastDrawEnd = t1;
     });
   }
 
@@ -474,10 +540,11 @@ export class WordMap {
       this.fitNow = g;
     }
     this.moving = moving;
-    if (moving) this.requestDraw();
+    if (moving) this.requestDraw(true);
   }
 
   #draw() {
+    this.draws += 1;
     const { ctx } = this;
     const { w, h, dpr } = this.size;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
@@ -488,7 +555,8 @@ export class WordMap {
     this.#glide();
 
     const v = this.#view();
-    const sx = new Float32Array(n); const sy = new Float32Array(n);
+    if (this.screen?.x.length !== n) this.screen = { x: new Float32Array(n), y: new Float32Array(n) };  // reused: no garbage per draw
+    const { x: sx, y: sy } = this.screen;
     for (let i = 0; i < n; i += 1) {
       sx[i] = v.ax * this.pos[2 * i] + v.bx;
       sy[i] = v.ay * this.pos[2 * i + 1] + v.by;
@@ -526,7 +594,8 @@ export class WordMap {
 
     // Points, rarest first so frequent words sit on top; one path per cluster colour.
     const dim = focus || this.matches !== null;
-    const groups = this.clusterOf ? this.clusterCount : 1;
+    const groups = n >= RASTER_POINTS ? 0 : (this.clusterOf ? this.clusterCount : 1);
+    if (groups === 0) this.#rasterPoints(sx, sy, dim);
     for (let g = 0; g < groups; g += 1) {
       if (this.clusterOf) {
         ctx.fillStyle = CLUSTER_COLOURS[g % CLUSTER_COLOURS.length];
@@ -591,13 +660,14 @@ export class WordMap {
     }
 
     // Labels with a halo in the background colour so they read over points and lines.
-    this.labels = this.#placeLabels(sx, sy);
+    this.labels = this.#labelsAt(sx, sy);
     const analogyWords = this.#analogyWords();
     ctx.textBaseline = 'middle';
     ctx.lineJoin = 'round';
+    let currentFont = '';
     for (const { i, x, y, font, strong } of this.labels) {
       const isSel = i === sel; const isNb = this.neighbours.has(this.words[i]);
-      ctx.font = font;
+      if (font !== currentFont) ctx.font = currentFont = font;  // setting a font costs a style lookup
       ctx.lineWidth = 3;
       ctx.strokeStyle = this.theme.halo;
       ctx.strokeText(this.words[i], x, y);
@@ -606,6 +676,61 @@ export class WordMap {
       ctx.fillText(this.words[i], x, y);
     }
     this.#publish();
+  }
+
+  // The labels to draw: placed afresh when the view changed, when the points come to rest, and every
+  // LABEL_MS while they glide; in between, each placed label follows its point (same word, same side).
+  #labelsAt(sx, sy) {
+    const now = performance.now();
+    if (this.labelsStale || !this.moving || now - this.labelsAt >= LABEL_MS) {
+      this.labelsStale = false;
+      this.labelsAt = now;
+      this.placed = this.#placeLabels(sx, sy).map((l) => ({ ...l, dx: l.x - sx[l.i], dy: l.y - sy[l.i] }));
+    }
+    return this.placed.map((l) => ({ ...l, x: sx[l.i] + l.dx, y: sy[l.i] + l.dy }));
+  }
+
+  // Many points are stamped into pixels by hand and laid on the canvas at once. A canvas path of
+  // thousands of crowded circles is slow to fill on a software canvas (each scanline crosses
+  // thousands of edges: hundreds of ms for 10,000 points); a precomputed disc per point costs the
+  // same however they crowd (a few ms). Same colours, alphas and order as the paths: rarest first,
+  // a pixel keeps the most opaque point over it (the later on a tie, so frequent words are on top).
+  #rasterPoints(sx, sy, dim) {
+    const { width, height } = this.canvas;
+    const { dpr } = this.size;
+    if (this.layer?.canvas.width !== width || this.layer?.canvas.height !== height) {
+      const canvas = document.createElement('canvas');
+      canvas.width = width;
+      canvas.height = height;
+      const image = new ImageData(width, height);
+      // Int32 pixels: packed colours stay small integers for the JIT (no doubles past 2^31).
+      this.layer = { canvas, ctx: canvas.getContext('2d'), image, pixels: new Int32Array(image.data.buffer) };
+    }
+    const { pixels, image } = this.layer;
+    pixels.fill(0);
+    const c = this.pixelColours;
+    // Packed little-endian RGBA (ImageData's byte order R, G, B, A), without its alpha.
+    const rgb = ([r, g, b]) => (b << 16) | (g << 8) | r;
+    const groups = this.clusterOf
+      ? c.clusters.map((col) => ({ rgb: rgb(col), alpha: col[3] * (dim ? 0.35 : 0.85) }))
+      : [dim ? { rgb: rgb(c.pointFaint), alpha: c.pointFaint[3] } : { rgb: rgb(c.point), alpha: 0.75 * c.point[3] }];
+    for (let i = this.words.length - 1; i >= 0; i -= 1) {
+      const group = groups[this.clusterOf ? (this.clusterOf.get(this.words[i]) ?? 0) % groups.length : 0];
+      const disc = discOf(this.#radius(i) * dpr);
+      const cx = Math.round(sx[i] * dpr); const cy = Math.round(sy[i] * dpr);
+      for (let k = 0; k < disc.length; k += 3) {
+        const x = cx + disc[k]; const y = cy + disc[k + 1];
+        if (x < 0 || y < 0 || x >= width || y >= height) continue;
+        const alpha = Math.round(group.alpha * disc[k + 2]);
+        const p = y * width + x;
+        if (pixels[p] >>> 24 <= alpha) pixels[p] = (alpha << 24) | group.rgb;
+      }
+    }
+    this.layer.ctx.putImageData(image, 0, 0);
+    this.ctx.save();
+    this.ctx.setTransform(1, 0, 0, 1, 0, 0);
+    this.ctx.drawImage(this.layer.canvas, 0, 0);
+    this.ctx.restore();
   }
 
   // Trails: one faint polyline per word through its kept epochs, all in one path.

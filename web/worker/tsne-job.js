@@ -6,12 +6,17 @@ import { ShownWords } from './shown-words.js';
 import { SliceBudget } from './time-slicer.js';
 
 const TSNE_MS = 25;   // t-SNE work per slice
+// A frame of n words goes to the page at most every n * FRAME_MS_PER_WORD ms, up to MAX_FRAME_MS
+// (the last always goes): 10,000 words are 10,000 words to copy and draw, and the map glides
+// between frames anyway; a few hundred words still stream every slice.
+const FRAME_MS_PER_WORD = 0.02;
+const MAX_FRAME_MS = 200;
 
 export class TsneJob {
   // post(event, transfer): to the page; onLayout(key, coords): each new layout of the words `key`.
   constructor({ engine, shown, slicer, post, onLayout }) {
     Object.assign(this, { engine, shown, slicer, post, onLayout });
-    this.current = null;   // {key, words, counts, pool, only, iteration, frame}: the t-SNE shown, or null (PCA)
+    this.current = null;   // {key, words, counts, pool, only, iteration, frame, sent}: the t-SNE shown, or null (PCA)
     this.job = null;
   }
 
@@ -24,10 +29,13 @@ export class TsneJob {
     this.job?.cancel();
     this.current = {
       key: shown.key, words: shown.words, counts: shown.counts, pool: shown.pool, only: shown.ids ? only : '', iteration: 0, frame: null,
+      sent: false,  // a frame (with the words) went to the page
     };
     const budget = new SliceBudget({ ms: TSNE_MS, size: 5 });
     // The slicer yields before the first slice: the reply to the projection request goes out before
     // any frame, so the page's "t-SNE of n words…" never overwrites the news of a t-SNE done at once.
+    this.frameMs = Math.min(MAX_FRAME_MS, shown.words.length * FRAME_MS_PER_WORD);
+    this.lastFrame = -Infinity;
     this.job = this.slicer.start(() => this.#slice(budget), {
       onError: (err) => this.post({ type: 'frame', frame: { projection: 'tsne', error: String(err?.message ?? err) } }),
     });
@@ -46,7 +54,15 @@ export class TsneJob {
     };
     t.frame = { ...frame, coords: r.coords.slice() };
     this.onLayout(t.key, t.frame.coords);
-    this.post({ type: 'frame', frame }, [r.coords.buffer]);
+    const now = performance.now();
+    if (r.done || now - this.lastFrame >= this.frameMs) {
+      this.lastFrame = now;
+      // The words go with the job's first frame only: thousands of strings copied for every frame
+      // would keep the page's garbage collector busy.
+      if (t.sent) Object.assign(frame, { words: null, counts: null });
+      t.sent = true;
+      this.post({ type: 'frame', frame }, [r.coords.buffer]);
+    }
     return r.done;
   }
 
