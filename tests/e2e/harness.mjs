@@ -98,3 +98,21 @@ export function patternText(sentences = 500, seed = 7) {
   }
   return out.join(' ');
 }
+
+// King - man + woman is exactly queen (gender on one axis, royalty on another), then 96 words in
+// three seeded families along the other axes. GloVe text, 5 dimensions.
+export function plantedVectors() {
+  let state = 23;
+  const next = () => { state = (Math.imul(state, 1664525) + 1013904223) >>> 0; return state / 2 ** 32 - 0.5; };
+  const lines = ['king 1 1 0.1 0 0', 'queen 1 -1 0.1 0 0', 'man 0 1 0.1 0 0', 'woman 0 -1 0.1 0 0'];
+  for (let i = 0; i < 96; i += 1) {
+    const v = Array.from({ length: 5 }, (_, j) => (j === 2 + (i % 3) ? 1 : 0) + 0.25 * next());
+    lines.push(`f${i % 3}w${i} ${v.map((x) => x.toFixed(5)).join(' ')}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export async function openVectors(page, text = plantedVectors(), words = 100) {
+  await page.setInputFiles('#vectors-file', { name: 'planted.txt', mimeType: 'text/plain', buffer: Buffer.from(text) });
+  await waitFor(page, 'the opened vectors were not shown', (n) => window.__embplay.state === 'vectors' && window.__embplay.mapPoints === n, { arg: words });
+}

@@ -5,29 +5,11 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { openFreshPage, openPage, patternText, startBrowser, waitFor } from './harness.mjs';
+import { openFreshPage, openPage, openVectors, patternText, plantedVectors as vectorsFile, startBrowser, waitFor } from './harness.mjs';
 
 let env;
 before(async () => { env = await startBrowser(); });
 after(async () => { await env?.close(); });
-
-// King - man + woman is exactly queen (gender on one axis, royalty on another), then 96 words in
-// three seeded families along the other axes. GloVe text, 5 dimensions.
-function vectorsFile() {
-  let state = 23;
-  const next = () => { state = (Math.imul(state, 1664525) + 1013904223) >>> 0; return state / 2 ** 32 - 0.5; };
-  const lines = ['king 1 1 0.1 0 0', 'queen 1 -1 0.1 0 0', 'man 0 1 0.1 0 0', 'woman 0 -1 0.1 0 0'];
-  for (let i = 0; i < 96; i += 1) {
-    const v = Array.from({ length: 5 }, (_, j) => (j === 2 + (i % 3) ? 1 : 0) + 0.25 * next());
-    lines.push(`f${i % 3}w${i} ${v.map((x) => x.toFixed(5)).join(' ')}`);
-  }
-  return `${lines.join('\n')}\n`;
-}
-
-export async function openVectors(page, text = vectorsFile(), words = 100) {
-  await page.setInputFiles('#vectors-file', { name: 'planted.txt', mimeType: 'text/plain', buffer: Buffer.from(text) });
-  await waitFor(page, 'the opened vectors were not shown', (n) => window.__embplay.state === 'vectors' && window.__embplay.mapPoints === n, { arg: words });
-}
 
 // The words on the map now, sorted.
 const mapWords = (page) => page.evaluate(() => window.__embplay.mapCoords().map((p) => p.word).sort());

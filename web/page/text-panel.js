@@ -93,6 +93,7 @@ export class TextPanel {
     } catch { /* the worker is not there (yet): the old label stays until the next change */ }
     if (asked !== this.counting || !counted) return;
     label.textContent = `${fmtInt(counted.tokens)} word${counted.tokens === 1 ? '' : 's'}`;
+    label.dataset.chars = String(text.length);  // of which text (for the tests)
     label.title = 'The words (tokens) a run will read in this text, as the tokenizer and these settings read them';
   }
 
