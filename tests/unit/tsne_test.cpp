@@ -67,7 +67,7 @@ Eigen::MatrixXd exact_gradient(const SparseRows& sp, const Eigen::MatrixXd& y, d
   for (Eigen::Index i = 0; i < n; ++i)
     for (Eigen::Index j = 0; j < n; ++j) w(i, j) = i == j ? 0 : 1 / (1 + (y.row(i) - y.row(j)).squaredNorm());
   const double z = w.sum();
-  Eigen::MatrixXd g = Eigen::MatrixXd::Zero(n, 2);
+  Eigen::MatrixXd g = Eigen::MatrixXd::Zero(n, y.cols());
   for (Eigen::Index i = 0; i < n; ++i)
     for (Eigen::Index j = 0; j < n; ++j)
       g.row(i) += 4 * (exaggeration * p(i, j) - w(i, j) / z) * w(i, j) * (y.row(i) - y.row(j));
@@ -96,6 +96,51 @@ TEST(Tsne, BarnesHutGradientMatchesExactGradient) {
     const double relative = (approx.gradient() - reference).norm() / reference.norm();
     EXPECT_LT(relative, 0.05) << "exaggeration " << exaggeration;
   }
+}
+
+TEST(Tsne, OctreeGradientMatchesExactGradientIn3D) {
+  const RowMatrix x = gaussian_blobs(3, 30, 8, 3.0, 12);
+  Rng rng(6);
+  RowMatrix init(90, 3);
+  for (int i = 0; i < 90; ++i)
+    for (int k = 0; k < 3; ++k) init(i, k) = rng.symmetric(5);
+  init.row(8) = init.row(2);  // a coincident pair
+  const Eigen::MatrixXd y = init.cast<double>();
+  TsneOptions o;
+  o.perplexity = 10;
+  o.dimensions = 3;
+  o.exaggeration_iterations = 0;
+  o.theta = 0;
+  const Tsne exact(x, o, init);
+  ASSERT_EQ(exact.gradient().cols(), 3);
+  const Eigen::MatrixXd reference = exact_gradient(exact.affinities(), y, 1.0);
+  EXPECT_LT((exact.gradient() - reference).cwiseAbs().maxCoeff(), 1e-12 * (1 + reference.cwiseAbs().maxCoeff()));
+  o.theta = 0.5;
+  const Tsne approx(x, o, init);
+  EXPECT_LT((approx.gradient() - reference).norm() / reference.norm(), 0.05);
+  // A 2D start for a 3D layout is refused.
+  EXPECT_THROW(Tsne(x, o, init.leftCols(2)), InputError);
+}
+
+TEST(Tsne, SeparatesGaussianBlobsIn3D) {
+  const RowMatrix x = gaussian_blobs(5, 40, 20, 3.0, 2024);
+  TsneOptions o;
+  o.dimensions = 3;
+  o.iterations = 500;
+  Tsne t(x, o);
+  const double kl_start = t.kl_divergence();
+  EXPECT_EQ(t.step(5000), 500);
+  const RowMatrix y = t.coords();
+  ASSERT_EQ(y.cols(), 3);
+  ASSERT_TRUE(y.allFinite());
+  EXPECT_LT(t.kl_divergence(), kl_start);
+  EXPECT_GE(trustworthiness(x, y, 10), 0.9);
+  const KnnGraph g = exact_knn(y, 1);
+  int same = 0;
+  for (int i = 0; i < 200; ++i) same += g.index[i] / 40 == i / 40;
+  EXPECT_EQ(same, 200);
+  // Centred in every dimension, the third too.
+  EXPECT_LT(y.colwise().mean().cwiseAbs().maxCoeff(), 1e-3 * y.cwiseAbs().maxCoeff());
 }
 
 TEST(Tsne, SeparatesGaussianBlobs) {
