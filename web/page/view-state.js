@@ -1,7 +1,8 @@
 // The view: everything on the page that is not a setting but that a link or a saved session keeps
-// (share.js DEFAULT_VIEW): the map's words, projection and t-SNE fields, the search and its "only
-// these" box, the clusters, the selected word and the neighbours' metric, the Predict box, the
-// analogy's words and method, the tab shown and the open "why" panels. This module alone reads and
+// (share.js DEFAULT_VIEW): the map's words, projection, 2D or 3D and t-SNE fields, the semantic
+// axes, the search and its "only these" box, the clusters, the selected word and the neighbours'
+// metric, the Predict box, the analogy's words and method, the odd one out's words, the tab shown
+// and the open "why" panels. This module alone reads and
 // writes those controls: read() and apply() for links and sessions, small getters for the panels,
 // and on(name, fn) for the panels to hear the user change one.
 import { DEFAULT_VIEW, WHY_PANELS } from './share.js';
@@ -10,9 +11,10 @@ const $ = (id) => document.getElementById(id);
 
 // The controls a change of which is saved (and put in the link) at once.
 const SAVED_CONTROLS = ['map-n', 'map-k', 'map-projection', 'tsne-perplexity', 'tsne-lr', 'tsne-iterations', 'map-search', 'map-only',
-  'nb-metric', 'predict-input', 'an-a', 'an-b', 'an-c', 'an-method'];
+  'nb-metric', 'predict-input', 'an-a', 'an-b', 'an-c', 'an-method', 'map-dims', 'axis-x', 'axis-y', 'axes-orthogonal', 'odd-input'];
 // The tabs beside the neighbours: [name, its button, its body].
-const TABS = [['neighbours', 'tab-neighbours', 'nb-body'], ['analogy', 'tab-analogy', 'an-body'], ['eval', 'tab-eval', 'eval-body']];
+const TABS = [['neighbours', 'tab-neighbours', 'nb-body'], ['analogy', 'tab-analogy', 'an-body'], ['odd', 'tab-odd', 'odd-body'],
+  ['eval', 'tab-eval', 'eval-body']];
 
 export class ViewState {
   // onChange(): the user changed something the view keeps; vectorsName(): the name of the opened
@@ -38,6 +40,16 @@ export class ViewState {
       $('map-projection').value = 'tsne';
       this.#emit('projection');
     });
+    relay('map-dims', 'change', 'dims');
+    $('axes-form').addEventListener('submit', (e) => {
+      e.preventDefault();
+      $('axes-settings').open = false;
+      $('map-projection').value = 'axes';
+      this.tsneWanted = false;
+      this.#emit('projection');
+    });
+    relay('axes-orthogonal', 'change', 'axes');
+    relay('odd-form', 'submit', 'odd');
     relay('map-search', 'input', 'search');
     relay('map-only', 'change', 'only');
     relay('predict-input', 'input', 'predict');
@@ -54,8 +66,9 @@ export class ViewState {
     document.addEventListener('toggle', (e) => { if (WHY_PANELS.includes(e.target.id)) this.onChange(); }, true);
   }
 
-  // Calls fn(value) when the user changes the control `name`: words, k, projection, search, only,
-  // predict, metric, method, analogy (the form sent), word (the word typed and sent, or null).
+  // Calls fn(value) when the user changes the control `name`: words, k, projection (also the axes
+  // form sent), dims, axes (y made orthogonal or not), search, only, predict, metric, method,
+  // analogy (the form sent), odd (the odd one out's form sent), word (the word typed and sent, or null).
   on(name, fn) {
     (this.handlers[name] ??= []).push(fn);
   }
@@ -70,6 +83,13 @@ export class ViewState {
   get clusters() { return Number($('map-k').value); }
   get projection() { return $('map-projection').value; }
   set projection(value) { $('map-projection').value = value; }
+  get dims() { return Number($('map-dims').value); }
+  // 3D is for PCA and t-SNE; the axes are two named directions, a flat picture.
+  set dimsEnabled(on) { $('map-dims').disabled = !on; }
+  get axes() {
+    return { x: $('axis-x').value.trim(), y: $('axis-y').value.trim(), orthogonal: $('axes-orthogonal').checked };
+  }
+  get odd() { return $('odd-input').value; }
   get search() { return $('map-search').value.trim(); }
   get onlyTicked() { return $('map-only').checked; }
   set onlyEnabled(on) { $('map-only').disabled = !on; }
@@ -84,7 +104,9 @@ export class ViewState {
 
   tsneOptions() {
     const num = (id) => Number($(id).value);
-    return { perplexity: num('tsne-perplexity'), learning_rate: num('tsne-lr'), iterations: Math.round(num('tsne-iterations')) };
+    return {
+      perplexity: num('tsne-perplexity'), learning_rate: num('tsne-lr'), iterations: Math.round(num('tsne-iterations')), dimensions: this.dims,
+    };
   }
 
   // ---- what they change
@@ -128,6 +150,11 @@ export class ViewState {
       tab: this.tab ?? DEFAULT_VIEW.tab,
       open: WHY_PANELS.filter((id) => $(id)?.open),
       vectors: this.vectorsName(),
+      dims: this.dims,
+      axis_x: $('axis-x').value,
+      axis_y: $('axis-y').value,
+      axes_orth: $('axes-orthogonal').checked,
+      odd: this.odd,
     };
   }
 
@@ -150,6 +177,12 @@ export class ViewState {
     $('an-method').value = v.an_method;
     $('map-search').value = v.search;
     $('map-only').checked = v.only;
+    $('map-dims').value = String(v.dims);
+    $('axis-x').value = v.axis_x;
+    $('axis-y').value = v.axis_y;
+    $('axes-orthogonal').checked = v.axes_orth;
+    $('odd-input').value = v.odd;
+    this.dimsEnabled = v.proj !== 'axes';
     this.tsneWanted = v.proj === 'tsne';
     this.projection = v.proj;
     this.showTab(v.tab);
