@@ -1,28 +1,18 @@
 // Geometry a teacher can point at, in headless Chromium, on vectors opened from a file with planted
 // directions: the map on two semantic axes (with their names drawn, bad axes explained, the link
-// keeping them), the odd one out found and drawn, and the 3D view (points drawn with a depth cue,
-// turned by dragging, a click selecting a word and its neighbours).
+// keeping them), the odd one out found and drawn, and the 3D view (points drawn by WebGL, turned by
+// dragging, a click selecting a word and its neighbours, t-SNE in 3D).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { PLANTED_WORDS, plantedLines } from '../data/planted-directions.mjs';
 import { openFreshPage, startBrowser, waitFor } from './harness.mjs';
 
 let env;
 before(async () => { env = await startBrowser(); });
 after(async () => { await env?.close(); });
 
-// Gender along dimension 0, age along 1, furniture along 2, then 30 seeded words of noise: GloVe text.
-const WORDS = 42;
-function vectorsFile() {
-  const lines = [
-    'he 1 0 0.1 0', 'she -1 0 0.1 0', 'man 1 0.1 0 0.1', 'woman -1 0.1 0 0.1',
-    'boy 0.8 0.9 0.1 0', 'girl -0.8 0.9 0 0.1', 'old 0 -1 0.1 0.1', 'young 0 1 0.1 0',
-    'elderly 0.1 -1 0 0', 'youthful -0.1 1 0 0', 'table 0 0 1 0', 'chair 0 0 0.9 0.2',
-  ];
-  let state = 17;
-  const next = () => { state = (Math.imul(state, 1664525) + 1013904223) >>> 0; return state / 2 ** 32 - 0.5; };
-  for (let i = 0; i < WORDS - 12; i += 1) lines.push(`n${i} ${[0, 1, 2, 3].map((d) => ((4 - d) * next()).toFixed(4)).join(' ')}`);
-  return `${lines.join('\n')}\n`;
-}
+const WORDS = 42;  // 12 planted words and 30 of noise
+const vectorsFile = () => `${plantedLines(WORDS - PLANTED_WORDS).join('\n')}\n`;
 
 async function openVectors(page) {
   await page.setInputFiles('#vectors-file', { name: 'planted.txt', mimeType: 'text/plain', buffer: Buffer.from(vectorsFile()) });
@@ -125,6 +115,10 @@ test('the 3D view draws the points with depth, turns when dragged, and a click s
   const first = await coordsOf(page);
   assert.ok(Number.isFinite(first.he.z), 'three coordinates a word');
   await waitFor(page, 'the 3D map did not settle', () => window.__embplay.mapSettled && Number(document.getElementById('map').dataset.labels) > 0);
+  // The points are on the GPU layer under the labels: read back, they cover pixels (each point a
+  // disc of a few pixels across; overlapping ones hide each other, hence the margin).
+  const covered = await page.evaluate(() => window.__embplay.glCoverage());
+  assert.ok(covered > 5 * WORDS, `the points cover ${covered} pixels`);
 
   // Dragging turns the cloud: labelled points move on screen, the coordinates do not.
   const before = Object.fromEntries((await page.evaluate(() => window.__embplay.labelledPoints())).map((p) => [p.word, p]));

@@ -122,45 +122,34 @@ TEST(Tsne, OctreeGradientMatchesExactGradientIn3D) {
   EXPECT_THROW(Tsne(x, o, init.leftCols(2)), InputError);
 }
 
-TEST(Tsne, SeparatesGaussianBlobsIn3D) {
+// Five blobs of 40 points in 20 dimensions, laid out in `dims` dimensions: the KL divergence falls,
+// the map is trustworthy, every point's nearest map neighbour is from its own blob, and the layout
+// is centred on every axis.
+void expect_blobs_separated(int dims, int iterations) {
   const RowMatrix x = gaussian_blobs(5, 40, 20, 3.0, 2024);
-  TsneOptions o;
-  o.dimensions = 3;
-  o.iterations = 500;
+  TsneOptions o;  // defaults: perplexity 30, theta 0.5
+  o.dimensions = dims;
+  o.iterations = iterations;
   Tsne t(x, o);
   const double kl_start = t.kl_divergence();
-  EXPECT_EQ(t.step(5000), 500);
-  const RowMatrix y = t.coords();
-  ASSERT_EQ(y.cols(), 3);
-  ASSERT_TRUE(y.allFinite());
-  EXPECT_LT(t.kl_divergence(), kl_start);
-  EXPECT_GE(trustworthiness(x, y, 10), 0.9);
-  const KnnGraph g = exact_knn(y, 1);
-  int same = 0;
-  for (int i = 0; i < 200; ++i) same += g.index[i] / 40 == i / 40;
-  EXPECT_EQ(same, 200);
-  // Centred in every dimension, the third too.
-  EXPECT_LT(y.colwise().mean().cwiseAbs().maxCoeff(), 1e-3 * y.cwiseAbs().maxCoeff());
-}
-
-TEST(Tsne, SeparatesGaussianBlobs) {
-  const RowMatrix x = gaussian_blobs(5, 40, 20, 3.0, 2024);
-  TsneOptions o;  // defaults: perplexity 30, 1000 iterations, theta 0.5
-  Tsne t(x, o);
-  const double kl_start = t.kl_divergence();
-  EXPECT_EQ(t.step(5000), 1000);
+  EXPECT_EQ(t.step(5000), iterations);
   EXPECT_TRUE(t.done());
   EXPECT_EQ(t.step(10), 0);
   const RowMatrix y = t.coords();
+  ASSERT_EQ(y.cols(), dims);
   ASSERT_TRUE(y.allFinite());
   EXPECT_LT(t.kl_divergence(), kl_start);
   EXPECT_GE(trustworthiness(x, y, 10), 0.9);
-  // Every point's nearest map neighbour is from its own blob.
   const KnnGraph g = exact_knn(y, 1);
   int same = 0;
   for (int i = 0; i < 200; ++i) same += g.index[i] / 40 == i / 40;
   EXPECT_EQ(same, 200);
+  EXPECT_LT(y.colwise().mean().cwiseAbs().maxCoeff(), 1e-3 * y.cwiseAbs().maxCoeff());
 }
+
+TEST(Tsne, SeparatesGaussianBlobs) { expect_blobs_separated(2, 1000); }
+
+TEST(Tsne, SeparatesGaussianBlobsIn3D) { expect_blobs_separated(3, 500); }
 
 TEST(Tsne, SameSeedSameLayout) {
   const RowMatrix x = gaussian_blobs(3, 20, 6, 3.0, 9);

@@ -9,21 +9,9 @@ import { Engine } from '../../web/worker/engine.js';
 import { VectorFiles } from '../../web/worker/files.js';
 import { MapFrames } from '../../web/worker/frames.js';
 import { ShownWords } from '../../web/worker/shown-words.js';
+import { plantedLines } from '../data/planted-directions.mjs';
 
 const call = (text) => JSON.parse(text);
-
-// Gender along dimension 0, age along 1, furniture along 2; then 30 seeded words with noise.
-function lines() {
-  const planted = [
-    'he 1 0 0.1 0', 'she -1 0 0.1 0', 'man 1 0.1 0 0.1', 'woman -1 0.1 0 0.1',
-    'boy 0.8 0.9 0.1 0', 'girl -0.8 0.9 0 0.1', 'old 0 -1 0.1 0.1', 'young 0 1 0.1 0',
-    'elderly 0.1 -1 0 0', 'youthful -0.1 1 0 0', 'table 0 0 1 0', 'chair 0 0 0.9 0.2',
-  ];
-  let state = 3;
-  const next = () => { state = (Math.imul(state, 1664525) + 1013904223) >>> 0; return state / 2 ** 32 - 0.5; };
-  for (let i = 0; i < 30; i += 1) planted.push(`n${i} ${[0, 1, 2, 3].map((d) => ((4 - d) * next()).toFixed(4)).join(' ')}`);
-  return planted;
-}
 
 // The worker's parts around a module workspace holding the vectors, opened as the page opens a file.
 function worker() {
@@ -31,7 +19,7 @@ function worker() {
   engine.module = Module;
   const files = new VectorFiles({ engine, stop: () => {}, opened: (kind) => engine.became(kind, false) });
   files.importBegin({ format: 'glove', maxWords: 1000 });
-  files.importChunk({ bytes: new TextEncoder().encode(`${lines().join('\n')}\n`).buffer });
+  files.importChunk({ bytes: new TextEncoder().encode(`${plantedLines(30, 3).join('\n')}\n`).buffer });
   assert.equal(files.importFinish().ok, true);
   const shown = new ShownWords(engine);
   const frames = new MapFrames({ engine, shown, tsne: { active: false, frameOf: () => null } });

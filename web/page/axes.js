@@ -24,6 +24,7 @@ export function axesOverlay(axes) {
   return {
     words: [],
     draw(ctx, layer) {
+      if (layer.projection !== 'axes') return null;  // the timeline shows PCA frames meanwhile
       const { w, h } = layer.size;
       const origin = layer.origin ?? { x: w / 2, y: h / 2 };
       const clamp = (v, lo, hi) => Math.max(lo, Math.min(hi, v));

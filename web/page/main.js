@@ -372,6 +372,7 @@ Object.defineProperty(window, '__embplay', {
     get vectors() { return run.vectors ? { ...run.vectors } : null; },
     get evalResult() { return evalPanel.result; },
     labelledPoints: () => mapPanel.map.labelledPoints(),
+    glCoverage: () => mapPanel.map.glCoverage(),
     mapCoords: () => mapPanel.map.points(),
     history: () => charts.history(),
     settings: () => (model.isReady ? model.settingsOf('nextword') : null),

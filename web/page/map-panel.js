@@ -37,6 +37,7 @@ export class MapPanel {
     this.map = new WordMap($('map'), $('map-tooltip'), {
       onSelect,
       keepClear: [document.querySelector('.map-legend'), $('cluster-legend'), $('map-search-message'), $('tsne-message')],
+      glCanvas: $('map-gl'),
     });
     $('map-fit').addEventListener('click', () => this.map.fit());
     $('map-labels').addEventListener('change', () => this.map.setLabelDensity($('map-labels').value));
@@ -436,7 +437,7 @@ export class MapPanel {
       const rows = this.map.points().map((p) => [quote(p.word), p.x, p.y, ...(deep ? [p.z] : []), p.cluster ?? ''].join(','));
       download(`word,x,y,${deep ? 'z,' : ''}cluster\n${rows.join('\n')}\n`, 'map.csv', 'text/csv');
     } else if (kind === 'png') {
-      $('map').toBlob((blob) => { if (blob) download(blob, 'map.png', 'image/png'); }, 'image/png');
+      this.map.pictureCanvas().toBlob((blob) => { if (blob) download(blob, 'map.png', 'image/png'); }, 'image/png');
     } else if (kind === 'svg') {
       download(this.map.toSvg(), 'map.svg', 'image/svg+xml');
     }

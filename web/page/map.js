@@ -6,6 +6,7 @@
 // over the points: the semantic axes' names, the odd one out's lines.
 import { select } from 'd3-selection';
 import { zoom as d3zoom, zoomIdentity } from 'd3-zoom';
+import { GlPoints, SLOTS } from './gl-points.js';
 import { DEPTH_BANDS, Orbit, bounds3, drawAxes3, drawPointsInDepth, project3 } from './map3d.js';
 
 const SETTLE_MS = 140;     // time constant with which points glide to a new frame
@@ -21,6 +22,8 @@ export const LABEL_DENSITY = Object.freeze({
 });
 const CELL = 48;           // CSS px: cell of the label collision grid
 const LABEL_DEPTH = 0.45;  // 3D: only points nearer than this (0 far .. 1 near) get a label unless forced
+const TURNING_MS = 150;    // 3D: this soon after the last turn or zoom the view is still moving…
+const TURNING_LABELS = 40; // …and only this many frequent words are tried for a label (text is the costly part)
 
 const lerp = (a, b, t) => a + (b - a) * t;
 
@@ -68,8 +71,9 @@ class LabelGrid {
 export class WordMap {
   // canvas: the <canvas>; tooltip: an element with <strong> and <span> children;
   // onSelect(word | null) when the user clicks a word or empty space; keepClear: elements over
-  // the canvas that labels must not cover.
-  constructor(canvas, tooltip, { onSelect, keepClear = [] } = {}) {
+  // the canvas that labels must not cover; glCanvas: a canvas under it for the 3D view's points
+  // (gl-points.js; without one, or without WebGL, they are drawn on `canvas`).
+  constructor(canvas, tooltip, { onSelect, keepClear = [], glCanvas = null } = {}) {
     this.keepClear = keepClear;
     this.clearRects = [];            // their rectangles in canvas CSS px
     this.canvas = canvas;
@@ -104,6 +108,7 @@ export class WordMap {
     this.screen = { sx: new Float32Array(0), sy: new Float32Array(0), depth: null, scale: null };  // as last drawn, CSS px
     this.overlays = new Map();       // name -> {draw(ctx, layer) -> rects kept free of labels, words: labelled first}
     this.overlaysDrawn = [];         // their names, as in the last draw
+    this.glPoints = glCanvas ? new GlPoints(glCanvas) : null;
     this.readTheme();
 
     // 2D: d3-zoom pans and zooms; 3D: the orbit turns and zooms (each ignores the other's frames).
@@ -113,7 +118,14 @@ export class WordMap {
       .on('start', () => this.#hideTooltip())
       .on('zoom', (e) => { this.transform = e.transform; this.requestDraw(); });
     select(canvas).call(this.zoom);
-    this.orbit = new Orbit(canvas, () => { this.#hideTooltip(); this.requestDraw(); });
+    this.orbit = new Orbit(canvas, () => {
+      this.#hideTooltip();
+      this.turnedAt = performance.now();
+      this.requestDraw();
+      clearTimeout(this.settleTimer);  // once still, the full set of labels again
+      this.settleTimer = setTimeout(() => this.requestDraw(), TURNING_MS + 10);
+    });
+    this.turnedAt = -Infinity;
 
     canvas.addEventListener('pointermove', (e) => this.#pointerMoved(e));
     canvas.addEventListener('pointerleave', () => { this.hover = -1; this.#hideTooltip(); this.requestDraw(); });
@@ -140,6 +152,7 @@ export class WordMap {
       axis: get('--map-axis', 'rgba(0,0,0,0.08)'),
       font: get('--font-sans', 'system-ui, sans-serif'),
     };
+    this.glPoints?.setColours([...CLUSTER_COLOURS, this.theme.point], getComputedStyle(this.canvas.parentElement).backgroundColor);
   }
 
   get pointCount() { return this.words.length; }
@@ -149,7 +162,7 @@ export class WordMap {
   // A new frame: {words, counts, coords: Float32Array(dims * n), dims: 2 (default) or 3}, drawn as
   // it comes (the worker turns each PCA frame to match the one before, worker/frames.js). The same
   // words glide from where they are; other words (or another number of dimensions) appear at once.
-  setFrame({ words, counts, coords, dims = 2 }) {
+  setFrame({ words, counts, coords, dims = 2, projection = null }) {
     const n = Math.min(words.length, Math.floor(coords.length / dims));
     const sameWords = dims === this.dims && n === this.words.length && words.every((w, i) => w === this.words[i]);
     const next = coords.length === dims * n ? coords : coords.slice(0, dims * n);
@@ -164,6 +177,7 @@ export class WordMap {
       if (dims !== this.dims) this.#hideTooltip();
     }
     this.dims = dims;
+    this.projection = projection;    // pca | tsne | axes, or null (the timeline's frames)
     this.orbit.active = dims === 3;
     this.to = next;
     this.fitTo = fit(next);
@@ -175,8 +189,9 @@ export class WordMap {
 
   // Draws `overlay` {draw(ctx, layer), words} over the points under `name` (null removes it): layer
   // is {sx, sy, index (word -> i), size, radius(i), theme, origin (2D: the data's 0 in CSS px, else
-  // null), avoid (rectangles of the elements over the canvas)}; draw returns the rectangles (CSS px)
-  // labels must keep clear of; `words` get labels first.
+  // null), avoid (rectangles of the elements over the canvas), projection (of the frame)}; draw
+  // returns the rectangles (CSS px) labels must keep clear of, or null when it drew nothing;
+  // `words` get labels first.
   setOverlay(name, overlay) {
     if (overlay) this.overlays.set(name, overlay);
     else this.overlays.delete(name);
@@ -332,6 +347,7 @@ export class WordMap {
     this.size = { w: Math.max(1, rect.width), h: Math.max(1, rect.height), dpr };
     this.canvas.width = Math.round(this.size.w * dpr);
     this.canvas.height = Math.round(this.size.h * dpr);
+    this.glPoints?.resize(this.size);
     this.keepClearChanged();
     this.#draw();
   }
@@ -441,7 +457,8 @@ export class WordMap {
     for (const overlay of this.overlays.values()) for (const word of overlay.words ?? []) if (this.index.has(word)) forced.add(this.index.get(word));
     if (this.hover >= 0) forced.add(this.hover);
     order.push(...forced);
-    const limit = Math.min(this.words.length, this.density.tries);
+    const turning = this.dims === 3 && performance.now() - this.turnedAt < TURNING_MS;
+    const limit = Math.min(this.words.length, turning ? Math.min(TURNING_LABELS, this.density.tries) : this.density.tries);
     const margin = this.density.margin;
     for (let i = 0; i < limit; i += 1) if (!forced.has(i)) order.push(i);
 
@@ -509,6 +526,7 @@ export class WordMap {
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, w, h);
     const n = this.words.length;
+    if (n === 0 || this.dims !== 3) this.glPoints?.clear();
     if (n === 0) { this.labels = []; this.arrows = 0; this.overlaysDrawn = []; this.#publish(); return; }
 
     this.#glide();
@@ -561,7 +579,9 @@ export class WordMap {
     // band too, far first, fainter).
     const dim = focus || this.matches !== null;
     const groups = this.clusterOf ? this.clusterCount : 1;
-    if (depth) {
+    if (depth && this.glPoints?.ok) {
+      this.glPoints.draw(this.screen, n, this.#glStyle(n, dim));
+    } else if (depth) {
       drawPointsInDepth(ctx, this.screen, n, {
         radius: (i) => this.#radius(i),
         groups,
@@ -638,16 +658,19 @@ export class WordMap {
 
     // What the panels draw over the points (the axes' names, the odd one out's lines).
     const keepFree = [];
-    this.overlaysDrawn = [...this.overlays.keys()];
+    this.overlaysDrawn = [];
     const layer = {
       sx, sy, index: this.index, size: this.size, radius: (i) => this.#radius(i), theme: this.theme,
       origin: depth ? null : { x: v.bx, y: v.by },  // 2D: where the data's 0 is on the canvas
       avoid: this.clearRects,                        // the legend and messages over the canvas
+      projection: this.projection,                   // of the frame drawn: pca | tsne | axes | null
     };
-    for (const overlay of this.overlays.values()) {
+    for (const [name, overlay] of this.overlays) {
       ctx.save();
-      keepFree.push(...(overlay.draw(ctx, layer) ?? []));
+      const rects = overlay.draw(ctx, layer);  // null: nothing to draw on this frame
       ctx.restore();
+      if (rects) this.overlaysDrawn.push(name);
+      keepFree.push(...(rects ?? []));
     }
 
     // Labels with a halo in the background colour so they read over points and lines.
@@ -666,6 +689,41 @@ export class WordMap {
       ctx.fillText(this.words[i], x, y);
     }
     this.#publish();
+  }
+
+  // How the GPU layer draws the 3D view's points: cluster colours (slot 8: the plain colour), faded
+  // while a selection or a search dims the rest.
+  #glStyle(n, dim) {
+    return {
+      radius: (i) => this.#radius(i),
+      slot: (i) => (this.clusterOf ? (this.clusterOf.get(this.words[i]) ?? 0) % (SLOTS - 1) : SLOTS - 1),
+      strength: dim ? 0.45 : 1,
+      size: this.size,
+    };
+  }
+
+  // For tests: the pixels the 3D view's points cover on the GPU layer (drawn again and read back
+  // at once); null when the points are on the map's own canvas (2D, or no WebGL).
+  glCoverage() {
+    const n = this.words.length;
+    if (this.dims !== 3 || !this.glPoints?.ok || n === 0) return null;
+    this.glPoints.draw(this.screen, n, this.#glStyle(n, this.selected !== null || this.neighbours.size > 0 || this.matches !== null));
+    return this.glPoints.coveredPixels();
+  }
+
+  // The map as one picture (PNG): the canvas, or in 3D on the GPU layer, both layers on the
+  // map's background.
+  pictureCanvas() {
+    if (this.glCoverage() == null) return this.canvas;  // drawn again just now: the GPU layer holds its points
+    const out = document.createElement('canvas');
+    out.width = this.canvas.width;
+    out.height = this.canvas.height;
+    const ctx = out.getContext('2d');
+    ctx.fillStyle = getComputedStyle(this.canvas.parentElement).backgroundColor || '#fff';
+    ctx.fillRect(0, 0, out.width, out.height);
+    ctx.drawImage(this.glPoints.canvas, 0, 0);
+    ctx.drawImage(this.canvas, 0, 0);
+    return out;
   }
 
   // Trails: one faint polyline per word through its kept epochs, all in one path.

@@ -1,12 +1,10 @@
 // The map's 3D view (PCA or t-SNE in three dimensions): an orbit camera that the pointer turns and
 // the wheel zooms, the perspective projection of a frame (n, 3) to canvas pixels with a depth for
-// every point, and the depth cue (far points smaller and fainter, drawn first). The map (map.js)
-// keeps everything else as in 2D: labels, selection, neighbours, clusters, search, overlays and the
-// click that selects a word, all from the screen positions computed here.
-//
-// Rendering is the page's 2D canvas, not WebGL: 10,000 points are one path per depth band and
-// colour (at most DEPTH_BANDS x 8 fills a frame), which keeps frames well under 33 ms in software
-// rendering too (bench/README.md, 3D view), and it needs no second renderer for the labels.
+// every point, and the depth cue (far points smaller and fainter). The map (map.js) keeps
+// everything else as in 2D: labels, selection, neighbours, clusters, search, overlays and the click
+// that selects a word, all from the screen positions computed here. The points themselves go to
+// the GPU (gl-points.js); without WebGL, drawPointsInDepth puts them on the map's canvas, far first,
+// one path per depth band and colour.
 
 export const DEPTH_BANDS = 8;      // the depth cue's steps, far to near
 const CAMERA = 3.5;                // camera distance from the centre, in radii of the points' sphere

@@ -18,7 +18,7 @@ export function oddOverlay(reply) {
       const at = words.map((w, k) => ({ i: layer.index.get(w), d: reply.distances[k] })).filter((p) => p.i !== undefined);
       const odd = layer.index.get(reply.odd);
       const others = at.map((p) => p.i).filter((i) => i !== odd);
-      if (others.length === 0) return [];
+      if (others.length === 0) return null;
       const cx = others.reduce((s, i) => s + layer.sx[i], 0) / others.length;
       const cy = others.reduce((s, i) => s + layer.sy[i], 0) / others.length;
       const { theme } = layer;
