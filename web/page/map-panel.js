@@ -173,7 +173,7 @@ export class MapPanel {
     message.classList.remove('error');
     const projection = this.view.projection;
     this.view.dimsEnabled = projection !== 'axes';
-    if (!this.run.hasRun) {
+    if (!this.run.hasRun && this.run.state !== 'preparing') {  // preparing: a new source the map follows
       message.textContent = 'Train, step or open vectors first.';
       message.hidden = false;
       this.view.projection = 'pca';
