@@ -46,12 +46,9 @@ void read_sets(const std::string& text, const std::string& name, AxisWords& out)
     throw InputError(form);
   out.positive = words_of(text.substr(open1 + 1, close1 - open1 - 1));
   out.negative = words_of(text.substr(open2 + 1, close2 - open2 - 1));
-  for (const auto* side : {&out.positive, &out.negative}) {
-    const std::set<std::string> distinct(side->begin(), side->end());
-    if (distinct.size() != side->size())
-      for (const std::string& w : *side)
-        if (std::count(side->begin(), side->end(), w) > 1) throw InputError(name + " axis: \u201c" + w + "\u201d is written twice in one set");
-  }
+  for (const auto* side : {&out.positive, &out.negative})
+    for (auto w = side->begin(); w != side->end(); ++w)
+      if (std::find(side->begin(), w, *w) != w) throw InputError(name + " axis: \u201c" + *w + "\u201d is written twice in one set");
 }
 
 // "a-b, c-d": the pairs, or InputError.
