@@ -9,6 +9,7 @@ import { fmtInt } from './format.js';
 import { IdeasPanels } from './ideas.js';
 import { MapPanel } from './map-panel.js';
 import { ModelPanel } from './model-panel.js';
+import { OddOneOutPanel } from './odd-one-out.js';
 import { Persistence } from './persistence.js';
 import { QueriesPanel } from './queries.js';
 import { RunControl } from './run.js';
@@ -79,6 +80,7 @@ const run = new RunControl({
       ideas.runStarted(null);
       clearStats();
       queries.clear();
+      oddPanel.clear();
       persistence.forgetModel();
       evalPanel.show(null);
     },
@@ -150,7 +152,7 @@ const mapPanel = new MapPanel({
   view,
   run,
   onSelect: (word) => queries.selectWord(word),
-  onFrameShown: () => queries.followUp(),
+  onFrameShown: () => { queries.followUp(); oddPanel.followUp(); },
   live: () => timeline.live,
   wordsChanged: () => timeline.invalidate(),
   status,
@@ -168,6 +170,14 @@ const queries = new QueriesPanel({
   mappedOnly: () => mapPanel.mappedOnly,
   onPredicted: (context, reply) => ideas.ask(context, reply),
   changed: () => persistence.inputsSaved(),
+});
+const oddPanel = new OddOneOutPanel({
+  call,
+  view,
+  map: mapPanel.map,
+  hasRun: () => run.hasRun,
+  mappedOnly: () => mapPanel.mappedOnly,
+  selectWord: (word) => queries.selectWord(word),
 });
 // Yardstick, CE vs MSE, padding, counts, row strip.
 const ideas = new IdeasPanels({
@@ -248,6 +258,7 @@ function inputsChanged() {
 function applyView(v) {
   const projectionBefore = view.apply(v);
   queries.viewApplied();
+  oddPanel.viewApplied();
   mapPanel.viewApplied(projectionBefore);
 }
 
@@ -349,6 +360,8 @@ Object.defineProperty(window, '__embplay', {
     get mapPoints() { return mapPanel.map.pointCount; },
     get mapLabels() { return mapPanel.map.labelCount; },
     get mapSettled() { return mapPanel.map.settled; },
+    get mapDims() { return mapPanel.map.dims; },
+    get oddResult() { return oddPanel.result; },
     get lossPoints() { return charts.lossPoints; },
     get pplPoints() { return charts.pplPoints; },
     get selected() { return view.selected; },
@@ -359,6 +372,7 @@ Object.defineProperty(window, '__embplay', {
     get vectors() { return run.vectors ? { ...run.vectors } : null; },
     get evalResult() { return evalPanel.result; },
     labelledPoints: () => mapPanel.map.labelledPoints(),
+    glCoverage: () => mapPanel.map.glCoverage(),
     mapCoords: () => mapPanel.map.points(),
     history: () => charts.history(),
     settings: () => (model.isReady ? model.settingsOf('nextword') : null),
