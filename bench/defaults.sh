@@ -77,6 +77,7 @@ stats() {
 
 # row DIR TEXT TOKENS LABEL KIND SETTINGS...: one line of results.md from DIR's run.
 row() {
+  # shellcheck disable=SC2016  # JavaScript, not shell
   node -e '
     const fs = require("fs");
     const [dir, text, tokens, label, kind, settings] = process.argv.slice(1);

@@ -52,7 +52,7 @@ whole() {
             for i in $(seq 1 135); do cat "$data/chapter_$i.txt"; printf '\n\n'; done ;;
       sotu) data=$(npm_data "$SOTU_PKG")
             grep -q "no copyright protection" "$data/../README.md"
-            for f in $(cd "$data" && ls -- *.txt | LC_ALL=C sort); do cat "$data/$f"; printf '\n\n'; done ;;
+            for f in $(find "$data" -maxdepth 1 -name '*.txt' -printf '%f\n' | LC_ALL=C sort); do cat "$data/$f"; printf '\n\n'; done ;;
     esac > "$out.tmp"
     mv "$out.tmp" "$out"
   fi
