@@ -235,7 +235,7 @@ test('semantic axes, the 3D view and the odd one out travel in v2 links and sess
     assert.deepEqual(opened.messages, [], old);
   }
   // Hand-edited values: a dimension other than 2 or 3 is 2 with a message; axes are cleaned and capped.
-  const bad = validateView({ dims: '4', axis_x: `he-she\u0000, man-woman${'x'.repeat(400)}`, axes_orth: 'maybe', proj: 'umap' });
+  const bad = validateView({ dims: '4', axis_x: `he-she\u0000, man-woman${'x'.repeat(400)}`, axes_orth: 'maybe', proj: 'umap' }, schemas);
   assert.equal(bad.view.dims, 2);
   assert.equal(bad.view.axis_x.length, 300);
   assert.ok(!bad.view.axis_x.includes('\u0000'));
