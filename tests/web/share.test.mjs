@@ -229,6 +229,45 @@ test('links and sessions from before Han bigrams read Chinese one ideograph at a
   assert.equal(validateSettings(null, schema).settings.han_bigrams, true, 'nothing given: the defaults');
 });
 
+test('semantic axes, the 3D view and the odd one out travel in v2 links and session files; older links open without them', async () => {
+  const text = prose(120);
+  const geometry = {
+    ...DEFAULT_VIEW, proj: 'axes', axis_x: 'he-she, man-woman', axis_y: '{rich wealthy} - {poor needy}', axes_orth: false,
+    odd: 'cat dog fox car', tab: 'odd',
+  };
+  const link = await makeLink(BASE, { kind: 'nextword', settings, view: geometry, text }, schemas);
+  assert.match(link.url, /&proj=axes&/);
+  assert.match(link.url, /&axes_orth=0&/);
+  const back = await readLink(fragmentOf(link.url), schemas);
+  assert.deepEqual(back.view, geometry);
+  assert.deepEqual(back.messages, []);
+  const deep = { ...DEFAULT_VIEW, proj: 'tsne', dims: 3 };
+  const deepBack = await readLink(fragmentOf((await makeLink(BASE, { kind: 'nextword', settings, view: deep, text }, schemas)).url), schemas);
+  assert.equal(deepBack.view.dims, 3);
+  assert.equal(deepBack.view.proj, 'tsne');
+  // Defaults are not written: a 2D map with orthogonal axes and no odd words adds nothing to a link.
+  const plain = await makeLink(BASE, { kind: 'nextword', settings, view: DEFAULT_VIEW, text }, schemas);
+  assert.doesNotMatch(plain.url, /[&#](dims|axis_x|axis_y|axes_orth|odd)=/);
+  // A v2 link made before these fields (and a v1 one) opens with them at their defaults, silently.
+  for (const old of ['#v=2&model=nextword&words=300&proj=tsne&text=a+b&end=1', '#v=1&words=100&text=a+b&end=1']) {
+    const opened = await readLink(old, schemas);
+    assert.deepEqual([opened.view.dims, opened.view.axis_x, opened.view.axis_y, opened.view.axes_orth, opened.view.odd], [2, '', '', true, ''], old);
+    assert.deepEqual(opened.messages, [], old);
+  }
+  // Hand-edited values: a dimension other than 2 or 3 is 2 with a message; axes are cleaned and capped.
+  const bad = validateView({ dims: '4', axis_x: `he-she\u0000, man-woman${'x'.repeat(400)}`, axes_orth: 'maybe', proj: 'umap' }, schemas);
+  assert.equal(bad.view.dims, 2);
+  assert.equal(bad.view.axis_x.length, 300);
+  assert.ok(!bad.view.axis_x.includes('\u0000'));
+  assert.equal(bad.view.axes_orth, true);
+  assert.equal(bad.view.proj, 'pca');
+  for (const name of ['dims:', 'axes_orth:', 'proj:']) assert.ok(bad.messages.some((m) => m.startsWith(name)), `${name} ${bad.messages.join(' | ')}`);
+  // A session file keeps them as JSON values (dims a number).
+  const file = readSavedSession(JSON.stringify(makeSavedSession({ text, settings, view: { ...geometry, dims: 3 } })), schemas);
+  assert.deepEqual(file.view, { ...geometry, dims: 3 });
+  assert.deepEqual(file.messages, []);
+});
+
 test('a link from a newer page, or with a bad version, is refused with a message', async () => {
   await assert.rejects(readLink('#v=3&end=1', schemas), (e) => e instanceof LinkError && /newer version/.test(e.message));
   await assert.rejects(readLink('#v=abc&end=1', schemas), (e) => e instanceof LinkError && /unknown version/.test(e.message));

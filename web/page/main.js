@@ -9,6 +9,7 @@ import { fmtInt } from './format.js';
 import { IdeasPanels } from './ideas.js';
 import { MapPanel } from './map-panel.js';
 import { ModelPanel } from './model-panel.js';
+import { OddOneOutPanel } from './odd-one-out.js';
 import { Persistence } from './persistence.js';
 import { QueriesPanel } from './queries.js';
 import { RunControl } from './run.js';
@@ -81,6 +82,7 @@ const run = new RunControl({
       ideas.runStarted(null);
       clearStats();
       queries.clear();
+      oddPanel.clear();
       persistence.forgetModel();
       evalPanel.show(null);
     },
@@ -156,7 +158,7 @@ const mapPanel = new MapPanel({
   view,
   run,
   onSelect: (word) => queries.selectWord(word),
-  onFrameShown: () => queries.followUp(),
+  onFrameShown: () => { queries.followUp(); oddPanel.followUp(); },
   live: () => timeline.live,
   wordsChanged: () => timeline.invalidate(),
   status,
@@ -175,6 +177,14 @@ const queries = new QueriesPanel({
   mappedOnly: () => mapPanel.mappedOnly,
   onPredicted: (context, reply) => ideas.ask(context, reply),
   changed: () => persistence.inputsSaved(),
+});
+const oddPanel = new OddOneOutPanel({
+  call,
+  view,
+  map: mapPanel.map,
+  hasRun: () => run.hasRun,
+  mappedOnly: () => mapPanel.mappedOnly,
+  selectWord: (word) => queries.selectWord(word),
 });
 // Yardstick, CE vs MSE, padding, counts, row strip.
 const ideas = new IdeasPanels({
@@ -266,6 +276,7 @@ function inputsChanged() {
 function applyView(v) {
   const projectionBefore = view.apply(v);
   queries.viewApplied();
+  oddPanel.viewApplied();
   mapPanel.viewApplied(projectionBefore);
 }
 
@@ -370,6 +381,8 @@ Object.defineProperty(window, '__embplay', {
     get mapSettled() { return mapPanel.map.settled; },
     get mapDraws() { return mapPanel.map.drawCount; },
     get mapZoom() { const { k, x, y } = mapPanel.map.transform; return { k, x, y }; },
+    get mapDims() { return mapPanel.map.dims; },
+    get oddResult() { return oddPanel.result; },
     get lossPoints() { return charts.lossPoints; },
     get pplPoints() { return charts.pplPoints; },
     get selected() { return view.selected; },
@@ -380,6 +393,7 @@ Object.defineProperty(window, '__embplay', {
     get vectors() { return run.vectors ? { ...run.vectors } : null; },
     get evalResult() { return evalPanel.result; },
     labelledPoints: () => mapPanel.map.labelledPoints(),
+    glCoverage: () => mapPanel.map.glCoverage(),
     mapCoords: () => mapPanel.map.points(),
     history: () => charts.history(),
     settings: () => (model.isReady ? model.settingsOf('nextword') : null),

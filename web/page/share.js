@@ -6,19 +6,25 @@
 //   #v=2&model=skipgram                   which model: nextword | skipgram | cbow
 //    &context=3&dim=32&...&seed=1         its settings, by their schema names: settingsSchema() for
 //                                         nextword, word2vecSchema() (less `model`) for word2vec
-//    &words=300&proj=tsne                 the map: how many words, which projection (pca | tsne)
+//    &words=300&proj=tsne                 the map: how many words, which projection (pca | tsne | axes)
+//    &dims=3                              PCA and t-SNE in 3D (absent: 2D)
 //    &tsne_perplexity=30&tsne_lr=0&tsne_iterations=1000&tsne_seed=1   t-SNE's options (tsneSchema())
+//    &axis_x=he-she%2C+man-woman&axis_y=%7Brich+wealthy%7D+-+%7Bpoor+needy%7D&axes_orth=0
+//                                         the semantic axes (pairs or sets), y kept as written (absent: orthogonal)
 //    &search=%2F%5Eun%2F&k=4              the map's search box, its k-means clusters (0 = off)
 //    &only=1                              map only the search's matches (absent or 0: all the words)
 //    &word=fox&metric=cosine              the selected word, the neighbours' metric
 //    &predict=the+fox                     the Predict box
 //    &an_a=king&an_b=man&an_c=woman&an_method=3CosAdd      the Analogy tab's fields
-//    &tab=analogy&open=map-why            the tab shown (neighbours | analogy | eval), the open "why" panels
+//    &odd=cat+dog+fox+car                 the Odd one out tab's words
+//    &tab=analogy&open=map-why            the tab shown (neighbours | analogy | odd | eval), the open "why" panels
 //    &vectors=glove.txt                   opened pre-trained vectors: their file's name only (never the file)
 //    &z=<base64url>                       the text, deflate-raw compressed (when the link stays short)
 //    &sha256=<64 hex>&chars=<n>           or, for a longer text, its hash: the recipient opens the file
 //    &end=1                               last: a link without it was cut short
-// Older shapes are brought up to v2 by MIGRATIONS before anything is read.
+// Older shapes are brought up to v2 by MIGRATIONS before anything is read. Fields added within v2
+// (dims, axis_x, axis_y, axes_orth, odd) take their defaults when absent, so every v2 link opens as
+// it did; a page older than them reads such a link with a message for the values it does not know.
 
 export const LINK_VERSION = 2;
 
@@ -35,13 +41,16 @@ export const MAX_WORD_CHARS = 64;       // the selected word
 export const MAX_PREDICT_CHARS = 200;   // the Predict box
 export const MAP_WORDS = Object.freeze([100, 300, 1000, 3000, 10000]);
 export const WHY_PANELS = Object.freeze(['map-why', 'curves-why', 'predict-why', 'context-why', 'dim-why']);
-export const PROJECTIONS = Object.freeze(['pca', 'tsne']);
+export const PROJECTIONS = Object.freeze(['pca', 'tsne', 'axes']);
+export const DIMENSIONS = Object.freeze([2, 3]);  // the map's PCA and t-SNE: flat, or the 3D view
 export const MODEL_KINDS = Object.freeze(['nextword', 'skipgram', 'cbow']);
 export const METRICS = Object.freeze(['cosine', 'euclidean']);
 export const ANALOGY_METHODS = Object.freeze(['3CosAdd', '3CosMul']);
-export const TABS = Object.freeze(['neighbours', 'analogy', 'eval']);
+export const TABS = Object.freeze(['neighbours', 'analogy', 'odd', 'eval']);
 export const MAX_SEARCH_CHARS = 200;    // the map's search box
 export const MAX_FILE_NAME_CHARS = 120; // the name of opened vectors
+export const MAX_AXIS_CHARS = 300;      // a semantic axis as typed ("he-she, man-woman, ...")
+export const MAX_ODD_CHARS = 200;       // the Odd one out box
 // The view's t-SNE fields, each one t-SNE option of the module's tsneSchema(): its default and its
 // range are the module's (the page's form, links and saved sessions all read them from there).
 export const TSNE_VIEW_FIELDS = Object.freeze({
@@ -51,7 +60,7 @@ export const TSNE_VIEW_FIELDS = Object.freeze({
 export const DEFAULT_VIEW = Object.freeze({
   words: 300, proj: 'pca', search: '', only: false, k: 0,
   word: '', metric: 'cosine', predict: '', an_a: '', an_b: '', an_c: '', an_method: '3CosAdd', tab: 'neighbours',
-  open: [], vectors: '',
+  open: [], vectors: '', dims: 2, axis_x: '', axis_y: '', axes_orth: true, odd: '',
 });
 
 // A link that cannot be read at all; its message is for the user.
@@ -277,6 +286,12 @@ export function validateView(input, schemas) {
     tab: readChoice(source, 'tab', TABS, DEFAULT_VIEW.tab, messages),
     open: [],
     vectors: cleanString(source.vectors, MAX_FILE_NAME_CHARS),
+    dims: Number(readChoice({ dims: source.dims == null ? null : String(source.dims) }, 'dims', DIMENSIONS.map(String),
+      String(DEFAULT_VIEW.dims), messages)),
+    axis_x: cleanString(source.axis_x, MAX_AXIS_CHARS),
+    axis_y: cleanString(source.axis_y, MAX_AXIS_CHARS),
+    axes_orth: readFlag(source, 'axes_orth', DEFAULT_VIEW.axes_orth, messages),
+    odd: cleanString(source.odd, MAX_ODD_CHARS),
   };
   const asked = Array.isArray(source.open) ? source.open : String(source.open ?? '').split(',');
   view.open = WHY_PANELS.filter((id) => asked.includes(id));
@@ -334,7 +349,7 @@ export function parseFragment(fragment) {
 // ---- writing and reading links -----------------------------------------------------------------
 
 const VIEW_KEYS = Object.freeze(['words', 'proj', ...Object.keys(TSNE_VIEW_FIELDS), 'search', 'only', 'k', 'word',
-  'metric', 'predict', 'an_a', 'an_b', 'an_c', 'an_method', 'tab', 'vectors']);
+  'metric', 'predict', 'an_a', 'an_b', 'an_c', 'an_method', 'tab', 'vectors', 'dims', 'axis_x', 'axis_y', 'axes_orth', 'odd']);
 
 function paramsFor({ kind = 'nextword', settings, view }, schemas) {
   const p = new URLSearchParams();

@@ -1,7 +1,8 @@
 // The view: everything on the page that is not a setting but that a link or a saved session keeps
-// (share.js defaultView()): the map's words, projection and t-SNE fields, the search and its "only
-// these" box, the clusters, the selected word and the neighbours' metric, the Predict box, the
-// analogy's words and method, the tab shown and the open "why" panels. This module alone reads and
+// (share.js defaultView()): the map's words, projection, 2D or 3D and t-SNE fields, the semantic
+// axes, the search and its "only these" box, the clusters, the selected word and the neighbours'
+// metric, the Predict box, the analogy's words and method, the odd one out's words, the tab shown
+// and the open "why" panels. This module alone reads and
 // writes those controls: read() and apply() for links and sessions, small getters for the panels,
 // and on(name, fn) for the panels to hear the user change one.
 import { DEFAULT_VIEW, defaultView, maxClusters, TSNE_VIEW_FIELDS, WHY_PANELS } from './share.js';
@@ -10,11 +11,12 @@ const $ = (id) => document.getElementById(id);
 
 // The controls a change of which is saved (and put in the link) at once.
 const SAVED_CONTROLS = ['map-n', 'map-k', 'map-projection', 'tsne-perplexity', 'tsne-lr', 'tsne-iterations', 'tsne-seed', 'map-search', 'map-only',
-  'nb-metric', 'predict-input', 'an-a', 'an-b', 'an-c', 'an-method'];
+  'nb-metric', 'predict-input', 'an-a', 'an-b', 'an-c', 'an-method', 'map-dims', 'axis-x', 'axis-y', 'axes-orthogonal', 'odd-input'];
 // The t-SNE form's input for each of the view's t-SNE fields (share.js TSNE_VIEW_FIELDS).
 const TSNE_INPUTS = Object.freeze({ tsne_perplexity: 'tsne-perplexity', tsne_lr: 'tsne-lr', tsne_iterations: 'tsne-iterations', tsne_seed: 'tsne-seed' });
 // The tabs beside the neighbours: [name, its button, its body].
-const TABS = [['neighbours', 'tab-neighbours', 'nb-body'], ['analogy', 'tab-analogy', 'an-body'], ['eval', 'tab-eval', 'eval-body']];
+const TABS = [['neighbours', 'tab-neighbours', 'nb-body'], ['analogy', 'tab-analogy', 'an-body'], ['odd', 'tab-odd', 'odd-body'],
+  ['eval', 'tab-eval', 'eval-body']];
 
 export class ViewState {
   // onChange(): the user changed something the view keeps; vectorsName(): the name of the opened
@@ -41,6 +43,16 @@ export class ViewState {
       $('map-projection').value = 'tsne';
       this.#emit('projection');
     });
+    relay('map-dims', 'change', 'dims');
+    $('axes-form').addEventListener('submit', (e) => {
+      e.preventDefault();
+      $('axes-settings').open = false;
+      $('map-projection').value = 'axes';
+      this.tsneWanted = false;
+      this.#emit('projection');
+    });
+    relay('axes-orthogonal', 'change', 'axes');
+    relay('odd-form', 'submit', 'odd');
     relay('map-search', 'input', 'search');
     relay('map-only', 'change', 'only');
     relay('predict-input', 'input', 'predict');
@@ -73,8 +85,9 @@ export class ViewState {
     for (let k = 2; k <= maxClusters(schemas); k += 1) select.append(new Option(String(k), String(k)));
   }
 
-  // Calls fn(value) when the user changes the control `name`: words, k, projection, search, only,
-  // predict, metric, method, analogy (the form sent), word (the word typed and sent, or null).
+  // Calls fn(value) when the user changes the control `name`: words, k, projection (also the axes
+  // form sent), dims, axes (y made orthogonal or not), search, only, predict, metric, method,
+  // analogy (the form sent), odd (the odd one out's form sent), word (the word typed and sent, or null).
   on(name, fn) {
     (this.handlers[name] ??= []).push(fn);
   }
@@ -89,6 +102,13 @@ export class ViewState {
   get clusters() { return Number($('map-k').value); }
   get projection() { return $('map-projection').value; }
   set projection(value) { $('map-projection').value = value; }
+  get dims() { return Number($('map-dims').value); }
+  // 3D is for PCA and t-SNE; the axes are two named directions, a flat picture.
+  set dimsEnabled(on) { $('map-dims').disabled = !on; }
+  get axes() {
+    return { x: $('axis-x').value.trim(), y: $('axis-y').value.trim(), orthogonal: $('axes-orthogonal').checked };
+  }
+  get odd() { return $('odd-input').value; }
   get search() { return $('map-search').value.trim(); }
   get onlyTicked() { return $('map-only').checked; }
   set onlyTicked(on) { $('map-only').checked = on; }
@@ -104,7 +124,8 @@ export class ViewState {
 
   // The t-SNE form as the module's t-SNE options (tsneSchema() names); the module checks them.
   tsneOptions() {
-    return Object.fromEntries(Object.entries(TSNE_VIEW_FIELDS).map(([key, name]) => [name, Number($(TSNE_INPUTS[key]).value)]));
+    const options = Object.fromEntries(Object.entries(TSNE_VIEW_FIELDS).map(([key, name]) => [name, Number($(TSNE_INPUTS[key]).value)]));
+    return { ...options, dimensions: this.dims };
   }
 
   // ---- what they change
@@ -146,6 +167,11 @@ export class ViewState {
       tab: this.tab ?? DEFAULT_VIEW.tab,
       open: WHY_PANELS.filter((id) => $(id)?.open),
       vectors: this.vectorsName(),
+      dims: this.dims,
+      axis_x: $('axis-x').value,
+      axis_y: $('axis-y').value,
+      axes_orth: $('axes-orthogonal').checked,
+      odd: this.odd,
     };
   }
 
@@ -166,6 +192,12 @@ export class ViewState {
     $('an-method').value = v.an_method;
     $('map-search').value = v.search;
     $('map-only').checked = v.only;
+    $('map-dims').value = String(v.dims);
+    $('axis-x').value = v.axis_x;
+    $('axis-y').value = v.axis_y;
+    $('axes-orthogonal').checked = v.axes_orth;
+    $('odd-input').value = v.odd;
+    this.dimsEnabled = v.proj !== 'axes';
     this.tsneWanted = v.proj === 'tsne';
     this.projection = v.proj;
     this.showTab(v.tab);

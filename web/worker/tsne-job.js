@@ -13,7 +13,7 @@ const FRAME_MS_PER_WORD = 0.02;
 const MAX_FRAME_MS = 200;
 
 export class TsneJob {
-  // post(event, transfer): to the page; onLayout(key, coords): each new layout of the words `key`.
+  // post(event, transfer): to the page; onLayout(key, coords, dims): each new layout of the words `key`.
   constructor({ engine, shown, slicer, post, onLayout }) {
     Object.assign(this, { engine, shown, slicer, post, onLayout });
     this.current = null;   // {key, words, counts, pool, only, iteration, frame, sent}: the t-SNE shown, or null (PCA)
@@ -49,11 +49,11 @@ export class TsneJob {
     budget.measure(r.iteration - t.iteration, performance.now() - t0);
     t.iteration = r.iteration;
     const frame = {
-      words: t.words, counts: t.counts, pool: t.pool, only: t.only, coords: r.coords, projection: 'tsne',
+      words: t.words, counts: t.counts, pool: t.pool, only: t.only, coords: r.coords, dims: r.dims, projection: 'tsne',
       iteration: r.iteration, iterations: r.iterations, done: r.done,
     };
     t.frame = { ...frame, coords: r.coords.slice() };
-    this.onLayout(t.key, t.frame.coords);
+    this.onLayout(t.key, t.frame.coords, r.dims);
     const now = performance.now();
     if (r.done || now - this.lastFrame >= this.frameMs) {
       this.lastFrame = now;
