@@ -137,6 +137,7 @@ class JsWorkspace {
     });
   }
   std::string odd_one_out(const std::string& words) { return reply([&] { return ws_.odd_one_out(words); }); }
+  std::string collapse() { return reply([&] { return ws_.collapse(); }); }
   val vectors_of(int n) {
     return object_reply([&](val& out) {
       if (const auto m = ws_.vectors_of(n)) {
@@ -297,6 +298,7 @@ EMSCRIPTEN_BINDINGS(embplay) {
       .function("projectPca", &JsWorkspace::project_pca)
       .function("axes", &JsWorkspace::axes)
       .function("oddOneOut", &JsWorkspace::odd_one_out)
+      .function("collapse", &JsWorkspace::collapse)
       .function("vectorsOf", &JsWorkspace::vectors_of)
       .function("pcaOf", &JsWorkspace::pca_of)
       .function("neighbors", &JsWorkspace::neighbors)

@@ -76,6 +76,21 @@ RowMatrix unit_rows(const RowMatrix& m) {
   return out;
 }
 
+double mean_pairwise_cosine(const RowMatrix& m) {
+  // The sum of all pairs' cosines is |sum of the unit rows|^2 less each row with itself, so no
+  // (N, N) matrix is needed.
+  Eigen::VectorXd sum = Eigen::VectorXd::Zero(m.cols());
+  double rows = 0;
+  for (Eigen::Index i = 0; i < m.rows(); ++i) {
+    const double n = m.row(i).cast<double>().norm();
+    if (n == 0) continue;
+    sum += m.row(i).cast<double>().transpose() / n;
+    rows += 1;
+  }
+  if (rows < 2) return 0;
+  return (sum.squaredNorm() - rows) / (rows * (rows - 1));
+}
+
 RowMatrix gather_rows(const RowMatrix& table, const Ids& ids) {
   RowMatrix out(static_cast<Eigen::Index>(ids.size()), table.cols());
   for (size_t i = 0; i < ids.size(); ++i) out.row(static_cast<Eigen::Index>(i)) = table.row(ids[i]);

@@ -49,6 +49,10 @@ RowMatrix gather_rows(const RowMatrix& table, const Ids& ids);
 // The rows of `m` (N, d) scaled to unit length; zero rows stay zero.
 RowMatrix unit_rows(const RowMatrix& m);
 
+// The mean cosine over all pairs of the rows of `m` (N, d), zero rows left out: near 0 for vectors
+// pointing every way, near 1 when they all point one way (collapsed). 0 with fewer than 2 such rows.
+double mean_pairwise_cosine(const RowMatrix& m);
+
 struct Neighbor {
   int32_t id;
   float similarity;    // cosine (0 against a zero vector)

@@ -14,6 +14,7 @@
 #include "model_io.h"
 #include "ngram.h"
 #include "settings.h"
+#include "suggested_settings.h"
 #include "text_eval.h"
 #include "trainer.h"
 #include "vector_import.h"
@@ -58,6 +59,17 @@ per epoch {"epoch", "train_loss", "lr", "tokens_per_sec", "valid_loss", "valid_p
 "test_top5", "ngram_order", "ngram_valid_perplexity", "ngram_test_perplexity", "mixture_weight",
 "mixture_valid_perplexity", "mixture_test_perplexity"} (the mixture: weight * neural + (1 - weight) *
 Kneser-Ney, the weight chosen on validation).
+
+Defaults scale with the text: every setting not given as a flag takes the value chosen for the
+text's size in tokens (the page's rule, measured in bench/README.md, "Defaults by text size"). The
+next-word model: Adam, linear decay, min_count 3, max_vocab 8000, early stopping keeping the best
+weights, and by tokens T: under 35,000 k 2, d 64, h 128, dropout 0.5, weight decay 0.1, lr 0.003,
+batch 32, 25 epochs, patience 3; under 300,000 k 3, d 128, dropout 0.3, 12 epochs; from 300,000 on
+k 8, d 128, h 256, dropout 0.1, weight decay 0.05, lr 0.002, batch 128, 6 epochs, patience 2,
+warm-up 0.02, clip 5. word2vec: sample 1e-3, epochs round(2,000,000 / T) within 5..50, min_count 3
+under 10,000 tokens, else 5. train and word2vec print what they chose; the "default" below is the
+value of a setting the rule does not choose. Under 10,000 tokens they say the text is small; word2vec
+says when its vectors have collapsed (mean cosine over the 300 most frequent words above 0.9).
 
 word2vec trains skip-gram or CBOW with negative sampling on one thread and saves the vectors of
 its vocabulary (most frequent first); with --json, one JSON object per epoch:
@@ -223,26 +235,58 @@ double mixture_perplexity(const std::vector<double>& neural, const std::vector<d
   return std::exp(nll / static_cast<double>(std::max<size_t>(neural.size(), 1)));
 }
 
+// The tokens of `text` as a run with these tokenizer options reads them.
+int64_t tokens_in(const std::string& text, const TokenizerOptions& t) {
+  return count_tokens(text, {{"lowercase", t.lowercase}, {"keep_punctuation", t.keep_punctuation}, {"han_bigrams", t.han_bigrams}})
+      .at("tokens")
+      .get<int64_t>();
+}
+
+// Says (not with --json) what the rule chose for a text of `tokens` tokens, and when it is too small.
+void tell_suggestion(const json& suggested, int64_t tokens, bool as_json) {
+  if (tokens < kSmallTextTokens)
+    std::fprintf(stderr, "embplay: the text is small (%lld tokens, under %lld): expect noise for neighbours and a model no "
+                 "better than an n-gram; a text of 50,000-100,000 tokens or more learns much more\n",
+                 (long long)tokens, (long long)kSmallTextTokens);
+  if (as_json) return;
+  std::string said;
+  for (const auto& [name, value] : suggested.items()) said += (said.empty() ? "" : ", ") + name + " " + value.dump();
+  std::printf("for a text of %lld tokens, where no flag says otherwise: %s\n", (long long)tokens, said.c_str());
+}
+
 int train(const Args& args) {
   static const char* kFileFlags[] = {"input", "train", "valid", "test", "save", "json"};
-  Settings settings;
-  for (const auto& [name, value] : args.flags)
-    if (std::find(std::begin(kFileFlags), std::end(kFileFlags), name) == std::end(kFileFlags))
-      set_setting(settings, name, value);
+  // The flags given, over the rule's settings for the text's size (which the tokenizer flags decide).
+  const auto apply_flags = [&](Settings& s) {
+    for (const auto& [name, value] : args.flags)
+      if (std::find(std::begin(kFileFlags), std::end(kFileFlags), name) == std::end(kFileFlags)) set_setting(s, name, value);
+  };
+  Settings given;
+  apply_flags(given);
   const bool as_json = args.has("json");
 
-  std::unique_ptr<Trainer> made;
+  std::string whole;
+  SplitTexts texts;
   if (args.has("input")) {
     if (args.has("train") || args.has("valid") || args.has("test"))
       throw InputError("train takes either --input FILE (split by sentence) or --train FILE [--valid FILE] [--test FILE]");
-    made = std::make_unique<Trainer>(read_file(args.get("input")), settings);
+    whole = read_file(args.get("input"));
   } else if (args.has("train")) {
-    SplitTexts texts{read_file(args.get("train")), args.has("valid") ? read_file(args.get("valid")) : "",
-                     args.has("test") ? read_file(args.get("test")) : ""};
-    made = std::make_unique<Trainer>(texts, settings);
+    texts = {read_file(args.get("train")), args.has("valid") ? read_file(args.get("valid")) : "",
+             args.has("test") ? read_file(args.get("test")) : ""};
   } else {
     throw InputError("train needs --input FILE, or --train FILE with --valid FILE and --test FILE");
   }
+  const int64_t tokens = args.has("input") ? tokens_in(whole, given.tokenizer)
+                                           : tokens_in(texts.train, given.tokenizer) + tokens_in(texts.valid, given.tokenizer) +
+                                                 tokens_in(texts.test, given.tokenizer);
+  const json suggested = suggested_settings("nextword", tokens);
+  tell_suggestion(suggested, tokens, as_json);
+  Settings settings = settings_from_json(suggested);
+  apply_flags(settings);
+
+  std::unique_ptr<Trainer> made = args.has("input") ? std::make_unique<Trainer>(whole, settings)
+                                                    : std::make_unique<Trainer>(texts, settings);
   Trainer& trainer = *made;
   const TextStats& st = trainer.stats();
   if (!trainer.notice().empty()) std::fprintf(stderr, "embplay: %s\n", trainer.notice().c_str());
@@ -452,15 +496,26 @@ WordVectors load_vectors(const Args& args, int max_words, VectorFormat* format_o
 }
 
 int word2vec(const Args& args) {
-  Word2VecOptions o;
-  for (const auto& [name, value] : args.flags)
-    if (name != "input" && name != "save" && name != "format" && name != "json" && name != "metadata")
-      set_word2vec_option(o, name, value);
+  // The flags given, over the rule's options for the text's size (which the tokenizer flags decide).
+  const auto apply_flags = [&](Word2VecOptions& o) {
+    for (const auto& [name, value] : args.flags)
+      if (name != "input" && name != "save" && name != "format" && name != "json" && name != "metadata")
+        set_word2vec_option(o, name, value);
+  };
+  Word2VecOptions given;
+  apply_flags(given);
   const std::string save = args.require("save");
   const VectorFormat format = save_format(args, "format", save);
   const bool as_json = args.has("json");
 
-  Word2VecTrainer trainer(read_file(args.require("input")), o);
+  const std::string text = read_file(args.require("input"));
+  const int64_t tokens = tokens_in(text, given.tokenizer);
+  const json suggested = suggested_settings("word2vec", tokens);
+  tell_suggestion(suggested, tokens, as_json);
+  Word2VecOptions o = word2vec_options_from_json(suggested);
+  apply_flags(o);
+
+  Word2VecTrainer trainer(text, o);
   const Word2VecStats& st = trainer.stats();
   if (!as_json)
     std::printf("%lld sentences, %lld tokens, %lld types, vocabulary %d (min_count %d), %lld words per epoch\n",
@@ -483,6 +538,11 @@ int word2vec(const Args& args) {
   const int32_t n = trainer.vocab().size() - 2;
   v.words.assign(trainer.vocab().words().begin() + 2, trainer.vocab().words().end());
   v.vectors = trainer.input().bottomRows(n);
+  const double cosine = mean_pairwise_cosine(v.vectors.topRows(std::min<int32_t>(n, kCollapseWords)));
+  if (cosine > kCollapsedCosine)
+    std::fprintf(stderr, "embplay: the vectors have collapsed (mean cosine %.2f over the %d most frequent words: they all "
+                 "point one way, so neighbours mean nothing); more text or more epochs help\n",
+                 cosine, std::min<int32_t>(n, kCollapseWords));
   const std::string written = save_vectors(args, v, format, save);
   if (!as_json) std::printf("saved %d vectors as %s to %s\n", n, vector_format_name(format), written.c_str());
   return 0;

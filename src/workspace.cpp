@@ -10,6 +10,7 @@
 #include "model_io.h"
 #include "option_table.h"
 #include "semantic_axes.h"
+#include "suggested_settings.h"
 
 namespace embplay {
 namespace {
@@ -338,6 +339,14 @@ std::optional<RowMatrix> Workspace::vectors_of(int n) const {
   return gather_rows(*v.table, top_words(*v.vocab, n));
 }
 
+json Workspace::collapse() const {
+  const VectorView v = vectors();
+  if (!v) throw InputError("no vectors yet");
+  const Ids ids = top_words(*v.vocab, kCollapseWords);
+  const double mean = mean_pairwise_cosine(gather_rows(*v.table, ids));
+  return {{"mean_cosine", mean}, {"words", ids.size()}, {"collapsed", mean > kCollapsedCosine}};
+}
+
 std::optional<Projection> Workspace::pca_of(const std::vector<float>& flat, int rows, int dim,
                                             const std::vector<float>& previous) {
   if (rows < 1 || dim < 1 || flat.size() != static_cast<size_t>(rows) * static_cast<size_t>(dim)) return std::nullopt;
@@ -616,7 +625,10 @@ json count_tokens(const std::string& text, const json& tokenizer) {
     tokens += static_cast<int64_t>(sentence.size());
     ++sentences;
   }
-  return {{"tokens", tokens}, {"sentences", sentences}};
+  return {{"tokens", tokens},
+          {"sentences", sentences},
+          {"too_small", tokens < kSmallTextTokens},
+          {"suggested", {{"nextword", suggested_settings("nextword", tokens)}, {"word2vec", suggested_settings("word2vec", tokens)}}}};
 }
 
 }  // namespace embplay

@@ -88,6 +88,12 @@ struct RowChanges {
 // keeps a run over the whole set within seconds in the page.
 constexpr int kAnalogyWords = 30000;
 
+// Vectors have collapsed when the mean cosine over the pairs of the kCollapseWords most frequent
+// words is above kCollapsedCosine: 0.94-1.00 for every collapsed run bench/defaults.sh made,
+// 0.13-0.70 for every healthy one (bench/README.md, "Defaults by text size").
+constexpr int kCollapseWords = 300;
+constexpr double kCollapsedCosine = 0.9;
+
 class Workspace {
  public:
   Workspace();
@@ -158,6 +164,11 @@ class Workspace {
   nlohmann::json tsne_start(const WordSelection& selection, TsneOptions options);
   TsneFrame tsne_step(int iterations);  // up to `iterations` more
 
+  // Have the vectors collapsed (all pointing one way, as word2vec's did on small texts)?
+  // {mean_cosine: mean_pairwise_cosine() of the kCollapseWords most frequent words' vectors, words:
+  // how many, collapsed: mean_cosine above kCollapsedCosine}. InputError without vectors.
+  nlohmann::json collapse() const;
+
   // ---- questions ---------------------------------------------------------------------------
 
   // {word, metric, neighbors: [{word, similarity, distance}]}; metric "cosine" or "euclidean".
@@ -225,9 +236,11 @@ class Workspace {
   bool has_analogies_ = false, has_wordsim_ = false, has_simlex_ = false;
 };
 
-// {tokens, sentences}: what a run would read in `text` with the tokenizer settings in `tokenizer`
-// ({lowercase, keep_punctuation, han_bigrams}, of either settings table; any left out take their
-// defaults). The TEXT panel's word count, by the very rule the run's stats count with.
+// {tokens, sentences, too_small, suggested: {nextword, word2vec}}: what a run would read in `text`
+// with the tokenizer settings in `tokenizer` ({lowercase, keep_punctuation, han_bigrams}, of either
+// settings table; any left out take their defaults), and what that means for the settings
+// (suggested_settings.h): the TEXT panel's word count, by the very rule the run's stats count with,
+// and the MODEL panel's suggested values.
 nlohmann::json count_tokens(const std::string& text, const nlohmann::json& tokenizer);
 
 }  // namespace embplay

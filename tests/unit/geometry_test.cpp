@@ -43,6 +43,22 @@ std::string projectable(const RowMatrix& vectors, int min_rows = kMinMapWords) {
   }
 }
 
+TEST(MeanPairwiseCosine, IsOneForOneDirectionZeroForOrthogonalAndSkipsZeroRows) {
+  RowMatrix same(4, 3);
+  same << 1, 2, 3, 2, 4, 6, 0.5f, 1, 1.5f, 3, 6, 9;
+  EXPECT_NEAR(mean_pairwise_cosine(same), 1.0, 1e-6);
+  const RowMatrix basis = RowMatrix::Identity(5, 5);
+  EXPECT_NEAR(mean_pairwise_cosine(basis), 0.0, 1e-9);
+  RowMatrix mixed(4, 2);  // e1, 2 e1, e2 and a zero row: pairs 1, 0, 0 (the zero row left out)
+  mixed << 1, 0, 2, 0, 0, 3, 0, 0;
+  EXPECT_NEAR(mean_pairwise_cosine(mixed), 1.0 / 3.0, 1e-6);
+  RowMatrix opposite(2, 2);
+  opposite << 1, 1, -2, -2;
+  EXPECT_NEAR(mean_pairwise_cosine(opposite), -1.0, 1e-6);
+  EXPECT_EQ(mean_pairwise_cosine(RowMatrix::Zero(3, 4)), 0.0);
+  EXPECT_EQ(mean_pairwise_cosine(RowMatrix(0, 4)), 0.0);
+}
+
 TEST(CheckProjectable, RefusesTooFewWordsNonFiniteVectorsAndNoSpread) {
   EXPECT_EQ(projectable(RowMatrix::Identity(3, 4)), "");
   EXPECT_EQ(projectable(RowMatrix(0, 4)), "no words to project");

@@ -5,10 +5,12 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <string>
 
 #include "error_message.h"
 #include "input_error.h"
+#include "suggested_settings.h"
 
 namespace embplay {
 namespace {
@@ -201,6 +203,38 @@ TEST(Workspace, CountTokensCountsWhatTheRunWillRead) {
   EXPECT_EQ(count_tokens("北京天安门", json::object())["tokens"], 4);
   EXPECT_EQ(count_tokens("北京天安门", json{{"han_bigrams", false}})["tokens"], 5);
   EXPECT_NE(error_of([] { count_tokens("x", json{{"han_bigrams", "yes"}}); }).find("han_bigrams"), std::string::npos);
+}
+
+TEST(Workspace, CountTokensSuggestsTheSettingsForTheTextsSize) {
+  const json small_text = count_tokens(corpus(300), json::object());  // about 1,300 tokens
+  EXPECT_TRUE(small_text["too_small"]);
+  EXPECT_EQ(small_text["suggested"]["nextword"], suggested_settings("nextword", small_text["tokens"].get<int64_t>()));
+  EXPECT_EQ(small_text["suggested"]["word2vec"]["min_count"], 3);
+  const json larger = count_tokens(corpus(3000), json::object());
+  EXPECT_GE(larger["tokens"].get<int64_t>(), kSmallTextTokens);
+  EXPECT_FALSE(larger["too_small"]);
+  EXPECT_EQ(larger["suggested"]["word2vec"]["min_count"], 5);
+}
+
+TEST(Workspace, CollapseIsTheMeanCosineOfTheMostFrequentWordsVectors) {
+  Workspace ws;
+  EXPECT_NE(error_of([&] { ws.collapse(); }).find("no vectors"), std::string::npos);
+  // 400 planted words: one shared direction plus a little noise (collapsed), then noise only.
+  Rng rng(7);
+  for (const float shared : {20.0f, 0.0f}) {
+    WordVectors v;
+    v.vectors = RowMatrix(400, 16);
+    for (int i = 0; i < 400; ++i) {
+      v.words.push_back("w" + std::to_string(i));
+      for (int j = 0; j < 16; ++j) v.vectors(i, j) = (j == 0 ? shared : 0.0f) + rng.symmetric(1);
+    }
+    ws.open_vectors(v, "glove");
+    const json c = ws.collapse();
+    EXPECT_EQ(c["words"], kCollapseWords);
+    EXPECT_EQ(c["collapsed"], shared > 0) << c.dump();
+    if (shared > 0) EXPECT_GT(c["mean_cosine"].get<double>(), 0.95);
+    else EXPECT_LT(std::abs(c["mean_cosine"].get<double>()), 0.05);
+  }
 }
 
 TEST(Workspace, ATwinCatchesUpToTheRunsStepWithTheLockstepFigures) {
