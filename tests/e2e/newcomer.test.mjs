@@ -201,3 +201,42 @@ test('a PNG opened as text is refused unless confirmed; "only these" retries and
   assert.deepEqual(layout, { width: 390, seen: ['play', 'step', 'reset', 'text', 'map', 'predict-input'] });
   await phone.close();
 });
+
+test('a short text says it is small and the settings follow its size, but not a field the user edited; collapsed vectors are named', { timeout: 60_000 }, async () => {
+  const { page, problems } = await openFreshPage(env);
+  const counted = (text) => waitFor(page, 'the text panel did not count the words',
+    (chars) => document.getElementById('text-size').dataset.chars === chars, { arg: String(text.length) });
+  const autoMarks = () => page.$$eval('#settings .auto-mark', (marks) => marks.filter((m) => !m.hidden).map((m) => m.closest('.field').dataset.name));
+  const short = patternText(300);
+  await page.fill('#text', short);
+  await counted(short);
+  await waitFor(page, 'no too-small notice', () => !document.getElementById('text-small').hidden);
+  assert.match(await page.textContent('#text-small'), /A small text \([\d,]+ words\).*noise.*Paste more/);
+  // The small band: k 2, d 64, dropout 0.5, early stopping; each marked auto, its title saying why.
+  await waitFor(page, 'the small band was not suggested', () => document.getElementById('setting-dim').value === '64');
+  assert.equal(await page.inputValue('#setting-context'), '2');
+  assert.equal(await page.inputValue('#setting-dropout'), '0.5');
+  assert.equal(await page.inputValue('#setting-patience'), '3');
+  const marked = await autoMarks();
+  for (const name of ['context', 'dim', 'hidden', 'dropout', 'epochs', 'patience', 'min_count']) assert.ok(marked.includes(name), `${name} in ${marked}`);
+  assert.ok(!marked.includes('seed'), 'the rule does not choose the seed');
+  assert.match(await page.getAttribute('#settings .field[data-name="dim"] .auto-mark', 'title'), /chosen for a text of [\d,]+ tokens/);
+  assert.equal(await page.inputValue('#w2v-setting-sample'), '0.001');
+  // The user's own epochs stay through a text of the middle band (about 40,000 tokens).
+  await page.fill('#setting-epochs', '7');
+  assert.ok(!(await autoMarks()).includes('epochs'));
+  const longer = patternText(6000);
+  await page.fill('#text', longer);
+  await counted(longer);
+  await waitFor(page, 'the middle band was not suggested', () => document.getElementById('setting-dim').value === '128');
+  assert.equal(await page.inputValue('#setting-context'), '3');
+  assert.equal(await page.inputValue('#setting-epochs'), '7', 'the edited field keeps its value');
+  assert.equal(await page.isHidden('#text-small'), true);
+  // Vectors that all point one way get the notice.
+  const line = (i) => `w${i} ${Array.from({ length: 8 }, (_, j) => (j === 0 ? 20 : ((i * 7 + j * 13) % 10) / 10).toFixed(2)).join(' ')}`;
+  await openVectors(page, `${Array.from({ length: 100 }, (_, i) => line(i)).join('\n')}\n`);
+  await waitFor(page, 'no collapse notice', () => /collapsed/.test(document.getElementById('notice-text').textContent) && !document.getElementById('notice').hidden);
+  assert.match(await page.textContent('#notice-text'), /The vectors have collapsed: the 100 most frequent words .*mean cosine (0\.9\d|1\.00).*from the file/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});

@@ -140,7 +140,10 @@ test(`validation loss matches the native build on the same seed (within ${TOLERA
   fs.writeFileSync(input, corpus());
   // Early stopping off: with it, the run ends on the best epoch's weights, while the tool prints
   // each epoch's own validation loss; here both sides must score the same weights every epoch.
-  const run = { ...settings, patience: 0 };
+  // Every setting named, since the tool takes the values suggested for the text's size for any it
+  // is not given, and the module the schema's defaults.
+  const defaults = Object.fromEntries(JSON.parse(Module.settingsSchema()).map((f) => [f.name, f.default]));
+  const run = { ...defaults, ...settings, patience: 0 };
   const flags = Object.entries(run).flatMap(([k, v]) => [`--${k}`, String(v)]);
   const out = execFileSync(path.join(root, 'build/native/embplay'), ['train', '--input', input, '--json', ...flags], { encoding: 'utf8' });
   // One line per epoch, then a final report line (test and Kneser-Ney figures) without "epoch".

@@ -49,6 +49,7 @@ const text = new TextPanel({
   sample: () => sampleText,
   onSkipNeeded: () => { persistence.skipNeededText(); inputsChanged(); },
   count: (t) => (model.isReady ? call('countTokens', { text: t, tokenizer: tokenizerSettings() }) : null),
+  onCounted: ({ tokens, suggested }) => model.suggest(tokens, suggested),
 });
 const view = new ViewState({
   onChange: () => persistence.inputsSaved(),
@@ -71,6 +72,7 @@ const run = new RunControl({
       if (state !== previous) queries.prompt();
       mapPanel.projectionRestored();
       if (previous === 'running' && state !== 'running') mapPanel.atRest();
+      if (state !== previous && ['finished', 'vectors', 'loaded'].includes(state)) noticeCollapse();
     },
     status,
     textError: (message) => (message == null ? text.hideError() : text.showError(message)),
@@ -262,6 +264,18 @@ function tokenizerSettings() {
 }
 
 // Text or settings were edited.
+// Vectors that all point one way (word2vec's did on small texts with the old defaults) make every
+// word everyone's neighbour: the core's figure says so when a run ends or vectors arrive.
+async function noticeCollapse() {
+  let figure;
+  try { figure = await call('collapse', {}); } catch { return; }  // no vectors after all: nothing to say
+  if (!figure.collapsed) return;
+  const advice = run.kind === 'vectors' || run.state === 'loaded' ? 'They came so from the file.'
+    : 'A longer text helps, and so do the settings suggested for this text (Defaults: more epochs, subsampling 1e-3).';
+  topBar.notice(`The vectors have collapsed: the ${fmtInt(figure.words)} most frequent words all point almost the same way `
+    + `(mean cosine ${figure.mean_cosine.toFixed(2)}, above 0.9), so neighbours, clusters and the map mean little. ${advice}`);
+}
+
 function inputsChanged() {
   text.sizeSoon();  // the settings read the text too
   run.inputsChanged();

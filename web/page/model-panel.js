@@ -1,6 +1,7 @@
 // The MODEL panel: which model to train (the next-word model, or word2vec skip-gram / CBOW), the
 // settings form of each, built from the module's schemas (settings-form.js), the defaults button,
 // and the notes on the run: its inputs changed since it started, or it diverged.
+import { fmtInt } from './format.js';
 import { schemaFor } from './share.js';
 import { NEXT_WORD_NOTES, SettingsForm } from './settings-form.js';
 
@@ -71,6 +72,15 @@ export class ModelPanel {
   restoreDefaults() {
     this.form.restoreDefaults();
     this.w2vForm.restoreDefaults();
+  }
+
+  // The text now has `tokens` tokens and the core suggests `suggested` {nextword, word2vec} for
+  // that size: both forms' fields the user has not edited take them.
+  suggest(tokens, suggested) {
+    const why = `auto: chosen for a text of ${fmtInt(tokens)} tokens (bench/README.md, "Defaults by text size"); `
+      + 'edit the field to keep your own value, Defaults to follow the text again';
+    this.form.suggest(suggested.nextword, why);
+    this.w2vForm.suggest(suggested.word2vec, why);
   }
 
   // Only a run that Play would resume keeps its old inputs; after finishing, Play starts afresh.

@@ -1,6 +1,8 @@
 // The MODEL form, built from the module's settings schema (the one source of truth for which
 // settings exist, their ranges, defaults and hints). Validates every field in place and tells its
-// owner when the values or their validity change.
+// owner when the values or their validity change. Fields the user has not edited take the values
+// suggested for the text's size, with an "auto" mark (auto-settings.js).
+import { AutoSettings } from './auto-settings.js';
 
 // Labels are presentation only; a setting missing here still appears, named from its schema name.
 const LABELS = {
@@ -61,7 +63,9 @@ export class SettingsForm {
     this.schema = schema;
     this.idPrefix = idPrefix;
     this.onChange = onChange ?? (() => {});
-    this.fields = new Map();  // name -> {spec, input, error}
+    this.fields = new Map();  // name -> {spec, input, error, field, mark}
+    this.auto = new AutoSettings();
+    this.suggestion = null;   // {values, why}: the last suggestion, applied again by restoreDefaults()
     form.replaceChildren();
     for (const spec of schema) form.append(this.#buildField(spec));
     form.addEventListener('input', (e) => this.#edited(e));
@@ -84,6 +88,11 @@ export class SettingsForm {
       sym.textContent = symbol;
       label.append(' ', sym);
     }
+    const mark = document.createElement('span');  // shown while the value is the suggested one
+    mark.className = 'auto-mark';
+    mark.textContent = 'auto';
+    mark.hidden = true;
+    label.append(' ', mark);
 
     let input;
     if (spec.type === 'choice') {
@@ -131,7 +140,7 @@ export class SettingsForm {
       why.append(summary, text);
       field.append(why);
     }
-    this.fields.set(spec.name, { spec, input, error, field });
+    this.fields.set(spec.name, { spec, input, error, field, mark });
     this.#write(spec.name, spec.default);
     return field;
   }
@@ -145,8 +154,40 @@ export class SettingsForm {
 
   #edited(e) {
     const name = e.target?.name;
-    if (this.fields.has(name)) this.#check(name);
+    if (this.fields.has(name)) {
+      this.#pin(name);
+      this.#check(name);
+    }
     this.onChange(this);
+  }
+
+  // The user's value from now on: no more suggestions for it.
+  #pin(name) {
+    this.auto.edited(name);
+    this.fields.get(name).mark.hidden = true;
+  }
+
+  // The values suggested for the text's size ({name: value}; why: the marks' title): the fields
+  // the user has not edited take them and show the "auto" mark. Tells the owner when a value changed.
+  suggest(values, why) {
+    this.suggestion = { values, why };
+    const current = {};
+    for (const name of Object.keys(values)) if (this.fields.has(name)) current[name] = this.value(name);
+    const { changes, auto } = this.auto.apply(current, values);
+    for (const [name, value] of Object.entries(changes)) {
+      this.#write(name, value);
+      this.#check(name);
+    }
+    for (const [name, { mark }] of this.fields) {
+      mark.hidden = !auto.includes(name);
+      mark.title = why;
+    }
+    if (Object.keys(changes).length) this.onChange(this);
+  }
+
+  // The names showing the "auto" mark (for the tests).
+  get autoNames() {
+    return [...this.fields].filter(([, { mark }]) => !mark.hidden).map(([name]) => name);
   }
 
   // Validates one field and shows or hides its message; returns whether it is valid.
@@ -191,20 +232,31 @@ export class SettingsForm {
 
   set(name, value) {
     if (!this.fields.has(name)) return;
+    this.#pin(name);
     this.#write(name, value);
     this.#check(name);
     this.onChange(this);
   }
 
-  // Sets many values at once (already validated, e.g. by share.js), then tells the owner once.
+  // Sets many values at once (already validated, e.g. by share.js: a link's or a session's), then
+  // tells the owner once. They stay as they are; the next suggestion marks those it agrees with.
   setValues(values) {
-    for (const [name, value] of Object.entries(values)) if (this.fields.has(name)) this.#write(name, value);
+    const names = Object.keys(values).filter((name) => this.fields.has(name));
+    this.auto.restored(names);
+    for (const name of names) {
+      this.#write(name, values[name]);
+      this.fields.get(name).mark.hidden = true;
+    }
     this.validate();
     this.onChange(this);
   }
 
+  // The schema's defaults, and the text's suggested values where there are some (every field
+  // follows the text again).
   restoreDefaults() {
+    this.auto.reset();
     for (const [name, { spec }] of this.fields) this.#write(name, spec.default);
+    if (this.suggestion) this.suggest(this.suggestion.values, this.suggestion.why);
     this.validate();
     this.onChange(this);
   }

@@ -13,9 +13,10 @@ export class TextPanel {
   // onChange(): the text changed. onFileOpened(): a file's text was put in (a link may wait for
   // it). sample(): the sample text. onSkipNeeded(): the user trains their own text instead of a
   // link's. count(text): {tokens} as a run would read the text with the form's settings (the
-  // worker's tokenizer), or null when it cannot be asked yet.
-  constructor({ onChange, onFileOpened, sample, onSkipNeeded, count }) {
-    Object.assign(this, { onChange, onFileOpened, count });
+  // worker's tokenizer), or null when it cannot be asked yet; onCounted({tokens, too_small,
+  // suggested}): its answer (the settings suggested for the text's size).
+  constructor({ onChange, onFileOpened, sample, onSkipNeeded, count, onCounted }) {
+    Object.assign(this, { onChange, onFileOpened, count, onCounted });
     this.counting = 0;       // bumped by each count asked, so an older answer is dropped
     this.unread = null;      // {name, text} of an opened file that does not look like text, until decided
     $('text').addEventListener('input', () => { this.onChange(); this.sizeSoon(); });
@@ -95,6 +96,17 @@ export class TextPanel {
     label.textContent = `${fmtInt(counted.tokens)} word${counted.tokens === 1 ? '' : 's'}`;
     label.dataset.chars = String(text.length);  // of which text (for the tests)
     label.title = 'The words (tokens) a run will read in this text, as the tokenizer and these settings read them';
+    this.#showSmall(counted);
+    this.onCounted(counted);
+  }
+
+  // A text too small to learn much from (the core's threshold) says what to expect.
+  #showSmall({ tokens, too_small: small }) {
+    const note = $('text-small');
+    note.hidden = !small;
+    if (small) note.textContent = `A small text (${fmtInt(tokens)} words): training is quick, but the neighbours will be `
+      + 'mostly noise and the model no better than counting word triples. Paste more: from about 50,000 words '
+      + 'the map starts to mean something, from 100,000 clearly (bench/README.md, "Defaults by text size").';
   }
 
   // Why the text could not be trained (or read); hidden again when it changes.

@@ -118,6 +118,11 @@ export const REQUESTS = Object.freeze({
       + 'odd: the farthest word, odd_index}; words: 4 to 6 typed words (spaces or commas). Errors name the words not '
       + 'in the vocabulary, or say how many words to type',
   },
+  collapse: {
+    fields: [],
+    reply: '{mean_cosine, words, collapsed}: the mean cosine over all pairs of the 300 most frequent words\' vectors, '
+      + 'collapsed when above 0.9 (they all point one way)',
+  },
   clusters: {
     fields: ['n', 'only', 'k', 'seed', 'previous'],
     reply: '{words, assignment: Int32Array(m) (buffer transferred), central: [[word]] per cluster, sizes}: k-means of the '

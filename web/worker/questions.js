@@ -12,6 +12,7 @@ export function questionHandlers(engine, shown) {
     neighbors: ({ word, k, metric }) => parse(workspace().neighborsBy(word, k, metric)),
     analogy: ({ a, b, c, k, method }) => parse(workspace().analogy(a, b, c, k, method)),
     oddOneOut: ({ words }) => parse(workspace().oddOneOut(String(words))),
+    collapse: () => parse(workspace().collapse()),
     predict: ({ context, k }) => parse(workspace().predict(context, k)),
     evaluate: () => parse(workspace().evaluate()),
     clusters: ({ n, only, k, seed, previous }) => {
