@@ -3,11 +3,11 @@
 # 5,000 to 800,000 words beside today's defaults, for both models. Figures and the reasoning are in
 # bench/README.md, section "Defaults by text size".
 #
-# Next-word model: `embplay train` with the settings `suggest_train` gives for the text's token
-# count, then with no settings at all (today's defaults), each printing the kept model's validation
+# Next-word model: `embplay train` with no settings (the rule, for the text's token count), then
+# with the defaults from before the rule, each printing the kept model's validation
 # and test perplexity beside the Kneser-Ney trigram's on the same split and vocabulary, the epochs it
 # ran, its training time and the 5 nearest neighbours of a few frequent nouns.
-# word2vec: `embplay word2vec` with `suggest_word2vec`'s settings and with today's defaults, then
+# word2vec: `embplay word2vec` with no settings (the rule) and with the defaults before it, then
 # bench/vector_stats.mjs: have the vectors collapsed (mean cosine of the 300 most frequent words, the
 # PCA axes' shares of the spread), and the same nouns' neighbours.
 #
@@ -24,34 +24,12 @@ OUT=${OUT:-$PWD/build/bench/defaults}
 [ -x "$EMBPLAY" ] || { echo "build first: ./build.sh build (or cmake, see README)" >&2; exit 2; }
 [ $# -gt 0 ] || set -- moby-5k sotu-5k moby-20k sotu-20k moby-50k sotu-50k moby-100k sotu-100k sotu-800k kjv
 
-# The rule (bench/README.md, "Defaults by text size"), on the number of tokens in the whole text.
-TOO_SMALL=10000  # below this many tokens: say that the text is too small to learn much from
-
-# suggest_train TOKENS: the next-word model's settings, in three bands: small texts want a small,
-# heavily regularised model trained for many short epochs; large ones a longer context and a bigger
-# model for a few long epochs. Early stopping keeps the best epoch's weights in every band.
-suggest_train() {
-  local common=(--optimizer adam --schedule linear --min-count 3 --max-vocab 8000)
-  if [ "$1" -lt 35000 ]; then
-    echo "${common[@]}" --context 2 --dim 64 --hidden 128 --dropout 0.5 --weight-decay 0.1 \
-      --lr 0.003 --batch 32 --epochs 25 --patience 3
-  elif [ "$1" -lt 300000 ]; then
-    echo "${common[@]}" --context 3 --dim 128 --hidden 128 --dropout 0.3 --weight-decay 0.1 \
-      --lr 0.003 --batch 32 --epochs 12 --patience 3
-  else
-    echo "${common[@]}" --context 8 --dim 128 --hidden 256 --dropout 0.1 --weight-decay 0.05 \
-      --lr 0.002 --batch 128 --epochs 6 --patience 2 --warmup 0.02 --clip 5
-  fi
-}
-
-# suggest_word2vec TOKENS: word2vec's settings: enough epochs for about 2 million words seen (5 to
-# 50 epochs), and subsampling at 1e-3 rather than 1e-4, which on a small text throws most of it away.
-suggest_word2vec() {
-  local epochs=$(( (2000000 + $1 / 2) / $1 ))
-  [ "$epochs" -ge 5 ] || epochs=5
-  [ "$epochs" -le 50 ] || epochs=50
-  echo --sample 1e-3 --epochs "$epochs" --min-count "$([ "$1" -lt "$TOO_SMALL" ] && echo 3 || echo 5)"
-}
+# The rule (bench/README.md, "Defaults by text size") is the core's (src/suggested_settings.cpp):
+# `embplay train` and `embplay word2vec` take it for every setting not given, so the rule's runs
+# give no settings. Today's defaults, from before the rule, are given in full.
+TODAY_TRAIN="--optimizer adam --schedule constant --min-count 2 --max-vocab 5000 --context 2 --dim 32 --hidden 64
+  --dropout 0 --weight-decay 0 --lr 0.002 --batch 64 --epochs 15 --patience 0 --warmup 0 --clip 0"
+TODAY_WORD2VEC="--sample 1e-4 --epochs 5 --min-count 5"
 
 # Frequent nouns of each text, whose neighbours the table shows.
 nouns() {
@@ -89,10 +67,10 @@ row() {
     if (kind === "train") {
       const last = fs.readFileSync(dir + "/train.jsonl", "utf8").trim().split("\n").map(JSON.parse).pop();
       const vs = 100 * (last.test_perplexity / last.ngram_test_perplexity - 1);
-      console.log(`| ${text} | ${tokens} | next-word, ${label} | ${settings || "(none)"} | ${last.epochs_trained} (best ${last.best_epoch ?? last.epochs_trained}) | ` +
+      console.log(`| ${text} | ${tokens} | next-word, ${label} | ${settings ? "before the rule" : "the rule"} | ${last.epochs_trained} (best ${last.best_epoch ?? last.epochs_trained}) | ` +
         `${f(last.valid_perplexity)} / **${f(last.test_perplexity)}** | ${f(last.ngram_test_perplexity)} | ${vs > 0 ? "+" : ""}${vs.toFixed(1)}% | ${seconds} | ${collapse} | ${nb} |`);
     } else {
-      console.log(`| ${text} | ${tokens} | word2vec, ${label} | ${settings || "(none)"} | | | | | ${seconds} | ${collapse} | ${nb} |`);
+      console.log(`| ${text} | ${tokens} | word2vec, ${label} | ${settings ? "before the rule" : "the rule"} | | | | | ${seconds} | ${collapse} | ${nb} |`);
     }' "$@"
 }
 
@@ -128,9 +106,8 @@ cat "$OUT/results.md"
 for text in "$@"; do
   file=$(bench/texts.sh --path "$text")
   n=$(tokens "$file")
-  [ "$n" -ge "$TOO_SMALL" ] || echo "$text: $n tokens, below $TOO_SMALL: the page would say the text is too small" >&2
-  run "$text" "$file" "$n" rule train "$(suggest_train "$n")"
-  run "$text" "$file" "$n" today train ""
-  run "$text" "$file" "$n" rule word2vec "$(suggest_word2vec "$n")"
-  run "$text" "$file" "$n" today word2vec ""
+  run "$text" "$file" "$n" rule train ""
+  run "$text" "$file" "$n" today train "$TODAY_TRAIN"
+  run "$text" "$file" "$n" rule word2vec ""
+  run "$text" "$file" "$n" today word2vec "$TODAY_WORD2VEC"
 done
