@@ -109,7 +109,8 @@ std::string_view UnitSplitter::source() const {
 
 bool UnitSplitter::step(int64_t budget) {
   const std::string_view t = source();
-  const size_t stop = pos_ + static_cast<size_t>(std::max<int64_t>(budget, 1));
+  // Computed in 64 bits: size_t is 32 bits in WebAssembly.
+  const uint64_t stop = static_cast<uint64_t>(pos_) + static_cast<uint64_t>(std::max<int64_t>(budget, 1));
   while (pos_ < t.size() && pos_ < stop) read_record();
   if (pos_ >= t.size()) close_paragraph();
   return pos_ >= t.size();
