@@ -527,20 +527,29 @@ std::string_view cut_at(std::string_view text, size_t max_bytes, bool* cut) {
 }
 
 // A unit's text for the page as pieces: plain, marked, plain, ... (every second piece, from the
-// second, is one of `matched` as the index reads it). Cut to kUnitHitBytes.
+// second, is one of `matched` as the index reads it). At most kUnitHitBytes of it: from a little
+// before the first match (… marks what is left out).
 json text_parts(std::string_view unit, const std::vector<std::string>& matched, const TokenizerOptions& reading) {
-  bool cut = false;
-  const std::string_view shown = cut_at(unit, kUnitHitBytes, &cut);
   std::vector<std::string> sorted = matched;
   std::sort(sorted.begin(), sorted.end());
+  const std::vector<Span> marks = find_words(unit, sorted, reading);
+  size_t from = 0;
+  if (unit.size() > kUnitHitBytes && !marks.empty() && marks[0].begin > kUnitHitBytes / 4) {
+    from = std::min(marks[0].begin - kUnitHitBytes / 5, unit.size() - kUnitHitBytes);
+    while (from < marks[0].begin && unit[from] != ' ') ++from;  // start at a word
+  }
+  bool cut = false;
+  const std::string_view shown = cut_at(unit.substr(from), kUnitHitBytes, &cut);
   json parts = json::array();
   size_t at = 0;
-  for (const Span& m : find_words(shown, sorted, reading)) {
-    parts.push_back(std::string(shown.substr(at, m.begin - at)));
-    parts.push_back(std::string(shown.substr(m.begin, m.end - m.begin)));
-    at = m.end;
+  for (const Span& m : marks) {
+    if (m.begin < from || m.end > from + shown.size()) continue;
+    parts.push_back(std::string(shown.substr(at, m.begin - from - at)));
+    parts.push_back(std::string(shown.substr(m.begin - from, m.end - m.begin)));
+    at = m.end - from;
   }
   parts.push_back(std::string(shown.substr(at)) + (cut ? "…" : ""));
+  if (from > 0) parts[0] = "…" + parts[0].get<std::string>();
   return parts;
 }
 

@@ -101,7 +101,7 @@ struct UnitClusterReply {
 
 // How much of a unit the page is sent: a map's tooltip, a search hit.
 constexpr size_t kUnitSnippetBytes = 280;
-constexpr size_t kUnitHitBytes = 1200;
+constexpr size_t kUnitHitBytes = 480;
 
 // Analogies search this many of the most frequent words, as word2vec's compute-accuracy does: it
 // keeps a run over the whole set within seconds in the page.

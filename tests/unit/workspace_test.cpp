@@ -301,6 +301,21 @@ TEST(WorkspaceUnits, BuiltInStepsAnsweringBm25BeforeAnyVectorsThenPooledWhenVect
   EXPECT_EQ(emb["hits"][0]["known"].get<int>() > 0, true);
 }
 
+TEST(WorkspaceUnits, ALongHitIsShownFromALittleBeforeItsFirstMatch) {
+  Workspace ws;
+  std::string long_unit;
+  for (int i = 0; i < 80; ++i) long_unit += "word" + std::to_string(i) + " ";
+  long_unit += "harbour at the end.";
+  ws.units_open(long_unit, "paragraphs");
+  units_to_rest(ws);
+  const json parts = ws.units_search("harbour", "bm25", 1)["hits"][0]["parts"];
+  ASSERT_EQ(parts.size(), 3u);
+  EXPECT_EQ(parts[0].get<std::string>().rfind("…", 0), 0u);  // what is left out is marked
+  EXPECT_EQ(parts[1], "harbour");
+  EXPECT_EQ(parts[2], " at the end.");
+  EXPECT_LE(parts[0].get<std::string>().size(), kUnitHitBytes);
+}
+
 TEST(WorkspaceUnits, ABadDocumentsFileKeepsTheUnitsThereWere) {
   Workspace ws;
   open_vectors(ws, kTopicVectors);
