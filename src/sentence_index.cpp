@@ -68,6 +68,14 @@ bool SentenceIndex::busy(const WordTable* table) const {
   return splitter_ || builder_ || embedder_ || (want_pool_ && table && index_);
 }
 
+std::string SentenceIndex::next_phase(const WordTable* table) const {
+  if (splitter_) return "splitting";
+  if (builder_) return "indexing";
+  if (embedder_) return "pooling";
+  if (want_pool_ && table && index_) return same_reading(index_->tokenizer(), table->reading()) ? "pooling" : "indexing";
+  return "ready";
+}
+
 SentenceProgress SentenceIndex::step(int64_t budget, const WordTable* table) {
   SentenceProgress p;
   const TokenizerOptions reading = table ? table->reading() : TokenizerOptions{};

@@ -57,6 +57,9 @@ class SentenceIndex {
   // About `budget` of the current job's work. `table`: the current vectors, or null (no pooling).
   SentenceProgress step(int64_t budget, const WordTable* table);
   bool busy(const WordTable* table) const;  // step() has work to do with these vectors
+  // The phase the next step() works on with these vectors: splitting, indexing, pooling or ready
+  // (its work is counted in other units than the last one's, so a caller sizes it by its own phase).
+  std::string next_phase(const WordTable* table) const;
 
   // ---- what is built (the current units; null or false before the first units are indexed)
   bool has_units() const { return index_ != nullptr; }

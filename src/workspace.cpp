@@ -608,20 +608,25 @@ json Workspace::units_step(int64_t budget) {
   const SentenceProgress p = sentences_.step(budget, v ? &table : nullptr);
   json out = units_status();
   out.update({{"phase", p.phase}, {"done", p.done}, {"total", p.total}, {"replaced", p.replaced}, {"pooled", p.pooled},
-              {"error", p.error.empty() ? json() : json(p.error)}, {"busy", sentences_.busy(v ? &table : nullptr)}});
+              {"error", p.error.empty() ? json() : json(p.error)}});
   return out;
 }
 
 json Workspace::units_status() const {
-  if (!sentences_.has_units()) return {{"units", 0}};
+  const VectorView v = vectors();
+  const WordTable table = v.table_view();
+  const WordTable* current = v ? &table : nullptr;
+  json out = {{"units", 0}, {"busy", sentences_.busy(current)}, {"next", sentences_.next_phase(current)}};
+  if (!sentences_.has_units()) return out;
   const TextIndex& index = sentences_.index();
   const UnitEmbeddings* e = sentences_.embeddings();
   const size_t vector_bytes = e ? static_cast<size_t>(e->vectors.size()) * sizeof(float) : 0;
-  return {{"units", index.units()}, {"tokens", index.tokens()}, {"terms", index.terms()},
-          {"pooled", e != nullptr}, {"fresh", sentences_.pooled_fresh()},
-          {"with_vector", e ? json(e->with_vectors()) : json()},
-          {"pooling", describe(sentences_.pooling())}, {"dim", sentences_.pooler() ? json(sentences_.pooler()->dim()) : json()},
-          {"memory", {{"text_index", sentences_.memory_bytes() - vector_bytes}, {"vectors", vector_bytes}}}};
+  out.update({{"units", index.units()}, {"tokens", index.tokens()}, {"terms", index.terms()},
+              {"pooled", e != nullptr}, {"fresh", sentences_.pooled_fresh()},
+              {"with_vector", e ? json(e->with_vectors()) : json()},
+              {"pooling", describe(sentences_.pooling())}, {"dim", sentences_.pooler() ? json(sentences_.pooler()->dim()) : json()},
+              {"memory", {{"text_index", sentences_.memory_bytes() - vector_bytes}, {"vectors", vector_bytes}}}});
+  return out;
 }
 
 const UnitEmbeddings& Workspace::pooled_units() const {

@@ -223,10 +223,11 @@ class Workspace {
   void units_pooling(const std::string& name, bool drop_stopwords);
   void units_repool();  // the vectors moved (training): pool again
   // About `budget` of the build's or the pooling's work (bytes split, units indexed or pooled):
-  // {phase, done, total, replaced, pooled, error, busy} and the status.
+  // {phase, done, total, replaced, pooled, error} and the status.
   nlohmann::json units_step(int64_t budget);
-  // {units, tokens, terms, pooled, fresh, with_vector, pooling, dim, memory: {text_index, vectors}}
-  // ({units: 0} before the first units).
+  // {units, busy (steps have work to do), next (the phase the next step works on), tokens, terms,
+  // pooled, fresh, with_vector, pooling, dim, memory: {text_index, vectors}} ({units: 0, busy, next}
+  // before the first units).
   nlohmann::json units_status() const;
   // The top k units for a query by "embedding", "bm25" or "hybrid": {method, hits: [{unit, id,
   // line, score, embedding, bm25, parts, known, words}], words, stopwords, no_vector, no_unit,

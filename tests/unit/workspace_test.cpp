@@ -261,6 +261,7 @@ TEST(WorkspaceUnits, BuiltInStepsAnsweringBm25BeforeAnyVectorsThenPooledWhenVect
   EXPECT_EQ(ws.units_status()["units"], 0);
   EXPECT_NE(error_of([&] { ws.units_search("boat", "bm25", 3); }).find("no units yet"), std::string::npos);
   ws.units_open(kParagraphs, "paragraphs");
+  EXPECT_EQ(ws.units_status()["next"], "splitting");
   std::set<std::string> phases;
   json p;
   do {
@@ -288,6 +289,7 @@ TEST(WorkspaceUnits, BuiltInStepsAnsweringBm25BeforeAnyVectorsThenPooledWhenVect
   // Vectors arrive: the next steps pool (no new index: the file reads words as the index did).
   open_vectors(ws, kTopicVectors);
   EXPECT_EQ(ws.units_status()["pooled"], false);
+  EXPECT_EQ(ws.units_status()["next"], "pooling");  // a step's work is counted in the next phase's units
   p = ws.units_step(2);
   EXPECT_EQ(p["phase"], "pooling");
   p = units_to_rest(ws, 2);
@@ -412,6 +414,7 @@ TEST(WorkspaceUnits, VectorsThatReadWordsOtherwiseReindexTheSameUnits) {
   } while (p["busy"].get<bool>());
   EXPECT_EQ(phases, (std::set<std::string>{"indexing", "pooling"}));
   EXPECT_EQ(p["terms"], 8);  // The, Cat and Dog kept apart
+  EXPECT_EQ(p["next"], "ready");
   EXPECT_EQ(p["units"], 2);
 }
 

@@ -48,7 +48,7 @@ function trainedWorkspace() {
 test('units are split, indexed and pooled in steps; BM25 answers before any vectors', () => {
   const ws = new Module.Workspace();
   try {
-    assert.deepEqual(call(ws.unitsStatus()), { units: 0 });
+    assert.deepEqual(call(ws.unitsStatus()), { units: 0, busy: false, next: 'ready' });
     assert.match(call(ws.unitsSearch('boat', 'bm25', 3)).error, /no units yet/);
     assert.deepEqual(call(ws.unitsOpen(topics(), 'paragraphs')), { ok: true });
     const built = toRest(ws, 200);

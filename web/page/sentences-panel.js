@@ -58,6 +58,7 @@ export class SentencesPanel {
     this.frame = null;           // the unit map: {units, coords, texts, known, words, withVector, projection}
     this.results = {};           // mode -> unitSearch reply or {error}
     this.searchAsk = 0;          // bumped by each search, so an old answer is dropped
+    this.searchesAnswered = 0;   // searches whose three rankings are shown
     this.map = new WordMap($('units-map'), $('units-tooltip'), {
       onSelect: (key) => this.selectUnit(key == null ? null : Number(key), { fromMap: true }),
       keepClear: [document.querySelector('.units-stage .map-legend'), $('units-legend'), $('units-message')],
@@ -345,6 +346,7 @@ export class SentencesPanel {
     if (ask !== this.searchAsk) return;
     this.results = Object.fromEntries(SEARCH_MODES.map((m, i) => [m, replies[i]]));
     this.#renderResults();
+    this.searchesAnswered += 1;
   }
 
   #renderResults() {
@@ -592,6 +594,8 @@ export class SentencesPanel {
       clusters: this.map.clusterCount,
       selected: this.view.selectedUnit,
       results: Object.fromEntries(Object.entries(this.results).map(([m, r]) => [m, r.error ? { error: r.error } : r.hits.length])),
+      searchMs: Object.fromEntries(Object.entries(this.results).map(([m, r]) => [m, r.ms ?? null])),
+      searched: this.searchesAnswered,
     };
   }
 }

@@ -204,12 +204,12 @@ export const REQUESTS = Object.freeze({
   unitsStatus: {
     fields: [],
     reply: 'SENTENCES status: {units (0 before any), tokens, terms, pooled, fresh (pooled since the vectors last '
-      + 'moved), with_vector, pooling, dim, memory: {text_index, vectors} in bytes}',
+      + 'moved), with_vector, pooling, dim, memory: {text_index, vectors} in bytes, heap (the module\'s memory in bytes)}',
   },
   unitSearch: {
     fields: ['query', 'method', 'k'],
     reply: '{method, hits: [{unit, id, line, score, embedding (cosine), bm25, parts, known, words}], words, stopwords, '
-      + 'no_vector, no_unit, notice}: the top k units by embedding | bm25 | hybrid (z-scored, 0.3 embedding + 0.7 '
+      + 'no_vector, no_unit, notice, ms (the module\'s time)}: the top k units by embedding | bm25 | hybrid (z-scored, 0.3 embedding + 0.7 '
       + 'BM25); parts: the text in pieces, every second one (from the second) a query word to mark; known/words: '
       + 'the unit\'s coverage. Errors: no units, a query of stopwords only, no word with a vector (embedding)',
   },
@@ -278,7 +278,7 @@ export const EVENTS = Object.freeze(['reply', 'progress', 'fatal', 'frame', 'twi
 // SENTENCES: a sentences event ({type: 'sentences', status}) while units are built or pooled: the
 // unitsStatus fields and {phase: splitting | indexing | pooling | ready, done, total (bytes split,
 // units indexed or pooled), replaced (new units are in), pooled (a pooling finished), busy (more
-// to do), error (the units being built could not be read, or null)}.
+// to do), next (the phase of the next step), error (the units being built could not be read, or null)}.
 
 // Returns an error message for a malformed request, or null.
 export function checkRequest(msg) {

@@ -81,7 +81,12 @@ export class Sentences {
   }
 
   status() {
-    return this.engine.workspace ? parse(this.engine.workspace.unitsStatus()) : { units: 0 };
+    return this.#withHeap(this.engine.workspace ? parse(this.engine.workspace.unitsStatus()) : { units: 0 });
+  }
+
+  // heap: the module's linear memory in bytes (it only grows), for the memory figures.
+  #withHeap(status) {
+    return { ...status, heap: this.engine.module?.HEAP8?.length ?? null };
   }
 
   // Runs the workspace's units job (build, then pooling) in slices until it has nothing left to do,
@@ -89,9 +94,9 @@ export class Sentences {
   #run() {
     this.job?.cancel();
     let lastEvent = 0;
-    let last = { phase: '', done: 0 };
+    let last = { phase: '', done: 0, next: parse(this.engine.workspace.unitsStatus()).next };
     this.job = this.slicer.start(() => {
-      const budget = this.#budget(last.phase);
+      const budget = this.#budget(last.next);  // sized for the work this step does
       const t0 = performance.now();
       const r = parse(this.engine.workspace.unitsStep(Math.round(budget.size)));
       if (r.phase === last.phase) budget.measure(r.done - last.done, performance.now() - t0);
@@ -100,7 +105,7 @@ export class Sentences {
       const now = performance.now();
       if (changed || !r.busy || now - lastEvent >= EVENT_MS) {
         lastEvent = now;
-        this.post({ type: 'sentences', status: r });
+        this.post({ type: 'sentences', status: this.#withHeap(r) });
       }
       return !r.busy || Boolean(r.error);
     }, {
@@ -115,8 +120,11 @@ export class Sentences {
 
   // ---- questions ----------------------------------------------------------------------------------
 
+  // ms: the time the module took, for the benchmarks.
   search({ query, method, k }) {
-    return parse(this.#workspace().unitsSearch(String(query), method, k));
+    const t0 = performance.now();
+    const reply = parse(this.#workspace().unitsSearch(String(query), method, k));
+    return { ...reply, ms: performance.now() - t0 };
   }
 
   nearest({ unit, k }) {
