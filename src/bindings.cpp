@@ -100,6 +100,26 @@ WordSelection selection_of(const val& v) {
   return WordSelection::of(ids_of(v, "words"));
 }
 
+// k-means options: k clusters, seeded (the rest checked against the options' table).
+KMeansOptions kmeans_options_of(int k, double seed) {
+  KMeansOptions options = kmeans_options_from_json({{"seed", seed}});
+  options.k = k;
+  return options;
+}
+
+// A clustering for JavaScript: {assignment: Int32Array, <words>: [[word]] per cluster, sizes}.
+void set_clusters(val& out, const Ids& assignment, const char* words_key, const std::vector<std::vector<std::string>>& words,
+                  const std::vector<int>& sizes) {
+  out.set("assignment", ids_to_js(assignment));
+  val lists = val::array(), counts = val::array();
+  for (size_t c = 0; c < words.size(); ++c) {
+    lists.call<void>("push", strings_to_js(words[c]));
+    counts.call<void>("push", sizes[c]);
+  }
+  out.set(words_key, lists);
+  out.set("sizes", counts);
+}
+
 void set_projection(val& out, const Projection& p) {
   out.set("coords", floats_to_js(p.coords));
   val explained = val::array();
@@ -161,18 +181,10 @@ class JsWorkspace {
   // start: undefined, null, or an Int32Array(n) of a previous clustering to follow.
   val kmeans(val selection, int k, double seed, val start) {
     return object_reply([&](val& out) {
-      KMeansOptions options = kmeans_options_from_json({{"seed", seed}});
-      options.k = k;
+      KMeansOptions options = kmeans_options_of(k, seed);
       if (!start.isUndefined() && !start.isNull()) options.start = emscripten::convertJSArrayToNumberVector<int32_t>(start);
       const ClusterReply r = ws_.kmeans(selection_of(selection), options);
-      out.set("assignment", ids_to_js(r.assignment));
-      val central = val::array(), sizes = val::array();
-      for (size_t c = 0; c < r.central.size(); ++c) {
-        central.call<void>("push", strings_to_js(r.central[c]));
-        sizes.call<void>("push", r.sizes[c]);
-      }
-      out.set("central", central);
-      out.set("sizes", sizes);
+      set_clusters(out, r.assignment, "central", r.central, r.sizes);
       out.set("inertia", r.inertia);
     });
   }
@@ -288,17 +300,8 @@ class JsWorkspace {
   }
   val units_clusters(val units, int k, double seed) {
     return object_reply([&](val& out) {
-      KMeansOptions options = kmeans_options_from_json({{"seed", seed}});
-      options.k = k;
-      const UnitClusterReply r = ws_.units_clusters(ids_of(units, "units"), options);
-      out.set("assignment", ids_to_js(r.assignment));
-      val labels = val::array(), sizes = val::array();
-      for (size_t c = 0; c < r.labels.size(); ++c) {
-        labels.call<void>("push", strings_to_js(r.labels[c]));
-        sizes.call<void>("push", r.sizes[c]);
-      }
-      out.set("labels", labels);
-      out.set("sizes", sizes);
+      const UnitClusterReply r = ws_.units_clusters(ids_of(units, "units"), kmeans_options_of(k, seed));
+      set_clusters(out, r.assignment, "labels", r.labels, r.sizes);
     });
   }
   std::string units_tsne_start(val units, const std::string& options) {

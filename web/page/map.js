@@ -23,6 +23,23 @@ const lerp = (a, b, t) => a + (b - a) * t;
 // Cluster colours: Okabe & Ito's palette, told apart with every common colour-vision deficiency
 // (black replaced by grey so it also reads in dark mode). k-means offers at most this many clusters.
 export const CLUSTER_COLOURS = Object.freeze(['#E69F00', '#56B4E9', '#009E73', '#F0E442', '#0072B2', '#D55E00', '#CC79A7', '#999999']);
+// Fills a clustered map's legend (an <ol>): one line per cluster, its colour's swatch and `lines[c]`
+// (as text); null empties and hides it.
+export function fillClusterLegend(legend, lines) {
+  legend.replaceChildren();
+  legend.hidden = !lines;
+  for (const [c, line] of (lines ?? []).entries()) {
+    const li = document.createElement('li');
+    const swatch = document.createElement('span');
+    swatch.className = 'swatch';
+    swatch.style.background = CLUSTER_COLOURS[c % CLUSTER_COLOURS.length];
+    const text = document.createElement('span');
+    text.className = 'members';
+    text.textContent = line;
+    li.append(swatch, text);
+    legend.append(li);
+  }
+}
 const MAX_SEARCH_LABELS = 60;  // matches of a search that are labelled before the frequent words
 
 // Data-space box around the points: {cx, cy, w, h}.

@@ -2,6 +2,7 @@
 // Benchmark (Spearman per pooling, beside TF-IDF, the yardstick) and searches the Cranfield
 // collection by embedding, BM25 (the yardstick) and hybrid (nDCG@10, Recall@100). The data ship
 // beside the page (sts/, ir/cranfield/) with their sources; the worker fetches them on first use.
+import { emptyTables, row, runOnce } from './eval-panel.js';
 import { fmtInt } from './format.js';
 
 const $ = (id) => document.getElementById(id);
@@ -17,21 +18,20 @@ export class SentenceEval {
     $('sent-eval-run').addEventListener('click', () => this.run());
   }
 
-  async run() {
-    if (!this.hasRun() || this.running) return;
-    this.running = true;
+  run() {
+    return runOnce(this, {
+      status: $('sent-eval-status'),
+      running: 'Running… (1,758 STS sentences, 225 searches of 1,400 abstracts)',
+      ask: async () => {
+        await this.beforeRun();
+        return this.call('sentenceEvalRun');
+      },
+      failed: 'Could not run the sentence tests',
+    });
+  }
+
+  render() {
     this.renderButton();
-    $('sent-eval-status').textContent = 'Running… (1,758 STS sentences, 225 searches of 1,400 abstracts)';
-    try {
-      await this.beforeRun();
-      this.show(await this.call('sentenceEvalRun'));
-    } catch (err) {
-      this.show(null);
-      $('sent-eval-status').textContent = `Could not run the sentence tests: ${err.message}`;
-    } finally {
-      this.running = false;
-      this.renderButton();
-    }
   }
 
   renderButton() {
@@ -43,25 +43,11 @@ export class SentenceEval {
     this.result = result;
     const sts = $('sent-eval-sts');
     const ir = $('sent-eval-ir');
-    sts.hidden = !result;
-    ir.hidden = !result;
-    sts.tBodies[0].replaceChildren();
-    ir.tBodies[0].replaceChildren();
+    emptyTables([sts, ir], !result);
     if (!result) {
       $('sent-eval-status').textContent = this.hasRun() ? 'Sentence vectors (the Sentences view\'s pooling) against TF-IDF and BM25.' : 'Train or open vectors, then Run.';
       return;
     }
-    const row = (cells, className = '') => {
-      const tr = document.createElement('tr');
-      if (className) tr.className = className;
-      for (const [text, title] of cells) {
-        const td = document.createElement('td');
-        td.textContent = text;
-        if (title) td.title = title;
-        tr.append(td);
-      }
-      return tr;
-    };
     const rho = (v) => (v == null ? '–' : v.toFixed(3));
     for (const r of result.sts.rows) {
       const name = `${POOLING_NAMES[r.pooling] ?? r.pooling}${r.stopwords ? ', no stopwords' : ''}`;

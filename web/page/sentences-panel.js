@@ -5,7 +5,7 @@
 // shown), and two typed sentences compared word by word. The worker builds, pools and answers
 // (worker/sentences.js); this panel asks and draws. Text reaches the page as text nodes and <mark>.
 import { fmtBytes, fmtInt } from './format.js';
-import { CLUSTER_COLOURS, WordMap } from './map.js';
+import { WordMap, fillClusterLegend } from './map.js';
 import { SEARCH_MODES } from './share.js';
 
 const MAP_UNITS = 3000;        // units on the map at most (an even sample of the rest)
@@ -312,20 +312,7 @@ export class SentencesPanel {
   }
 
   #renderLegend(rows) {
-    const legend = $('units-legend');
-    legend.replaceChildren();
-    legend.hidden = !rows;
-    for (const [c, text] of (rows ?? []).entries()) {
-      const li = document.createElement('li');
-      const swatch = document.createElement('span');
-      swatch.className = 'swatch';
-      swatch.style.background = CLUSTER_COLOURS[c % CLUSTER_COLOURS.length];
-      const words = document.createElement('span');
-      words.className = 'members';
-      words.textContent = text;
-      li.append(swatch, words);
-      legend.append(li);
-    }
+    fillClusterLegend($('units-legend'), rows);
     this.map.keepClearChanged();
   }
 

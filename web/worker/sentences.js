@@ -9,6 +9,7 @@
 // Step): vectorsMoved(). Between two poolings the units keep the vectors of the last one.
 import { withTransfer } from '../shared/protocol.js';
 import { parse } from './engine.js';
+import { ShippedSets } from './shipped-sets.js';
 import { SliceBudget } from './time-slicer.js';
 
 const UNITS_MS = 25;       // work per slice
@@ -31,7 +32,7 @@ export class Sentences {
     this.job = null;
     this.budgets = new Map();  // phase -> SliceBudget: a byte, an indexed unit and a pooled unit cost differently
     this.previous = null;      // Float32Array: the last frame of the unit map, PCA or t-SNE
-    this.testsLoadedInto = null;  // the workspace the sentence tests were passed to
+    this.tests = new ShippedSets(TESTS, 'sentence test', (workspace, name, text) => workspace.sentenceEvalLoad(name, text));
   }
 
   #workspace() {
@@ -171,18 +172,7 @@ export class Sentences {
 
   async evalRun() {
     this.engine.requireModel();
-    if (!this.testTexts) {
-      this.testTexts = await Promise.all(TESTS.map(async ([, file]) => {
-        const response = await fetch(file);
-        if (!response.ok) throw new Error(`could not fetch the sentence test ${file} (HTTP ${response.status})`);
-        return response.text();
-      }));
-    }
-    const ws = this.engine.workspace;
-    if (this.testsLoadedInto !== ws) {
-      TESTS.forEach(([name], i) => parse(ws.sentenceEvalLoad(name, this.testTexts[i])));
-      this.testsLoadedInto = ws;
-    }
-    return parse(ws.sentenceEvalRun());
+    await this.tests.loadInto(this.engine.workspace);
+    return parse(this.engine.workspace.sentenceEvalRun());
   }
 }
