@@ -109,6 +109,16 @@ test('the sample\'s sentences: points with their text, marked search results for
   await page.mouse.move(box.x + 2, box.y + 2);
   await page.screenshot({ path: join(SHOTS, 'sentences.png') });
 
+  // t-SNE of the sentences settles on the map; back to PCA; back to the words, whose map is there.
+  await page.selectOption('#units-projection', 'tsne');
+  await waitFor(page, 'no t-SNE of the sentences', () => Number(document.getElementById('units-map').dataset.tsneIteration ?? 0) >= 100, { timeout: 30_000 });
+  assert.match(await page.textContent('#units-message'), /t-SNE · iteration/);
+  await page.selectOption('#units-projection', 'pca');
+  await page.click('#view-words');
+  assert.equal(await page.isVisible('#map'), true);
+  assert.equal(await page.isVisible('#units-map'), false);
+  assert.ok((await page.evaluate(() => window.__embplay.mapPoints)) > 0, 'the word map is there');
+
   // The sentence tests in the Eval tab, with their sources.
   await page.click('#tab-eval');
   await page.click('#sent-eval-run');
