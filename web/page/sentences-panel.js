@@ -503,7 +503,8 @@ export class SentencesPanel {
   viewApplied() {
     this.poolingSent = null;
     if (this.view.mapView === 'sentences') this.activate();
-    else this.#renderKind();
+    else this.deactivate();
+    this.#renderKind();
   }
 
   // ---- the lines that say where things stand ---------------------------------------------------
