@@ -9,12 +9,12 @@ import { fmtInt } from './format.js';
 import { IdeasPanels } from './ideas.js';
 import { MapPanel } from './map-panel.js';
 import { ModelPanel } from './model-panel.js';
+import { OddOneOutPanel } from './odd-one-out.js';
 import { Persistence } from './persistence.js';
 import { QueriesPanel } from './queries.js';
 import { RunControl } from './run.js';
 import { SentenceEval } from './sentence-eval.js';
 import { SentencesPanel } from './sentences-panel.js';
-import { DEFAULT_VIEW } from './share.js';
 import { TextPanel } from './text-panel.js';
 import { Timeline } from './timeline.js';
 import { TopBar } from './top-bar.js';
@@ -83,6 +83,7 @@ const run = new RunControl({
       ideas.runStarted(null);
       clearStats();
       queries.clear();
+      oddPanel.clear();
       persistence.forgetModel();
       evalPanel.show(null);
       sentenceEval.show(null);
@@ -155,7 +156,7 @@ const mapPanel = new MapPanel({
   view,
   run,
   onSelect: (word) => queries.selectWord(word),
-  onFrameShown: () => queries.followUp(),
+  onFrameShown: () => { queries.followUp(); oddPanel.followUp(); },
   live: () => timeline.live,
   wordsChanged: () => timeline.invalidate(),
   status,
@@ -173,6 +174,14 @@ const queries = new QueriesPanel({
   mappedOnly: () => mapPanel.mappedOnly,
   onPredicted: (context, reply) => ideas.ask(context, reply),
   changed: () => persistence.inputsSaved(),
+});
+const oddPanel = new OddOneOutPanel({
+  call,
+  view,
+  map: mapPanel.map,
+  hasRun: () => run.hasRun,
+  mappedOnly: () => mapPanel.mappedOnly,
+  selectWord: (word) => queries.selectWord(word),
 });
 // Yardstick, CE vs MSE, padding, counts, row strip.
 const ideas = new IdeasPanels({
@@ -236,7 +245,7 @@ const persistence = new Persistence({
     clearControls() {
       model.restoreDefaults();
       model.apply('nextword', null, null);
-      applyView(DEFAULT_VIEW);
+      applyView(view.defaults);
       queries.selectWord(null);
       queries.renderPredictions(null);
     },
@@ -263,6 +272,7 @@ function inputsChanged() {
 function applyView(v) {
   const projectionBefore = view.apply(v);
   queries.viewApplied();
+  oddPanel.viewApplied();
   mapPanel.viewApplied(projectionBefore);
   sentences.viewApplied();
 }
@@ -346,7 +356,8 @@ async function boot() {
     run.crash(err.message);
     return;
   }
-  model.ready(schemas.schema, schemas.word2vecSchema);
+  model.ready(schemas);
+  view.ready(schemas);
   sampleText = await samplePromise;
   const saved = await persistence.readSaved();
   run.setState('idle');
@@ -366,6 +377,8 @@ Object.defineProperty(window, '__embplay', {
     get mapPoints() { return mapPanel.map.pointCount; },
     get mapLabels() { return mapPanel.map.labelCount; },
     get mapSettled() { return mapPanel.map.settled; },
+    get mapDims() { return mapPanel.map.dims; },
+    get oddResult() { return oddPanel.result; },
     get lossPoints() { return charts.lossPoints; },
     get pplPoints() { return charts.pplPoints; },
     get selected() { return view.selected; },
@@ -379,6 +392,7 @@ Object.defineProperty(window, '__embplay', {
     get sentenceEvalResult() { return sentenceEval.result; },
     unitPoints: () => sentences.screenPoints(),
     labelledPoints: () => mapPanel.map.labelledPoints(),
+    glCoverage: () => mapPanel.map.glCoverage(),
     mapCoords: () => mapPanel.map.points(),
     history: () => charts.history(),
     settings: () => (model.isReady ? model.settingsOf('nextword') : null),

@@ -17,16 +17,16 @@ export class ModelPanel {
     this.onChange = onChange;
     this.form = null;       // the next-word settings, once the schemas came (ready())
     this.w2vForm = null;    // word2vec's options (its model, skipgram | cbow, is the selector's choice)
-    this.schemas = null;    // {nextword, word2vec}: what links and files are read against
+    this.schemas = null;    // {nextword, word2vec, tsne, kmeans}: the module's schemas, what links and files are read against
     $('defaults').addEventListener('click', () => this.activeForm?.restoreDefaults());
     $('model-kind').addEventListener('change', () => this.#kindChanged());
   }
 
   // The module's schemas arrived: the forms are built from them.
-  ready(schema, word2vecSchema) {
-    this.schemas = { nextword: schema, word2vec: word2vecSchema };
-    this.form = new SettingsForm($('settings'), schema, { onChange: () => this.onChange(), notes: NEXT_WORD_NOTES });
-    this.w2vForm = new SettingsForm($('w2v-settings'), word2vecSchema.filter((f) => f.name !== 'model'),
+  ready(schemas) {
+    this.schemas = schemas;
+    this.form = new SettingsForm($('settings'), schemas.nextword, { onChange: () => this.onChange(), notes: NEXT_WORD_NOTES });
+    this.w2vForm = new SettingsForm($('w2v-settings'), schemaFor(schemas, 'skipgram'),
       { onChange: () => this.onChange(), idPrefix: 'w2v-' });
   }
 

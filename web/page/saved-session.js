@@ -103,8 +103,8 @@ function readRun(r) {
   return { epoch: int(r.epoch), epochs: int(r.epochs), step: int(r.step), finished: r.finished === true, diverged: r.diverged === true };
 }
 
-// Reads an exported session (or a bare model file) from its text, against the settings schemas
-// ({nextword, word2vec}, or the next-word schema alone; see share.js schemaFor). Returns
+// Reads an exported session (or a bare model file) from its text, against the module's schemas
+// ({nextword, word2vec, tsne, kmeans}; see share.js schemaFor). Returns
 //   {text, kind, settings, w2vSettings, view, model (JSON text or null), history, run, ideas, stats, messages}
 // text is null for a bare model file. Throws an Error with a message for the user.
 export function readSavedSession(fileText, schemas) {
@@ -121,7 +121,6 @@ export function readSavedSessionValue(j, schemas) {
   const schema = schemaFor(schemas, 'nextword');
   const w2v = (raw, messages) => {
     const w2vSchema = schemaFor(schemas, 'skipgram');
-    if (!w2vSchema.length) return null;
     const r = validateSettings(raw, w2vSchema);
     if (raw != null) messages.push(...r.messages.map((m) => `word2vec ${m}`));
     return r.settings;
@@ -143,7 +142,7 @@ export function readSavedSessionValue(j, schemas) {
   if (j.kind != null && MODEL_KINDS.includes(j.kind)) kind = j.kind;
   else if (j.kind != null) messages.push(`kind: ${String(j.kind).slice(0, 24)} is not one of ${MODEL_KINDS.join(', ')}; using nextword`);
   const w2vSettings = w2v(j.w2v_settings, messages);
-  const { view, messages: viewMessages } = validateView(j.view);
+  const { view, messages: viewMessages } = validateView(j.view, schemas);
   messages.push(...viewMessages);
   let model = null;
   if (j.model != null) {

@@ -18,7 +18,10 @@ export class Engine {
 
   async init() {
     if (!this.module) this.module = await createEmbPlay({ locateFile: (file) => file });
-    return { schema: parse(this.module.settingsSchema()), word2vecSchema: parse(this.module.word2vecSchema()) };
+    const m = this.module;
+    return {
+      nextword: parse(m.settingsSchema()), word2vec: parse(m.word2vecSchema()), tsne: parse(m.tsneSchema()), kmeans: parse(m.kmeansSchema()),
+    };
   }
 
   requireModule() {

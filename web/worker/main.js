@@ -23,7 +23,8 @@ const engine = new Engine();
 const slicer = new TimeSlicer();
 const shown = new ShownWords(engine);
 const tsne = new TsneJob({
-  engine, shown, slicer, post, onLayout: (key, coords, of) => (of === 'units' ? sentences.remember(coords) : frames.remember(key, coords)),
+  engine, shown, slicer, post,
+  onLayout: (key, coords, dims, of) => (of === 'units' ? sentences.remember(coords) : frames.remember(key, coords, dims)),
 });
 const frames = new MapFrames({ engine, shown, tsne });
 const ideas = new Ideas({ engine, post, slicer, training: () => loop.playing });
@@ -71,11 +72,19 @@ serve(self, {
   projection: ({ projection, n, only, options }) => {
     engine.requireModel();
     if (projection === 'pca') {
+      frames.usePca(options?.dimensions ?? 2);
       if (tsne.of === 'words') tsne.stop();
       return null;
     }
-    if (projection !== 'tsne') throw new Error('projection must be pca or tsne');
-    return tsne.start({ n, only, options });
+    if (projection === 'axes') {
+      const reply = frames.useAxes({ n, only, axes: options });  // throws: the axes cannot be read
+      if (tsne.of === 'words') tsne.stop();
+      return reply;
+    }
+    if (projection !== 'tsne') throw new Error('projection must be pca, tsne or axes');
+    const reply = tsne.start({ n, only, options });
+    frames.usePca(options?.dimensions ?? 2);  // when t-SNE stops: PCA in its dimensions
+    return reply;
   },
   ...questionHandlers(engine, shown),
   ...ideas.handlers(),

@@ -8,8 +8,8 @@ import { SliceBudget } from './time-slicer.js';
 const TSNE_MS = 25;   // t-SNE work per slice
 
 export class TsneJob {
-  // post(event, transfer): to the page; onLayout(key, coords, of): each new layout of the words (or,
-  // of 'units', the units) `key`.
+  // post(event, transfer): to the page; onLayout(key, coords, dims, of): each new layout in `dims`
+  // dimensions of the words (or, of 'units', the units) `key`.
   constructor({ engine, shown, slicer, post, onLayout }) {
     Object.assign(this, { engine, shown, slicer, post, onLayout });
     this.current = null;   // {key, meta (words or units: what frames carry), iteration, frame}: the t-SNE shown, or null (PCA)
@@ -56,9 +56,11 @@ export class TsneJob {
     const r = parse(this.engine.workspace.tsneStep(Math.round(budget.size)));
     budget.measure(r.iteration - t.iteration, performance.now() - t0);
     t.iteration = r.iteration;
-    const frame = { ...t.meta, coords: r.coords, projection: 'tsne', iteration: r.iteration, iterations: r.iterations, done: r.done };
+    const frame = {
+      ...t.meta, coords: r.coords, dims: r.dims, projection: 'tsne', iteration: r.iteration, iterations: r.iterations, done: r.done,
+    };
     t.frame = { ...frame, coords: r.coords.slice() };
-    this.onLayout(t.key, t.frame.coords, this.of);
+    this.onLayout(t.key, t.frame.coords, r.dims, this.of);
     this.post({ type: 'frame', frame }, [r.coords.buffer]);
     return r.done;
   }
