@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <vector>
+
 #include "error_message.h"
 #include "settings.h"
 #include "word2vec.h"
@@ -13,52 +15,37 @@ namespace {
 
 using nlohmann::json;
 
+// One band of the rule, and token counts inside it (its edges among them).
+struct Band {
+  std::vector<int64_t> sizes;
+  int context, dim, hidden, batch, epochs, patience;
+  float dropout, weight_decay, lr, warmup, clip;
+};
+
 TEST(SuggestedSettings, NextWordBandsChangeAt35kAnd300kTokens) {
-  const auto at = [](int64_t tokens) { return settings_from_json(suggested_settings("nextword", tokens)); };
-  for (int64_t tokens : {int64_t{0}, int64_t{5000}, int64_t{34999}}) {
-    const Settings s = at(tokens);
-    EXPECT_EQ(s.context, 2) << tokens;
-    EXPECT_EQ(s.dim, 64);
-    EXPECT_EQ(s.hidden, 128);
-    EXPECT_FLOAT_EQ(s.dropout, 0.5f);
-    EXPECT_EQ(s.epochs, 25);
-    EXPECT_EQ(s.patience, 3);
-    EXPECT_EQ(s.batch, 32);
+  const Band bands[] = {
+      {{0, 5000, 34999}, 2, 64, 128, 32, 25, 3, 0.5f, 0.1f, 0.003f, 0, 0},
+      {{35000, 100000, 299999}, 3, 128, 128, 32, 12, 3, 0.3f, 0.1f, 0.003f, 0, 0},
+      {{300000, 800000, 50000000}, 8, 128, 256, 128, 6, 2, 0.1f, 0.05f, 0.002f, 0.02f, 5},
+  };
+  for (const Band& band : bands) {
+    for (int64_t tokens : band.sizes) {
+      SCOPED_TRACE(tokens);
+      const Settings s = settings_from_json(suggested_settings("nextword", tokens));
+      EXPECT_EQ(std::vector<int>({s.context, s.dim, s.hidden, s.batch, s.epochs, s.patience}),
+                std::vector<int>({band.context, band.dim, band.hidden, band.batch, band.epochs, band.patience}));
+      EXPECT_FLOAT_EQ(s.dropout, band.dropout);
+      EXPECT_FLOAT_EQ(s.weight_decay, band.weight_decay);
+      EXPECT_FLOAT_EQ(s.lr, band.lr);
+      EXPECT_FLOAT_EQ(s.warmup, band.warmup);  // a smaller band undoes the large one's warm-up and clipping,
+      EXPECT_FLOAT_EQ(s.clip, band.clip);      // so the page's fields follow a text that shrinks
+      // What every band shares: early stopping keeps the best weights.
+      EXPECT_EQ(s.optimizer, "adam");
+      EXPECT_EQ(s.schedule, "linear");
+      EXPECT_EQ(s.vocab.min_count, 3);
+      EXPECT_EQ(s.vocab.max_size, 8000);
+    }
   }
-  for (int64_t tokens : {int64_t{35000}, int64_t{100000}, int64_t{299999}}) {
-    const Settings s = at(tokens);
-    EXPECT_EQ(s.context, 3) << tokens;
-    EXPECT_EQ(s.dim, 128);
-    EXPECT_EQ(s.hidden, 128);
-    EXPECT_FLOAT_EQ(s.dropout, 0.3f);
-    EXPECT_EQ(s.epochs, 12);
-    EXPECT_FLOAT_EQ(s.warmup, 0);
-  }
-  for (int64_t tokens : {int64_t{300000}, int64_t{800000}, int64_t{50000000}}) {
-    const Settings s = at(tokens);
-    EXPECT_EQ(s.context, 8) << tokens;
-    EXPECT_EQ(s.hidden, 256);
-    EXPECT_FLOAT_EQ(s.dropout, 0.1f);
-    EXPECT_FLOAT_EQ(s.weight_decay, 0.05f);
-    EXPECT_FLOAT_EQ(s.lr, 0.002f);
-    EXPECT_EQ(s.batch, 128);
-    EXPECT_EQ(s.epochs, 6);
-    EXPECT_EQ(s.patience, 2);
-    EXPECT_FLOAT_EQ(s.warmup, 0.02f);
-    EXPECT_FLOAT_EQ(s.clip, 5);
-  }
-  // What every band shares; a smaller band undoes the large band's warm-up and clipping, so the
-  // page's fields follow a text that shrinks.
-  for (int64_t tokens : {int64_t{1000}, int64_t{50000}, int64_t{500000}}) {
-    const Settings s = at(tokens);
-    EXPECT_EQ(s.optimizer, "adam");
-    EXPECT_EQ(s.schedule, "linear");
-    EXPECT_EQ(s.vocab.min_count, 3);
-    EXPECT_EQ(s.vocab.max_size, 8000);
-    EXPECT_GT(s.patience, 0) << "early stopping keeps the best weights in every band";
-  }
-  EXPECT_TRUE(suggested_settings("nextword", 1000).contains("warmup"));
-  EXPECT_TRUE(suggested_settings("nextword", 1000).contains("clip"));
 }
 
 TEST(SuggestedSettings, Word2vecSeesAboutTwoMillionWordsAndKeepsRareWordsOnSmallTexts) {

@@ -60,8 +60,10 @@ export const REQUESTS = Object.freeze({
   },
   countTokens: {
     fields: ['text', 'tokenizer'],
-    reply: '{tokens, sentences}: what a run would read in the text with the tokenizer settings {lowercase, '
-      + 'keep_punctuation, han_bigrams} (the TEXT panel\'s word count: the same rule as the run\'s stats)',
+    reply: '{tokens, sentences, too_small, suggested: {nextword, word2vec}}: what a run would read in the text with '
+      + 'the tokenizer settings {lowercase, keep_punctuation, han_bigrams} (the TEXT panel\'s word count: the same rule '
+      + 'as the run\'s stats), whether that is under 10,000 tokens, and the settings chosen for that size '
+      + '(src/suggested_settings.cpp): {name: value} of each model\'s table, only those the rule chooses',
   },
   start: {
     fields: ['text', 'settings'],
