@@ -157,7 +157,6 @@ Word2VecTrainer::Word2VecTrainer(const std::string& text, const Word2VecOptions&
 
   corpus_.reserve(static_cast<size_t>(stats_.tokens - vocab_.count(kUnkId)));
   starts_.reserve(sentences.size() + 1);
-  size_t longest = 0;
   for (Sentence& s : sentences) {
     const size_t begin = corpus_.size();
     for (const std::string& w : s) {
@@ -165,12 +164,40 @@ Word2VecTrainer::Word2VecTrainer(const std::string& text, const Word2VecOptions&
       if (id != kUnkId) corpus_.push_back(id);
     }
     if (corpus_.size() > begin) starts_.push_back(static_cast<int64_t>(begin));
-    longest = std::max(longest, corpus_.size() - begin);
     Sentence().swap(s);  // free the strings as we go
   }
   starts_.push_back(static_cast<int64_t>(corpus_.size()));
   stats_.train_words = static_cast<int64_t>(corpus_.size());
+  init();
+}
 
+Word2VecTrainer::Word2VecTrainer(Vocab vocab, const std::vector<Ids>& sentences, const Word2VecOptions& options)
+    : options_(options), vocab_(std::move(vocab)), rng_(options.seed) {
+  validate(options_);
+  cbow_ = options_.model == "cbow";
+  lr0_ = starting_lr(options_);
+  stats_.sentences = static_cast<int64_t>(sentences.size());
+  stats_.types = vocab_.size() - 2;
+  starts_.reserve(sentences.size() + 1);
+  for (const Ids& s : sentences) {
+    for (int32_t id : s)
+      check(id > kUnkId && id < vocab_.size(), "id " + std::to_string(id) + " is outside the vocabulary (2.." +
+                                                   std::to_string(vocab_.size() - 1) + ")");
+    stats_.tokens += static_cast<int64_t>(s.size());
+    if (s.empty()) continue;
+    starts_.push_back(static_cast<int64_t>(corpus_.size()));
+    corpus_.insert(corpus_.end(), s.begin(), s.end());
+  }
+  starts_.push_back(static_cast<int64_t>(corpus_.size()));
+  stats_.train_words = static_cast<int64_t>(corpus_.size());
+  check(std::any_of(sentences.begin(), sentences.end(), [](const Ids& s) { return s.size() >= 2; }),
+        "No sentence has two ids to learn from.");
+  init();
+}
+
+void Word2VecTrainer::init() {
+  size_t longest = 0;
+  for (size_t s = 0; s + 1 < starts_.size(); ++s) longest = std::max(longest, size_t(starts_[s + 1] - starts_[s]));
   const int32_t V = vocab_.size();
   const int d = options_.dim;
   std::vector<int64_t> counts = vocab_.counts();
@@ -246,7 +273,7 @@ void Word2VecTrainer::skipgram(float lr) {
   const int k = options_.negative;
   Vec grad(grad_.data(), d);
   for (int w = 0; w < n; ++w) {
-    const int b = 1 + static_cast<int>(rng_.below(static_cast<uint32_t>(options_.window)));
+    const int b = window_around();
     float* h = input_.row(line_[w]).data();
     for (int c = std::max(0, w - b); c <= std::min(n - 1, w + b); ++c) {
       if (c == w) continue;
@@ -266,7 +293,7 @@ void Word2VecTrainer::cbow(float lr) {
   const int k = options_.negative;
   Vec hidden(hidden_.data(), d), grad(grad_.data(), d);
   for (int w = 0; w < n; ++w) {
-    const int b = 1 + static_cast<int>(rng_.below(static_cast<uint32_t>(options_.window)));
+    const int b = window_around();
     const int lo = std::max(0, w - b), hi = std::min(n - 1, w + b);
     hidden.setZero();
     for (int c = lo; c <= hi; ++c)

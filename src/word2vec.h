@@ -39,6 +39,9 @@ struct Word2VecOptions {
   double sample = 1e-4;            // subsampling threshold t; 0 = keep every word; 0..1
   uint32_t seed = 1;               // initial vectors, windows, subsampling and negatives
   TokenizerOptions tokenizer;      // lowercase, punctuation dropped
+  // The context of a word is its whole sentence (item2vec's baskets), not a window of 1..window
+  // words. Not in the option table: set by callers that train on id sequences (item2vec).
+  bool whole_window = false;
 };
 
 // The options as one table, like settings_schema(): the page builds its form from the schema and the
@@ -109,6 +112,11 @@ class Word2VecTrainer {
   // Tokenises, builds the vocabulary (<pad> and <unk> keep ids 0 and 1 with zero vectors, so the
   // geometry tools that skip them work unchanged) and initialises the vectors. Throws InputError.
   Word2VecTrainer(const std::string& text, const Word2VecOptions& options);
+  // Trains on sentences already turned into ids of `vocab` (ids 0 and 1, <pad> and <unk>, are
+  // not allowed in them), whose counts are the noise and subsampling counts: items in baskets,
+  // for item2vec. min_count and max_vocab do not apply. Throws InputError for an id outside the
+  // vocabulary or no sentence of two ids.
+  Word2VecTrainer(Vocab vocab, const std::vector<Ids>& sentences, const Word2VecOptions& options);
 
   // Trains whole sentences until about `budget` words are read (at least one sentence), the epoch
   // ends or training finishes.
@@ -122,7 +130,14 @@ class Word2VecTrainer {
   const Word2VecProgress& progress() const { return progress_; }
 
  private:
+  // Noise, subsampling, initial vectors and scratch, once vocab_, corpus_ and starts_ are set.
+  void init();
   void train_sentence(const int32_t* ids, int64_t n, float lr);
+  // How far a centre word's context reaches: 1..window drawn at random, or the whole sentence.
+  int window_around() {
+    if (options_.whole_window) return static_cast<int>(line_.size());
+    return 1 + static_cast<int>(rng_.below(static_cast<uint32_t>(options_.window)));
+  }
   void skipgram(float lr);
   void cbow(float lr);
 

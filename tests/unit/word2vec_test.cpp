@@ -223,6 +223,33 @@ TEST(Word2Vec, BadOptionsAreNamed) {
   EXPECT_FLOAT_EQ(starting_lr(c), 0.05f);
 }
 
+// Sentences of ids (item2vec's baskets): the vocabulary given, every pair of a sentence trained
+// when the window is the whole sentence, and ids outside the vocabulary refused.
+TEST(Word2Vec, TrainsOnIdSentencesWithWholeWindows) {
+  std::vector<std::string> words = {Vocab::pad_word(), Vocab::unk_word(), "a", "b", "c", "d", "e", "f", "g", "h"};
+  const std::vector<Ids> sentences = {{2, 3, 4, 5, 6, 7, 8, 9}, {2, 9}};
+  std::vector<int64_t> counts = {0, 0, 2, 1, 1, 1, 1, 1, 1, 2};
+  Word2VecOptions o;
+  o.dim = 8, o.window = 1, o.sample = 0, o.epochs = 3;
+  o.whole_window = true;
+  Word2VecTrainer whole(Vocab::from_words(words, counts), sentences, o);
+  EXPECT_EQ(whole.stats().train_words, 10);
+  EXPECT_EQ(whole.vocab().word(5), "d");
+  while (!whole.step(100).finished) {
+  }
+  EXPECT_EQ(whole.progress().pairs_trained, 3 * (8 * 7 + 2 * 1));  // every ordered pair of each sentence
+  o.whole_window = false;  // window 1: neighbours only
+  Word2VecTrainer narrow(Vocab::from_words(words, counts), sentences, o);
+  while (!narrow.step(100).finished) {
+  }
+  EXPECT_EQ(narrow.progress().pairs_trained, 3 * (2 * 7 + 2 * 1));
+  EXPECT_TRUE(whole.input().row(kPadId).isZero() && whole.input().row(kUnkId).isZero());
+
+  EXPECT_THROW(Word2VecTrainer(Vocab::from_words(words, counts), {{2, 10}}, o), InputError);
+  EXPECT_THROW(Word2VecTrainer(Vocab::from_words(words, counts), {{2, kUnkId}}, o), InputError);
+  EXPECT_THROW(Word2VecTrainer(Vocab::from_words(words, counts), {{2}, {3}}, o), InputError);
+}
+
 TEST(Word2VecOptions, OneTableForSchemaJsonAndFlags) {
   const nlohmann::json schema = word2vec_schema();
   std::vector<std::string> names;
