@@ -1,0 +1,179 @@
+// item2vec: sentences of items for the word2vec core, and the trained vectors as a recommender.
+#include "item2vec.h"
+
+#include <Eigen/Cholesky>
+#include <algorithm>
+#include <cmath>
+
+#include "geometry.h"
+#include "option_table.h"
+
+namespace embplay {
+namespace {
+
+using T = OptionTable<Item2VecOptions>;
+
+const T& table() {
+  static const T table("item2vec option", {
+      T::choice("context", {"basket", "sequence"}, &Item2VecOptions::context,
+                "basket: the other items of the same basket; sequence: the items bought just before and after"),
+      T::number("window", T::Type::Int, 1, 50, &Item2VecOptions::window,
+                "sequence only: largest distance to a context item; each draws 1..window"),
+      T::number("dim", T::Type::Int, 2, 512, &Item2VecOptions::dim, "d: length of each item vector"),
+      T::number("negative", T::Type::Int, 1, 50, &Item2VecOptions::negative, "noise items per target"),
+      T::number("epochs", T::Type::Int, 1, 200, &Item2VecOptions::epochs, "passes over the baskets"),
+      T::number("lr", T::Type::Float, 0.0001, 1, &Item2VecOptions::lr, "starting learning rate, decaying linearly to 0"),
+      T::number("sample", T::Type::Float, 0, 1, &Item2VecOptions::sample,
+                "subsampling threshold t: very frequent items are skipped; 0 = keep all"),
+      T::number("seed", T::Type::Int, 0, 4294967295.0, &Item2VecOptions::seed, "same seed, same vectors"),
+      T::choice("similarity", {"output", "cosine", "projected"}, &Item2VecOptions::similarity,
+                "output: skip-gram's score of an item as context; cosine: of the two items' vectors; "
+                "projected: the user's items regressed onto the output vectors"),
+      T::number("ridge", T::Type::Float, 0.0001, 100, &Item2VecOptions::ridge,
+                "projected only: the regression's lambda, relative to the mean squared output vector"),
+      T::number("half_life", T::Type::Float, 0, 1000, &Item2VecOptions::half_life,
+                "a user's older items count half every this many items; 0 = all the same"),
+  });
+  return table;
+}
+
+Word2VecOptions word2vec_options(const Item2VecOptions& o) {
+  validate(o);
+  Word2VecOptions w;
+  w.model = "skipgram";
+  w.dim = o.dim;
+  w.window = o.window;
+  w.negative = o.negative;
+  w.epochs = o.epochs;
+  w.lr = o.lr;
+  w.sample = o.sample;
+  w.seed = o.seed;
+  w.min_count = 1;
+  w.whole_window = o.context == "basket";
+  return w;
+}
+
+Vocab item_vocab(const std::vector<History>& train, const std::vector<std::string>& item_keys) {
+  std::vector<std::string> words = {Vocab::pad_word(), Vocab::unk_word()};
+  words.insert(words.end(), item_keys.begin(), item_keys.end());
+  std::vector<int64_t> counts(words.size(), 0);
+  for (const History& h : train)
+    for (int32_t i : h.items) ++counts[static_cast<size_t>(i) + 2];
+  return Vocab::from_words(std::move(words), std::move(counts));
+}
+
+RowMatrix unit_rows(const RowMatrix& m) {
+  RowMatrix u = m;
+  for (Eigen::Index i = 0; i < u.rows(); ++i) {
+    const float n = u.row(i).norm();
+    if (n > 0) u.row(i) /= n;
+  }
+  return u;
+}
+
+}  // namespace
+
+nlohmann::json item2vec_schema() { return table().schema(); }
+Item2VecOptions item2vec_options_from_json(const nlohmann::json& j) { return table().from_json(j); }
+nlohmann::json item2vec_options_to_json(const Item2VecOptions& o) { return table().to_json(o); }
+void set_item2vec_option(Item2VecOptions& o, const std::string& name, const std::string& value) {
+  table().set_from_text(o, name, value);
+}
+void validate(const Item2VecOptions& o) { table().validate(o); }
+
+std::vector<Ids> item2vec_sentences(const std::vector<History>& train, const std::string& context) {
+  std::vector<Ids> sentences;
+  for (const History& h : train) {
+    if (context == "sequence") {
+      sentences.emplace_back(h.items.begin(), h.items.end());
+      for (int32_t& id : sentences.back()) id += 2;
+      continue;
+    }
+    for (int32_t b = 0; b < h.baskets(); ++b) {
+      sentences.emplace_back(h.items.begin() + h.starts[b], h.items.begin() + h.starts[b + 1]);
+      for (int32_t& id : sentences.back()) id += 2;
+    }
+  }
+  return sentences;
+}
+
+Item2VecTrainer::Item2VecTrainer(const std::vector<History>& train, const std::vector<std::string>& item_keys,
+                                 const Item2VecOptions& options)
+    : options_(options),
+      w2v_(item_vocab(train, item_keys), item2vec_sentences(train, options.context), word2vec_options(options)) {}
+
+Item2Vec::Item2Vec(const Word2VecTrainer& trained, const Item2VecOptions& options) : options_(options) {
+  const Eigen::Index I = trained.input().rows() - 2;
+  input_ = trained.input().bottomRows(I);
+  if (options_.similarity == "cosine") {
+    source_ = unit_rows(input_);
+    target_ = source_;
+  } else if (options_.similarity == "projected") {
+    // s(i, j) = o_j^T (O^T O + lambda I)^-1 o_i: ridge regression of the user's items onto the
+    // output table O (I, d); lambda = ridge * trace(O^T O) / d.
+    target_ = trained.output().bottomRows(I);
+    Eigen::MatrixXf gram = target_.transpose() * target_;  // (d, d)
+    gram.diagonal().array() += options_.ridge * gram.trace() / static_cast<float>(gram.rows());
+    source_ = (gram.llt().solve(target_.transpose())).transpose();  // (I, d) O M
+  } else {
+    source_ = input_;
+    target_ = trained.output().bottomRows(I);
+  }
+}
+
+std::vector<float> Item2Vec::weights(const History& h) const {
+  const int32_t n = h.size();
+  std::vector<float> w(static_cast<size_t>(n), 1.0f);
+  if (options_.half_life > 0)
+    for (int32_t p = 0; p < n; ++p) w[p] = std::exp2(-static_cast<float>(n - 1 - p) / options_.half_life);
+  float sum = 0;
+  for (float x : w) sum += x;
+  for (float& x : w) x /= sum;
+  return w;
+}
+
+float Item2Vec::pair_score(int32_t i, int32_t j) const { return source_.row(i).dot(target_.row(j)); }
+
+void Item2Vec::score(const History& h, float* scores) const {
+  const Eigen::Index I = target_.rows();
+  Eigen::Map<Eigen::VectorXf> s(scores, I);
+  if (h.size() == 0) {
+    s.setZero();
+    return;
+  }
+  const std::vector<float> w = weights(h);
+  Eigen::VectorXf user = Eigen::VectorXf::Zero(source_.cols());  // (d) sum_p w_p source[i_p]
+  for (int32_t p = 0; p < h.size(); ++p) user += w[p] * source_.row(h.items[p]).transpose();
+  s.noalias() = target_ * user;
+}
+
+int32_t Item2Vec::reason(const History& h, int32_t item) const {
+  if (h.size() == 0) return -1;
+  const std::vector<float> w = weights(h);
+  int32_t best = 0;
+  float best_score = w[0] * pair_score(h.items[0], item);
+  for (int32_t p = 1; p < h.size(); ++p) {
+    const float c = w[p] * pair_score(h.items[p], item);
+    if (c > best_score) best = p, best_score = c;
+  }
+  return best;
+}
+
+std::vector<std::pair<int32_t, float>> Item2Vec::similar(int32_t item, int k) const {
+  // nearest_neighbors skips rows 0 and 1 (<pad>, <unk>): give it the table with two rows in front.
+  RowMatrix table = RowMatrix::Zero(input_.rows() + 2, input_.cols());
+  table.bottomRows(input_.rows()) = input_;
+  std::vector<std::pair<int32_t, float>> out;
+  for (const Neighbor& n : nearest_neighbors(table, item + 2, k)) out.emplace_back(n.id - 2, n.similarity);
+  return out;
+}
+
+Item2Vec train_item2vec(const std::vector<History>& train, const std::vector<std::string>& item_keys,
+                        const Item2VecOptions& options) {
+  Item2VecTrainer trainer(train, item_keys, options);
+  while (!trainer.step(1 << 20).finished) {
+  }
+  return Item2Vec(trainer.word2vec(), options);
+}
+
+}  // namespace embplay

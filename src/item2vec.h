@@ -1,0 +1,99 @@
+// item2vec (Barkan & Koenigstein 2016): word2vec's skip-gram with negative sampling over items
+// instead of words. A "sentence" is a basket (every other item of the basket is context: the
+// window is the whole basket) or a user's items in time order (a window of `window` items each
+// side). The word2vec core trains it (Word2VecTrainer from id sentences); this file only builds
+// the sentences and turns the vectors into a recommender.
+//
+//   input   (I, d)  row i: item i's vector, what the map, "bought together" and users are made of
+//   output  (I, d)  row j: scores item j as the context of an item (skip-gram's second table)
+//
+// A user is their history's items weighted by recency, w_p = 0.5^(age_p / half_life) with age_p
+// the number of items after p (all 1 when half_life is 0), normalised to sum 1. Item j scores
+//   similarity "output": sum_p w_p input[i_p] . output[j]      (skip-gram's own co-occurrence score)
+//   similarity "cosine": sum_p w_p cos(input[i_p], input[j])   (item2vec's item-item similarity)
+//   similarity "projected": sum_p w_p output[i_p] M output[j], M = (O^T O + lambda I)^-1 (d, d):
+//     the user's items regressed onto the output table O (I, d), which discounts the directions
+//     every item shares (popularity) as EASE does with its inverse
+
+// both linear in the history, so the reason for j is the p with the largest w_p * s(i_p, j).
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "common.h"
+#include "interactions.h"
+#include "recommend.h"
+#include "word2vec.h"
+
+namespace embplay {
+
+struct Item2VecOptions {
+  std::string context = "basket";     // "basket": the whole basket; "sequence": a user's items in time order
+  int window = 5;                     // sequence only: largest distance to a context item; 1..50
+  int dim = 64;                       // d: vector size; 2..512
+  int negative = 5;                   // noise items per target; 1..50
+  int epochs = 10;                    // passes over the baskets; 1..200
+  float lr = 0.025f;                  // starting learning rate, decaying linearly to 0; 0.0001..1
+  double sample = 1e-3;               // subsampling threshold t (items are more even than words); 0..1
+  uint32_t seed = 1;                  // initial vectors, subsampling and negatives
+  std::string similarity = "output";  // "output": input . output; "cosine": cosine of input vectors; "projected"
+  float ridge = 1;                    // projected only: lambda / (trace(O^T O) / d); 0.0001..100
+  float half_life = 0;                // recency of a user's items, in items; 0 = all count the same; 0..1000
+};
+
+// The option table, as word2vec's: schema for the page's form, JSON in and out, the CLI's flags.
+nlohmann::json item2vec_schema();
+Item2VecOptions item2vec_options_from_json(const nlohmann::json& j);
+nlohmann::json item2vec_options_to_json(const Item2VecOptions& o);
+void set_item2vec_option(Item2VecOptions& o, const std::string& name, const std::string& value);
+void validate(const Item2VecOptions& o);  // throws InputError naming the field and its range
+
+// The word2vec sentences of item2vec (item ids shifted by 2 past <pad> and <unk>): one per basket,
+// or one per user.
+std::vector<Ids> item2vec_sentences(const std::vector<History>& train, const std::string& context);
+
+// Trains in steps (as the page's worker needs): builds the sentences and the vocabulary (item keys,
+// counts from `train`), then runs word2vec with the whole-sentence window for baskets.
+class Item2VecTrainer {
+ public:
+  // Throws InputError when no basket (or user) has two items.
+  Item2VecTrainer(const std::vector<History>& train, const std::vector<std::string>& item_keys,
+                  const Item2VecOptions& options);
+  Word2VecProgress step(int64_t budget) { return w2v_.step(budget); }
+  const Word2VecTrainer& word2vec() const { return w2v_; }
+  const Item2VecOptions& options() const { return options_; }
+
+ private:
+  Item2VecOptions options_;
+  Word2VecTrainer w2v_;
+};
+
+class Item2Vec : public Recommender {
+ public:
+  // From a trainer's tables ((I + 2, d) each, rows 0 and 1 reserved).
+  Item2Vec(const Word2VecTrainer& trained, const Item2VecOptions& options);
+  std::string name() const override { return "item2vec"; }
+  void score(const History& h, float* scores) const override;
+  int32_t reason(const History& h, int32_t item) const override;
+
+  // Items bought together with `item`: nearest by cosine of the input vectors, (id, cosine).
+  std::vector<std::pair<int32_t, float>> similar(int32_t item, int k) const;
+  const RowMatrix& vectors() const { return input_; }  // (I, d)
+
+ private:
+  std::vector<float> weights(const History& h) const;  // (n) w_p, summing to 1
+  float pair_score(int32_t i, int32_t j) const;         // s(i, j)
+
+  Item2VecOptions options_;
+  RowMatrix input_;   // (I, d)
+  RowMatrix target_;  // (I, d) output rows ("output"), or unit input rows ("cosine")
+  RowMatrix source_;  // (I, d) input rows ("output"), or unit input rows ("cosine")
+};
+
+// Trains to the end in one call (the CLI, tests, benchmarks).
+Item2Vec train_item2vec(const std::vector<History>& train, const std::vector<std::string>& item_keys,
+                        const Item2VecOptions& options);
+
+}  // namespace embplay
