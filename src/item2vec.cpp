@@ -168,6 +168,23 @@ std::vector<std::pair<int32_t, float>> Item2Vec::similar(int32_t item, int k) co
   return out;
 }
 
+Item2VecOptions tuned_item2vec_options(SplitKind kind) {
+  Item2VecOptions o;
+  o.context = "sequence";
+  o.dim = 64;
+  o.negative = 5;
+  o.lr = 0.05f;
+  o.sample = 0;
+  if (kind == SplitKind::kLastItem) {
+    o.window = 5, o.epochs = 3;
+    o.similarity = "output", o.half_life = 0.3f;
+  } else {
+    o.window = 3, o.epochs = 2;
+    o.similarity = "projected", o.half_life = 30, o.ridge = 0.3f;
+  }
+  return o;
+}
+
 Item2Vec train_item2vec(const std::vector<History>& train, const std::vector<std::string>& item_keys,
                         const Item2VecOptions& options) {
   Item2VecTrainer trainer(train, item_keys, options);

@@ -11,8 +11,10 @@
 
 #include "evaluation.h"
 #include "geometry.h"
+#include "item2vec.h"
 #include "model_io.h"
 #include "ngram.h"
+#include "recommend.h"
 #include "settings.h"
 #include "trainer.h"
 #include "vectors_io.h"
@@ -38,6 +40,12 @@ usage:
   embplay word2vec --input FILE --save VECTORS [--format FORMAT] [--json] [word2vec options...]
   embplay eval --vectors FILE [--format FORMAT] [--metadata FILE] [--eval-dir DIR] [--max_words 30000] [--json]
   embplay convert --vectors IN [--format FORMAT] [--metadata FILE] --to FORMAT --out OUT [--max_words 200000]
+  embplay recsys eval (--events CSV | --baskets FILE) [--items CSV] [--split last-item|last-invoice]
+                      [--models popularity,knn,ease,item2vec] [--validation] [--ease_lambda auto|L]
+                      [--knn_neighbours 0] [--json] [column flags] [item2vec options...]
+  embplay recsys recommend (--events CSV | --baskets FILE) [--items CSV] --user USER [--k 10]
+                      [--tuned_for last-invoice|last-item] [item2vec options...]
+  embplay recsys similar (--events CSV | --baskets FILE) [--items CSV] --item ITEM [--k 10] [item2vec options...]
   embplay --help
 
 --input is split by sentence (--valid-fraction, --test-fraction, --split); --train, --valid and
@@ -72,6 +80,25 @@ vectors, and coverage says how many those are), and Spearman correlation on Word
 SimLex-999 with coverage. The sets are read from --eval-dir (default: the repository's
 tests/data/eval). --max_words keeps the file's first N words (1..200000), as word2vec's
 compute-accuracy keeps 30000.
+
+recsys reads events (a CSV with a header: user, item, and optionally time, basket, value and
+name columns, found by their usual names or named with --user_column, --item_column,
+--time_column, --basket_column, --value_column, --name_column; "none" ignores an optional one)
+or baskets (one per line, items separated by spaces or commas). FILE "-" is standard input, so a
+gzipped log reads as `zcat log.csv.gz | embplay recsys eval --events -`. --items names the items
+(a CSV: item, name). Each user's events are ordered by time, ties by file order.
+  eval ranks every item the user has not taken and reports HitRate@10 and NDCG@10 for popularity,
+  item kNN (cosine of the items' user sets, a user's score the sum over their items), EASE (lambda
+  chosen on the validation split unless given) and item2vec, side by side. Splits: last-item holds
+  out each user's last event (users with 2+ events whose last item is new to them); last-invoice
+  holds out the last basket whole (users with 2+ baskets; its items new to the user are the
+  targets; HitRate@10 is then the share of them in the top 10). --validation evaluates on the
+  validation split instead (the same split applied again to the training histories), for tuning.
+  recommend lists a user's top items (none they already took), each with the item of theirs that
+  led to it; similar lists the items bought together with an item (nearest item2vec vectors).
+  item2vec starts from the options tuned on the validation split of Online Retail for the split
+  (eval's --split; --tuned_for in recommend and similar, default last-invoice: the next basket);
+  options given on the command line override them. The defaults listed below are the struct's.
 )";
 
 void print_table(const json& schema) {
@@ -94,6 +121,8 @@ void print_help() {
   print_table(settings_schema());
   std::cout << "\nword2vec options (the same names as the page's):\n";
   print_table(word2vec_schema());
+  std::cout << "\nitem2vec options (recsys):\n";
+  print_table(item2vec_schema());
 }
 
 // Flags as name -> value; boolean flags without a value ("--json") get "true".
@@ -541,6 +570,176 @@ int convert(const Args& args) {
   return 0;
 }
 
+// ---- recommendations (recsys) ------------------------------------------------------------------
+
+std::string read_input(const std::string& path) {
+  if (path != "-") return read_file(path);
+  std::ostringstream text;
+  text << std::cin.rdbuf();
+  return text.str();
+}
+
+// The events or baskets, with item names; errors name the file.
+InteractionLog load_log(const Args& args) {
+  const auto named = [](const std::string& path, auto read) {
+    try {
+      return read();
+    } catch (const InputError& e) {
+      throw InputError(path + ": " + e.what());
+    }
+  };
+  InteractionLog log;
+  if (args.has("events") == args.has("baskets")) throw InputError(args.command + " needs --events CSV or --baskets FILE");
+  if (args.has("events")) {
+    EventColumns c;
+    c.user = args.get("user_column"), c.item = args.get("item_column"), c.time = args.get("time_column");
+    c.basket = args.get("basket_column"), c.value = args.get("value_column"), c.name = args.get("name_column");
+    const std::string path = args.get("events");
+    log = named(path, [&] { return read_events(read_input(path), c); });
+  } else {
+    const std::string path = args.get("baskets");
+    log = named(path, [&] { return read_baskets(read_input(path)); });
+  }
+  if (args.has("items")) {
+    const std::string path = args.get("items");
+    named(path, [&] { return read_item_names(read_file(path), log); });
+  }
+  return log;
+}
+
+const char* const kRecsysFlags[] = {"events", "baskets", "items", "user_column", "item_column", "time_column",
+                                    "basket_column", "value_column", "name_column", "split", "models",
+                                    "validation", "ease_lambda", "knn_neighbours", "json", "user", "item", "k",
+                                    "tuned_for"};
+
+// The options tuned for `kind` (tuned_item2vec_options), with any given on the command line.
+Item2VecOptions item2vec_flags(const Args& args, SplitKind kind) {
+  Item2VecOptions o = tuned_item2vec_options(kind);
+  for (const auto& [name, value] : args.flags)
+    if (std::find(std::begin(kRecsysFlags), std::end(kRecsysFlags), name) == std::end(kRecsysFlags))
+      set_item2vec_option(o, name, value);
+  return o;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+std::string item_label(const InteractionLog& log, int32_t i) {
+  const std::string& key = log.item_keys[i];
+  const std::string& name = log.item_names[i];
+  return name == key ? key : key + " " + name;
+}
+
+int recsys_eval(const Args& args) {
+  const SplitKind kind = parse_split_kind(args.get("split", "last-item"));
+  const Item2VecOptions o = item2vec_flags(args, kind);
+  const InteractionLog log = load_log(args);
+  const bool validation = args.has("validation");
+  const int32_t I = log.item_count();
+  const HoldOut test = make_split(log.users, kind);
+  const HoldOut valid = make_split(test.train, kind);
+  const HoldOut& split = validation ? valid : test;
+  if (split.cases.empty())
+    throw InputError(std::string("no user can be evaluated with the ") + split_kind_name(kind) + " split (it needs users with " +
+                     (kind == SplitKind::kLastItem ? "two events" : "two baskets") + " and a new item held out)");
+  std::vector<std::string> models;
+  {
+    std::stringstream list(args.get("models", "popularity,knn,ease,item2vec"));
+    for (std::string m; std::getline(list, m, ',');) {
+      if (m != "popularity" && m != "knn" && m != "ease" && m != "item2vec")
+        throw InputError("--models lists popularity, knn, ease and item2vec, not \"" + m + "\"");
+      models.push_back(m);
+    }
+  }
+  const bool as_json = args.has("json");
+  if (!as_json)
+    std::printf("%lld events, %d users, %d items; %s split%s: %lld users evaluated (%lld with too few %s, %lld with nothing new held out)\n",
+                (long long)log.events, log.user_count(), I, split_kind_name(kind), validation ? " (validation)" : "",
+                (long long)split.cases.size(), (long long)split.skipped_short,
+                kind == SplitKind::kLastItem ? "events" : "baskets", (long long)split.skipped_repeat);
+  json rows = json::array();
+  for (const std::string& m : models) {
+    const auto start = std::chrono::steady_clock::now();
+    std::unique_ptr<Recommender> model;
+    json extra = json::object();
+    if (m == "popularity") model = std::make_unique<Popularity>(split.train, I);
+    if (m == "knn") model = std::make_unique<ItemKnn>(split.train, I, int_flag(args, "knn_neighbours", 0));
+    if (m == "ease") {
+      double lambda = 0;
+      if (args.get("ease_lambda", "auto") == "auto") {
+        // Chosen on a split of the histories the model is fitted on, never on the evaluated cases.
+        lambda = choose_ease_lambda(make_split(split.train, kind), I, {50, 100, 200, 500, 1000, 2000, 5000});
+      } else {
+        lambda = std::atof(args.get("ease_lambda").c_str());
+      }
+      model = std::make_unique<Ease>(split.train, I, lambda);
+      extra["lambda"] = lambda;
+    }
+    if (m == "item2vec") {
+      model = std::make_unique<Item2Vec>(train_item2vec(split.train, log.item_keys, o));
+      extra["options"] = item2vec_options_to_json(o);
+    }
+    const double fit = seconds_since(start);
+    const RankingMetrics r = evaluate(*model, split, I);
+    json row = {{"model", m}, {"hit_rate_10", r.hit_rate}, {"ndcg_10", r.ndcg}, {"cases", r.cases},
+                {"seconds", seconds_since(start)}, {"fit_seconds", fit}};
+    row.update(extra);
+    rows.push_back(row);
+    if (!as_json) {
+      std::printf("  %-12s HR@10 %5.2f%%  NDCG@10 %5.2f%%  (%.1f s", model->name().c_str(), 100 * r.hit_rate, 100 * r.ndcg,
+                  seconds_since(start));
+      if (extra.contains("lambda")) std::printf(", lambda %g", extra["lambda"].get<double>());
+      std::printf(")\n");
+      std::fflush(stdout);
+    }
+  }
+  if (as_json)
+    std::cout << json{{"split", split_kind_name(kind)}, {"validation", validation}, {"users", log.user_count()},
+                      {"items", I}, {"events", log.events}, {"cases", split.cases.size()}, {"models", rows}}
+                     .dump()
+              << std::endl;
+  return 0;
+}
+
+int recsys_recommend(const Args& args) {
+  const Item2VecOptions o = item2vec_flags(args, parse_split_kind(args.get("tuned_for", "last-invoice")));
+  const InteractionLog log = load_log(args);
+  const int32_t user = log.user(args.require("user"));
+  const int k = positive(args, "k", 10);
+  const Item2Vec model = train_item2vec(log.users, log.item_keys, o);
+  const History& h = log.users[user];
+  std::printf("user %s: %d items in %d baskets; top %d of the items they have not taken (item2vec)\n",
+              log.user_keys[user].c_str(), h.size(), h.baskets(), k);
+  int rank = 0;
+  for (const Recommendation& r : recommend(model, h, log.item_count(), k))
+    std::printf("%2d. %-50s %.4f  because of %s\n", ++rank, item_label(log, r.item).c_str(), r.score,
+                r.because < 0 ? "its popularity" : item_label(log, r.because).c_str());
+  return 0;
+}
+
+int recsys_similar(const Args& args) {
+  const Item2VecOptions o = item2vec_flags(args, parse_split_kind(args.get("tuned_for", "last-invoice")));
+  const InteractionLog log = load_log(args);
+  const int32_t item = log.item(args.require("item"));
+  const Item2Vec model = train_item2vec(log.users, log.item_keys, o);
+  std::printf("bought together with %s (item2vec, cosine):\n", item_label(log, item).c_str());
+  for (const auto& [id, cosine] : model.similar(item, positive(args, "k", 10)))
+    std::printf("  %-50s %.4f\n", item_label(log, id).c_str(), cosine);
+  return 0;
+}
+
+int recsys(int argc, char** argv) {
+  if (argc < 3) throw InputError("recsys needs a command: eval, recommend or similar (see --help)");
+  Args args = parse_args(argc - 1, argv + 1, {{"json", true}, {"validation", true}});
+  const std::string sub = args.command;
+  args.command = "recsys " + sub;
+  if (sub == "eval") return recsys_eval(args);
+  if (sub == "recommend") return recsys_recommend(args);
+  if (sub == "similar") return recsys_similar(args);
+  throw InputError("unknown recsys command: " + sub + " (eval, recommend or similar)");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -558,7 +757,9 @@ int main(int argc, char** argv) {
     if (command == "word2vec") return word2vec(parse_args(argc, argv, {{"json", true}}));
     if (command == "eval") return eval(parse_args(argc, argv, {{"json", true}}));
     if (command == "convert") return convert(parse_args(argc, argv, {}));
-    throw InputError("unknown command: " + command + " (train, neighbors, predict, word2vec, eval or convert; see --help)");
+    if (command == "recsys") return recsys(argc, argv);
+    throw InputError("unknown command: " + command +
+                     " (train, neighbors, predict, word2vec, eval, convert or recsys; see --help)");
   } catch (const std::exception& e) {
     std::fprintf(stderr, "embplay: %s\n", e.what());
     return 2;
