@@ -64,6 +64,15 @@ void check_projectable(const RowMatrix& vectors, int min_rows, const std::string
                    (vectors.row(0).isZero(0) ? " (zero)" : "") + ": there is no spread to project");
 }
 
+RowMatrix unit_rows(const RowMatrix& m) {
+  RowMatrix out = m;
+  for (Eigen::Index i = 0; i < out.rows(); ++i) {
+    const float n = out.row(i).norm();
+    if (n > 0) out.row(i) /= n;
+  }
+  return out;
+}
+
 RowMatrix gather_rows(const RowMatrix& table, const Ids& ids) {
   RowMatrix out(static_cast<Eigen::Index>(ids.size()), table.cols());
   for (size_t i = 0; i < ids.size(); ++i) out.row(static_cast<Eigen::Index>(i)) = table.row(ids[i]);

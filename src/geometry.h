@@ -38,6 +38,9 @@ void check_projectable(const RowMatrix& vectors, int min_rows, const std::string
 // The rows of `table` for the given ids, as a new (N, d) matrix.
 RowMatrix gather_rows(const RowMatrix& table, const Ids& ids);
 
+// The rows of `m` (N, d) scaled to unit length; zero rows stay zero.
+RowMatrix unit_rows(const RowMatrix& m);
+
 struct Neighbor {
   int32_t id;
   float similarity;    // cosine (0 against a zero vector)

@@ -62,15 +62,6 @@ Vocab item_vocab(const std::vector<History>& train, const std::vector<std::strin
   return Vocab::from_words(std::move(words), std::move(counts));
 }
 
-RowMatrix unit_rows(const RowMatrix& m) {
-  RowMatrix u = m;
-  for (Eigen::Index i = 0; i < u.rows(); ++i) {
-    const float n = u.row(i).norm();
-    if (n > 0) u.row(i) /= n;
-  }
-  return u;
-}
-
 }  // namespace
 
 nlohmann::json item2vec_schema() { return table().schema(); }

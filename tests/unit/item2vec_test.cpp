@@ -7,16 +7,11 @@
 #include <cmath>
 
 #include "item2vec.h"
+#include "histories.h"
 #include "settings.h"
 
 namespace embplay {
 namespace {
-
-History history(std::vector<Ids> baskets) {
-  History h;
-  for (const Ids& b : baskets) h.add_basket(b.data(), b.data() + b.size());
-  return h;
-}
 
 // 40 items in 10 groups of 4 always bought together, each basket one group plus 2 random items,
 // in random order; 600 users of 1 to 3 baskets.

@@ -8,16 +8,11 @@
 #include <cmath>
 
 #include "recommend.h"
+#include "histories.h"
 #include "settings.h"
 
 namespace embplay {
 namespace {
-
-History history(std::vector<Ids> baskets) {
-  History h;
-  for (const Ids& b : baskets) h.add_basket(b.data(), b.data() + b.size());
-  return h;
-}
 
 bool contains(const Ids& v, int32_t x) { return std::find(v.begin(), v.end(), x) != v.end(); }
 
