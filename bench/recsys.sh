@@ -10,11 +10,7 @@
 #   bench/recsys.sh            SEEDS=3 RUNS=3 TUNE=0 OUT=build/bench/recsys
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BUILD=${BUILD:-$ROOT/build/native}
-OUT=${OUT:-$ROOT/build/bench/recsys}
-SEEDS=${SEEDS:-3}
-RUNS=${RUNS:-3}
-TUNE=${TUNE:-0}
+: "${BUILD:=$ROOT/build/native}" "${OUT:=$ROOT/build/bench/recsys}" "${SEEDS:=3}" "${RUNS:=3}" "${TUNE:=0}"
 DATA=$ROOT/tests/data/recsys/online-retail
 mkdir -p "$OUT"
 for exe in embplay bench_recsys; do
@@ -52,7 +48,8 @@ for (const split of ["last-item", "last-invoice"]) {
 if [ "$TUNE" = 1 ]; then
   echo "== item2vec options on the validation split (HitRate@10 / NDCG@10 in %)"
   for split in last-item last-invoice; do
-    for opts in "--window 5 --epochs 3" "--window 3 --epochs 2" "--window 8 --epochs 3" "--window 5 --epochs 5 --sample 0.001" \
+    for opts in "--window 5 --epochs 3 --sample 0" "--window 3 --epochs 2 --sample 0" "--window 8 --epochs 3 --sample 0" \
+                "--window 5 --epochs 5 --sample 0.001" "--window 3 --epochs 2 --sample 0.001" \
                 "--similarity output --half_life 0.3" "--similarity output --half_life 1" \
                 "--similarity projected --half_life 30 --ridge 0.3" "--similarity projected --half_life 0 --ridge 0.1" \
                 "--similarity cosine --half_life 1"; do

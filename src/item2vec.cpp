@@ -165,12 +165,11 @@ Item2VecOptions tuned_item2vec_options(SplitKind kind) {
   o.dim = 64;
   o.negative = 5;
   o.lr = 0.05f;
-  o.sample = 0;
   if (kind == SplitKind::kLastItem) {
-    o.window = 5, o.epochs = 3;
+    o.window = 5, o.epochs = 5, o.sample = 1e-3;
     o.similarity = "output", o.half_life = 0.3f;
   } else {
-    o.window = 3, o.epochs = 2;
+    o.window = 3, o.epochs = 2, o.sample = 0;
     o.similarity = "projected", o.half_life = 30, o.ridge = 0.3f;
   }
   return o;

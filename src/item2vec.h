@@ -94,8 +94,8 @@ class Item2Vec : public Recommender {
 
 // The options chosen on the validation split of Online Retail (bench/README.md, Recommendations),
 // per split: the item after a user's last one is best foretold by that last item (a user's window
-// of 5 items, the output score, half-life 0.3 items); the next basket's new items by the whole
-// history regressed onto the output vectors (window 3, 2 epochs, projected, half-life 30 items).
+// of 5 items, 5 epochs, the output score, half-life 0.3 items); the next basket's new items by the
+// whole history regressed onto the output vectors (window 3, 2 epochs, projected, half-life 30).
 Item2VecOptions tuned_item2vec_options(SplitKind kind);
 
 // Trains to the end in one call (the CLI, tests, benchmarks).

@@ -669,7 +669,7 @@ int recsys_eval(const Args& args) {
       double lambda = 0;
       if (args.get("ease_lambda", "auto") == "auto") {
         // Chosen on a split of the histories the model is fitted on, never on the evaluated cases.
-        lambda = choose_ease_lambda(make_split(split.train, kind), I, {50, 100, 200, 500, 1000, 2000, 5000});
+        lambda = choose_ease_lambda(make_split(split.train, kind), I, {10, 20, 50, 100, 200, 500, 1000, 2000});
       } else {
         lambda = std::atof(args.get("ease_lambda").c_str());
       }
