@@ -114,9 +114,11 @@ ItemKnn::ItemKnn(const std::vector<History>& train, int32_t items, int neighbour
     std::copy(sim_.row(i).data(), sim_.row(i).data() + items, row.begin());
     std::nth_element(row.begin(), row.begin() + (neighbours - 1), row.end(), std::greater<float>());
     const float kth = row[neighbours - 1];
-    int kept = 0;  // ties at the k-th value: the lower ids are kept
+    // Every entry above the k-th value stays; of those equal to it, the lower ids fill the rest.
+    int ties = neighbours - static_cast<int>(std::count_if(row.begin(), row.end(), [&](float x) { return x > kth; }));
     for (Eigen::Index j = 0; j < items; ++j) {
-      if (sim_(i, j) > kth || (sim_(i, j) == kth && kept < neighbours && kth > 0)) ++kept;
+      if (sim_(i, j) > kth) continue;
+      if (sim_(i, j) == kth && kth > 0 && ties > 0) --ties;
       else sim_(i, j) = 0;
     }
   }

@@ -100,6 +100,11 @@ TEST(Baselines, PopularityAndItemKnnOnAToyLog) {
   ItemKnn top1(kToy, 4, 1);  // each row keeps its largest entry
   EXPECT_FLOAT_EQ(top1.similarity()(2, 3), 1.0f / std::sqrt(2.0f));
   EXPECT_FLOAT_EQ(top1.similarity()(2, 0), 0.0f);
+  // Row 2 is (0.5, 0.5, 0, 0.71): with 2 neighbours, 0.71 and the lower id of the tie at 0.5.
+  ItemKnn top2(kToy, 4, 2);
+  EXPECT_FLOAT_EQ(top2.similarity()(2, 3), 1.0f / std::sqrt(2.0f));
+  EXPECT_FLOAT_EQ(top2.similarity()(2, 0), 0.5f);
+  EXPECT_FLOAT_EQ(top2.similarity()(2, 1), 0.0f);
 }
 
 TEST(Baselines, EaseMatchesAPerColumnRidgeSolve) {
