@@ -67,6 +67,9 @@ echo "== speed, native (median of $RUNS)"
 if command -v em++ >/dev/null && [ -d "$ROOT/build/wasm" ]; then
   export NODE_PATH=/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}
   cmake --build "$ROOT/build/wasm" --target bench_recsys_wasm >/dev/null
+  # Emscripten 3.1.6's loader would fetch() the .wasm under node 18+; make it read the file.
+  node_flags=()
+  node --no-experimental-fetch -e 0 2>/dev/null && node_flags=(--no-experimental-fetch)
   echo "== speed, WebAssembly in node (median of $RUNS)"
-  node "$ROOT/build/wasm/bench_recsys.js" "$EVENTS" --runs "$RUNS" | tee "$OUT/speed-wasm.jsonl"
+  node "${node_flags[@]}" "$ROOT/build/wasm/bench_recsys.js" "$EVENTS" --runs "$RUNS" | tee "$OUT/speed-wasm.jsonl"
 fi
