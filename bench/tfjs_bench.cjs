@@ -79,7 +79,7 @@ async function loadExamples(args, limit, settings) {
     };
   }
   const Module = await common.loadEmbPlay();
-  const session = new Module.Session();
+  const session = new Module.Workspace();
   try {
     const started = common.callJson(session, 'start', fs.readFileSync(args.corpus, 'utf8'), JSON.stringify(settings));
     const batch = session.examples(limit);

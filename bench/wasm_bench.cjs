@@ -63,7 +63,7 @@ async function main() {
   const text = fs.readFileSync(args.corpus, 'utf8');
 
   const Module = await common.loadEmbPlay();
-  const session = new Module.Session();
+  const session = new Module.Workspace();
   try {
     const setupStart = performance.now();
     const { stats } = common.callJson(session, 'start', text, JSON.stringify(settings));

@@ -6,7 +6,8 @@
 #include <numeric>
 #include <string>
 
-#include "settings.h"
+#include "input_error.h"
+#include "option_table.h"
 
 namespace embplay {
 namespace {
@@ -132,7 +133,27 @@ void number_by_first_row(KMeansResult& r) {
   r.sizes = std::move(sizes);
 }
 
+using T = OptionTable<KMeansOptions>;
+
+const T& table() {
+  static const T table("k-means option", {
+      T::number("k", T::Type::Int, 1, 8, &KMeansOptions::k, "clusters (the map has 8 colours)"),
+      T::number("seed", T::Type::Int, 0, 4294967295.0, &KMeansOptions::seed, "same seed, same clusters"),
+      T::flag("cosine", &KMeansOptions::cosine, "cluster directions (vectors scaled to length 1), as cosine sees them"),
+      T::number("max_iterations", T::Type::Int, 1, 10000, &KMeansOptions::max_iterations,
+                "Lloyd iterations per attempt at most"),
+      T::number("attempts", T::Type::Int, 1, 100, &KMeansOptions::attempts,
+                "independent seedings; the tightest clustering wins"),
+      T::number("central", T::Type::Int, 0, 1000, &KMeansOptions::central, "most central words listed per cluster"),
+  });
+  return table;
+}
+
 }  // namespace
+
+nlohmann::json kmeans_schema() { return table().schema(); }
+KMeansOptions kmeans_options_from_json(const nlohmann::json& j) { return table().from_json(j); }
+nlohmann::json kmeans_options_to_json(const KMeansOptions& o) { return table().to_json(o); }
 
 KMeansResult kmeans(const RowMatrix& vectors, const KMeansOptions& o, const Ids& ids) {
   const Eigen::Index n = vectors.rows();
@@ -141,9 +162,7 @@ KMeansResult kmeans(const RowMatrix& vectors, const KMeansOptions& o, const Ids&
     throw InputError("k-means: k = " + std::to_string(o.k) + " clusters for " + std::to_string(n) +
                      " words; choose k from 1 to " + std::to_string(n));
   if (!vectors.allFinite()) throw InputError("k-means: a vector is not finite (NaN or infinity)");
-  if (o.max_iterations < 1) throw InputError("k-means: max_iterations must be at least 1");
-  if (o.attempts < 1) throw InputError("k-means: attempts must be at least 1");
-  if (o.central < 0) throw InputError("k-means: central must be 0 or more");
+  table().validate(o);
   if (!o.start.empty()) {
     if (static_cast<Eigen::Index>(o.start.size()) != n)
       throw InputError("k-means: a start of " + std::to_string(o.start.size()) + " clusters for " + std::to_string(n) + " vectors");

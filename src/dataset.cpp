@@ -9,19 +9,19 @@
 
 namespace embplay {
 
-Examples make_examples(const std::vector<Sentence>& sentences, const Vocab& vocab, int context) {
+Examples make_examples(const IdSentences& sentences, int context) {
   Examples ex;
   ex.context = context;
-  size_t tokens = 0;
-  for (const auto& s : sentences) tokens += s.size();
+  const size_t tokens = static_cast<size_t>(sentences.tokens());
   ex.targets.reserve(tokens);
   ex.contexts.reserve(tokens * context);
 
   Ids window(context);  // the k previous ids, oldest first
-  for (const auto& sentence : sentences) {
+  for (int64_t s = 0; s < sentences.size(); ++s) {
     std::fill(window.begin(), window.end(), kPadId);  // every sentence starts from padding
-    for (const auto& word : sentence) {
-      const int32_t id = vocab.id(word);
+    const int32_t* ids = sentences.sentence(s);
+    for (int64_t i = 0; i < sentences.length(s); ++i) {
+      const int32_t id = ids[i];
       ex.contexts.insert(ex.contexts.end(), window.begin(), window.end());
       ex.targets.push_back(id);
       if (context > 0) {
@@ -31,6 +31,17 @@ Examples make_examples(const std::vector<Sentence>& sentences, const Vocab& voca
     }
   }
   return ex;
+}
+
+Examples make_examples(const std::vector<Sentence>& sentences, const Vocab& vocab, int context) {
+  return make_examples(read_ids(sentences, vocab), context);
+}
+
+Ids context_ids(const Vocab& vocab, const std::vector<std::string>& words, int k) {
+  Ids ids(static_cast<size_t>(std::max(k, 0)), kPadId);
+  const int used = std::min<int>(k, static_cast<int>(words.size()));
+  for (int j = 0; j < used; ++j) ids[k - used + j] = vocab.id(words[words.size() - used + j]);
+  return ids;
 }
 
 namespace {

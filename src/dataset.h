@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common.h"
+#include "corpus.h"
 #include "tokenizer.h"
 #include "vocab.h"
 
@@ -21,7 +22,13 @@ struct Examples {
   int64_t size() const { return static_cast<int64_t>(targets.size()); }
 };
 
+Examples make_examples(const IdSentences& sentences, int context);
 Examples make_examples(const std::vector<Sentence>& sentences, const Vocab& vocab, int context);
+
+// The context the model reads after typed `words`: ids of the last k, oldest first, <pad> on the
+// left when there are fewer (as at a sentence's start), <unk> for a word outside the vocabulary.
+// The same rule as make_examples(), for a context typed by the user.
+Ids context_ids(const Vocab& vocab, const std::vector<std::string>& words, int k);
 
 // The three splits of a text, by whole sentences.
 struct Split {

@@ -4,11 +4,12 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "common.h"
-#include "settings.h"
+#include "input_error.h"
 
 namespace embplay {
 

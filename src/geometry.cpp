@@ -6,8 +6,9 @@
 #include <algorithm>
 #include <numeric>
 
+#include "dataset.h"
+#include "input_error.h"
 #include "loss.h"
-#include "settings.h"
 
 namespace embplay {
 
@@ -151,11 +152,7 @@ std::vector<AnalogyAnswer> analogy(const RowMatrix& table, int32_t a, int32_t b,
 }
 
 std::vector<Prediction> predict_next(const TrainedModel& m, const std::vector<std::string>& context, int top_k) {
-  const int k = m.model.shape().context;
-  Ids ids(k, kPadId);
-  const int used = std::min<int>(k, static_cast<int>(context.size()));
-  for (int j = 0; j < used; ++j) ids[k - used + j] = m.vocab.id(context[context.size() - used + j]);
-
+  const Ids ids = context_ids(m.vocab, context, m.model.shape().context);
   Activations act;
   m.model.forward(ids.data(), 1, act);
   softmax_columns(act.logits);

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "common.h"
-#include "trainer.h"
+#include "trained_model.h"
 
 namespace embplay {
 

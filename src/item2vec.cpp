@@ -53,15 +53,6 @@ Word2VecOptions word2vec_options(const Item2VecOptions& o) {
   return w;
 }
 
-Vocab item_vocab(const std::vector<History>& train, const std::vector<std::string>& item_keys) {
-  std::vector<std::string> words = {Vocab::pad_word(), Vocab::unk_word()};
-  words.insert(words.end(), item_keys.begin(), item_keys.end());
-  std::vector<int64_t> counts(words.size(), 0);
-  for (const History& h : train)
-    for (int32_t i : h.items) ++counts[static_cast<size_t>(i) + 2];
-  return Vocab::from_words(std::move(words), std::move(counts));
-}
-
 }  // namespace
 
 nlohmann::json item2vec_schema() { return table().schema(); }
@@ -72,26 +63,40 @@ void set_item2vec_option(Item2VecOptions& o, const std::string& name, const std:
 }
 void validate(const Item2VecOptions& o) { table().validate(o); }
 
-std::vector<Ids> item2vec_sentences(const std::vector<History>& train, const std::string& context) {
-  std::vector<Ids> sentences;
+Corpus item2vec_corpus(const std::vector<History>& train, const std::vector<std::string>& item_keys,
+                       const std::string& context) {
+  Corpus c;
+  // Vocabulary ids in item order (item i is word i + 2), counted over the training histories.
+  std::vector<std::string> words = {Vocab::pad_word(), Vocab::unk_word()};
+  words.insert(words.end(), item_keys.begin(), item_keys.end());
+  std::vector<int64_t> counts(words.size(), 0);
+  bool pair = false;  // some sentence has two items to learn from
+  auto add = [&](const int32_t* first, const int32_t* last) {
+    if (first == last) return;
+    for (const int32_t* i = first; i != last; ++i) {
+      c.sentences.ids.push_back(*i + 2);
+      ++counts[static_cast<size_t>(*i) + 2];
+    }
+    c.sentences.starts.push_back(c.sentences.tokens());
+    pair = pair || last - first >= 2;
+  };
   for (const History& h : train) {
     if (context == "sequence") {
-      sentences.emplace_back(h.items.begin(), h.items.end());
-      for (int32_t& id : sentences.back()) id += 2;
+      add(h.items.data(), h.items.data() + h.size());
       continue;
     }
-    for (int32_t b = 0; b < h.baskets(); ++b) {
-      sentences.emplace_back(h.items.begin() + h.starts[b], h.items.begin() + h.starts[b + 1]);
-      for (int32_t& id : sentences.back()) id += 2;
-    }
+    for (int32_t b = 0; b < h.baskets(); ++b) add(h.items.data() + h.starts[b], h.items.data() + h.starts[b + 1]);
   }
-  return sentences;
+  if (!pair) throw InputError("No " + std::string(context == "sequence" ? "user" : "basket") +
+                              " has two items to learn from.");
+  c.types = static_cast<int64_t>(item_keys.size());
+  c.vocab = Vocab::from_words(std::move(words), std::move(counts));
+  return c;
 }
 
 Item2VecTrainer::Item2VecTrainer(const std::vector<History>& train, const std::vector<std::string>& item_keys,
                                  const Item2VecOptions& options)
-    : options_(options),
-      w2v_(item_vocab(train, item_keys), item2vec_sentences(train, options.context), word2vec_options(options)) {}
+    : options_(options), w2v_(item2vec_corpus(train, item_keys, options.context), word2vec_options(options)) {}
 
 Item2Vec::Item2Vec(const Word2VecTrainer& trained, const Item2VecOptions& options) : options_(options) {
   const Eigen::Index I = trained.input().rows() - 2;

@@ -1,7 +1,7 @@
 // item2vec (Barkan & Koenigstein 2016): word2vec's skip-gram with negative sampling over items
 // instead of words. A "sentence" is a basket (every other item of the basket is context: the
 // window is the whole basket) or a user's items in time order (a window of `window` items each
-// side). The word2vec core trains it (Word2VecTrainer from id sentences); this file only builds
+// side). The word2vec core trains it (Word2VecTrainer on a Corpus); this file only builds
 // the sentences and turns the vectors into a recommender.
 //
 //   input   (I, d)  row i: item i's vector, what the map, "bought together" and users are made of
@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "common.h"
+#include "corpus.h"
 #include "interactions.h"
 #include "recommend.h"
 #include "word2vec.h"
@@ -50,9 +51,11 @@ nlohmann::json item2vec_options_to_json(const Item2VecOptions& o);
 void set_item2vec_option(Item2VecOptions& o, const std::string& name, const std::string& value);
 void validate(const Item2VecOptions& o);  // throws InputError naming the field and its range
 
-// The word2vec sentences of item2vec (item ids shifted by 2 past <pad> and <unk>): one per basket,
-// or one per user.
-std::vector<Ids> item2vec_sentences(const std::vector<History>& train, const std::string& context);
+// The word2vec corpus of item2vec: the vocabulary is <pad>, <unk>, then the items in id order
+// (item i is word i + 2) with their counts in `train`; a sentence per basket (context "basket")
+// or per user ("sequence"). Throws InputError when no sentence has two items.
+Corpus item2vec_corpus(const std::vector<History>& train, const std::vector<std::string>& item_keys,
+                       const std::string& context);
 
 // Trains in steps (as the page's worker needs): builds the sentences and the vocabulary (item keys,
 // counts from `train`), then runs word2vec with the whole-sentence window for baskets.

@@ -16,7 +16,9 @@
 #include "ngram.h"
 #include "recommend.h"
 #include "settings.h"
+#include "text_eval.h"
 #include "trainer.h"
+#include "vector_import.h"
 #include "vectors_io.h"
 #include "word2vec.h"
 
@@ -116,6 +118,8 @@ void print_table(const json& schema) {
   }
 }
 
+const char* sentence_usage();  // the sentence tools' part, in their block below
+
 void print_help() {
   std::cout << kUsage << "\ntrain settings (the same names as the page's; - and _ are interchangeable):\n";
   print_table(settings_schema());
@@ -123,6 +127,7 @@ void print_help() {
   print_table(word2vec_schema());
   std::cout << "\nitem2vec options (recsys):\n";
   print_table(item2vec_schema());
+  std::cout << "\n" << sentence_usage();
 }
 
 // Flags as name -> value; boolean flags without a value ("--json") get "true".
@@ -282,12 +287,12 @@ int train(const Args& args) {
       line.update(evaluation_json(ev, "valid"));
       std::cout << line.dump() << std::endl;
     } else if (ev.examples) {
-      std::printf("epoch %d/%d  train loss %.4f  valid loss %.4f  ppl %.2f  acc %.1f%%  top-5 %.1f%%  %.0f tokens/s\n",
+      std::printf("epoch %d/%d  train loss %.4f  valid loss %.4f  ppl %.2f  acc %.1f%%  top-5 %.1f%%  lr %.3g  %.0f tokens/s\n",
                   p.epoch, trainer.settings().epochs, p.train_loss, ev.loss, ev.perplexity, 100 * ev.accuracy,
-                  100 * ev.top5, rate);
+                  100 * ev.top5, p.lr, rate);
     } else {
-      std::printf("epoch %d/%d  train loss %.4f  (nothing held out)  %.0f tokens/s\n", p.epoch,
-                  trainer.settings().epochs, p.train_loss, rate);
+      std::printf("epoch %d/%d  train loss %.4f  (nothing held out)  lr %.3g  %.0f tokens/s\n", p.epoch,
+                  trainer.settings().epochs, p.train_loss, p.lr, rate);
     }
     std::fflush(stdout);  // progress shows through a pipe too
     if (p.finished) break;
@@ -298,9 +303,9 @@ int train(const Args& args) {
   const Progress& p = trainer.progress();
   const Evaluation valid = trainer.evaluate(), test = trainer.evaluate_test();
   const int order = trainer.settings().ngram_order;
-  const KneserNey kn(trainer.sentences().train, trainer.vocab(), order);
-  const Examples kn_valid_ex = make_examples(trainer.sentences().valid, trainer.vocab(), order - 1);
-  const Examples kn_test_ex = make_examples(trainer.sentences().test, trainer.vocab(), order - 1);
+  const KneserNey kn(trainer.sentences().train, trainer.vocab().size(), order);
+  const Examples kn_valid_ex = make_examples(trainer.sentences().valid, order - 1);
+  const Examples kn_test_ex = make_examples(trainer.sentences().test, order - 1);
   const double kn_valid = kn.perplexity(kn_valid_ex), kn_test = kn.perplexity(kn_test_ex);
   // Bengio et al.'s mixture: neural and n-gram probabilities averaged with a weight chosen on
   // validation (a grid of 0.05 steps). Both example lists follow the same tokens in the same order.
@@ -426,41 +431,35 @@ std::string save_vectors(const Args& args, const WordVectors& v, VectorFormat fo
   return path + " and " + meta;
 }
 
-// Streams a vectors file through the reader in 4 MB chunks, as the page's worker does.
+// Streams a vectors file through the page's import in 4 MB chunks, as the page's worker does.
 WordVectors load_vectors(const Args& args, int max_words, VectorFormat* format_out = nullptr) {
   const std::string path = args.require("vectors");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError("cannot read " + path);
-  std::vector<char> chunk(size_t{4} << 20);
-  in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
-  size_t got = static_cast<size_t>(in.gcount());
-  const std::string name = args.get("format", "auto");
-  const VectorFormat format = name == "auto" ? detect_vector_format(chunk.data(), got) : parse_vector_format(name);
-  if (format_out) *format_out = format;
+  VectorImport import(args.get("format", "auto"), max_words);
   try {
-    VectorReader reader(format, max_words);
-    while (got > 0 && reader.feed(chunk.data(), got)) {
+    std::vector<char> chunk(size_t{4} << 20);
+    size_t got = 0;
+    do {
       in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
       got = static_cast<size_t>(in.gcount());
-    }
-    if (got > 0 && in.peek() != EOF) reader.feed("x", 1);  // more left: marks the report truncated
-    WordVectors v = reader.finish();
-    ReadReport report = reader.report();
-    if (format == VectorFormat::kTsv) {
+    } while (got > 0 && import.feed(chunk.data(), got));
+    if (got > 0 && in.peek() != EOF) import.feed("x", 1);  // more left: marks the report truncated
+    if (import.format() == VectorFormat::kTsv) {
       const std::string meta = metadata_path(args, path);
-      try {
-        attach_tsv_metadata(v, read_file(meta), &report);
-      } catch (const InputError& e) {
-        throw InputError(meta + ": " + e.what());
-      }
+      import.set_metadata(read_file(meta), meta);
     }
+    ImportedFile file = import.finish();
+    const ReadReport& report = file.report;
+    WordVectors& v = file.vectors;
+    if (format_out) *format_out = file.format;
     if (report.duplicates > 0)
       std::fprintf(stderr, "embplay: note: %lld duplicate words dropped (the first kept), e.g. \"%s\"\n",
                    (long long)report.duplicates, report.first_duplicate.c_str());
     if (report.truncated)
       std::fprintf(stderr, "embplay: note: kept the first %lld words of %s (--max_words)\n",
                    (long long)v.vectors.rows(), path.c_str());
-    return v;
+    return std::move(v);
   } catch (const InputError& e) {
     const std::string what = e.what();
     if (what.rfind("metadata", 0) == 0 || what.rfind(path, 0) == 0) throw;
@@ -740,6 +739,415 @@ int recsys(int argc, char** argv) {
   throw InputError("unknown recsys command: " + sub + " (eval, recommend or similar)");
 }
 
+// ---- sentences, paragraphs and documents: pooled embeddings, search, STS and retrieval (issue 13) ----
+
+const char* sentence_usage() {
+  return R"(sentence tools (pooled word vectors over units of text):
+  embplay units --input FILE [unit options] [--vectors FILE | --model MODEL.json] [pooling options]
+                [--clusters K] [--nearest UNIT] [--show 10] [--json]
+  embplay search --input FILE [unit options] (--vectors FILE | --model MODEL.json) --query "..."
+                 [--method all|embedding|bm25|hybrid] [pooling and search options] [--json]
+  embplay compare (--vectors FILE | --model MODEL.json) --a "SENTENCE" --b "SENTENCE" [pooling options]
+  embplay sts (--vectors FILE | --model MODEL.json) [--split test] [--sts_dir DIR] [--components N]
+              [--tune_split dev] [--json]
+  embplay ir (--vectors FILE | --model MODEL.json) [--collection DIR] [pooling and search options] [--tune] [--json]
+
+unit options: --units sentences|paragraphs|lines|jsonl|csv (default paragraphs: split at blank lines;
+  lines, jsonl and csv read a documents file), --field text (jsonl: the text field), --id_field id,
+  --column 1 (csv: header name or 1-based number), --id_column NAME, --no_header (csv).
+pooling options: --pooling mean|max|mean+max|sif|idf (default sif: mean with SIF weights a/(a+p(w)),
+  p(w) from the units' own counts, first principal component removed), --sif_a 0.001,
+  --components N (principal components removed), --stopwords (leave out English stopwords),
+  --unit_words (word vectors scaled to length 1 before pooling).
+search options: --k 10, --keep_stopwords (the query's stopwords count), --k1 1.2 --b 0.75 (BM25),
+  --fusion zscore|minmax|rrf --weight 0.3 (the embedding's share) --rrf_k 60 (the hybrid).
+Vector files keep their first --max_words words (default 200000). sts reads sts-<split>.tsv from
+--sts_dir (default the repository's tests/data/sts, which ships the test split); --tune_split dev
+chooses a pooling, and its blend weight with TF-IDF, on sts-dev.tsv and reports them on --split.
+ir reads documents.jsonl, queries.jsonl and qrels.tsv from --collection (default the repository's
+tests/data/ir/cranfield); --tune chooses the hybrid's fusion and weight on the odd-numbered query
+ids and reports them on the even-numbered ones.
+)";
+}
+
+// The word vectors the sentence commands pool: a vectors file (--vectors) or a next-word model (--model).
+struct LoadedTable {
+  Vocab vocab;             // (V): <pad>, <unk>, then the words
+  RowMatrix table;         // (V, d): rows 0 and 1 zero for a file
+  TokenizerOptions tokenizer;
+  bool has_tokenizer = false;  // a model reads words with its own options; a file has none
+  WordTable view() const { return WordTable{&vocab, &table, has_tokenizer ? &tokenizer : nullptr}; }
+};
+
+LoadedTable load_table(const Args& args) {
+  LoadedTable t;
+  if (args.has("model") == args.has("vectors")) throw InputError(args.command + " needs --vectors FILE or --model MODEL.json");
+  if (args.has("model")) {
+    TrainedModel m = load_model(args.get("model"));
+    t.vocab = std::move(m.vocab);
+    t.table = std::move(m.model.embed);
+    t.tokenizer = m.settings.tokenizer;
+    t.has_tokenizer = true;
+    return t;
+  }
+  WordVectors v = load_vectors(args, int_flag(args, "max_words", kMaxMaxWords));
+  std::vector<std::string> words = {Vocab::pad_word(), Vocab::unk_word()};
+  words.insert(words.end(), v.words.begin(), v.words.end());
+  t.vocab = Vocab::from_words(std::move(words), std::vector<int64_t>(v.words.size() + 2, 0));
+  t.table = RowMatrix::Zero(v.vectors.rows() + 2, v.vectors.cols());
+  t.table.bottomRows(v.vectors.rows()) = v.vectors;
+  return t;
+}
+
+float float_flag(const Args& args, const std::string& name, float fallback) {
+  if (!args.has(name)) return fallback;
+  const std::string text = args.get(name);
+  char* end = nullptr;
+  const float value = std::strtof(text.c_str(), &end);
+  if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(value))
+    throw InputError("--" + name + " must be a number, got \"" + text + "\"");
+  return value;
+}
+
+PoolingOptions pooling_flags(const Args& args) {
+  PoolingOptions o = pooling_preset(args.get("pooling", "sif"));
+  o.sif_a = float_flag(args, "sif_a", o.sif_a);
+  o.remove_components = int_flag(args, "components", o.remove_components);
+  o.drop_stopwords = args.has("stopwords");
+  o.unit_words = args.has("unit_words");
+  validate(o);
+  return o;
+}
+
+SearchOptions search_flags(const Args& args) {
+  SearchOptions o;
+  o.k = int_flag(args, "k", o.k);
+  o.drop_stopwords = !args.has("keep_stopwords");
+  o.bm25.k1 = float_flag(args, "k1", o.bm25.k1);
+  o.bm25.b = float_flag(args, "b", o.bm25.b);
+  if (args.has("fusion")) o.fusion = parse_fusion(args.get("fusion"));
+  o.weight = float_flag(args, "weight", o.weight);
+  o.rrf_k = int_flag(args, "rrf_k", o.rrf_k);
+  validate(o);
+  return o;
+}
+
+UnitOptions unit_flags(const Args& args) {
+  UnitOptions o;
+  o.kind = parse_unit_kind(args.get("units", "paragraphs"));
+  o.field = args.get("field", o.field);
+  o.id_field = args.get("id_field", o.id_field);
+  o.column = args.get("column", o.column);
+  o.id_column = args.get("id_column", o.id_column);
+  o.header = !args.has("no_header");
+  return o;
+}
+
+Units read_units(const Args& args) {
+  const std::string path = args.require("input");
+  try {
+    return split_units(read_file(path), unit_flags(args));
+  } catch (const InputError& e) {
+    throw InputError(path + ": " + e.what());
+  }
+}
+
+// The unit's text on one line, at most about `width` bytes (cut at a character), with `marks`
+// (sorted spans inside it) shown in [brackets].
+std::string snippet(std::string_view text, const std::vector<Span>& marks, size_t width = 160) {
+  std::string out;
+  size_t next = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (out.size() >= width && (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) return out + "...";
+    if (next < marks.size() && marks[next].begin == i) out += '[';
+    const char c = text[i];
+    out += (c == '\n' || c == '\t' || c == '\r') ? ' ' : c;
+    if (next < marks.size() && marks[next].end == i + 1) out += ']', ++next;
+  }
+  return out;
+}
+
+std::string joined(const std::vector<std::string>& words) {
+  std::string s;
+  for (const auto& w : words) s += (s.empty() ? "" : " ") + w;
+  return s;
+}
+
+int units_command(const Args& args) {
+  args.allow_only({"input", "units", "field", "id_field", "column", "id_column", "no_header", "vectors", "model", "format",
+                   "metadata", "max_words", "pooling", "sif_a", "components", "stopwords", "unit_words", "clusters", "nearest", "show",
+                   "seed", "json"});
+  const auto start = std::chrono::steady_clock::now();
+  const Units units = read_units(args);
+  const bool with_vectors = args.has("vectors") || args.has("model"), as_json = args.has("json");
+  LoadedTable t;
+  if (with_vectors) t = load_table(args);
+  const TextIndex index = build_text_index(units, with_vectors ? t.view().reading() : TokenizerOptions{});
+  const int show = std::min<int>(int_flag(args, "show", 10), static_cast<int>(units.size()));
+  json out = {{"units", units.size()}, {"kind", args.get("units", "paragraphs")}, {"tokens", index.tokens()}, {"terms", index.terms()}};
+  auto unit_json = [&](int32_t i) {
+    return json{{"unit", i}, {"id", units.id(i)}, {"line", units.lines[i]}, {"words", index.length(i)}, {"text", std::string(units.unit(i))}};
+  };
+  if (!as_json)
+    std::printf("%zu %s (#number, then the document id or source line), %lld tokens, %d distinct words\n", units.size(),
+                args.get("units", "paragraphs").c_str(), (long long)index.tokens(), index.terms());
+  if (!with_vectors) {
+    for (int i = 0; i < show; ++i) {
+      if (as_json) out["shown"].push_back(unit_json(i));
+      else std::printf("  #%-5d %-6s %4d words  %s\n", i, units.id(i).c_str(), index.length(i), snippet(units.unit(i), {}, 100).c_str());
+    }
+    if (as_json) std::cout << out.dump(2) << std::endl;
+    return 0;
+  }
+  const Pooler pooler(index, t.view(), pooling_flags(args));
+  const UnitEmbeddings e = embed_units(pooler);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  out["pooling"] = describe(pooler.options());
+  out["with_vector"] = e.with_vectors();
+  if (!as_json)
+    std::printf("pooled (%s, %d values each) in %.2f s; %d units have a vector, %d have none\n",
+                describe(pooler.options()).c_str(), pooler.dim(), seconds, e.with_vectors(), e.size() - e.with_vectors());
+  for (int i = 0; i < show; ++i) {
+    json u = unit_json(i);
+    u["known"] = e.known[i];
+    u["counted"] = e.words[i];
+    if (as_json) out["shown"].push_back(u);
+    else std::printf("  #%-5d %-6s coverage %3d/%-3d  %s\n", i, units.id(i).c_str(), e.known[i], e.words[i], snippet(units.unit(i), {}, 100).c_str());
+  }
+  if (args.has("nearest")) {
+    const int unit = int_flag(args, "nearest", 0);
+    const std::vector<Hit> near = nearest_units(e, unit, std::max(show, 1));
+    if (!as_json) std::printf("\nnearest to #%d: %s\n", unit, snippet(units.unit(static_cast<size_t>(unit)), {}, 100).c_str());
+    for (const Hit& h : near) {
+      if (as_json) out["nearest"].push_back({{"unit", h.unit}, {"id", units.id(h.unit)}, {"cosine", h.score}});
+      else std::printf("  %.4f  #%-5d %-6s %s\n", h.score, h.unit, units.id(h.unit).c_str(), snippet(units.unit(h.unit), {}, 100).c_str());
+    }
+  }
+  if (args.has("clusters")) {
+    KMeansOptions ko;
+    ko.k = int_flag(args, "clusters", 4);
+    ko.seed = static_cast<uint64_t>(int_flag(args, "seed", 1));
+    ko.central = 3;
+    const UnitClusters c = cluster_units(index, e, ko);
+    for (int j = 0; j < ko.k; ++j) {
+      if (as_json) {
+        out["clusters"].push_back({{"size", c.sizes[j]}, {"labels", c.labels[j]}, {"central", c.central[j]}});
+        continue;
+      }
+      std::printf("\ncluster %d (%d units): %s\n", j, c.sizes[j], joined(c.labels[j]).c_str());
+      for (int32_t u : c.central[j]) std::printf("    %s\n", snippet(units.unit(u), {}, 100).c_str());
+    }
+  }
+  if (as_json) std::cout << out.dump(2) << std::endl;
+  return 0;
+}
+
+int search_command(const Args& args) {
+  args.allow_only({"input", "units", "field", "id_field", "column", "id_column", "no_header", "vectors", "model", "format",
+                   "metadata", "max_words", "pooling", "sif_a", "components", "stopwords", "unit_words", "query", "method", "k",
+                   "keep_stopwords", "k1", "b", "fusion", "weight", "rrf_k", "json"});
+  const Units units = read_units(args);
+  const LoadedTable t = load_table(args);
+  const auto start = std::chrono::steady_clock::now();
+  const TextIndex index = build_text_index(units, t.view().reading());
+  const Pooler pooler(index, t.view(), pooling_flags(args));
+  const UnitEmbeddings e = embed_units(pooler);
+  const double index_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  UnitSearch search(index, pooler, e);
+  const SearchOptions o = search_flags(args);
+  const std::string query = args.require("query");
+  const std::string which = args.get("method", "all");
+  std::vector<SearchMethod> methods;
+  if (which == "all") methods = {SearchMethod::kEmbedding, SearchMethod::kBm25, SearchMethod::kHybrid};
+  else methods = {parse_search_method(which)};
+  const bool as_json = args.has("json");
+  if (!as_json) std::printf("%zu units indexed and pooled (%s) in %.2f s\n", units.size(), describe(pooler.options()).c_str(), index_seconds);
+  json out = json::array();
+  int failed = 0;
+  for (SearchMethod m : methods) {
+    try {
+      const auto t0 = std::chrono::steady_clock::now();
+      const SearchResult r = search.search(query, m, o);
+      const double ms = 1000 * std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      if (as_json) {
+        json hits = json::array();
+        for (const Hit& h : r.hits)
+          hits.push_back({{"unit", h.unit}, {"id", units.id(h.unit)}, {"line", units.lines[h.unit]}, {"score", h.score},
+                          {"embedding", h.embedding}, {"bm25", h.bm25}, {"matched", h.matched}});
+        out.push_back({{"method", search_method_name(m)}, {"hits", hits}, {"words", r.words}, {"stopwords", r.stopwords},
+                       {"no_vector", r.no_vector}, {"no_unit", r.no_unit}, {"notice", r.notice}, {"ms", ms}});
+        continue;
+      }
+      std::printf("\n== %s (%.1f ms)%s%s\n", search_method_name(m), ms, r.notice.empty() ? "" : ": ", r.notice.c_str());
+      if (!r.stopwords.empty()) std::printf("   stopwords set aside: %s\n", joined(r.stopwords).c_str());
+      if (!r.no_vector.empty() && m != SearchMethod::kBm25) std::printf("   no vector for: %s\n", joined(r.no_vector).c_str());
+      std::printf("   %-8s %-8s %-8s %-6s text\n", "score", "cosine", "bm25", "id");
+      for (const Hit& h : r.hits)
+        std::printf("   %-8.4f %-8.4f %-8.3f %-6s %s\n", h.score, h.embedding, h.bm25, units.id(h.unit).c_str(),
+                    snippet(units.unit(h.unit), find_words(units.unit(h.unit), h.matched, index.tokenizer())).c_str());
+    } catch (const InputError& err) {
+      ++failed;
+      if (as_json) out.push_back({{"method", search_method_name(m)}, {"error", err.what()}});
+      else std::printf("\n== %s: %s\n", search_method_name(m), err.what());
+    }
+  }
+  if (as_json) std::cout << out.dump(2) << std::endl;
+  return failed == static_cast<int>(methods.size()) ? 2 : 0;
+}
+
+int compare_command(const Args& args) {
+  args.allow_only({"vectors", "model", "format", "metadata", "max_words", "pooling", "sif_a", "components", "stopwords", "unit_words", "a", "b", "json"});
+  const LoadedTable t = load_table(args);
+  // The two sentences are the units: SIF's p(w) and IDF come from them.
+  Units units;
+  units.text = args.require("a") + "\n" + args.require("b");
+  units.spans = {{0, args.get("a").size()}, {args.get("a").size() + 1, units.text.size()}};
+  units.lines = {1, 2};
+  PoolingOptions po = pooling_flags(args);
+  po.remove_components = 0;  // two sentences have no principal direction worth removing
+  const TextIndex index = build_text_index(units, t.view().reading());
+  const Pooler pooler(index, t.view(), po);
+  const UnitEmbeddings e = embed_units(pooler);
+  const Comparison c = compare_texts(pooler, e, args.get("a"), args.get("b"));
+  auto list = [](const std::vector<WordContribution>& words) {
+    json j = json::array();
+    for (const auto& w : words) j.push_back({{"word", w.word}, {"contribution", w.contribution}, {"count", w.count}});
+    return j;
+  };
+  if (args.has("json")) {
+    std::cout << json{{"cosine", c.cosine}, {"pooling", describe(po)}, {"a", list(c.a)}, {"b", list(c.b)},
+                      {"a_unknown", c.a_unknown}, {"b_unknown", c.b_unknown}}.dump(2) << std::endl;
+    return 0;
+  }
+  std::printf("cosine %.4f (%s); each word's share of it (the shares of one sentence sum to the cosine):\n", c.cosine, describe(po).c_str());
+  for (const auto* side : {&c.a, &c.b}) {
+    std::printf("  %s:", side == &c.a ? "a" : "b");
+    for (const auto& w : *side) std::printf("  %s %+.3f", w.word.c_str(), w.contribution);
+    std::printf("\n");
+  }
+  if (!c.a_unknown.empty() || !c.b_unknown.empty())
+    std::printf("  no vector: %s\n", joined(c.a_unknown.empty() ? c.b_unknown : c.a_unknown).c_str());
+  return 0;
+}
+
+int sts_command(const Args& args) {
+  args.allow_only({"vectors", "model", "format", "metadata", "max_words", "split", "sts_dir", "sif_a", "components", "tune_split", "unit_words", "json"});
+  const LoadedTable t = load_table(args);
+  const std::string dir = args.get("sts_dir", EMBPLAY_EVAL_DIR "/../sts");
+  const std::string path = dir + "/sts-" + args.get("split", "test") + ".tsv";
+  const StsBench bench(read_sts(read_file(path)), t.view().reading());
+  json rows = json::array();
+  if (!args.has("json")) std::printf("STS Benchmark %s (%s): %zu pairs\n  %-28s Spearman x100   pairs covered   token coverage\n",
+                                     args.get("split", "test").c_str(), path.c_str(), bench.pairs(), "method");
+  auto report = [&](const std::string& name, const StsBench::Score& s) {
+    rows.push_back({{"method", name}, {"spearman", s.spearman}, {"covered", s.covered}, {"coverage", s.coverage}});
+    if (!args.has("json"))
+      std::printf("  %-28s %8.1f        %5lld/%-5zu    %5.1f%%\n", name.c_str(), 100 * s.spearman, (long long)s.covered,
+                  bench.pairs(), 100 * s.coverage);
+  };
+  for (const char* preset : {"mean", "max", "mean+max", "sif", "idf"})
+    for (bool stop : {false, true}) {
+      PoolingOptions o = pooling_preset(preset);
+      o.drop_stopwords = stop;
+      o.unit_words = args.has("unit_words");
+      o.sif_a = float_flag(args, "sif_a", o.sif_a);
+      if (args.has("components")) o.remove_components = int_flag(args, "components", 0);
+      report(describe(o), bench.pooled(t.view(), o));
+    }
+  report("tf-idf", bench.tfidf(false));
+  report("tf-idf -stop", bench.tfidf(true));
+  if (args.has("tune_split")) {
+    // Choose on another split (dev): the pooling (weights, stopwords, components removed), then the
+    // weight of its blend with TF-IDF; report both on this one.
+    const std::string tune_path = dir + "/sts-" + args.get("tune_split") + ".tsv";
+    const StsBench tune(read_sts(read_file(tune_path)), t.view().reading());
+    PoolingOptions best;
+    double best_rho = -2;
+    for (const char* preset : {"mean", "sif", "idf", "mean+max"})
+      for (bool stop : {false, true})
+        for (int components : {0, 1, 2, 5, 10}) {
+          PoolingOptions o = pooling_preset(preset);
+          o.drop_stopwords = stop;
+          o.remove_components = components;
+          o.unit_words = args.has("unit_words");
+          o.sif_a = float_flag(args, "sif_a", o.sif_a);
+          const double rho = tune.pooled(t.view(), o).spearman;
+          if (rho > best_rho) best_rho = rho, best = o;
+        }
+    if (!args.has("json")) std::printf("  chosen on %s (Spearman x100 there %.1f):\n", args.get("tune_split").c_str(), 100 * best_rho);
+    report(describe(best) + " (chosen)", bench.pooled(t.view(), best));
+    double best_w = 0;
+    best_rho = -2;
+    for (int w = 0; w <= 10; ++w) {
+      const double rho = tune.blend(t.view(), best, false, w / 10.0).spearman;
+      if (rho > best_rho) best_rho = rho, best_w = w / 10.0;
+    }
+    char name[64];
+    std::snprintf(name, sizeof name, "%.1f pooled + %.1f tf-idf", best_w, 1 - best_w);
+    report(name, bench.blend(t.view(), best, false, best_w));
+  }
+  if (args.has("json")) std::cout << json{{"split", args.get("split", "test")}, {"pairs", bench.pairs()}, {"results", rows}}.dump(2) << std::endl;
+  return 0;
+}
+
+int ir_command(const Args& args) {
+  args.allow_only({"vectors", "model", "format", "metadata", "max_words", "collection", "pooling", "sif_a", "components",
+                   "stopwords", "unit_words", "keep_stopwords", "k1", "b", "fusion", "weight", "rrf_k", "tune", "json"});
+  const LoadedTable t = load_table(args);
+  const std::string dir = args.get("collection", EMBPLAY_EVAL_DIR "/../ir/cranfield");
+  const IrCollection c = read_ir_collection(read_file(dir + "/documents.jsonl"), read_file(dir + "/queries.jsonl"),
+                                            read_file(dir + "/qrels.tsv"));
+  const TextIndex index = build_text_index(c.documents, t.view().reading());
+  const Pooler pooler(index, t.view(), pooling_flags(args));
+  const UnitEmbeddings e = embed_units(pooler);
+  UnitSearch search(index, pooler, e);
+  SearchOptions o = search_flags(args);
+  const bool as_json = args.has("json");
+  json rows = json::array();
+  auto report = [&](const std::string& name, const IrScore& s, const std::string& queries) {
+    rows.push_back({{"method", name}, {"queries", queries}, {"ndcg10", s.ndcg10}, {"recall100", s.recall100}, {"n", s.queries}});
+    if (!as_json) std::printf("  %-34s %-10s %7.1f   %7.1f   (%lld queries)\n", name.c_str(), queries.c_str(), 100 * s.ndcg10,
+                              100 * s.recall100, (long long)s.queries);
+  };
+  if (!as_json)
+    std::printf("%s: %zu documents, %zu queries; pooling %s\n  %-34s %-10s nDCG@10  Recall@100\n", dir.c_str(),
+                c.documents.size(), c.queries.size(), describe(pooler.options()).c_str(), "method", "queries");
+  auto hybrid_name = [](const SearchOptions& so) {
+    char w[16];
+    std::snprintf(w, sizeof w, "%.2f", so.weight);
+    return std::string("hybrid ") + fusion_name(so.fusion) + " w=" + w;
+  };
+  const std::string hybrid = hybrid_name(o);
+  report("embedding", evaluate_ir(c, search, index, SearchMethod::kEmbedding, o), "all");
+  report("bm25", evaluate_ir(c, search, index, SearchMethod::kBm25, o), "all");
+  report(hybrid, evaluate_ir(c, search, index, SearchMethod::kHybrid, o), "all");
+  if (args.has("tune")) {
+    // The fusion and weight with the best nDCG@10 on the odd-numbered query ids, reported on the even ones.
+    std::vector<size_t> tune, held;
+    for (size_t q = 0; q < c.queries.size(); ++q) (q % 2 == 0 ? tune : held).push_back(q);
+    double best = -1;
+    SearchOptions chosen = o;
+    for (Fusion f : {Fusion::kMinMax, Fusion::kZScore, Fusion::kRrf})
+      for (int w = 1; w <= 9; ++w) {
+        SearchOptions trial = o;
+        trial.fusion = f;
+        trial.weight = w / 10.0f;
+        const IrScore s = evaluate_ir(c, search, index, SearchMethod::kHybrid, trial, tune);
+        rows.push_back({{"method", std::string("hybrid ") + fusion_name(f)}, {"weight", trial.weight}, {"queries", "odd ids"},
+                        {"ndcg10", s.ndcg10}, {"recall100", s.recall100}});
+        if (!as_json) std::printf("    tuning %-8s w=%.1f  odd query ids: nDCG@10 %.1f\n", fusion_name(f), trial.weight, 100 * s.ndcg10);
+        if (s.ndcg10 > best) best = s.ndcg10, chosen = trial;
+      }
+    const std::string name = hybrid_name(chosen) + " (tuned)";
+    report("bm25", evaluate_ir(c, search, index, SearchMethod::kBm25, o, held), "even ids");
+    report("embedding", evaluate_ir(c, search, index, SearchMethod::kEmbedding, o, held), "even ids");
+    report(hybrid, evaluate_ir(c, search, index, SearchMethod::kHybrid, o, held), "even ids");
+    report(name, evaluate_ir(c, search, index, SearchMethod::kHybrid, chosen, held), "even ids");
+  }
+  if (as_json) std::cout << json{{"collection", dir}, {"pooling", describe(pooler.options())}, {"results", rows}}.dump(2) << std::endl;
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -758,8 +1166,17 @@ int main(int argc, char** argv) {
     if (command == "eval") return eval(parse_args(argc, argv, {{"json", true}}));
     if (command == "convert") return convert(parse_args(argc, argv, {}));
     if (command == "recsys") return recsys(argc, argv);
+    // sentence tools
+    const std::map<std::string, bool> sentence_switches = {{"json", true}, {"stopwords", true}, {"keep_stopwords", true},
+                                                            {"no_header", true}, {"tune", true}, {"unit_words", true}};
+    if (command == "units") return units_command(parse_args(argc, argv, sentence_switches));
+    if (command == "search") return search_command(parse_args(argc, argv, sentence_switches));
+    if (command == "compare") return compare_command(parse_args(argc, argv, sentence_switches));
+    if (command == "sts") return sts_command(parse_args(argc, argv, sentence_switches));
+    if (command == "ir") return ir_command(parse_args(argc, argv, sentence_switches));
     throw InputError("unknown command: " + command +
-                     " (train, neighbors, predict, word2vec, eval, convert or recsys; see --help)");
+                     " (train, neighbors, predict, word2vec, eval, convert, recsys, units, search, compare, sts or ir;"
+                     " see --help)");
   } catch (const std::exception& e) {
     std::fprintf(stderr, "embplay: %s\n", e.what());
     return 2;

@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "trainer.h"
+#include "trained_model.h"
 
 namespace embplay {
 

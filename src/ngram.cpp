@@ -19,8 +19,8 @@ KneserNey::Key KneserNey::key(const int32_t* ids, int n) {
   return k;
 }
 
-KneserNey::KneserNey(const std::vector<Sentence>& train, const Vocab& vocab, int order)
-    : order_(order), vocab_(vocab.size()) {
+KneserNey::KneserNey(const IdSentences& train, int vocab_size, int order)
+    : order_(order), vocab_(vocab_size) {
   if (order < 2 || order > 5) throw std::invalid_argument("Kneser-Ney order must be 2..5");
   if (vocab_ >= (1 << 21)) throw std::invalid_argument("vocabulary too large for the n-gram keys");
   grams_.resize(order + 1);
@@ -28,7 +28,7 @@ KneserNey::KneserNey(const std::vector<Sentence>& train, const Vocab& vocab, int
   discount_.assign(order + 1, 0.0f);
 
   // Top order: raw counts of every (order-1 history, word), the history padded as in the examples.
-  const Examples ex = make_examples(train, vocab, order - 1);
+  const Examples ex = make_examples(train, order - 1);
   std::vector<int32_t> gram(order);
   for (int64_t i = 0; i < ex.size(); ++i) {
     std::copy_n(&ex.contexts[i * (order - 1)], order - 1, gram.begin());

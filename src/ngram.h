@@ -23,8 +23,11 @@ namespace embplay {
 
 class KneserNey {
  public:
-  // Counts the training sentences, mapped to ids by `vocab`. order: 2..5.
-  KneserNey(const std::vector<Sentence>& train, const Vocab& vocab, int order);
+  // Counts the training sentences, as ids of a vocabulary of `vocab_size` words. order: 2..5.
+  KneserNey(const IdSentences& train, int vocab_size, int order);
+  // The same for sentences of words, mapped to ids by `vocab`.
+  KneserNey(const std::vector<Sentence>& train, const Vocab& vocab, int order)
+      : KneserNey(read_ids(train, vocab), vocab.size(), order) {}
 
   int order() const { return order_; }
   int vocab_size() const { return vocab_; }

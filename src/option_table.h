@@ -13,7 +13,7 @@
 #include <utility>
 #include <vector>
 
-#include "settings.h"  // InputError
+#include "input_error.h"
 
 namespace embplay {
 

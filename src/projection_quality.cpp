@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <string>
 
-#include "settings.h"
+#include "input_error.h"
 
 namespace embplay {
 namespace {

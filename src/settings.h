@@ -5,18 +5,13 @@
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
-#include <stdexcept>
 #include <string>
 
+#include "input_error.h"  // the error every setting's check throws
 #include "tokenizer.h"
 #include "vocab.h"
 
 namespace embplay {
-
-// A bad setting or input the user can fix; the message names the field and what it accepts.
-struct InputError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
 
 struct Settings {
   TokenizerOptions tokenizer;

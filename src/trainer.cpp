@@ -65,19 +65,18 @@ Trainer::Trainer(const SplitTexts& texts, const Settings& settings)
 void Trainer::init(Split split) {
   const Settings& s = trained_.settings;
   notice_ = split.notice;
-  {
-    VocabOptions all = s.vocab;
-    all.min_count = 1;
-    all.max_size = 200000;
-    stats_.types = Vocab::build(split.train, all).size() - 2;
-  }
-  trained_.vocab = Vocab::build(split.train, s.vocab);
+  Corpus train = make_corpus(std::move(split.train), s.vocab);
+  stats_.types = train.types;
+  trained_.vocab = std::move(train.vocab);
   stats_.oov_tokens = trained_.vocab.count(kUnkId);
   auto data = std::make_shared<Data>();
-  data->train = make_examples(split.train, trained_.vocab, s.context);
-  data->valid = make_examples(split.valid, trained_.vocab, s.context);
-  data->test = make_examples(split.test, trained_.vocab, s.context);
-  data->split = std::move(split);
+  data->sentences.train = std::move(train.sentences);
+  data->sentences.valid = read_ids(split.valid, trained_.vocab);
+  data->sentences.test = read_ids(split.test, trained_.vocab);
+  data->train = make_examples(data->sentences.train, s.context);
+  data->valid = make_examples(data->sentences.valid, s.context);
+  data->test = make_examples(data->sentences.test, s.context);
+  data->split_notice = std::move(split.notice);
   stats_.train_examples = data->train.size();
   stats_.valid_examples = data->valid.size();
   stats_.test_examples = data->test.size();
@@ -122,7 +121,7 @@ void Trainer::prepare() {
   schedule_ = LrSchedule(s.schedule, s.lr, s.warmup, steps_per_epoch * s.epochs);
 
   early_stopping_ = s.patience > 0 && data_->valid.size() > 0;
-  if (s.patience > 0 && !early_stopping_ && data_->split.notice.empty())
+  if (s.patience > 0 && !early_stopping_ && data_->split_notice.empty())
     notice_ = "Nothing is held out for validation, so early stopping (patience " + std::to_string(s.patience) +
               ") is off: every epoch trains.";
   if (schedule_.warmup_steps > 0 && schedule_.warmup_steps >= schedule_.total_steps && notice_.empty())
@@ -149,6 +148,9 @@ Progress Trainer::step(int64_t budget) {
   Progress& p = progress_;
   p.epoch_end = false;
   p.tokens_per_sec = 0;
+  p.examples = 0;
+  p.loss_sum = 0;
+  p.loss_count = 0;
   p.valid = Evaluation{};
   if (p.finished || p.diverged) return p;
 
@@ -187,6 +189,7 @@ Progress Trainer::step(int64_t budget) {
     }
   } while (done < budget);
 
+  p.examples = done;
   p.train_loss = epoch_loss_count_ > 0 ? epoch_loss_sum_ / static_cast<double>(epoch_loss_count_) : 0;
   const double elapsed = seconds_since(start);
   p.tokens_per_sec = elapsed > 0 ? static_cast<double>(done) / elapsed : 0;
@@ -216,8 +219,12 @@ void Trainer::train_batch(int64_t first, int batch) {
     progress_.diverged = true;
     return;
   }
-  epoch_loss_sum_ += static_cast<double>(loss) * batch;
+  // The loss is the batch's mean: times the batch, the sum of its examples' losses.
+  const double sum = static_cast<double>(loss) * batch;
+  epoch_loss_sum_ += sum;
   epoch_loss_count_ += batch;
+  progress_.loss_sum += sum;
+  progress_.loss_count += batch;
 
   m.backward(batch_contexts_.data(), batch, act_, grads_);
   if (s.clip > 0) progress_.grad_norm = clip_gradients(grads_, s.clip);

@@ -14,21 +14,15 @@
 #include "optimizer.h"
 #include "schedule.h"
 #include "settings.h"
+#include "trained_model.h"
 #include "vocab.h"
 
 namespace embplay {
 
-// What a trained model is: its settings, its vocabulary and its weights. Saved and loaded whole.
-struct TrainedModel {
-  Settings settings;
-  Vocab vocab;
-  NextWordModel model;
-};
-
 struct TextStats {
   int64_t sentences = 0;
   int64_t tokens = 0;          // in all sentences
-  int64_t types = 0;           // distinct words in the training split, before the cap
+  int64_t types = 0;           // distinct words in the training split, before min_count and max_vocab
   int64_t train_examples = 0;
   int64_t valid_examples = 0;
   int64_t test_examples = 0;
@@ -51,6 +45,9 @@ struct Progress {
   double train_loss = 0;      // mean training loss (the run's loss) over the current epoch so far
   double last_batch_loss = 0;
   double tokens_per_sec = 0;  // over the work of this call
+  int64_t examples = 0;       // examples trained by this call
+  double loss_sum = 0;        // this call: the sum of its examples' training losses (the run's loss)
+  int64_t loss_count = 0;     // this call: how many losses loss_sum adds up (loss_sum / loss_count: their mean)
   float lr = 0;               // learning rate of the last step (after the schedule)
   double grad_norm = 0;       // global gradient norm of the last step, before clipping (0 when clip is off)
   bool epoch_end = false;     // this call finished an epoch
@@ -64,6 +61,11 @@ struct Progress {
   bool stopped_early = false;
 };
 
+// The three splits' sentences, as ids of the run's vocabulary.
+struct SplitIds {
+  IdSentences train, valid, test;
+};
+
 // Three texts given apart (the CLI's --train, --valid, --test): no splitting.
 struct SplitTexts {
   std::string train, valid, test;
@@ -72,7 +74,8 @@ struct SplitTexts {
 class Trainer {
  public:
   // Tokenises, splits by sentence (settings valid_fraction, test_fraction, split), builds the
-  // vocabulary on the training split, makes examples and initialises the model. Throws InputError
+  // corpus (vocabulary and ids) on the training split, reads the held-out sentences with its
+  // vocabulary, makes examples and initialises the model. Throws InputError
   // with a message for the user when the text cannot be trained on.
   Trainer(const std::string& text, const Settings& settings);
   // The same from three texts; valid and test may be empty (no evaluation).
@@ -85,7 +88,8 @@ class Trainer {
 
   // Trains batches until about `budget` examples are done (at least one batch), the epoch ends,
   // training finishes, stops early or diverges. When it finishes with early stopping on, the
-  // weights of the best validation epoch are restored.
+  // weights of the best validation epoch are restored. The progress says what this call did
+  // (examples, loss_sum, loss_count, lr) and where the run stands.
   Progress step(int64_t budget);
   Evaluation evaluate() const;       // on the validation split
   Evaluation evaluate_test() const;  // on the test split
@@ -101,7 +105,7 @@ class Trainer {
   const NextWordModel& initial_model() const { return initial_; }
   const Settings& settings() const { return trained_.settings; }
   const TextStats& stats() const { return stats_; }
-  const Split& sentences() const { return data_->split; }  // the three splits' sentences
+  const SplitIds& sentences() const { return data_->sentences; }  // the three splits' sentences
   const Examples& train_examples() const { return data_->train; }
   const Examples& valid_examples() const { return data_->valid; }
   const Examples& test_examples() const { return data_->test; }
@@ -117,8 +121,9 @@ class Trainer {
  private:
   // What twins share: the sentences and examples of the three splits.
   struct Data {
-    Split split;
+    SplitIds sentences;
     Examples train, valid, test;
+    std::string split_notice;  // the text was too small to hold anything out
   };
 
   Trainer(const Trainer& original, const std::string& loss);

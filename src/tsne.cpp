@@ -8,7 +8,8 @@
 #include <string>
 
 #include "geometry.h"
-#include "settings.h"
+#include "input_error.h"
+#include "option_table.h"
 
 namespace embplay {
 
@@ -89,6 +90,35 @@ SparseRows symmetrize(const SparseRows& c) {
   return out;
 }
 
+namespace {
+
+using T = OptionTable<TsneOptions>;
+
+const T& table() {
+  static const T table("t-SNE option", {
+      T::number("perplexity", T::Type::Float, 2, 100, &TsneOptions::perplexity,
+                "effective neighbours of each word; below a third of the words shown"),
+      T::number("learning_rate", T::Type::Float, 0, 10000, &TsneOptions::learning_rate,
+                "step size of the layout; 0 = auto: max(words / (4 early_exaggeration), 50)"),
+      T::number("iterations", T::Type::Int, 50, 5000, &TsneOptions::iterations, "steps in all, both phases"),
+      T::number("early_exaggeration", T::Type::Float, 1, 100, &TsneOptions::early_exaggeration,
+                "the first phase pulls neighbours together this many times harder"),
+      T::number("exaggeration_iterations", T::Type::Int, 0, 5000, &TsneOptions::exaggeration_iterations,
+                "length of the first phase"),
+      T::number("theta", T::Type::Float, 0, 1, &TsneOptions::theta,
+                "Barnes-Hut accuracy: 0 = exact repulsion, larger is faster and coarser"),
+      T::flag("random_init", &TsneOptions::random_init, "start from random points instead of the PCA layout"),
+      T::number("seed", T::Type::Int, 0, 4294967295.0, &TsneOptions::seed, "same seed, same random start"),
+  });
+  return table;
+}
+
+}  // namespace
+
+nlohmann::json tsne_schema() { return table().schema(); }
+TsneOptions tsne_options_from_json(const nlohmann::json& j) { return table().from_json(j); }
+nlohmann::json tsne_options_to_json(const TsneOptions& o) { return table().to_json(o); }
+
 void validate_tsne(const RowMatrix& vectors, const TsneOptions& o) {
   const Eigen::Index n = vectors.rows();
   if (n < kMinTsnePoints)
@@ -97,8 +127,8 @@ void validate_tsne(const RowMatrix& vectors, const TsneOptions& o) {
   for (Eigen::Index i = 0; i < n; ++i)
     if (!vectors.row(i).allFinite())
       throw InputError("t-SNE: vector " + std::to_string(i) + " is not finite (NaN or infinity)");
+  table().validate(o);
   const double limit = (static_cast<double>(n) - 1.0) / 3.0;
-  if (!(o.perplexity > 0)) throw InputError("perplexity must be positive");
   if (!(o.perplexity < limit)) {
     double suggest = std::floor(limit * 10) / 10;
     if (suggest >= limit) suggest -= 0.1;
@@ -109,11 +139,6 @@ void validate_tsne(const RowMatrix& vectors, const TsneOptions& o) {
                   o.perplexity, static_cast<int>(n), limit, suggest);
     throw InputError(text);
   }
-  if (std::isnan(o.learning_rate)) throw InputError("learning_rate must be a number (<= 0 means auto)");
-  if (!(o.early_exaggeration >= 1)) throw InputError("early_exaggeration must be at least 1");
-  if (o.exaggeration_iterations < 0) throw InputError("exaggeration_iterations must be 0 or more");
-  if (o.iterations < 1) throw InputError("iterations must be at least 1");
-  if (!(o.theta >= 0 && o.theta <= 1)) throw InputError("theta must be between 0 (exact) and 1");
 }
 
 // A point quadtree over the layout, rebuilt every iteration into the same storage. Leaves hold a

@@ -16,6 +16,7 @@
 #pragma once
 
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <vector>
 
 #include "common.h"
@@ -25,16 +26,24 @@ namespace embplay {
 
 constexpr int kMinTsnePoints = 4;     // fewer points have no neighbourhoods to keep
 
+// The ranges are in the options table (tsne.cpp), which the page's form reads through tsne_schema().
 struct TsneOptions {
-  double perplexity = 30;            // effective neighbours per point; 0 < perplexity < (N - 1) / 3
-  double learning_rate = 0;          // <= 0: "auto" = max(N / early_exaggeration / 4, 50)
-  double early_exaggeration = 12;    // P is multiplied by this during the first phase; >= 1
-  int exaggeration_iterations = 250; // length of the first phase (momentum 0.5); >= 0
-  int iterations = 1000;             // total, both phases; >= 1
+  double perplexity = 30;            // effective neighbours per point; 2..100, and below (N - 1) / 3
+  double learning_rate = 0;          // 0..10000; 0 = "auto" = max(N / early_exaggeration / 4, 50)
+  double early_exaggeration = 12;    // P is multiplied by this during the first phase; 1..100
+  int exaggeration_iterations = 250; // length of the first phase (momentum 0.5); 0..5000
+  int iterations = 1000;             // total, both phases; 50..5000
   double theta = 0.5;                // Barnes-Hut opening angle; 0 = exact repulsion; 0..1
   bool random_init = false;          // no initial coordinates: false = PCA, true = Gaussian
-  uint64_t seed = 1;                 // random initialisation (and the fallback when PCA is flat)
+  uint64_t seed = 1;                 // random initialisation (and the fallback when PCA is flat); 0..2^32-1
 };
+
+// The options as one table, like settings_schema(): [{name, type, min, max, default, hint}, ...].
+nlohmann::json tsne_schema();
+// Absent fields keep their defaults; an unknown field or a value out of its range throws InputError
+// naming the field. (Whether the perplexity suits the number of points is validate_tsne()'s.)
+TsneOptions tsne_options_from_json(const nlohmann::json& j);
+nlohmann::json tsne_options_to_json(const TsneOptions& o);
 
 // Sparse rows (CSR): row i holds (col[m], val[m]) for m in [start[i], start[i + 1]).
 struct SparseRows {
@@ -54,7 +63,8 @@ SparseRows conditional_affinities(const KnnGraph& g, double perplexity);
 // P = (P_cond + P_cond^T) / 2N: symmetric, sums to 1, columns sorted within each row.
 SparseRows symmetrize(const SparseRows& conditional);
 
-// Checks the vectors and options against each other; throws InputError naming the problem.
+// Checks the vectors, each option's range, and the perplexity against the number of points;
+// throws InputError naming the problem.
 void validate_tsne(const RowMatrix& vectors, const TsneOptions& options);
 
 class Tsne {

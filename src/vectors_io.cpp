@@ -8,6 +8,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "utf8.h"
+
 namespace embplay {
 namespace {
 
@@ -83,34 +85,6 @@ void check_writable(const std::string& w, VectorFormat f) {
 }
 
 }  // namespace
-
-bool valid_utf8(const std::string& s, size_t* bad_at) {
-  const auto* b = reinterpret_cast<const unsigned char*>(s.data());
-  const size_t n = s.size();
-  for (size_t i = 0; i < n;) {
-    const unsigned char c = b[i];
-    size_t len = 0;
-    uint32_t cp = 0;
-    if (c < 0x80) len = 1, cp = c;
-    else if ((c & 0xE0) == 0xC0) len = 2, cp = c & 0x1F;
-    else if ((c & 0xF0) == 0xE0) len = 3, cp = c & 0x0F;
-    else if ((c & 0xF8) == 0xF0) len = 4, cp = c & 0x07;
-    bool ok = len > 0 && i + len <= n;
-    for (size_t k = 1; ok && k < len; ++k) {
-      ok = (b[i + k] & 0xC0) == 0x80;
-      cp = (cp << 6) | (b[i + k] & 0x3F);
-    }
-    // No overlong forms, no surrogates, nothing past U+10FFFF.
-    if (ok) ok = !((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-                   (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF);
-    if (!ok) {
-      if (bad_at) *bad_at = i;
-      return false;
-    }
-    i += len;
-  }
-  return true;
-}
 
 VectorFormat parse_vector_format(const std::string& name) {
   if (name == "glove") return VectorFormat::kGlove;

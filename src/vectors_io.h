@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "common.h"
-#include "settings.h"
+#include "input_error.h"
 
 namespace embplay {
 
@@ -107,8 +107,5 @@ void attach_tsv_metadata(WordVectors& v, const std::string& metadata, ReadReport
 // exactly. Throws InputError for a word the format cannot hold (empty, or with whitespace).
 std::string write_vectors(const WordVectors& v, VectorFormat format);
 std::string write_tsv_metadata(const WordVectors& v);  // metadata.tsv: one word per line, no header
-
-// True when `s` is well-formed UTF-8; otherwise `bad_at` is the offset of the first bad byte.
-bool valid_utf8(const std::string& s, size_t* bad_at = nullptr);
 
 }  // namespace embplay

@@ -20,7 +20,23 @@ int32_t Vocab::id(const std::string& word) const {
   return it == index_.end() ? kUnkId : it->second;
 }
 
-Vocab Vocab::build(const std::vector<Sentence>& sentences, const VocabOptions& options) {
+WordCounts WordCounts::of(const std::vector<Sentence>& sentences) {
+  // A hash map: one lookup per token, so 10 MB of text counts in well under a second.
+  WordCounts c;
+  c.counts.reserve(1 << 14);
+  for (const Sentence& sentence : sentences) {
+    for (const std::string& token : sentence) ++c.counts[token];
+    c.total += static_cast<int64_t>(sentence.size());
+  }
+  return c;
+}
+
+int64_t WordCounts::types() const {
+  return static_cast<int64_t>(counts.size()) - static_cast<int64_t>(counts.count(Vocab::pad_word())) -
+         static_cast<int64_t>(counts.count(Vocab::unk_word()));
+}
+
+Vocab Vocab::from_counts(const WordCounts& words, const VocabOptions& options) {
   // Wider than the page's ranges (settings.cpp enforces those); these only reject nonsense.
   if (options.min_count < 1 || options.min_count > 1000000) {
     throw std::invalid_argument("vocab min_count must be in 1..1000000, got " +
@@ -31,15 +47,7 @@ Vocab Vocab::build(const std::vector<Sentence>& sentences, const VocabOptions& o
                                 std::to_string(options.max_size));
   }
 
-  // Count with a hash map: one lookup per token, so 10 MB of text counts in well under a second.
-  std::unordered_map<std::string, int64_t> counts;
-  counts.reserve(1 << 14);
-  int64_t total = 0;
-  for (const Sentence& sentence : sentences) {
-    for (const std::string& token : sentence) ++counts[token];
-    total += static_cast<int64_t>(sentence.size());
-  }
-
+  const std::unordered_map<std::string, int64_t>& counts = words.counts;
   // Candidates point into the map (no string copies). The reserved spellings can't be words: they
   // never come from the tokenizer ('<' and '>' are punctuation) and would collide with ids 0 and 1;
   // if a caller's sentences contain them, they are counted under <unk>.
@@ -75,7 +83,7 @@ Vocab Vocab::build(const std::vector<Sentence>& sentences, const VocabOptions& o
     v.counts_.push_back(e->second);
     in_vocab += e->second;
   }
-  v.counts_[kUnkId] = total - in_vocab;  // every token that maps to <unk>
+  v.counts_[kUnkId] = words.total - in_vocab;  // every token that maps to <unk>
   return v;
 }
 

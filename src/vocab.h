@@ -17,12 +17,26 @@ struct VocabOptions {
   int max_size = 5000;   // most frequent words kept, not counting <pad> and <unk>; 10..200000
 };
 
+// How often each word occurs in some sentences: what a vocabulary is chosen from.
+struct WordCounts {
+  std::unordered_map<std::string, int64_t> counts;  // word -> occurrences
+  int64_t total = 0;                                // tokens counted
+
+  static WordCounts of(const std::vector<Sentence>& sentences);
+  // Distinct words that can be words of a vocabulary (the reserved spellings cannot).
+  int64_t types() const;
+};
+
 class Vocab {
  public:
   Vocab();  // only <pad> and <unk>
 
+  // Keeps the most frequent of the counted words.
+  static Vocab from_counts(const WordCounts& counts, const VocabOptions& options);
   // Counts the words of `sentences` and keeps the most frequent ones.
-  static Vocab build(const std::vector<Sentence>& sentences, const VocabOptions& options);
+  static Vocab build(const std::vector<Sentence>& sentences, const VocabOptions& options) {
+    return from_counts(WordCounts::of(sentences), options);
+  }
   // Rebuilds a vocabulary from words in id order (ids 0 and 1 must be <pad> and <unk>) and counts.
   static Vocab from_words(std::vector<std::string> words, std::vector<int64_t> counts);
 

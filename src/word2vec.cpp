@@ -137,67 +137,50 @@ double keep_probability(int64_t count, int64_t total, double t) {
 
 // ---- the trainer --------------------------------------------------------------------------------
 
+namespace {
+
+// The corpus of a text, its options checked first so that a bad option is named before any work.
+Corpus text_corpus(const std::string& text, const Word2VecOptions& o) {
+  validate(o);
+  Corpus c = make_corpus(tokenize(text, o.tokenizer), VocabOptions{o.min_count, o.max_vocab});
+  check(c.sentences.tokens() > 0, "The text has no words to learn from.");
+  check(c.vocab.size() > 2, "No word appears at least min_count = " + std::to_string(o.min_count) +
+                                " times; lower min_count or give more text.");
+  return c;
+}
+
+}  // namespace
+
 Word2VecTrainer::Word2VecTrainer(const std::string& text, const Word2VecOptions& options)
-    : options_(options), rng_(options.seed) {
+    : Word2VecTrainer(text_corpus(text, options), options) {}
+
+Word2VecTrainer::Word2VecTrainer(const Corpus& corpus, const Word2VecOptions& options)
+    : options_(options), vocab_(corpus.vocab), rng_(options.seed) {
   validate(options_);
   cbow_ = options_.model == "cbow";
   lr0_ = starting_lr(options_);
+  const IdSentences& sentences = corpus.sentences;
+  stats_.sentences = sentences.size();
+  stats_.tokens = sentences.tokens();
+  stats_.types = corpus.types;
+  check(vocab_.size() > 2, "The corpus has no word in its vocabulary to learn from.");
 
-  std::vector<Sentence> sentences = tokenize(text, options_.tokenizer);
-  stats_.sentences = static_cast<int64_t>(sentences.size());
-  for (const Sentence& s : sentences) stats_.tokens += static_cast<int64_t>(s.size());
-  check(stats_.tokens > 0, "The text has no words to learn from.");
-  {
-    const Vocab all = Vocab::build(sentences, VocabOptions{1, 50000000});
-    stats_.types = all.size() - 2;
-  }
-  vocab_ = Vocab::build(sentences, VocabOptions{options_.min_count, options_.max_vocab});
-  check(vocab_.size() > 2, "No word appears at least min_count = " + std::to_string(options_.min_count) +
-                               " times; lower min_count or give more text.");
-
+  // Every in-vocabulary token in order; sentences left empty are dropped.
   corpus_.reserve(static_cast<size_t>(stats_.tokens - vocab_.count(kUnkId)));
-  starts_.reserve(sentences.size() + 1);
-  for (Sentence& s : sentences) {
-    const size_t begin = corpus_.size();
-    for (const std::string& w : s) {
-      const int32_t id = vocab_.id(w);
-      if (id != kUnkId) corpus_.push_back(id);
-    }
-    if (corpus_.size() > begin) starts_.push_back(static_cast<int64_t>(begin));
-    Sentence().swap(s);  // free the strings as we go
-  }
-  starts_.push_back(static_cast<int64_t>(corpus_.size()));
-  stats_.train_words = static_cast<int64_t>(corpus_.size());
-  init();
-}
-
-Word2VecTrainer::Word2VecTrainer(Vocab vocab, const std::vector<Ids>& sentences, const Word2VecOptions& options)
-    : options_(options), vocab_(std::move(vocab)), rng_(options.seed) {
-  validate(options_);
-  cbow_ = options_.model == "cbow";
-  lr0_ = starting_lr(options_);
-  stats_.sentences = static_cast<int64_t>(sentences.size());
-  stats_.types = vocab_.size() - 2;
-  starts_.reserve(sentences.size() + 1);
-  for (const Ids& s : sentences) {
-    for (int32_t id : s)
-      check(id > kUnkId && id < vocab_.size(), "id " + std::to_string(id) + " is outside the vocabulary (2.." +
-                                                   std::to_string(vocab_.size() - 1) + ")");
-    stats_.tokens += static_cast<int64_t>(s.size());
-    if (s.empty()) continue;
-    starts_.push_back(static_cast<int64_t>(corpus_.size()));
-    corpus_.insert(corpus_.end(), s.begin(), s.end());
-  }
-  starts_.push_back(static_cast<int64_t>(corpus_.size()));
-  stats_.train_words = static_cast<int64_t>(corpus_.size());
-  check(std::any_of(sentences.begin(), sentences.end(), [](const Ids& s) { return s.size() >= 2; }),
-        "No sentence has two ids to learn from.");
-  init();
-}
-
-void Word2VecTrainer::init() {
+  starts_.reserve(static_cast<size_t>(sentences.size()) + 1);
   size_t longest = 0;
-  for (size_t s = 0; s + 1 < starts_.size(); ++s) longest = std::max(longest, size_t(starts_[s + 1] - starts_[s]));
+  for (int64_t s = 0; s < sentences.size(); ++s) {
+    const size_t begin = corpus_.size();
+    const int32_t* ids = sentences.sentence(s);
+    for (int64_t i = 0; i < sentences.length(s); ++i)
+      if (ids[i] != kUnkId) corpus_.push_back(ids[i]);
+    if (corpus_.size() > begin) starts_.push_back(static_cast<int64_t>(begin));
+    longest = std::max(longest, corpus_.size() - begin);
+  }
+  starts_.push_back(static_cast<int64_t>(corpus_.size()));
+  stats_.train_words = static_cast<int64_t>(corpus_.size());
+  check(stats_.train_words > 0, "The corpus has no token in its vocabulary to learn from.");
+
   const int32_t V = vocab_.size();
   const int d = options_.dim;
   std::vector<int64_t> counts = vocab_.counts();
@@ -226,6 +209,9 @@ Word2VecProgress Word2VecTrainer::step(int64_t budget) {
   Word2VecProgress& p = progress_;
   p.epoch_end = false;
   p.words_per_sec = 0;
+  p.words = 0;
+  p.loss_sum = 0;
+  p.loss_count = 0;
   if (p.finished) return p;
 
   const auto start = std::chrono::steady_clock::now();
@@ -250,6 +236,7 @@ Word2VecProgress Word2VecTrainer::step(int64_t budget) {
     }
   } while (done < budget);
 
+  p.words = done;
   p.loss = epoch_pairs_ > 0 ? epoch_loss_ / double(epoch_pairs_) : 0;
   const double elapsed = seconds_since(start);
   p.words_per_sec = elapsed > 0 ? double(done) / elapsed : 0;
@@ -267,6 +254,14 @@ void Word2VecTrainer::train_sentence(const int32_t* ids, int64_t n, float lr) {
   else skipgram(lr);
 }
 
+void Word2VecTrainer::add_loss(float loss) {
+  epoch_loss_ += loss;
+  ++epoch_pairs_;
+  ++progress_.pairs_trained;
+  progress_.loss_sum += loss;
+  ++progress_.loss_count;
+}
+
 void Word2VecTrainer::skipgram(float lr) {
   const int n = static_cast<int>(line_.size());
   const Eigen::Index d = input_.cols();
@@ -279,9 +274,7 @@ void Word2VecTrainer::skipgram(float lr) {
       if (c == w) continue;
       grad.setZero();
       loss_.draw(line_[c], k, rng_, negs_.data());
-      epoch_loss_ += NegativeSampling::update(h, line_[c], negs_.data(), k, lr, output_, grad_.data());
-      ++epoch_pairs_;
-      ++progress_.pairs_trained;
+      add_loss(NegativeSampling::update(h, line_[c], negs_.data(), k, lr, output_, grad_.data()));
       Vec(h, d) += grad;
     }
   }
@@ -301,9 +294,7 @@ void Word2VecTrainer::cbow(float lr) {
     hidden *= 1.0f / static_cast<float>(hi - lo);  // hi - lo context words (the centre is excluded)
     grad.setZero();
     loss_.draw(line_[w], k, rng_, negs_.data());
-    epoch_loss_ += NegativeSampling::update(hidden_.data(), line_[w], negs_.data(), k, lr, output_, grad_.data());
-    ++epoch_pairs_;
-    ++progress_.pairs_trained;
+    add_loss(NegativeSampling::update(hidden_.data(), line_[w], negs_.data(), k, lr, output_, grad_.data()));
     // As word2vec.c: each context row takes the whole gradient of the mean (not divided by its size).
     for (int c = lo; c <= hi; ++c)
       if (c != w) Vec(input_.row(line_[c]).data(), d) += grad;

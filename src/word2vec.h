@@ -21,7 +21,8 @@
 
 #include "alias.h"
 #include "common.h"
-#include "settings.h"
+#include "corpus.h"
+#include "input_error.h"
 #include "tokenizer.h"
 #include "vocab.h"
 
@@ -94,8 +95,11 @@ struct Word2VecProgress {
   int64_t words_total = 0;          // epochs * words per epoch
   int64_t pairs_trained = 0;        // updates of the loss in the whole run
   double loss = 0;                  // mean loss per update over the current epoch so far
-  double lr = 0;                    // learning rate now
+  double lr = 0;                    // learning rate of the last sentence trained
   double words_per_sec = 0;         // over the work of this call
+  int64_t words = 0;                // in-vocabulary words read by this call
+  double loss_sum = 0;              // this call: the sum of its updates' losses (one per pair)
+  int64_t loss_count = 0;           // this call: how many updates loss_sum adds up
   bool epoch_end = false;           // this call finished an epoch
   bool finished = false;            // all epochs done
 };
@@ -103,23 +107,25 @@ struct Word2VecProgress {
 struct Word2VecStats {
   int64_t sentences = 0;
   int64_t tokens = 0;      // all tokens of the text
-  int64_t types = 0;       // distinct words, before min_count
+  int64_t types = 0;       // distinct words, before min_count and max_vocab
   int64_t train_words = 0; // tokens in the vocabulary: the words of one epoch
 };
 
 class Word2VecTrainer {
  public:
-  // Tokenises, builds the vocabulary (<pad> and <unk> keep ids 0 and 1 with zero vectors, so the
-  // geometry tools that skip them work unchanged) and initialises the vectors. Throws InputError.
+  // Tokenises `text` and builds its corpus with the options' min_count and max_vocab, then trains
+  // on it as below. Throws InputError.
   Word2VecTrainer(const std::string& text, const Word2VecOptions& options);
-  // Trains on sentences already turned into ids of `vocab` (ids 0 and 1, <pad> and <unk>, are
-  // not allowed in them), whose counts are the noise and subsampling counts: items in baskets,
-  // for item2vec. min_count and max_vocab do not apply. Throws InputError for an id outside the
-  // vocabulary or no sentence of two ids.
-  Word2VecTrainer(Vocab vocab, const std::vector<Ids>& sentences, const Word2VecOptions& options);
+  // Trains on sequences already read as ids: a text's sentences, or any other corpus (users' item
+  // sequences, a paragraph's words). The corpus' vocabulary is the model's (<pad> and <unk> keep
+  // ids 0 and 1 with zero vectors, so the geometry tools that skip them work unchanged); <unk>
+  // tokens are left out, and min_count and max_vocab are not read (they made the corpus).
+  // Initialises the vectors. Throws InputError.
+  Word2VecTrainer(const Corpus& corpus, const Word2VecOptions& options);
 
   // Trains whole sentences until about `budget` words are read (at least one sentence), the epoch
-  // ends or training finishes.
+  // ends or training finishes. The progress says what this call did (words, loss_sum, loss_count,
+  // lr) and where the run stands.
   Word2VecProgress step(int64_t budget);
 
   const Vocab& vocab() const { return vocab_; }
@@ -130,8 +136,6 @@ class Word2VecTrainer {
   const Word2VecProgress& progress() const { return progress_; }
 
  private:
-  // Noise, subsampling, initial vectors and scratch, once vocab_, corpus_ and starts_ are set.
-  void init();
   void train_sentence(const int32_t* ids, int64_t n, float lr);
   // How far a centre word's context reaches: 1..window drawn at random, or the whole sentence.
   int window_around() {
@@ -140,6 +144,7 @@ class Word2VecTrainer {
   }
   void skipgram(float lr);
   void cbow(float lr);
+  void add_loss(float loss);  // one update's loss, to the epoch's and this call's sums
 
   Word2VecOptions options_;
   bool cbow_ = false;

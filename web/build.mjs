@@ -1,9 +1,10 @@
-// Builds the static page into dist/: bundles main.js and worker.js with esbuild (classic scripts,
-// no ES modules, so the worker can importScripts the Emscripten module) and copies the HTML, CSS,
-// sample text, the evaluation sets (eval/) and the WebAssembly module beside them. Every path in
-// dist/ is relative, so the folder works from any static host and any sub-path. Last, the service
-// worker (sw.js), given the list of those files and a build id: a hash of their contents, so each
-// new build is picked up.
+// Builds the static page into dist/: bundles page/main.js (what runs in the page) and
+// worker/main.js (what runs in the worker; both import shared/) with esbuild into main.js and
+// worker.js (classic scripts, no ES modules, so the worker can importScripts the Emscripten
+// module) and copies the page's HTML, CSS, sample text, the evaluation sets (eval/) and the
+// WebAssembly module beside them. Every path in dist/ is relative, so the folder works from any
+// static host and any sub-path. Last, the service worker (page/sw.js), given the list of those files
+// and a build id: a hash of their contents, so each new build is picked up.
 //
 //   node web/build.mjs [--wasm-dir DIR] [--out DIR]
 //     --wasm-dir  where embplay.js and embplay.wasm are (default build/wasm)
@@ -40,7 +41,7 @@ await mkdir(out, { recursive: true });
 
 await build({
   absWorkingDir: root,
-  entryPoints: { main: 'web/main.js', worker: 'web/worker.js' },
+  entryPoints: { main: 'web/page/main.js', worker: 'web/worker/main.js' },
   outdir: out,
   bundle: true,
   format: 'iife',
@@ -52,10 +53,10 @@ await build({
 });
 
 const copies = [
-  ['web/index.html', 'index.html'],
-  ['web/style.css', 'style.css'],
-  ['web/favicon.svg', 'favicon.svg'],
-  ['web/sample.txt', 'sample.txt'],
+  ['web/page/index.html', 'index.html'],
+  ['web/page/style.css', 'style.css'],
+  ['web/page/favicon.svg', 'favicon.svg'],
+  ['web/page/sample.txt', 'sample.txt'],
   ['node_modules/uplot/dist/uPlot.min.css', 'uPlot.min.css'],
 ];
 for (const [from, to] of copies) await copyFile(join(root, from), join(out, to));
@@ -73,7 +74,7 @@ for (const f of shell) hash.update(f).update('\0').update(await readFile(join(ou
 const buildId = hash.digest('hex').slice(0, 16);
 await build({
   absWorkingDir: root,
-  entryPoints: { sw: 'web/sw.js' },
+  entryPoints: { sw: 'web/page/sw.js' },
   outdir: out,
   bundle: true,
   format: 'iife',

@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { REQUESTS } from '../../web/protocol.js';
+import { REQUESTS } from '../../web/shared/protocol.js';
 import { ROOT, debug, openFreshPage, patternText, startBrowser, waitFor } from './harness.mjs';
 
 const SCREENSHOT = join(ROOT, 'build/e2e/page.png');

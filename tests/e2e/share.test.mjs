@@ -60,6 +60,11 @@ test('a copied link reproduces the run in a fresh browser; a reload and a crash 
   const settings = await settingsOf(a);
   const aHistory = await historyOf(a);
   const aModel = await modelOf(a);
+  // The address bar follows the map's word count on its own, like every other part of the view.
+  for (const words of ['300', '100']) {
+    await a.selectOption('#map-n', words);
+    await waitFor(a, `the address bar did not follow the word count ${words}`, (n) => location.hash.includes(`&words=${n}&`), { arg: words });
+  }
   assert.deepEqual(aProblems, []);
 
   // The pupil: a browser that has never seen the page.

@@ -4,7 +4,8 @@
 
 #include "blobs.h"
 #include "cluster.h"
-#include "settings.h"
+#include "input_error.h"
+#include "schema_checks.h"
 
 namespace embplay {
 namespace {
@@ -92,6 +93,18 @@ TEST(KMeans, RefusesKAboveTheNumberOfWords) {
   }
   o.k = 0;
   EXPECT_THROW(kmeans(RowMatrix::Random(10, 3), o), InputError);
+}
+
+TEST(KMeansOptions, OneTableEveryRangeCheckedAtBothEnds) {
+  expect_schema_checked_at_both_ends(kmeans_schema(), [](const nlohmann::json& j) { kmeans_options_from_json(j); },
+                                     kmeans_options_to_json(KMeansOptions{}));
+  const KMeansOptions o = kmeans_options_from_json({{"k", 3}, {"seed", 7}});
+  EXPECT_EQ(o.k, 3);
+  EXPECT_EQ(o.seed, 7u);
+  // The core checks the same range: nine clusters are refused even with words enough.
+  KMeansOptions nine;
+  nine.k = 9;
+  EXPECT_THROW(kmeans(RowMatrix::Random(20, 3), nine), InputError);
 }
 
 TEST(KMeans, SameSeedSameClusters) {

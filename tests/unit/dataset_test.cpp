@@ -26,6 +26,22 @@ TEST(Dataset, UnknownWordsBecomeUnk) {
   EXPECT_EQ(ex.contexts, (Ids{kPadId, vocab.id("x")}));
 }
 
+TEST(Dataset, ATypedContextIsReadLikeAnExample) {
+  const std::vector<Sentence> sentences = {{"the", "cat", "sat"}};
+  const Vocab vocab = Vocab::build(sentences, {});
+  const int32_t the = vocab.id("the"), cat = vocab.id("cat"), sat = vocab.id("sat");
+  EXPECT_EQ(context_ids(vocab, {}, 2), (Ids{kPadId, kPadId}));                 // a sentence start
+  EXPECT_EQ(context_ids(vocab, {"cat"}, 2), (Ids{kPadId, cat}));               // padded on the left
+  EXPECT_EQ(context_ids(vocab, {"the", "cat", "sat"}, 2), (Ids{cat, sat}));    // the last k words
+  EXPECT_EQ(context_ids(vocab, {"the", "zebra"}, 3), (Ids{kPadId, the, kUnkId}));
+  // Each example's context is what context_ids() reads from the words before its target.
+  const Examples ex = make_examples(sentences, vocab, 2);
+  for (int64_t i = 0; i < ex.size(); ++i) {
+    const std::vector<std::string> before(sentences[0].begin(), sentences[0].begin() + i);
+    EXPECT_EQ(context_ids(vocab, before, 2), Ids(ex.contexts.begin() + 2 * i, ex.contexts.begin() + 2 * i + 2)) << i;
+  }
+}
+
 std::vector<Sentence> numbered(int n) {
   std::vector<Sentence> sentences;
   for (int i = 0; i < n; ++i) sentences.push_back({"s" + std::to_string(i)});

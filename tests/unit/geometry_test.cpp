@@ -2,7 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "geometry.h"
-#include "settings.h"
+#include "input_error.h"
 
 #include <Eigen/QR>
 #include <cmath>

@@ -104,8 +104,16 @@ TEST(Item2Vec, AUserIsTheWeightedSumOfTheirItems) {
 
 TEST(Item2Vec, SentencesAreBasketsOrUsers) {
   const std::vector<History> users = {history({{0, 1}, {2}}), history({{3, 4}})};
-  EXPECT_EQ(item2vec_sentences(users, "basket"), (std::vector<Ids>{{2, 3}, {4}, {5, 6}}));
-  EXPECT_EQ(item2vec_sentences(users, "sequence"), (std::vector<Ids>{{2, 3, 4}, {5, 6}}));
+  const std::vector<std::string> keys = {"a", "b", "c", "d", "e"};
+  const Corpus baskets = item2vec_corpus(users, keys, "basket");
+  EXPECT_EQ(baskets.sentences.ids, (Ids{2, 3, 4, 5, 6}));
+  EXPECT_EQ(baskets.sentences.starts, (std::vector<int64_t>{0, 2, 3, 5}));
+  const Corpus sequences = item2vec_corpus(users, keys, "sequence");
+  EXPECT_EQ(sequences.sentences.ids, (Ids{2, 3, 4, 5, 6}));
+  EXPECT_EQ(sequences.sentences.starts, (std::vector<int64_t>{0, 3, 5}));
+  // The vocabulary keeps the items' order (item i is word i + 2) with their counts.
+  EXPECT_EQ(baskets.vocab.word(4), "c");
+  EXPECT_EQ(baskets.vocab.count(4), 1);
   // Nothing with two items: nothing to learn from.
   EXPECT_THROW(Item2VecTrainer({history({{0}, {1}})}, {"a", "b"}, small_options()), InputError);
 }

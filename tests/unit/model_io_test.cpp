@@ -3,6 +3,7 @@
 
 #include "geometry.h"
 #include "model_io.h"
+#include "trainer.h"
 
 namespace embplay {
 namespace {

@@ -1,6 +1,7 @@
 // The settings table: schema, JSON round trip, and errors that name the field.
 #include <gtest/gtest.h>
 
+#include "schema_checks.h"
 #include "settings.h"
 
 namespace embplay {
@@ -14,6 +15,12 @@ TEST(Settings, SchemaListsEveryFieldWithDefaultsThatValidate) {
   EXPECT_EQ(settings_to_json(settings_from_json(defaults)), defaults);
   EXPECT_EQ(defaults["context"], 2);
   EXPECT_EQ(defaults["max_vocab"], 5000);
+}
+
+TEST(Settings, EveryRangeIsCheckedAtBothEnds) {
+  // Each held-out fraction may reach 0.5 while the other is 0 (together they may not pass 0.5).
+  expect_schema_checked_at_both_ends(settings_schema(), [](const nlohmann::json& j) { settings_from_json(j); },
+                                     settings_to_json(Settings{}), {{"valid_fraction", 0}, {"test_fraction", 0}});
 }
 
 TEST(Settings, ErrorsNameTheFieldAndTheRange) {

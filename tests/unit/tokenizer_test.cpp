@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common.h"
+#include "utf8.h"
 
 namespace embplay {
 namespace {
@@ -25,31 +26,6 @@ Sentence flatten(const Sentences& sentences) {
   Sentence all;
   for (const Sentence& s : sentences) all.insert(all.end(), s.begin(), s.end());
   return all;
-}
-
-// Strict UTF-8 check written independently of the tokenizer's decoder: shortest form only,
-// no surrogates, nothing above U+10FFFF.
-bool valid_utf8(const std::string& s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    const unsigned char b = s[i];
-    size_t len;
-    uint32_t cp, min;
-    if (b < 0x80) { len = 1; cp = b; min = 0; }
-    else if ((b & 0xE0) == 0xC0) { len = 2; cp = b & 0x1F; min = 0x80; }
-    else if ((b & 0xF0) == 0xE0) { len = 3; cp = b & 0x0F; min = 0x800; }
-    else if ((b & 0xF8) == 0xF0) { len = 4; cp = b & 0x07; min = 0x10000; }
-    else return false;
-    if (i + len > s.size()) return false;
-    for (size_t k = 1; k < len; ++k) {
-      const unsigned char c = s[i + k];
-      if ((c & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (c & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
-    i += len;
-  }
-  return true;
 }
 
 TEST(Tokenizer, EnglishDropsPunctuationByDefault) {

@@ -103,6 +103,38 @@ TEST(Trainer, StepStopsAtEpochEndsAndReportsProgress) {
   EXPECT_EQ(after.step, p.step);
 }
 
+TEST(Trainer, EachStepReportsItsExamplesAndTheirLossSum) {
+  Settings s = small("adam");
+  s.epochs = 2;
+  s.schedule = "linear";
+  Trainer t(corpus(3), s);
+  const int64_t n = t.stats().train_examples;
+  // Steps of a few batches through the first epoch: what they report adds up to the epoch's figures.
+  int64_t examples = 0, counted = 0;
+  double sum = 0;
+  Progress p;
+  do {
+    p = t.step(3 * s.batch);
+    EXPECT_GT(p.examples, 0);
+    EXPECT_EQ(p.loss_count, p.examples);  // every example's loss is finite here
+    EXPECT_GT(p.loss_sum, 0);
+    examples += p.examples, counted += p.loss_count, sum += p.loss_sum;
+    EXPECT_EQ(examples, p.epoch_end ? n : p.epoch_position);
+    EXPECT_NEAR(sum / counted, p.train_loss, 1e-9 * p.train_loss);  // the epoch's mean so far
+    EXPECT_FLOAT_EQ(p.lr, t.schedule().at(p.step - 1));               // the scheduled rate of the last step
+  } while (!p.epoch_end);
+  EXPECT_EQ(examples, n);
+  // The next call starts the second epoch: only its own examples.
+  p = t.step(1);
+  EXPECT_EQ(p.examples, s.batch);
+  EXPECT_NEAR(p.loss_sum / p.loss_count, p.train_loss, 1e-9 * p.train_loss);
+  EXPECT_LT(p.lr, s.lr);  // the linear schedule has decayed
+  p = train_all(t);
+  const Progress after = t.step(100);  // a finished run does nothing, and says so
+  EXPECT_EQ(after.examples, 0);
+  EXPECT_EQ(after.loss_count, 0);
+}
+
 TEST(Trainer, HugeLearningRateDivergesAndRestoresTheLastGoodEpoch) {
   for (int hidden : {0, 16}) {
     Settings s = small("sgd");

@@ -7,7 +7,8 @@
 
 #include "blobs.h"
 #include "projection_quality.h"
-#include "settings.h"
+#include "input_error.h"
+#include "schema_checks.h"
 #include "tsne.h"
 
 namespace embplay {
@@ -175,6 +176,37 @@ TEST(Tsne, RefusesBadInputClearly) {
   EXPECT_THROW(Tsne(RowMatrix::Random(50, 4), o), InputError);
   o.theta = 0.5;
   EXPECT_THROW(Tsne(RowMatrix::Random(50, 4), o, RowMatrix::Zero(49, 2)), InputError);
+}
+
+TEST(TsneOptions, OneTableEveryRangeCheckedAtBothEnds) {
+  expect_schema_checked_at_both_ends(tsne_schema(), [](const nlohmann::json& j) { tsne_options_from_json(j); },
+                                     tsne_options_to_json(TsneOptions{}));
+  const TsneOptions o = tsne_options_from_json({{"perplexity", 12.5}, {"iterations", 300}, {"seed", 9}});
+  EXPECT_EQ(o.perplexity, 12.5);
+  EXPECT_EQ(o.iterations, 300);
+  EXPECT_EQ(o.seed, 9u);
+  EXPECT_EQ(o.theta, TsneOptions{}.theta);  // absent: the default
+  // The core checks the same ranges for a caller that fills the struct itself.
+  TsneOptions far;
+  far.iterations = 10;
+  try {
+    Tsne t(gaussian_blobs(2, 20, 4, 3.0, 1), far);
+    FAIL() << "10 iterations accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("t-SNE option iterations must be a whole number from 50 to 5000"),
+              std::string::npos) << e.what();
+  }
+}
+
+TEST(TsneOptions, TheSeedReadFromJsonPlacesTheRandomStart) {
+  const RowMatrix x = gaussian_blobs(2, 20, 4, 3.0, 1);
+  const auto layout = [&](int seed) {
+    Tsne t(x, tsne_options_from_json({{"perplexity", 5}, {"iterations", 50}, {"random_init", true}, {"seed", seed}}));
+    t.step(50);
+    return t.coords();
+  };
+  EXPECT_EQ(layout(4), layout(4));
+  EXPECT_NE(layout(4), layout(5));
 }
 
 TEST(Knn, MatchesBruteForceWithTiesByLowerIndex) {

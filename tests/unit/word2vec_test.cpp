@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "geometry.h"
+#include "schema_checks.h"
 #include "word2vec.h"
 
 namespace embplay {
@@ -164,6 +165,27 @@ TEST(Word2Vec, LossFallsAndLearningRateDecays) {
   EXPECT_EQ(p.words_total, 4 * t.stats().train_words);
 }
 
+TEST(Word2Vec, EachStepReportsItsWordsAndTheLossSumOfItsPairs) {
+  Word2VecOptions o;
+  o.dim = 8, o.min_count = 1, o.epochs = 2, o.sample = 0;  // every sentence keeps its pairs
+  Word2VecTrainer t(planted_corpus(), o);
+  int64_t words = 0, pairs = 0;
+  double sum = 0;
+  Word2VecProgress p;
+  do {
+    p = t.step(2000);
+    EXPECT_GE(p.words, 2000);  // whole sentences, at least the budget unless the epoch ends
+    words += p.words, pairs += p.loss_count, sum += p.loss_sum;
+    EXPECT_EQ(pairs, p.pairs_trained);
+    EXPECT_NEAR(sum / pairs, p.loss, 1e-9 * p.loss);  // the epoch's mean per update so far
+    EXPECT_GT(p.lr, 0);
+  } while (!p.epoch_end);
+  EXPECT_EQ(words, t.stats().train_words);
+  p = t.step(1);
+  EXPECT_GT(p.words, 0);
+  EXPECT_NEAR(p.loss_sum / p.loss_count, p.loss, 1e-9 * p.loss);
+}
+
 TEST(Word2Vec, SameSeedSameVectorsOtherSeedOther) {
   Word2VecOptions o;
   o.dim = 8, o.min_count = 1, o.epochs = 1;
@@ -223,31 +245,34 @@ TEST(Word2Vec, BadOptionsAreNamed) {
   EXPECT_FLOAT_EQ(starting_lr(c), 0.05f);
 }
 
-// Sentences of ids (item2vec's baskets): the vocabulary given, every pair of a sentence trained
-// when the window is the whole sentence, and ids outside the vocabulary refused.
-TEST(Word2Vec, TrainsOnIdSentencesWithWholeWindows) {
-  std::vector<std::string> words = {Vocab::pad_word(), Vocab::unk_word(), "a", "b", "c", "d", "e", "f", "g", "h"};
-  const std::vector<Ids> sentences = {{2, 3, 4, 5, 6, 7, 8, 9}, {2, 9}};
-  std::vector<int64_t> counts = {0, 0, 2, 1, 1, 1, 1, 1, 1, 2};
+// Sentences of ids (item2vec's baskets) given as a corpus: every pair of a sentence trained when
+// the window is the whole sentence, neighbours only with window 1.
+TEST(Word2Vec, WholeWindowsTrainEveryPairOfASentence) {
+  Corpus corpus;
+  corpus.vocab = Vocab::from_words({Vocab::pad_word(), Vocab::unk_word(), "a", "b", "c", "d", "e", "f", "g", "h"},
+                                   {0, 0, 2, 1, 1, 1, 1, 1, 1, 2});
+  corpus.sentences.ids = {2, 3, 4, 5, 6, 7, 8, 9, 2, 9};
+  corpus.sentences.starts = {0, 8, 10};
   Word2VecOptions o;
   o.dim = 8, o.window = 1, o.sample = 0, o.epochs = 3;
   o.whole_window = true;
-  Word2VecTrainer whole(Vocab::from_words(words, counts), sentences, o);
+  Word2VecTrainer whole(corpus, o);
   EXPECT_EQ(whole.stats().train_words, 10);
   EXPECT_EQ(whole.vocab().word(5), "d");
   while (!whole.step(100).finished) {
   }
   EXPECT_EQ(whole.progress().pairs_trained, 3 * (8 * 7 + 2 * 1));  // every ordered pair of each sentence
   o.whole_window = false;  // window 1: neighbours only
-  Word2VecTrainer narrow(Vocab::from_words(words, counts), sentences, o);
+  Word2VecTrainer narrow(corpus, o);
   while (!narrow.step(100).finished) {
   }
   EXPECT_EQ(narrow.progress().pairs_trained, 3 * (2 * 7 + 2 * 1));
   EXPECT_TRUE(whole.input().row(kPadId).isZero() && whole.input().row(kUnkId).isZero());
+}
 
-  EXPECT_THROW(Word2VecTrainer(Vocab::from_words(words, counts), {{2, 10}}, o), InputError);
-  EXPECT_THROW(Word2VecTrainer(Vocab::from_words(words, counts), {{2, kUnkId}}, o), InputError);
-  EXPECT_THROW(Word2VecTrainer(Vocab::from_words(words, counts), {{2}, {3}}, o), InputError);
+TEST(Word2VecOptions, EveryRangeIsCheckedAtBothEnds) {
+  expect_schema_checked_at_both_ends(word2vec_schema(), [](const nlohmann::json& j) { word2vec_options_from_json(j); },
+                                     word2vec_options_to_json(Word2VecOptions{}));
 }
 
 TEST(Word2VecOptions, OneTableForSchemaJsonAndFlags) {

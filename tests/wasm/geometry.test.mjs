@@ -7,13 +7,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import { Module, root } from './load-module.mjs';
-import { matchClusters } from '../../web/cluster-match.js';
+import { matchClusters } from '../../web/page/cluster-match.js';
 
 const call = (text) => JSON.parse(text);
 
 // A session holding the vectors of `lines` (GloVe text), streamed in small chunks.
 function sessionWith(lines) {
-  const s = new Module.Session();
+  const s = new Module.Workspace();
   const bytes = new TextEncoder().encode(`${lines.join('\n')}\n`);
   assert.equal(call(s.importBegin('glove', 1000)).ok, true);
   for (let at = 0; at < bytes.length; at += 64) assert.ok(!call(s.importChunk(bytes.subarray(at, at + 64))).error);
@@ -119,18 +119,60 @@ test('t-SNE runs in steps to finite coordinates; bad settings are refused and th
   assert.equal(last.done, true);
 
   assert.match(call(s.tsneStart(36, JSON.stringify({ perplexity: 30 }))).error, /perplexity/i);
-  assert.match(call(s.tsneStart(3, JSON.stringify({ perplexity: 1 }))).error, /at least 4/);
+  assert.match(call(s.tsneStart(3, JSON.stringify({ perplexity: 2 }))).error, /at least 4/);
+  assert.match(call(s.tsneStart(36, JSON.stringify({ perplexity: 1 }))).error, /t-SNE option perplexity must be a number from 2 to 100, not 1/);
+  assert.match(call(s.tsneStart(36, JSON.stringify({ perplexity: 5, colour: 'red' }))).error, /unknown t-SNE option: colour/);
   assert.match(call(s.tsneStart(36, 'nope')).error, /JSON/);
   const kept = s.tsneStep(0);
   assert.deepEqual(Array.from(kept.coords), Array.from(last.coords), 'the last good layout is kept');
 
-  const warm = call(s.tsneStart(36, JSON.stringify({ perplexity: 5, iterations: 10 })));
+  const warm = call(s.tsneStart(36, JSON.stringify({ perplexity: 5, iterations: 50 })));
   assert.equal(warm.warm, true, 'the same words warm-start from the last layout');
   assert.deepEqual(Array.from(s.tsneStep(0).coords), Array.from(last.coords));
   s.delete();
-  const empty = new Module.Session();
+  const empty = new Module.Workspace();
   assert.match(empty.tsneStep(1).error, /tsneStart/);
   empty.delete();
+});
+
+test('t-SNE and k-means options come with schemas: one default, one range, checked by the module at both ends', () => {
+  const tsne = call(Module.tsneSchema());
+  const field = (schema, name) => schema.find((f) => f.name === name);
+  assert.deepEqual([field(tsne, 'perplexity').min, field(tsne, 'perplexity').max, field(tsne, 'perplexity').default], [2, 100, 30]);
+  assert.equal(field(tsne, 'iterations').type, 'int');
+  assert.equal(field(tsne, 'learning_rate').default, 0);
+  assert.equal(field(tsne, 'seed').type, 'int');
+  const kmeans = call(Module.kmeansSchema());
+  assert.deepEqual([field(kmeans, 'k').min, field(kmeans, 'k').max], [1, 8]);
+  assert.ok(field(kmeans, 'seed'));
+  // Each end of every t-SNE range is accepted and refused just past it (36 points: perplexity up to 11).
+  const s = sessionWith(blobLines(3, 12));
+  const base = { perplexity: 5, iterations: 50 };
+  for (const f of tsne.filter((x) => x.type === 'int' || x.type === 'float')) {
+    if (f.name === 'perplexity') continue;  // its top end is refused for 36 points: checked below
+    const step = f.type === 'int' ? 1 : (f.max - f.min) / 1000;
+    for (const ok of [f.min, f.max]) {
+      const r = call(s.tsneStart(36, JSON.stringify({ ...base, [f.name]: ok })));
+      assert.equal(r.ok, true, `${f.name} = ${ok}: ${r.error}`);
+    }
+    for (const bad of [f.min - step, f.max + step])
+      assert.match(call(s.tsneStart(36, JSON.stringify({ ...base, [f.name]: bad }))).error, new RegExp(`${f.name} must be`), `${f.name} = ${bad}`);
+  }
+  assert.match(call(s.tsneStart(36, JSON.stringify({ perplexity: 100 }))).error, /perplexity 100 is too large for 36 points/);
+  assert.match(call(s.tsneStart(36, JSON.stringify({ perplexity: 100.5 }))).error, /perplexity must be a number from 2 to 100/);
+  // The seed reaches the core: a random start differs with it and repeats with it.
+  const layout = (seed) => {
+    call(s.tsneStart(30, JSON.stringify({ perplexity: 5, iterations: 50, random_init: true, seed })));
+    return Array.from(s.tsneStep(50).coords);
+  };
+  const a = layout(4);
+  call(s.tsneStart(29, '{"perplexity": 5}'));  // other words: the next start is not a warm one
+  assert.deepEqual(layout(4), a);
+  call(s.tsneStart(29, '{"perplexity": 5}'));
+  assert.notDeepEqual(layout(5), a);
+  assert.match(s.kmeans(36, 9, 1, null).error, /k-means option k must be a whole number from 1 to 8/);
+  assert.match(s.kmeans(36, 3, -1, null).error, /k-means option seed must be/);
+  s.delete();
 });
 
 test('aligned PCA matches the previous frame: a flipped copy is turned back', () => {
@@ -193,11 +235,11 @@ test('a chosen list of word ids (a search result) is what words, PCA, k-means an
   // Bad choices: a message each, and nothing else changes.
   const few = Int32Array.from(chosen.slice(0, 2), (w) => idOf.get(w));
   assert.match(s.pcaAligned(few, null).error, /2 words are too few for PCA: it needs at least 3/);
-  assert.match(call(s.tsneStart(Int32Array.from(chosen.slice(0, 3), (w) => idOf.get(w)), '{"perplexity": 1}')).error, /3 words are too few for t-SNE: it needs at least 4/);
+  assert.match(call(s.tsneStart(Int32Array.from(chosen.slice(0, 3), (w) => idOf.get(w)), '{"perplexity": 2}')).error, /3 words are too few for t-SNE: it needs at least 4/);
   assert.match(call(s.tsneStart(ids.slice(), '{"perplexity": 30}')).error, /perplexity 30 is too large for 12 points/);
   const zeros = Int32Array.from(['zero1', 'zero2', 'zero3'], (w) => idOf.get(w));
   assert.match(s.pcaAligned(zeros, null).error, /all 3 words have the same vector \(zero\)/);
-  assert.match(call(s.tsneStart(Int32Array.from([...zeros, zeros[0] + 0]), '{"perplexity": 1}')).error, /chosen twice/);
+  assert.match(call(s.tsneStart(Int32Array.from([...zeros, zeros[0] + 0]), '{"perplexity": 2}')).error, /chosen twice/);
   assert.match(s.pcaAligned(Int32Array.from([1, ids[0], ids[1]]), null).error, /word id 1 is not a word/);
   assert.match(call(s.words(Int32Array.from([99999]))).error, /word id 99999/);
   assert.match(call(s.words('three')).error, /Int32Array of word ids/);
@@ -216,7 +258,7 @@ function driftingRun() {
   const text = Array.from({ length: 1500 }, (_, i) => (i % 2
     ? `the ${pick(subjects)} ${pick(verbs)} the ${pick(subjects)} by the ${pick(adjectives)} ${pick(places)}.`
     : `a ${pick(adjectives)} ${pick(subjects)} lived in the ${pick(places)}.`)).join(' ');
-  const s = new Module.Session();
+  const s = new Module.Workspace();
   assert.equal(call(s.start(text, JSON.stringify({ context: 2, dim: 16, hidden: 32, optimizer: 'adam', lr: 0.01, batch: 32, epochs: 20, seed: 3 }))).ok, true);
   return { s, words: call(s.words(100)).words };
 }

@@ -23,7 +23,7 @@ const settings = { context: 2, dim: 16, hidden: 32, optimizer: 'adam', lr: 0.01,
 const call = (text) => JSON.parse(text);
 
 function withSession(body, text = corpus(), extra = {}) {
-  const s = new Module.Session();
+  const s = new Module.Workspace();
   try {
     const started = call(s.start(text, JSON.stringify({ ...settings, ...extra })));
     assert.equal(started.ok, true, started.error);

@@ -31,7 +31,7 @@ function trainToEnd(session) {
 }
 
 test('the module trains: the loss falls and predictions are distributions', () => {
-  const s = new Module.Session();
+  const s = new Module.Workspace();
   try {
     const started = call(s.start(corpus(), JSON.stringify(settings)));
     assert.equal(started.ok, true, started.error);
@@ -65,8 +65,38 @@ test('the module trains: the loss falls and predictions are distributions', () =
   }
 });
 
+test('each step reports its examples and their loss sum: loss_sum / loss_count is their mean loss', () => {
+  const s = new Module.Workspace();
+  try {
+    call(s.start(corpus(), JSON.stringify({ ...settings, schedule: 'linear' })));
+    let examples = 0, sum = 0, count = 0, p;
+    do {
+      p = call(s.step(100));
+      assert.ok(p.examples > 0 && p.loss_count === p.examples, JSON.stringify(p));
+      examples += p.examples;
+      sum += p.loss_sum;
+      count += p.loss_count;
+      // The calls of this epoch so far: their summed losses over their count are the epoch's mean.
+      assert.ok(Math.abs(sum / count - p.train_loss) < 1e-9 * p.train_loss, `${sum / count} vs ${p.train_loss}`);
+      assert.equal(examples, p.epoch_end ? p.epoch_size : p.epoch_position);
+    } while (!p.epoch_end);
+    assert.ok(p.lr > 0 && p.lr < settings.lr, `the scheduled rate of the last step: ${p.lr}`);
+    // One call alone: its own mean.
+    p = call(s.step(64));
+    assert.ok(Math.abs(p.loss_sum / p.loss_count - p.train_loss) < 1e-9 * p.train_loss);
+
+    call(s.startWord2vec(corpus(), JSON.stringify({ dim: 8, min_count: 1, sample: 0, epochs: 1 })));
+    const w = call(s.step(500));
+    assert.ok(w.examples >= 500 && w.loss_count > 0);
+    assert.ok(Math.abs(w.loss_sum / w.loss_count - w.train_loss) < 1e-9 * w.train_loss);
+    assert.ok(w.lr > 0);
+  } finally {
+    s.delete();
+  }
+});
+
 test('bad input gets a message, not an exception', () => {
-  const s = new Module.Session();
+  const s = new Module.Workspace();
   try {
     assert.match(call(s.start('', '{}')).error, /no words/);
     assert.match(call(s.start('!!! ... ???', '{}')).error, /no words/);
@@ -86,8 +116,8 @@ test('bad input gets a message, not an exception', () => {
 });
 
 test('a saved model loads back and predicts the same', () => {
-  const s = new Module.Session();
-  const t = new Module.Session();
+  const s = new Module.Workspace();
+  const t = new Module.Workspace();
   try {
     call(s.start(corpus(), JSON.stringify({ ...settings, epochs: 1 })));
     trainToEnd(s);
@@ -116,7 +146,7 @@ test(`validation loss matches the native build on the same seed (within ${TOLERA
   // One line per epoch, then a final report line (test and Kneser-Ney figures) without "epoch".
   const nativeLines = out.trim().split('\n').map((line) => JSON.parse(line)).filter((line) => 'epoch' in line);
 
-  const s = new Module.Session();
+  const s = new Module.Workspace();
   try {
     call(s.start(corpus(), JSON.stringify(run)));
     const wasmLosses = [];

@@ -53,7 +53,7 @@ const GLOVE = [
 ].join('\n') + '\n';
 
 test('word2vec trains through the module: its loss falls and every view of the vectors works', () => {
-  const s = new Module.Session();
+  const s = new Module.Workspace();
   try {
     const schema = call(Module.word2vecSchema());
     assert.ok(schema.some((f) => f.name === 'window') && schema.some((f) => f.name === 'negative'));
@@ -88,8 +88,8 @@ test('word2vec trains through the module: its loss falls and every view of the v
 });
 
 test('vectors stream in from every format and export back to the same vectors', () => {
-  const s = new Module.Session();
-  const t = new Module.Session();
+  const s = new Module.Workspace();
+  const t = new Module.Workspace();
   try {
     const opened = importText(s, GLOVE);
     assert.equal(opened.ok, true, opened.error);
@@ -126,7 +126,7 @@ test('vectors stream in from every format and export back to the same vectors', 
 });
 
 test('a malformed file is refused with its line number, and the run before it stays', () => {
-  const s = new Module.Session();
+  const s = new Module.Workspace();
   try {
     assert.equal(importText(s, GLOVE).ok, true);
     const bad = importText(s, 'a 1 2 3\nb 1 2 3\nc 1 2\n');
@@ -155,7 +155,7 @@ test('evaluation on a tiny vector set with the real sets: analogies by section, 
     ['king', vec([[7, 1]])], ['queen', vec([[7, 1], [8, 0.1]])], ['rook', vec([[7, 1], [9, 1]])], ['cabbage', vec([[10, 1]])],
   ];
   const text = rows.map(([w, v]) => `${w} ${v.join(' ')}`).join('\n');
-  const s = new Module.Session();
+  const s = new Module.Workspace();
   try {
     assert.match(call(s.evalRun()).error, /no vectors/);
     assert.equal(importText(s, text, { size: 4096 }).ok, true);

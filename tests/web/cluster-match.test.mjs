@@ -2,7 +2,7 @@
 // clustering it replaces, by maximum overlap of words.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bestAssignment, matchClusters, reorder } from '../../web/cluster-match.js';
+import { bestAssignment, matchClusters, reorder } from '../../web/page/cluster-match.js';
 
 // Seeded words in k clusters: word i in cluster i % k.
 const words = Array.from({ length: 40 }, (_, i) => `w${i}`);

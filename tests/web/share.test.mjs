@@ -9,8 +9,8 @@ import path from 'node:path';
 import {
   DEFAULT_VIEW, LinkError, MAX_CLUSTERS, MAX_LINK_CHARS, MAX_TEXT_BYTES, MIGRATIONS, deflate, fromBase64Url, inflate,
   makeLink, parseFragment, readLink, schemaFor, textHash, toBase64Url, validateSettings, validateView,
-} from '../../web/share.js';
-import { makeSession, readSession } from '../../web/session-file.js';
+} from '../../web/page/share.js';
+import { makeSavedSession, readSavedSession } from '../../web/page/saved-session.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const require = createRequire(import.meta.url);
@@ -196,7 +196,7 @@ test('"only these" travels as only=1, reads back from links and session files, a
   assert.equal(bad.view.only, false);
   assert.ok(bad.messages.some((m) => m.startsWith('only:')), bad.messages.join(' | '));
   // A session file keeps it as JSON true.
-  const file = readSession(JSON.stringify(makeSession({ text, settings, view: mapped })), schemas);
+  const file = readSavedSession(JSON.stringify(makeSavedSession({ text, settings, view: mapped })), schemas);
   assert.equal(file.view.only, true);
   assert.deepEqual(file.messages, []);
 });
@@ -252,7 +252,7 @@ test('settings from a link: clamped, rounded or replaced, with a message naming 
   assert.ok(!messages.some((m) => m.includes('unknown_field')), 'unknown fields are ignored quietly');
   assert.ok(messages.every((m) => m.length < 160), 'messages stay short, even for long values');
   // The clamped settings are ones the module accepts.
-  const session = new Module.Session();
+  const session = new Module.Workspace();
   const reply = JSON.parse(session.start(prose(400), JSON.stringify(s)));
   assert.ok(reply.ok, JSON.stringify(reply));
   session.delete();
@@ -283,8 +283,8 @@ test('a session file round-trips; a model file imports; bad files are refused', 
   };
   const run = { epoch: 1, epochs: 2, step: 10, finished: false, diverged: false };
   const stats = { sentences: 273, tokens: 3036, types: 300, vocab: 274, train_examples: 2417, valid_examples: 278, oov_tokens: 197 };
-  const file = JSON.stringify(makeSession({ text: 'a b c.', settings, view, model: JSON.parse(model), history, run, ideas, stats }));
-  const back = readSession(file, schema);
+  const file = JSON.stringify(makeSavedSession({ text: 'a b c.', settings, view, model: JSON.parse(model), history, run, ideas, stats }));
+  const back = readSavedSession(file, schema);
   assert.equal(back.text, 'a b c.');
   assert.deepEqual(back.settings, settings);
   assert.deepEqual(back.view, view);
@@ -295,27 +295,27 @@ test('a session file round-trips; a model file imports; bad files are refused', 
   assert.deepEqual(back.stats, stats);
   assert.deepEqual(back.messages, []);
 
-  const bare = readSession(model, schema);
+  const bare = readSavedSession(model, schema);
   assert.equal(bare.text, null);
   assert.equal(bare.settings.dim, 8);
 
   // A word2vec session keeps its kind and both forms' settings.
   const w2v = { ...w2vDefaults, dim: 16, seed: 5 };
-  const wfile = JSON.stringify(makeSession({ text: 't', kind: 'skipgram', settings, w2vSettings: w2v, view }));
-  const wback = readSession(wfile, schemas);
+  const wfile = JSON.stringify(makeSavedSession({ text: 't', kind: 'skipgram', settings, w2vSettings: w2v, view }));
+  const wback = readSavedSession(wfile, schemas);
   assert.equal(wback.kind, 'skipgram');
   assert.deepEqual(wback.w2vSettings, w2v);
   assert.deepEqual(wback.settings, settings);
   assert.equal(wback.model, null);
   // An older session (no kind, no word2vec settings, a v1 view) reads with the defaults.
-  const old = readSession(JSON.stringify({ format: 'embedding-playground-session', version: 1, text: 't', settings, view: { words: 100 } }), schemas);
+  const old = readSavedSession(JSON.stringify({ format: 'embedding-playground-session', version: 1, text: 't', settings, view: { words: 100 } }), schemas);
   assert.equal(old.kind, 'nextword');
   assert.deepEqual(old.w2vSettings, w2vDefaults);
   assert.deepEqual(old.view, { ...DEFAULT_VIEW, words: 100 });
 
   // A record from before the accuracies, the twin, the yardstick and the test figures: its
   // perplexities read with no accuracies, and the rest is empty.
-  const older = readSession(JSON.stringify({
+  const older = readSavedSession(JSON.stringify({
     format: 'embedding-playground-session', version: 1, text: 't', settings, view, model: JSON.parse(model),
     history: { loss: [[0.1, 5.2]], ppl: [[1, 120]] },
   }), schema);
@@ -325,7 +325,7 @@ test('a session file round-trips; a model file imports; bad files are refused', 
   assert.deepEqual(older.messages, []);
 
   // Malformed figures are dropped, one by one.
-  const mangled = readSession(JSON.stringify({
+  const mangled = readSavedSession(JSON.stringify({
     format: 'embedding-playground-session', version: 1, text: 't', settings, view, model: JSON.parse(model),
     history: {
       ppl: [[1, 120, 7, -1], [2, 0.5, 0.1, 0.2], [3, 'x']],
@@ -344,15 +344,15 @@ test('a session file round-trips; a model file imports; bad files are refused', 
   assert.deepEqual(mangled.ideas, { yardstick: null, test: null });
   assert.equal(mangled.stats, null, 'stats that are not whole numbers of at least 0 are dropped');
   // Stats without a model are not read: they describe the model's run.
-  assert.equal(readSession(JSON.stringify(makeSession({ text: 't', settings, view, stats })), schema).stats, null);
+  assert.equal(readSavedSession(JSON.stringify(makeSavedSession({ text: 't', settings, view, stats })), schema).stats, null);
 
-  assert.throws(() => readSession('{', schema), /not valid JSON/);
-  assert.throws(() => readSession('[]', schema), /not a session/);
-  assert.throws(() => readSession('{"format":"x"}', schema), /not an Embedding Playground/);
-  assert.throws(() => readSession(JSON.stringify({ format: 'embedding-playground-session', version: 9, text: '' }), schema), /newer/);
-  assert.throws(() => readSession(JSON.stringify({ format: 'embedding-playground-session', version: 1, text: 'a', model: { x: 1 } }), schema),
+  assert.throws(() => readSavedSession('{', schema), /not valid JSON/);
+  assert.throws(() => readSavedSession('[]', schema), /not a session/);
+  assert.throws(() => readSavedSession('{"format":"x"}', schema), /not an Embedding Playground/);
+  assert.throws(() => readSavedSession(JSON.stringify({ format: 'embedding-playground-session', version: 9, text: '' }), schema), /newer/);
+  assert.throws(() => readSavedSession(JSON.stringify({ format: 'embedding-playground-session', version: 1, text: 'a', model: { x: 1 } }), schema),
     /not a model/);
-  const odd = readSession(JSON.stringify({
+  const odd = readSavedSession(JSON.stringify({
     format: 'embedding-playground-session', version: 1, text: 't', settings: { dim: 1e9 }, extra: 1,
     history: { loss: [[0, 1], ['x', 2], [1, null]] },
   }), schema);

@@ -2,7 +2,7 @@
 // frames projected newest first and interpolated between kept epochs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EpochSnapshots, interpolate } from '../../web/snapshots.js';
+import { EpochSnapshots, interpolate } from '../../web/shared/snapshots.js';
 
 const words = { words: ['a', 'b', 'c'], counts: [3, 2, 1] };
 const vectors = (value) => ({ vectors: new Float32Array(3 * 2).fill(value), rows: 3, dim: 2 });

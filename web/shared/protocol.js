@@ -1,18 +1,17 @@
-// The worker protocol: every message between the page (main.js) and the training worker
-// (worker.js), in one place. The page asks with a request and gets exactly one reply; the worker
-// also pushes progress events while it trains. The tests read the same tables.
+// The worker protocol: every message between the page (page/main.js, through page/worker-link.js)
+// and the training worker (worker/main.js), in one place. The page asks with a request and gets
+// exactly one reply; the worker also pushes progress events while it trains. The tests read the
+// same tables.
 //
 //   page -> worker   {type: <request>, id, ...fields}
 //   worker -> page   {type: 'reply', id, ok: true, result}      one per request
 //                    {type: 'reply', id, ok: false, error}      error: a message for the user
 //                    {type: 'progress', ...}                    pushed while training (see PROGRESS)
 //                    {type: 'frame', frame}                     t-SNE settling (see EVENTS)
-//                    {type: 'twin', twin}                       the twin catching up (ideas-protocol.js)
+//                    {type: 'twin', twin}                       the twin catching up (see TWIN)
 //                    {type: 'fatal', error}                     the module could not be loaded, or
 //                                                               training failed: the page replaces the
 //                                                               worker and loads the last saved model
-
-import { IDEA_EVENTS, IDEA_PROGRESS, IDEA_REQUESTS } from './ideas-protocol.js';
 
 // Every request the page may send: its fields, and what the reply's `result` holds.
 // The map's words are named by two fields, `n` and `only`: the n most frequent words (only ''), or
@@ -21,7 +20,38 @@ import { IDEA_EVENTS, IDEA_PROGRESS, IDEA_REQUESTS } from './ideas-protocol.js';
 // for the projection (PCA at least 3, t-SNE at least 4 and its perplexity below (words - 1) / 3)
 // and chosen words whose vectors are all the same.
 export const REQUESTS = Object.freeze({
-  ...IDEA_REQUESTS,  // the seed-idea panels (ideas-protocol.js)
+  // The seed-idea panels (page/ideas.js, worker/ideas.js): the n-gram yardstick, the test split,
+  // cross-entropy against MSE, padding, one context with many targets.
+  yardstick: {
+    fields: [],
+    reply: '{order, valid_perplexity, test_perplexity, notice}: interpolated Kneser-Ney (settings ngram_order) '
+      + 'counted on the training split; perplexities null when nothing is held out; notice: the run\'s message '
+      + 'when the text was too small to split (empty otherwise)',
+  },
+  evaluateTest: {
+    fields: [],
+    reply: '{loss, perplexity, accuracy, top5, examples} on the test sentences',
+  },
+  compare: {
+    fields: [],
+    reply: '{loss}: a twin of the run with the other loss (MSE for cross-entropy, cross-entropy for MSE) from the '
+      + 'same initial weights trains the same batches: in lockstep while the run trains, on its own (in time '
+      + 'slices, `twin` events) up to the run\'s step while it is paused or finished; progress events carry its '
+      + 'figures as `twin` too. Errors when the run is not a next-word run being trained',
+  },
+  predictTwin: {
+    fields: ['context', 'k'],
+    reply: '{loss, predictions: [{word, probability}]} from the twin, or null without one',
+  },
+  nextWordCounts: {
+    fields: ['context', 'n'],
+    reply: '{context: [tokens used], total, distinct, counts: [{word, count}]}: what follows the context in the '
+      + 'training examples ("" = a sentence start, all <pad>)',
+  },
+  suggestContext: {
+    fields: [],
+    reply: '{context, occurrences, distinct}: a context followed by many different words in training, or {context: null}',
+  },
   init: {
     fields: [],
     reply: 'schema: the settings schema [{name, type, min, max, default, choices?, hint}]; '
@@ -61,7 +91,9 @@ export const REQUESTS = Object.freeze({
   snapshot: {
     fields: ['n', 'only'],
     reply: '{words, counts, coords: Float32Array(2m) (buffer transferred), explained: [fx, fy], pool: n, only} for the m '
-      + 'words n, only name (only: the search mapped, \'\' for all n); a t-SNE frame when t-SNE runs on these words',
+      + 'words n, only name (only: the search mapped, \'\' for all n); a t-SNE frame when t-SNE runs on these words. '
+      + 'The PCA is turned to match the last frame of the same words (the page draws it as it comes); fx, fy: the '
+      + 'shares of the words\' spread along its x and y',
   },
   neighbors: {
     fields: ['word', 'k', 'metric'],
@@ -156,12 +188,20 @@ export const PROGRESS = Object.freeze([
   'evaluation',        // {loss, perplexity, accuracy, top5, examples} when an epoch ended, else absent
   'frame',             // a snapshot reply (see REQUESTS.snapshot) when watched, else absent
   'playing',           // whether the loop goes on after this event
-  ...IDEA_PROGRESS,    // the seed-idea panels' fields (ideas-protocol.js)
+  'twin',              // the twin's figures (see TWIN) while comparing, else absent
+  'rows',              // {rows: [id], changes: [norm]}: the embedding rows the last batch changed (next-word runs)
 ]);
 
-export const EVENTS = Object.freeze(['reply', 'progress', 'fatal', 'frame', ...IDEA_EVENTS]);
+export const EVENTS = Object.freeze(['reply', 'progress', 'fatal', 'frame', 'twin']);
 // A frame event (type 'frame') carries {frame}: a snapshot reply with projection 'tsne', iteration,
-// iterations and done, pushed while t-SNE settles (coords' buffer transferred).
+// iterations and done, pushed while t-SNE settles (coords' buffer transferred); {projection: 'pca',
+// dropped: true} when t-SNE stopped with its source of vectors; {projection: 'tsne', error} when it failed.
+//
+// TWIN: the twin's figures, as progress events carry them (`twin`) and twin events (type 'twin',
+// {twin}) push them while it catches up with a paused or finished run on its own: {step, target (the
+// run's step), epoch, train_loss, last_batch_loss, finished, diverged, caught_up (nothing left to
+// train up to the run's step), evaluations: [{epoch, perplexity, accuracy, top5, ...}] not yet
+// sent}, or {error} when the comparison stopped on an error.
 
 // Returns an error message for a malformed request, or null.
 export function checkRequest(msg) {

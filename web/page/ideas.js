@@ -26,17 +26,20 @@ const TWINS = {
 const SAME = 'from the same initial weights on the same batches';
 
 export class IdeasPanels {
-  // app: main.js's App ({client, charts, state, runKind, runSettings, schema, form, modelKind(), hasRun(),
-  // renderPredictions(reply), saveSoon()}); el: (id) => element.
-  constructor(app, el) {
-    this.app = app;
-    this.el = el;
+  // call(type, fields): the worker. charts: the TrainingCharts (the yardstick's line, the twin's
+  // series). el(id): an element. run(): {state, hasRun, comparable (a next-word run trained here:
+  // a twin can follow it), armable (Play would start a next-word run), loss (the run's)}.
+  // formLoss(): the loss the next-word form would train with. lossChoices(): the schema's losses,
+  // or null before it came. showPredictions(reply): the Predict list. setPredict(text): the Predict
+  // box. changed(): a figure the saved session keeps changed.
+  constructor({ call, charts, el, run, formLoss, lossChoices, showPredictions, setPredict, changed }) {
+    Object.assign(this, { call, charts, el, run, formLoss, lossChoices, showPredictions, setPredict, changed });
     this.yardstick = null;   // {order, valid_perplexity, test_perplexity} of the run
     this.test = null;        // {loss, perplexity, accuracy, top5, examples} on the test split, at the end
     this.compare = 'off';    // off | armed (starts with the next run) | on | diverged | stopped (on an error)
-    this.twin = null;        // the twin's latest figures (ideas-protocol.js), while on
+    this.twin = null;        // the twin's latest figures (protocol.js, TWIN), while on
     this.twinLoss = null;    // the twin's loss, while armed or on
-    this.run = 0;            // bumped by each runStarted(), so a late reply of an old run is dropped
+    this.runId = 0;          // bumped by each runStarted(), so a late reply of an old run is dropped
     this.notices = { run: '', twin: '' };
     this.query = null;   // the last context shown in the table ('' = a sentence start)
     this.#buildStrip();
@@ -50,7 +53,7 @@ export class IdeasPanels {
   async runStarted(kind) {
     const stopped = this.compare === 'on' && !this.twin?.caught_up ? lossName(this.twinLoss) : null;
     const armed = this.compare === 'armed' && kind !== 'word2vec';
-    this.run += 1;
+    this.runId += 1;
     this.yardstick = null;
     this.test = null;
     this.compare = armed ? 'armed' : 'off';
@@ -70,19 +73,19 @@ export class IdeasPanels {
     if (armed && kind === 'nextword') this.#startTwin();
     this.render();
     if (kind !== 'nextword') return;
-    const run = this.run;
+    const run = this.runId;
     try {
-      const y = await this.app.client.call('yardstick');
-      if (run !== this.run) return;
+      const y = await this.call('yardstick');
+      if (run !== this.runId) return;
       this.#notice('run', y.notice);
-      this.app.charts.setReference(y.valid_perplexity, `KN-${y.order} val ppl`);
+      this.charts.setReference(y.valid_perplexity, `KN-${y.order} val ppl`);
       this.#showYardstick(y);
     } catch (err) {
       this.el('kn-summary').textContent = err.message;
     }
   }
 
-  // What the panels showed of a run, for the saved session (session-file.js reads it back).
+  // What the panels showed of a run, for the saved session (saved-session.js reads it back).
   record() {
     const y = this.yardstick;
     return {
@@ -97,8 +100,8 @@ export class IdeasPanels {
     this.runStarted(null);
     if (saved?.yardstick) this.#showYardstick(saved.yardstick);
     if (saved?.test) this.#showTestFigures(saved.test);
-    if (this.app.charts.twinPoints > 0) this.#showWhy(this.app.charts.twinLoss);
-    const last = this.app.charts.latestEvaluation;
+    if (this.charts.twinPoints > 0) this.#showWhy(this.charts.twinLoss);
+    const last = this.charts.latestEvaluation;
     if (last) this.#markBeaten(last.perplexity);
   }
 
@@ -141,18 +144,18 @@ export class IdeasPanels {
 
   // The loss the twin of a run with `loss` trains with: the schema's other choice.
   #otherLoss(loss = 'cross_entropy') {
-    const choices = this.app.schema?.find((f) => f.name === 'loss')?.choices ?? ['cross_entropy', 'mse'];
+    const choices = this.lossChoices() ?? ['cross_entropy', 'mse'];
     return choices.find((c) => c !== loss) ?? null;
   }
 
   // A next-word run the twin can train beside (running, paused, finished or diverged).
   #runToCompare() {
-    return this.app.runKind === 'nextword' && ['running', 'paused', 'finished', 'diverged'].includes(this.app.state);
+    return this.run().comparable;
   }
 
   // No run to compare, but Play or Step would start a next-word one: Compare arms the twin for it.
   #canArm() {
-    return ['idle', 'loaded'].includes(this.app.state) && this.app.modelKind() === 'nextword';
+    return this.run().armable;
   }
 
   comparePressed() {
@@ -164,21 +167,21 @@ export class IdeasPanels {
   }
 
   async #startTwin() {
-    const run = this.run;
+    const run = this.runId;
     this.compare = 'on';
     this.twin = null;
-    this.twinLoss = this.#otherLoss(this.app.runSettings?.loss);
+    this.twinLoss = this.#otherLoss(this.run().loss);
     this.#notice('twin', '');
     this.render();
     try {
-      const { loss } = await this.app.client.call('compare');
-      if (run !== this.run) return;
+      const { loss } = await this.call('compare');
+      if (run !== this.runId) return;
       this.twinLoss = loss;
-      this.app.charts.setTwinLoss(loss);
+      this.charts.setTwinLoss(loss);
       this.#showWhy(loss);
       if (this.query != null) this.ask(this.query);
     } catch (err) {
-      if (run !== this.run) return;
+      if (run !== this.runId) return;
       this.compare = 'off';
       this.#notice('twin', err.message);
     }
@@ -196,7 +199,7 @@ export class IdeasPanels {
       this.render();
       return;
     }
-    for (const e of t.evaluations ?? []) this.app.charts.addTwinEvaluation(e.epoch, e);
+    for (const e of t.evaluations ?? []) this.charts.addTwinEvaluation(e.epoch, e);
     const arrived = t.caught_up && !this.twin?.caught_up;
     this.twin = t;
     if (t.diverged) {
@@ -206,7 +209,7 @@ export class IdeasPanels {
         + `${curve}; the run itself is unaffected.`);
     }
     // The table's twin column follows when the twin gets somewhere the run is not training past.
-    if (this.query != null && this.app.state !== 'running' && (arrived || t.evaluations?.length)) this.ask(this.query);
+    if (this.query != null && this.run().state !== 'running' && (arrived || t.evaluations?.length)) this.ask(this.query);
     this.render();
   }
 
@@ -214,7 +217,7 @@ export class IdeasPanels {
   // trains (in lockstep, or catching up: how far), has caught up, diverged or stopped.
   render() {
     const twinLoss = this.compare === 'off' || this.compare === 'armed'
-      ? this.#otherLoss(this.#runToCompare() ? this.app.runSettings?.loss : this.app.form?.value('loss'))
+      ? this.#otherLoss(this.#runToCompare() ? this.run().loss : this.formLoss())
       : this.twinLoss;
     const name = lossName(twinLoss);
     const t = this.twin;
@@ -228,7 +231,7 @@ export class IdeasPanels {
       text = `Will compare with ${name}`;
       title = `The ${name} twin starts with the run: press Play or Step. Click to cancel.`;
       disabled = false;
-    } else if (this.compare === 'on' && t?.caught_up && this.app.state !== 'running') {
+    } else if (this.compare === 'on' && t?.caught_up && this.run().state !== 'running') {
       text = `Compared with ${name}`;
       title = `The ${name} twin has trained ${SAME} as far as the run (step ${t.step}); Play trains both on.`;
     } else if (this.compare === 'on') {
@@ -256,7 +259,7 @@ export class IdeasPanels {
   // The prediction box asked about `context` (main.js after its own predict call, or a button
   // here): the table of the model's probability, the twin's and the training counts.
   async ask(context, reply = null) {
-    if (!this.app.hasRun()) return;
+    if (!this.run().hasRun) return;
     this.query = context;
     // While training, the prediction refreshes with every frame: one question at a time, the last wins.
     if (this.asking) {
@@ -278,13 +281,12 @@ export class IdeasPanels {
 
   async #ask(context, reply) {
     try {
-      const client = this.app.client;
-      const main = reply ?? await client.call('predict', { context, k: 10 });
-      if (!reply) this.app.renderPredictions(main);
+      const main = reply ?? await this.call('predict', { context, k: 10 });
+      if (!reply) this.showPredictions(main);
       const [wide, twin, counts] = await Promise.all([
-        client.call('predict', { context, k: 50 }),  // the table looks further down than the list
-        ['on', 'diverged', 'stopped'].includes(this.compare) ? client.call('predictTwin', { context, k: 50 }) : null,
-        client.call('nextWordCounts', { context, n: 50 }),
+        this.call('predict', { context, k: 50 }),  // the table looks further down than the list
+        ['on', 'diverged', 'stopped'].includes(this.compare) ? this.call('predictTwin', { context, k: 50 }) : null,
+        this.call('nextWordCounts', { context, n: 50 }),
       ]);
       if (this.query === context) this.#table(context, wide, twin, counts);
     } catch (err) {
@@ -293,19 +295,19 @@ export class IdeasPanels {
   }
 
   async suggest() {
-    if (!this.app.hasRun()) return;
-    const g = await this.app.client.call('suggestContext').catch(() => null);
+    if (!this.run().hasRun) return;
+    const g = await this.call('suggestContext').catch(() => null);
     if (!g?.context) return;
-    this.el('predict-input').value = g.context;
+    this.setPredict(g.context);
     this.ask(g.context);
   }
 
   async #showTest() {
     try {
-      const t = await this.app.client.call('evaluateTest');
+      const t = await this.call('evaluateTest');
       if (!t.examples) return;
       this.#showTestFigures(t);
-      this.app.saveSoon();
+      this.changed();
     } catch { /* a run reset meanwhile */ }
   }
 

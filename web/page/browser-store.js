@@ -1,12 +1,12 @@
-// The page's memory across reloads and crashes: one IndexedDB database holding the session
-// record (see session-file.js: text, settings, view, the trained model, the curves) under a key.
+// The page's memory across reloads and crashes: one IndexedDB database holding saved sessions
+// (saved-session.js: text, settings, view, the trained model, the curves) under keys.
 // Every call resolves (to null when IndexedDB is missing or refuses, e.g. a private window):
 // saving is best effort and must never stop the page from working.
 const DB_NAME = 'embedding-playground';
 const DB_VERSION = 1;
 const STORE = 'sessions';
 
-export class SessionStore {
+export class BrowserStore {
   constructor() {
     this.db = null;
     this.opening = null;

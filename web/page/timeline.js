@@ -2,17 +2,17 @@
 // vectors at every epoch, see snapshots.js), play them as an animation from the random
 // initialisation to the latest epoch, and draw each word's path. While the user looks at an
 // earlier epoch the map stops following training; "live" goes back.
-import { interpolate } from './snapshots.js';
+import { interpolate } from '../shared/snapshots.js';
 
 const PLAY_MS_PER_EPOCH = 600;   // Play epochs: this long from one epoch to the next
 const PLAY_MIN_MS = 2500;        // …and never shorter than this in all
 
 export class Timeline {
-  // els: {bar, slider, start, end, label, play, trails, live, note}; client: the worker client;
+  // els: {bar, slider, start, end, label, play, trails, live, note}; call(type, fields): the worker;
   // map: the WordMap; shown(): the shown words as the requests name them, {n, only} (protocol.js);
   // onLive(): called on returning to live.
-  constructor(els, { client, map, shown, onLive }) {
-    Object.assign(this, { els, client: () => client(), map, shown, onLive });
+  constructor(els, { call, map, shown, onLive }) {
+    Object.assign(this, { els, call, map, shown, onLive });
     this.live = true;        // the map follows training
     this.latest = 0;         // the newest finished epoch of the run
     this.data = null;        // the worker's timeline reply, or null
@@ -53,7 +53,7 @@ export class Timeline {
     if (!this.stale && this.data) return this.data;
     let reply;
     try {
-      reply = await this.client().call('timeline', this.shown());
+      reply = await this.call('timeline', this.shown());
     } catch (err) {
       this.problem = err.message;
       this.data = null;
@@ -86,7 +86,7 @@ export class Timeline {
     if (!d || this.live) return;
     const n = d.words.length;
     const coords = interpolate(d, n, Math.min(this.epoch, d.epochs[d.epochs.length - 1]));
-    this.map.setFrame({ words: d.words, counts: d.counts, coords, projection: 'timeline' });
+    this.map.setFrame({ words: d.words, counts: d.counts, coords });
     this.#publish();
   }
 

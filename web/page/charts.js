@@ -139,7 +139,7 @@ export class TrainingCharts {
     this.#redraw();
   }
 
-  // Every series as plain values, to save and restore (session-file.js reads it back):
+  // Every series as plain values, to save and restore (saved-session.js reads it back):
   //   {loss: [[epoch, raw loss]...], ppl: [[epoch, perplexity, top-1, top-5]...],
   //    twin: {loss, ppl: [[epoch, perplexity, top-1, top-5]...]} or null, reference: {label, ppl} or null}
   history() {

@@ -24,28 +24,6 @@ const lerp = (a, b, t) => a + (b - a) * t;
 export const CLUSTER_COLOURS = Object.freeze(['#E69F00', '#56B4E9', '#009E73', '#F0E442', '#0072B2', '#D55E00', '#CC79A7', '#999999']);
 const MAX_SEARCH_LABELS = 60;  // matches of a search that are labelled before the frequent words
 
-// Makes `next` (x0,y0,x1,y1,…) look like `prev`, in place: PCA axes have no preferred sign, and
-// two components of similar variance can trade places between frames, which would look like the
-// whole map jumping. Swaps x and y if that matches `prev` better, then flips each axis that points
-// against it. Only these moves, so x and y stay principal axes. Returns whether x and y swapped.
-export function alignAxes(prev, next) {
-  let xx = 0; let yy = 0; let xy = 0; let yx = 0;
-  for (let i = 0; i < next.length; i += 2) {
-    xx += prev[i] * next[i]; yy += prev[i + 1] * next[i + 1];
-    xy += prev[i] * next[i + 1]; yx += prev[i + 1] * next[i];
-  }
-  const swap = Math.abs(xy) + Math.abs(yx) > Math.abs(xx) + Math.abs(yy);
-  if (swap) {
-    for (let i = 0; i < next.length; i += 2) [next[i], next[i + 1]] = [next[i + 1], next[i]];
-  }
-  for (let axis = 0; axis < 2; axis += 1) {
-    let dot = 0;
-    for (let i = axis; i < next.length; i += 2) dot += prev[i] * next[i];
-    if (dot < 0) for (let i = axis; i < next.length; i += 2) next[i] = -next[i];
-  }
-  return swap;
-}
-
 // Data-space box around the points: {cx, cy, w, h}.
 function bounds(coords) {
   let minX = Infinity; let maxX = -Infinity; let minY = Infinity; let maxY = -Infinity;
@@ -156,18 +134,14 @@ export class WordMap {
   get labelCount() { return this.labels.length; }
   get settled() { return !this.moving; }
 
-  // A new frame from the worker: {words, counts, coords: Float32Array(2n), explained}.
-  // Returns whether the frame's x and y were swapped to match the previous one.
-  setFrame({ words, counts, coords, projection }) {
-    let swapped = false;
+  // A new frame: {words, counts, coords: Float32Array(2n)}, drawn as it comes (the worker turns
+  // each PCA frame to match the one before, worker/frames.js). The same words glide from where
+  // they are; other words appear at once.
+  setFrame({ words, counts, coords }) {
     const n = Math.min(words.length, Math.floor(coords.length / 2));
     const sameWords = n === this.words.length && words.every((w, i) => w === this.words[i]);
     const next = coords.length === 2 * n ? coords : coords.slice(0, 2 * n);
-    if (sameWords && n > 0) {
-      // Glide from where the points are now; PCA's axes are matched to the last frame, t-SNE's are its own.
-      // Timeline frames come aligned by the worker, and their axes must not swap mid-animation.
-      if (projection !== 'tsne' && projection !== 'timeline') swapped = alignAxes(this.to, next);
-    } else {
+    if (!sameWords || n === 0) {
       this.words = words.slice(0, n);
       this.counts = counts.slice(0, n);
       this.index = new Map(this.words.map((w, i) => [w, i]));
@@ -180,7 +154,6 @@ export class WordMap {
     if (!sameWords && this.search) this.setSearch(this.search);
     this.canvas.dataset.points = String(n);
     this.requestDraw();
-    return swapped;
   }
 
   clear() {

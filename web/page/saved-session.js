@@ -1,7 +1,7 @@
-// The session file: the whole session (text, settings, view, trained model, its text stats, curves,
-// the seed-idea figures) as one JSON
-// file the user exports and imports, and the same record the page keeps in IndexedDB. Reading one
-// treats it as untrusted: size limits, the settings schema, unknown fields ignored. No DOM here.
+// The saved session: the whole session (text, settings, view, trained model, its text stats, curves,
+// the seed-idea figures) as one record, which the page keeps in IndexedDB (browser-store.js) and the
+// user exports and imports as a JSON file. Reading one treats it as untrusted: size limits, the
+// settings schema, unknown fields ignored. No DOM here.
 import { MODEL_KINDS, schemaFor, validateSettings, validateView } from './share.js';
 
 export const SESSION_FORMAT = 'embedding-playground-session';
@@ -11,13 +11,13 @@ export const MAX_SESSION_BYTES = 256 * 1024 * 1024;
 export const MAX_SESSION_TEXT = 64 * 1024 * 1024;
 export const MAX_HISTORY_POINTS = 200_000;
 
-// model: the next-word model file's JSON (Session.saveModel(), parsed) or null. kind is the
+// model: the next-word model file's JSON (the module's saveModel(), parsed) or null. kind is the
 // model selector (nextword | skipgram | cbow); settings are the next-word form's, w2v_settings the
 // word2vec form's (both kept, so switching back finds them). A word2vec run keeps no model: its
 // settings and seed come back and Play trains it again. Fields added after version 1 (kind,
 // w2v_settings, the view's new fields, ideas, stats, the history's accuracies, twin and reference)
 // are optional: a file without them takes the defaults.
-export function makeSession({
+export function makeSavedSession({
   text, kind = 'nextword', settings, w2vSettings = null, view, model = null, history = null, run = null, ideas = null,
   stats = null,
 }) {
@@ -107,16 +107,16 @@ function readRun(r) {
 // ({nextword, word2vec}, or the next-word schema alone; see share.js schemaFor). Returns
 //   {text, kind, settings, w2vSettings, view, model (JSON text or null), history, run, ideas, stats, messages}
 // text is null for a bare model file. Throws an Error with a message for the user.
-export function readSession(fileText, schemas) {
+export function readSavedSession(fileText, schemas) {
   if (typeof fileText !== 'string') throw new Error('the file is not text');
   if (fileText.length > MAX_SESSION_BYTES) throw new Error(`the file is larger than ${MAX_SESSION_BYTES / 2 ** 20} MB`);
   let j;
   try { j = JSON.parse(fileText); } catch { throw new Error('the file is not valid JSON'); }
-  return readSessionValue(j, schemas);
+  return readSavedSessionValue(j, schemas);
 }
 
 // The same for a value already parsed (the record kept in IndexedDB, which an older page may have written).
-export function readSessionValue(j, schemas) {
+export function readSavedSessionValue(j, schemas) {
   if (!j || typeof j !== 'object' || Array.isArray(j)) throw new Error('the file is not a session or a model');
   const schema = schemaFor(schemas, 'nextword');
   const w2v = (raw, messages) => {

@@ -1,0 +1,503 @@
+// The page's workspace: one source of vectors and the questions asked of it (see workspace.h).
+#include "workspace.h"
+
+#include <algorithm>
+#include <cmath>
+#include <utility>
+
+#include "context_stats.h"
+#include "dataset.h"
+#include "model_io.h"
+#include "option_table.h"
+
+namespace embplay {
+namespace {
+
+using nlohmann::json;
+
+json finite_or_null(double x) { return std::isfinite(x) ? json(x) : json(); }
+
+json evaluation_json(const Evaluation& ev) {
+  return {{"loss", finite_or_null(ev.loss)}, {"perplexity", finite_or_null(ev.perplexity)},
+          {"accuracy", ev.accuracy}, {"top5", ev.top5}, {"examples", ev.examples}};
+}
+
+json stats_json(int64_t sentences, int64_t tokens, int64_t types, int32_t vocab, int64_t train_examples,
+                int64_t valid_examples, int64_t oov_tokens) {
+  return {{"ok", true},
+          {"stats",
+           {{"sentences", sentences}, {"tokens", tokens}, {"types", types}, {"vocab", vocab},
+            {"train_examples", train_examples}, {"valid_examples", valid_examples}, {"oov_tokens", oov_tokens}}}};
+}
+
+// The words and vectors of `v` without <pad> and <unk>, as the file formats and the evaluation want them.
+WordVectors word_vectors(const VectorView& v, int64_t limit = -1) {
+  const int64_t n = v.vocab->size() - 2;
+  const int64_t kept = limit < 0 ? n : std::min(n, limit);
+  WordVectors out;
+  out.words.assign(v.vocab->words().begin() + 2, v.vocab->words().begin() + 2 + kept);
+  out.vectors = v.table->middleRows(2, kept);
+  return out;
+}
+
+// The id of a typed word: read as the model reads text, or (opened vectors) as typed, then
+// lowercased when only that spelling is known. Throws InputError unless it is one word of the
+// vocabulary. `query` is the word as read.
+int32_t lookup(const VectorView& v, const std::string& typed, std::string* query) {
+  if (v.tokenizer) {
+    const std::vector<std::string> words = tokenize_words(typed, *v.tokenizer);
+    if (words.size() != 1) throw InputError("type a single word");
+    *query = words[0];
+  } else {
+    const size_t b = typed.find_first_not_of(" \t\r\n"), e = typed.find_last_not_of(" \t\r\n");
+    *query = b == std::string::npos ? "" : typed.substr(b, e - b + 1);
+    if (query->empty() || query->find_first_of(" \t\r\n") != std::string::npos) throw InputError("type a single word");
+    if (!v.vocab->contains(*query) && v.vocab->contains(lowercase_ascii(*query))) *query = lowercase_ascii(*query);
+  }
+  if (!v.vocab->contains(*query) || v.vocab->id(*query) <= kUnkId)
+    throw InputError("\"" + *query + "\" is not in the vocabulary");
+  return v.vocab->id(*query);
+}
+
+// PCA of `vectors` (N, d), aligned to `previous` when it holds the 2N floats of the last frame.
+Projection project(const RowMatrix& vectors, const std::vector<float>& previous) {
+  if (previous.size() != static_cast<size_t>(2 * vectors.rows())) return pca_2d(vectors);
+  return pca_2d_aligned(vectors, Eigen::Map<const RowMatrix>(previous.data(), vectors.rows(), 2));
+}
+
+}  // namespace
+
+Workspace::Workspace() = default;
+Workspace::~Workspace() = default;
+
+// ---- sources ----------------------------------------------------------------------------------
+
+json Workspace::start(const std::string& text, const Settings& settings) {
+  auto trainer = std::make_unique<Trainer>(text, settings);
+  clear();  // replace the old run only once the new one is valid
+  trainer_ = std::move(trainer);
+  const TextStats& s = trainer_->stats();
+  return stats_json(s.sentences, s.tokens, s.types, trainer_->vocab().size(), s.train_examples, s.valid_examples,
+                    s.oov_tokens);
+}
+
+json Workspace::start_word2vec(const std::string& text, const Word2VecOptions& options) {
+  auto trainer = std::make_unique<Word2VecTrainer>(text, options);
+  clear();
+  w2v_ = std::move(trainer);
+  w2v_steps_ = 0;
+  const Word2VecStats& s = w2v_->stats();
+  return stats_json(s.sentences, s.tokens, s.types, w2v_->vocab().size(), s.train_words, 0, s.tokens - s.train_words);
+}
+
+json Workspace::load_model(const json& file) {
+  auto loaded = std::make_unique<TrainedModel>(model_from_json(file));
+  clear();
+  loaded_ = std::move(loaded);
+  return {{"ok", true}, {"vocab", loaded_->vocab.size()}, {"settings", settings_to_json(loaded_->settings)}};
+}
+
+void Workspace::import_begin(const std::string& format, int max_words) {
+  import_.reset();
+  import_ = std::make_unique<VectorImport>(format, max_words);
+}
+
+json Workspace::import_chunk(const std::string& bytes) {
+  if (!import_) throw InputError("no import in progress: call importBegin first");
+  try {
+    import_->feed(bytes);
+  } catch (...) {
+    import_.reset();  // a file that fails to read is dropped whole
+    throw;
+  }
+  return {{"kept", import_->kept()}, {"done", import_->done()}};
+}
+
+void Workspace::import_metadata(std::string bytes) {
+  if (!import_) throw InputError("no import in progress: call importBegin first");
+  import_->set_metadata(std::move(bytes));
+}
+
+json Workspace::import_finish() {
+  if (!import_) throw InputError("no import in progress: call importBegin first");
+  const std::unique_ptr<VectorImport> job = std::move(import_);
+  ImportedFile file = job->finish();
+  auto table = std::make_unique<VectorTable>(with_reserved_rows(std::move(file.vectors)));
+  clear();
+  imported_ = std::move(table);
+  imported_format_ = vector_format_name(file.format);
+  const ReadReport& report = file.report;
+  return {{"ok", true},
+          {"words", imported_->vocab.size() - 2},
+          {"dim", imported_->table.cols()},
+          {"duplicates", report.duplicates},
+          {"first_duplicate", report.first_duplicate},
+          {"truncated", report.truncated},
+          {"skipped", imported_->skipped},
+          {"format", imported_format_}};
+}
+
+std::string Workspace::kind() const {
+  if (trainer_ || loaded_) return "nextword";
+  if (w2v_) return "word2vec";
+  if (imported_) return "vectors";
+  return "none";
+}
+
+void Workspace::clear() {
+  trainer_.reset();
+  loaded_.reset();
+  w2v_.reset();
+  imported_.reset();
+  tsne_.reset();
+  tsne_ids_.clear();
+  twin_.reset();
+  kn_.reset();
+}
+
+const TrainedModel* Workspace::model() const {
+  if (trainer_) return &trainer_->trained();
+  return loaded_.get();
+}
+
+VectorView Workspace::vectors() const {
+  VectorView v;
+  if (const TrainedModel* m = model()) {
+    v.vocab = &m->vocab;
+    v.table = &m->model.embed;
+    v.tokenizer = &m->settings.tokenizer;
+  } else if (w2v_) {
+    v.vocab = &w2v_->vocab();
+    v.table = &w2v_->input();
+    v.tokenizer = &w2v_->options().tokenizer;
+  } else if (imported_) {
+    v.vocab = &imported_->vocab;
+    v.table = &imported_->table;
+    v.counted = false;
+  }
+  return v;
+}
+
+// ---- training ---------------------------------------------------------------------------------
+
+json Workspace::step(int64_t budget) {
+  if (w2v_) return step_word2vec(budget);
+  if (!trainer_) throw InputError(imported_ ? "vectors opened from a file cannot be trained" : "nothing to train: start a run first");
+  const Progress p = trainer_->step(budget);
+  return {{"epoch", p.epoch}, {"epochs", trainer_->settings().epochs}, {"step", p.step},
+          {"epoch_position", p.epoch_position}, {"epoch_size", p.epoch_size},
+          {"train_loss", p.train_loss}, {"last_batch_loss", finite_or_null(p.last_batch_loss)},
+          {"tokens_per_sec", p.tokens_per_sec}, {"epoch_end", p.epoch_end}, {"finished", p.finished},
+          {"diverged", p.diverged}, {"examples", p.examples}, {"loss_sum", finite_or_null(p.loss_sum)},
+          {"loss_count", p.loss_count}, {"lr", OptionTable<Settings>::number_json(p.lr)}};
+}
+
+// word2vec's progress under the next-word run's names (words for examples), so that the worker's
+// loop, curves and top bar serve both.
+json Workspace::step_word2vec(int64_t budget) {
+  const Word2VecProgress p = w2v_->step(std::max<int64_t>(1, budget));
+  ++w2v_steps_;
+  const int64_t per_epoch = w2v_->stats().train_words;
+  const int64_t position = p.epoch_end ? per_epoch : p.words_processed - int64_t(p.epoch) * per_epoch;
+  return {{"epoch", p.epoch}, {"epochs", w2v_->options().epochs}, {"step", w2v_steps_},
+          {"epoch_position", position}, {"epoch_size", per_epoch},
+          {"train_loss", finite_or_null(p.loss)}, {"last_batch_loss", nullptr},
+          {"tokens_per_sec", p.words_per_sec}, {"epoch_end", p.epoch_end}, {"finished", p.finished},
+          {"diverged", !std::isfinite(p.loss)}, {"examples", p.words}, {"loss_sum", finite_or_null(p.loss_sum)},
+          {"loss_count", p.loss_count}, {"lr", p.lr}};
+}
+
+json Workspace::evaluate() const {
+  if (!trainer_) throw InputError(vectors() ? "held-out perplexity belongs to the next-word model" : "nothing to evaluate: start a run first");
+  return evaluation_json(trainer_->evaluate());
+}
+
+json Workspace::evaluate_test() const {
+  if (!trainer_) throw InputError("nothing to evaluate: start a run first");
+  return evaluation_json(trainer_->evaluate_test());
+}
+
+// ---- the map ----------------------------------------------------------------------------------
+
+Ids Workspace::selected(const VectorView& v, const WordSelection& selection) const {
+  if (!selection.chosen) return top_words(*v.vocab, selection.n);
+  std::vector<bool> seen(static_cast<size_t>(v.vocab->size()), false);
+  for (int32_t id : selection.ids) {
+    if (id <= kUnkId || id >= v.vocab->size())
+      throw InputError("word id " + std::to_string(id) + " is not a word of the vocabulary");
+    if (seen[id]) throw InputError("the word \"" + v.vocab->word(id) + "\" is chosen twice");
+    seen[id] = true;
+  }
+  return selection.ids;
+}
+
+json Workspace::words(const WordSelection& selection) const {
+  const VectorView v = vectors();
+  if (!v) throw InputError("no model yet");
+  json words = json::array(), counts = json::array(), ids = json::array();
+  for (int32_t id : selected(v, selection)) {
+    words.push_back(v.vocab->word(id));
+    counts.push_back(v.counted ? json(v.vocab->count(id)) : json());
+    ids.push_back(id);
+  }
+  return {{"words", words}, {"counts", counts}, {"ids", ids}};
+}
+
+std::optional<Projection> Workspace::pca(const WordSelection& selection, const std::vector<float>& previous) const {
+  const VectorView v = vectors();
+  if (!v) return std::nullopt;
+  const RowMatrix chosen = gather_rows(*v.table, selected(v, selection));
+  if (selection.chosen) check_projectable(chosen, kMinMapWords, "PCA");
+  return project(chosen, previous);
+}
+
+std::optional<RowMatrix> Workspace::vectors_of(int n) const {
+  const VectorView v = vectors();
+  if (!v) return std::nullopt;
+  return gather_rows(*v.table, top_words(*v.vocab, n));
+}
+
+std::optional<Projection> Workspace::pca_of(const std::vector<float>& flat, int rows, int dim,
+                                            const std::vector<float>& previous) {
+  if (rows < 1 || dim < 1 || flat.size() != static_cast<size_t>(rows) * static_cast<size_t>(dim)) return std::nullopt;
+  return project(Eigen::Map<const RowMatrix>(flat.data(), rows, dim), previous);
+}
+
+ClusterReply Workspace::kmeans(const WordSelection& selection, KMeansOptions options) const {
+  const VectorView v = vectors();
+  if (!v) throw InputError("no model yet");
+  const Ids ids = selected(v, selection);
+  if (ids.empty()) throw InputError("no words to cluster");
+  if (options.k < 1 || options.k > static_cast<int>(ids.size()))
+    throw InputError("clusters: k must be between 1 and the number of shown words (" + std::to_string(ids.size()) + ")");
+  options.central = 5;
+  const KMeansResult r = embplay::kmeans(gather_rows(*v.table, ids), options, ids);
+  ClusterReply out;
+  out.assignment = r.assignment;
+  out.sizes = r.sizes;
+  out.inertia = r.inertia;
+  for (const Ids& members : r.central) {
+    out.central.emplace_back();
+    for (int32_t id : members) out.central.back().push_back(v.vocab->word(id));
+  }
+  return out;
+}
+
+json Workspace::tsne_start(const WordSelection& selection, TsneOptions options) {
+  const VectorView v = vectors();
+  if (!v) throw InputError("no model yet");
+  const Ids ids = selected(v, selection);
+  const RowMatrix chosen = gather_rows(*v.table, ids);
+  if (selection.chosen) check_projectable(chosen, kMinTsnePoints, "t-SNE");
+  RowMatrix initial;
+  const bool warm = tsne_ && ids == tsne_ids_;
+  if (warm) {
+    initial = tsne_->coords();
+    options.exaggeration_iterations = 0;  // the layout exists already
+  }
+  auto next = std::make_unique<Tsne>(chosen, options, initial);
+  tsne_ = std::move(next);
+  tsne_ids_ = ids;
+  tsne_iterations_ = options.iterations;
+  return {{"ok", true}, {"n", ids.size()}, {"warm", warm}, {"learning_rate", tsne_->learning_rate()}};
+}
+
+TsneFrame Workspace::tsne_step(int iterations) {
+  if (!tsne_) throw InputError("no t-SNE running: call tsneStart first");
+  tsne_->step(std::max(0, iterations));
+  return {tsne_->coords(), tsne_->iteration(), tsne_iterations_, tsne_->done()};
+}
+
+// ---- questions --------------------------------------------------------------------------------
+
+json Workspace::neighbors(const std::string& word, int k, const std::string& metric) const {
+  const VectorView v = vectors();
+  if (!v) throw InputError("no model yet");
+  if (metric != "cosine" && metric != "euclidean") throw InputError("metric must be cosine or euclidean");
+  std::string query;
+  const int32_t id = lookup(v, word, &query);
+  json list = json::array();
+  for (const Neighbor& nb : nearest_neighbors(*v.table, id, k, metric == "cosine" ? Metric::kCosine : Metric::kEuclidean))
+    list.push_back({{"word", v.vocab->word(nb.id)}, {"similarity", nb.similarity}, {"distance", nb.distance}});
+  return {{"word", query}, {"metric", metric}, {"neighbors", list}};
+}
+
+json Workspace::analogy(const std::string& a, const std::string& b, const std::string& c, int k,
+                        const std::string& method) const {
+  const VectorView v = vectors();
+  if (!v) throw InputError("no model yet");
+  if (method != "3CosAdd" && method != "3CosMul") throw InputError("method must be 3CosAdd or 3CosMul");
+  if (k < 1 || k > 100) throw InputError("ask for 1 to 100 answers");
+  std::string qa, qb, qc;
+  const int32_t ia = lookup(v, a, &qa), ib = lookup(v, b, &qb), ic = lookup(v, c, &qc);
+  json answers = json::array();
+  const auto m = method == "3CosAdd" ? AnalogyMethod::k3CosAdd : AnalogyMethod::k3CosMul;
+  for (const AnalogyAnswer& ans : embplay::analogy(*v.table, ia, ib, ic, k, m))
+    answers.push_back({{"word", v.vocab->word(ans.id)}, {"score", ans.score}});
+  return {{"words", {qa, qb, qc}}, {"method", method}, {"answers", answers}};
+}
+
+json Workspace::predict(const std::string& context, int k) const {
+  const TrainedModel* m = model();
+  if (!m) {
+    if (vectors()) throw InputError("Predict needs the next-word model: word2vec and opened vectors give neighbours, not next words");
+    throw InputError("no model yet");
+  }
+  const std::vector<std::string> words = tokenize_words(context, m->settings.tokenizer);
+  json used = json::array();
+  for (int32_t id : context_ids(m->vocab, words, m->settings.context)) used.push_back(m->vocab.word(id));
+  json list = json::array();
+  for (const Prediction& p : predict_next(*m, words, k))
+    list.push_back({{"word", m->vocab.word(p.id)}, {"probability", p.probability}});
+  return {{"context", used}, {"predictions", list}};
+}
+
+json Workspace::save_model() const {
+  const TrainedModel* m = model();
+  if (!m) throw InputError(vectors() ? "model JSON is the next-word model's file: export the vectors instead" : "no model to save");
+  return model_to_json(*m);
+}
+
+std::string Workspace::export_vectors(const std::string& format) const {
+  const VectorView v = vectors();
+  if (!v) throw InputError("no vectors yet");
+  const WordVectors out = word_vectors(v);
+  return format == "tsv-metadata" ? write_tsv_metadata(out) : write_vectors(out, parse_vector_format(format));
+}
+
+void Workspace::eval_load(const std::string& name, const std::string& text) {
+  if (name == "questions-words") {
+    analogies_ = read_analogies(text);
+    has_analogies_ = true;
+  } else if (name == "wordsim353") {
+    wordsim_ = read_similarity(text);
+    has_wordsim_ = true;
+  } else if (name == "simlex999") {
+    simlex_ = read_similarity(text);
+    has_simlex_ = true;
+  } else {
+    throw InputError("unknown evaluation set \"" + name + "\" (questions-words, wordsim353 or simlex999)");
+  }
+}
+
+json Workspace::eval_run() const {
+  const VectorView v = vectors();
+  if (!v) throw InputError("no vectors yet");
+  if (!has_analogies_ || !has_wordsim_ || !has_simlex_) throw InputError("the evaluation sets are not loaded");
+  json out = {{"words", v.vocab->size() - 2}, {"analogy_words", std::min<int64_t>(v.vocab->size() - 2, kAnalogyWords)}};
+  {
+    const WordVectors top = word_vectors(v, kAnalogyWords);
+    const AnalogyResult a = evaluate_analogies(top.words, top.vectors, analogies_);
+    json sections = json::array();
+    for (const auto& s : a.sections) sections.push_back(to_json(s));
+    out["analogies"] = {{"sections", sections}, {"semantic", to_json(a.semantic)},
+                        {"syntactic", to_json(a.syntactic)}, {"all", to_json(a.all)}};
+  }
+  const WordVectors all = word_vectors(v);
+  out["wordsim353"] = to_json(evaluate_similarity(all.words, all.vectors, wordsim_));
+  out["simlex999"] = to_json(evaluate_similarity(all.words, all.vectors, simlex_));
+  return out;
+}
+
+// ---- the seed ideas ---------------------------------------------------------------------------
+
+json Workspace::yardstick() {
+  if (!trainer_) throw InputError("the yardstick needs a next-word run");
+  if (!kn_) kn_ = std::make_unique<KneserNey>(trainer_->sentences().train, trainer_->vocab().size(), trainer_->settings().ngram_order);
+  const auto ppl = [&](const Examples& ex) { return ex.size() ? finite_or_null(kn_->perplexity(ex)) : json(); };
+  return {{"order", kn_->order()}, {"valid_perplexity", ppl(trainer_->valid_examples())},
+          {"test_perplexity", ppl(trainer_->test_examples())}, {"notice", trainer_->notice()}};
+}
+
+json Workspace::twin_start() {
+  if (!trainer_) throw InputError("the comparison needs a next-word run");
+  const std::string other = trainer_->settings().loss == "mse" ? "cross_entropy" : "mse";
+  twin_ = trainer_->twin(other);
+  return {{"loss", other}};
+}
+
+json Workspace::twin_step(int64_t budget) {
+  if (!twin_ || !trainer_) throw InputError("no comparison running");
+  json evaluations = json::array();
+  const int64_t target = trainer_->progress().step;
+  const int64_t batch = twin_->settings().batch;
+  int64_t left = std::max<int64_t>(1, budget);
+  const auto behind = [&] {
+    const Progress& p = twin_->progress();
+    return !p.finished && !p.diverged && p.step < target;
+  };
+  while (behind() && left > 0) {
+    const int64_t before = twin_->progress().step;
+    // Whole batches up to the run's step: step() stops once `examples` are done.
+    const Progress p = twin_->step(std::min(left, (target - before) * batch));
+    left -= (p.step - before) * batch;
+    if (p.epoch_end && !p.diverged) {
+      json e = evaluation_json(twin_->evaluate());
+      e["epoch"] = p.epoch;
+      evaluations.push_back(e);
+    }
+  }
+  const Progress& p = twin_->progress();
+  return {{"step", p.step}, {"target", target}, {"epoch", p.epoch}, {"train_loss", p.train_loss},
+          {"last_batch_loss", finite_or_null(p.last_batch_loss)}, {"finished", p.finished},
+          {"diverged", p.diverged}, {"caught_up", !behind()}, {"evaluations", evaluations}};
+}
+
+json Workspace::twin_predict(const std::string& context, int k) const {
+  if (!twin_) return json();
+  const TrainedModel& m = twin_->trained();
+  json list = json::array();
+  for (const Prediction& p : predict_next(m, tokenize_words(context, m.settings.tokenizer), k))
+    list.push_back({{"word", m.vocab.word(p.id)}, {"probability", p.probability}});
+  return {{"loss", m.settings.loss}, {"predictions", list}};
+}
+
+json Workspace::next_word_counts(const std::string& context, int n) const {
+  if (!trainer_) throw InputError("the counts need a next-word run");
+  const Vocab& vocab = trainer_->vocab();
+  const Examples& ex = trainer_->train_examples();
+  const Ids ctx = context_ids(vocab, tokenize_words(context, trainer_->settings().tokenizer), ex.context);
+  json used = json::array();
+  for (int32_t id : ctx) used.push_back(vocab.word(id));
+  const ContextCounts found = embplay::next_word_counts(ex, ctx);
+  json list = json::array();
+  for (size_t i = 0; i < found.counts.size() && static_cast<int>(i) < n; ++i)
+    list.push_back({{"word", vocab.word(found.counts[i].id)}, {"count", found.counts[i].count}});
+  return {{"context", used}, {"total", found.total}, {"distinct", found.counts.size()}, {"counts", list}};
+}
+
+json Workspace::suggest_context() const {
+  if (!trainer_) throw InputError("the suggestion needs a next-word run");
+  const Examples& ex = trainer_->train_examples();
+  const BusyContext busy = busiest_context(ex);
+  if (busy.first < 0) return {{"context", nullptr}};
+  std::string text;
+  for (int j = 0; j < ex.context; ++j)
+    text += (j ? " " : "") + trainer_->vocab().word(ex.contexts[busy.first * ex.context + j]);
+  return {{"context", text}, {"occurrences", busy.occurrences}, {"distinct", busy.distinct}};
+}
+
+std::optional<ExampleBatch> Workspace::examples(int limit) const {
+  if (!trainer_) return std::nullopt;
+  const Examples& ex = trainer_->train_examples();
+  const int k = ex.context;
+  const size_t n = std::min<size_t>(static_cast<size_t>(std::max(limit, 0)), trainer_->epoch_order().size());
+  ExampleBatch out;
+  out.contexts.resize(n * k);
+  out.targets.resize(n);
+  for (size_t i = 0; i < n; ++i) {
+    const int64_t e = trainer_->epoch_order()[i];
+    std::copy_n(&ex.contexts[e * k], k, &out.contexts[i * k]);
+    out.targets[i] = ex.targets[e];
+  }
+  return out;
+}
+
+std::optional<RowChanges> Workspace::last_row_changes() const {
+  if (!trainer_) return std::nullopt;
+  RowChanges out{trainer_->last_rows(), trainer_->last_row_changes()};
+  out.moved.resize(std::min(out.moved.size(), out.rows.size()));
+  return out;
+}
+
+}  // namespace embplay

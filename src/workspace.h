@@ -1,0 +1,205 @@
+// Workspace: the page's one source of vectors, and every question the page asks of it, in plain
+// C++ (src/bindings.cpp only converts JavaScript values and calls in). The source is exactly one
+// of: the next-word Trainer, a next-word model loaded from a file, a Word2VecTrainer, or vectors
+// opened from a file. A new source replaces the old one only once it is valid, so a failed start
+// or a file that does not read keeps the run there was. Every tool reads one accessor, vectors():
+// the current vocabulary and its vector table.
+//
+// Replies the page reads as JSON are nlohmann::json here; arrays (coordinates, assignments,
+// vectors, file bytes) come out as plain containers for the bindings to copy into typed arrays.
+// Problems are thrown: InputError with a message for the user (the bindings turn any exception
+// into {"error": ...}).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cluster.h"
+#include "common.h"
+#include "evaluation.h"
+#include "geometry.h"
+#include "ngram.h"
+#include "trainer.h"
+#include "tsne.h"
+#include "vector_import.h"
+#include "word2vec.h"
+
+namespace embplay {
+
+// The words a map call is about: the n most frequent (file order for opened vectors), or exactly
+// the chosen ids in their order (a search's matches), which are checked.
+struct WordSelection {
+  int n = 0;
+  Ids ids;
+  bool chosen = false;
+
+  static WordSelection top(int n) { return {n, {}, false}; }
+  static WordSelection of(Ids ids) { return {0, std::move(ids), true}; }
+};
+
+// The current vocabulary and its vector table, whatever the source.
+struct VectorView {
+  const Vocab* vocab = nullptr;
+  const RowMatrix* table = nullptr;             // (V, d): row i is the vector of word i; rows 0, 1 unused
+  const TokenizerOptions* tokenizer = nullptr;  // how a typed word is read; null: taken as typed
+  bool counted = true;                          // the vocabulary's counts are real (not for files)
+  explicit operator bool() const { return vocab != nullptr; }
+};
+
+// k-means of the shown words.
+struct ClusterReply {
+  Ids assignment;                                 // (n): the cluster of each word, in selection order
+  std::vector<std::vector<std::string>> central;  // (k): each cluster's most central words, at most 5
+  std::vector<int> sizes;                         // (k)
+  double inertia = 0;
+};
+
+// One slice of the running t-SNE.
+struct TsneFrame {
+  RowMatrix coords;  // (n, 2)
+  int iteration = 0;
+  int iterations = 0;
+  bool done = false;
+};
+
+// Training examples in the order the current epoch visits them.
+struct ExampleBatch {
+  Ids contexts;  // (n, k) row-major
+  Ids targets;   // (n)
+};
+
+// The embedding rows the last batch changed, and how far each moved.
+struct RowChanges {
+  Ids rows;                  // (U)
+  std::vector<float> moved;  // (U): Euclidean norm of each row's update
+};
+
+// Analogies search this many of the most frequent words, as word2vec's compute-accuracy does: it
+// keeps a run over the whole set within seconds in the page.
+constexpr int kAnalogyWords = 30000;
+
+class Workspace {
+ public:
+  Workspace();
+  ~Workspace();
+
+  // ---- sources of vectors ------------------------------------------------------------------
+
+  // A next-word run on `text`: {ok, stats: {sentences, tokens, types, vocab, train_examples,
+  // valid_examples, oov_tokens}}.
+  nlohmann::json start(const std::string& text, const Settings& settings);
+  // A word2vec run on `text`. Its stats use the next-word run's names: train_examples are the
+  // in-vocabulary words of one epoch, nothing is held out.
+  nlohmann::json start_word2vec(const std::string& text, const Word2VecOptions& options);
+  // A next-word model file (model_io.h), explored, not trained: {ok, vocab, settings}.
+  nlohmann::json load_model(const nlohmann::json& file);
+
+  // Vectors from a file, streamed: import_begin, import_chunk..., [import_metadata], import_finish.
+  // The current source stays until import_finish succeeds. format: "auto" or a format name;
+  // max_words: keep the file's first this many words (1..200000).
+  void import_begin(const std::string& format, int max_words);
+  nlohmann::json import_chunk(const std::string& bytes);  // {kept, done}
+  void import_metadata(std::string bytes);                // the Projector's metadata.tsv
+  // {ok, words, dim, duplicates, first_duplicate, truncated, skipped, format}: the vectors replace the run.
+  nlohmann::json import_finish();
+
+  std::string kind() const;  // "nextword", "word2vec", "vectors" or "none"
+  VectorView vectors() const;
+
+  // ---- training ----------------------------------------------------------------------------
+
+  // About `budget` examples (next-word) or words (word2vec): {epoch, epochs, step, epoch_position,
+  // epoch_size, train_loss, last_batch_loss, tokens_per_sec, epoch_end, finished, diverged,
+  // examples, loss_sum, loss_count, lr}, the same fields for both models.
+  nlohmann::json step(int64_t budget);
+  // {loss, perplexity, accuracy (top-1), top5, examples} on the validation or the test split.
+  nlohmann::json evaluate() const;
+  nlohmann::json evaluate_test() const;
+
+  // ---- the map -----------------------------------------------------------------------------
+
+  // {words, counts (null for opened vectors), ids} of the selection.
+  nlohmann::json words(const WordSelection& selection) const;
+  // PCA of the selection's vectors, turned to best match `previous` (2n floats: the last frame of
+  // the same words) when it has that length. Chosen words must be projectable (at least
+  // kMinMapWords, some spread). nullopt without vectors.
+  std::optional<Projection> pca(const WordSelection& selection, const std::vector<float>& previous) const;
+  // A copy of the vectors of the n most frequent words, (n, d): the timeline's snapshots.
+  std::optional<RowMatrix> vectors_of(int n) const;
+  // PCA of a kept snapshot `flat` (rows * dim, row-major), aligned like pca(); nullopt when the
+  // sizes do not match.
+  static std::optional<Projection> pca_of(const std::vector<float>& flat, int rows, int dim,
+                                          const std::vector<float>& previous);
+  // k-means of the shown words (directions); options.k between 1 and their number, at most
+  // 5 central words each; options.start (n) follows a previous clustering.
+  ClusterReply kmeans(const WordSelection& selection, KMeansOptions options) const;
+  // t-SNE of a copy of the shown words' vectors (training goes on); chosen words must be
+  // projectable. Warm-starts from the last layout when the words are the same (then without early
+  // exaggeration). {ok, n, warm, learning_rate}; on an error the previous t-SNE stays.
+  nlohmann::json tsne_start(const WordSelection& selection, TsneOptions options);
+  TsneFrame tsne_step(int iterations);  // up to `iterations` more
+
+  // ---- questions ---------------------------------------------------------------------------
+
+  // {word, metric, neighbors: [{word, similarity, distance}]}; metric "cosine" or "euclidean".
+  nlohmann::json neighbors(const std::string& word, int k, const std::string& metric) const;
+  // a - b + c by "3CosAdd" or "3CosMul": {words: [a, b, c] as read, method, answers: [{word, score}]}.
+  nlohmann::json analogy(const std::string& a, const std::string& b, const std::string& c, int k,
+                         const std::string& method) const;
+  // The k likeliest next words after typed text: {context: the words the model read, predictions}.
+  nlohmann::json predict(const std::string& context, int k) const;
+  nlohmann::json save_model() const;                          // the model file
+  std::string export_vectors(const std::string& format) const;  // glove, word2vec, word2vec-bin, tsv, tsv-metadata
+  // The evaluation sets' text (name: questions-words, wordsim353, simlex999), then a run over the
+  // current vectors: analogies by section over the kAnalogyWords most frequent, Spearman correlations.
+  void eval_load(const std::string& name, const std::string& text);
+  nlohmann::json eval_run() const;
+
+  // ---- the seed ideas: the n-gram yardstick, CE against MSE, padding, sparse rows ------------
+
+  // {order, valid_perplexity, test_perplexity, notice}: Kneser-Ney counted once on the training split.
+  nlohmann::json yardstick();
+  // A twin of the run with the other loss (same initial weights, same batches): {loss}.
+  nlohmann::json twin_start();
+  // Trains the twin towards the run's step: about `budget` examples (at least one batch), never
+  // past the run, evaluating at each of its epoch ends; in lockstep after each step() of the run,
+  // or on its own (catching up) while the run rests. {step, target, epoch, train_loss,
+  // last_batch_loss, finished, diverged, caught_up, evaluations: [{epoch, loss, perplexity, ...}]}.
+  nlohmann::json twin_step(int64_t budget);
+  nlohmann::json twin_predict(const std::string& context, int k) const;  // {loss, predictions} or null
+  // What follows typed text (its last k words, padded) in the training examples:
+  // {context, total, distinct, counts: [{word, count}] most frequent first, up to n}.
+  nlohmann::json next_word_counts(const std::string& context, int n) const;
+  // {context: "w1 w2", occurrences, distinct} of the busiest context, or {context: null}.
+  nlohmann::json suggest_context() const;
+  std::optional<ExampleBatch> examples(int limit) const;  // the first `limit` of this epoch
+  std::optional<RowChanges> last_row_changes() const;     // of the last batch
+
+ private:
+  void clear();  // drops the source and everything computed from it
+  const TrainedModel* model() const;
+  Ids selected(const VectorView& v, const WordSelection& selection) const;
+  nlohmann::json step_word2vec(int64_t budget);
+
+  std::unique_ptr<Trainer> trainer_;           // the next-word model, training
+  std::unique_ptr<Trainer> twin_;              // the same run with the other loss
+  std::unique_ptr<KneserNey> kn_;              // the n-gram yardstick on trainer_'s training split
+  std::unique_ptr<TrainedModel> loaded_;       // a next-word model from a file: explored, not trained
+  std::unique_ptr<Word2VecTrainer> w2v_;       // word2vec, training
+  int64_t w2v_steps_ = 0;                      // step() calls in the word2vec run
+  std::unique_ptr<VectorTable> imported_;      // vectors from a file: explored, not trained
+  std::string imported_format_;
+  std::unique_ptr<VectorImport> import_;       // a file being streamed in
+  std::unique_ptr<Tsne> tsne_;                 // the last t-SNE, on a copy of the shown vectors
+  Ids tsne_ids_;                               // its words' ids, in row order
+  int tsne_iterations_ = 0;                    // its total iterations
+  std::vector<AnalogySection> analogies_;
+  std::vector<SimilarityPair> wordsim_, simlex_;
+  bool has_analogies_ = false, has_wordsim_ = false, has_simlex_ = false;
+};
+
+}  // namespace embplay

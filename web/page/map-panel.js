@@ -1,0 +1,388 @@
+// The MAP panel: the map itself (map.js) and what steers it: the projection (PCA follows training;
+// t-SNE runs on demand and streams its frames), k-means clusters with their legend, the search and
+// its "only these" box, the downloads, and the caption saying what the picture is.
+import { readSearch } from '../shared/search.js';
+import { matchClusters, reorder } from './cluster-match.js';
+import { download, fmtInt } from './format.js';
+import { CLUSTER_COLOURS, WordMap } from './map.js';
+
+const CLUSTER_MS = 1500;      // while training, clusters are recomputed at most this often
+const CLUSTER_SEED = 1;
+const ONLY_DELAY_MS = 400;    // "only these" maps the search this long after the last keystroke
+const PCA_CAPTION = 'the word vectors, projected by PCA';
+const TSNE_CAPTION = 't-SNE of the word vectors · near on the map = near in meaning; distances between groups mean little';
+
+const $ = (id) => document.getElementById(id);
+
+export class MapPanel {
+  // call(type, fields, transfer): the worker. view: the view state (view-state.js). run: the run
+  // (run.js), read for its state and hasRun. onSelect(word | null): a word clicked on the map.
+  // onFrameShown(): a new frame is on the map (the panels that follow it ask again). live(): the
+  // map follows training (not the timeline's past). wordsChanged(): the shown words changed.
+  // status(message, kind): a message for the status line. render(): the page's controls follow.
+  constructor({ call, view, run, onSelect, onFrameShown, live, wordsChanged, status, render }) {
+    Object.assign(this, { call, view, run, onFrameShown, live, wordsChanged, status, render });
+    this.mappedOnly = '';          // the search whose matches the map shows ("only these"), '' = all the words
+    this.onlyProblem = null;       // why the search's matches could not be mapped, or null
+    this.searchError = null;       // why the search is not a valid expression, or null
+    this.pool = 0;                 // how many most frequent words the map's words come from
+    this.projectionShown = null;   // the projection of the frames on the map: pca | tsne
+    this.snapshotInFlight = false;
+    this.clustersInFlight = false;
+    this.lastClusters = -Infinity; // when clusters were last asked for
+    this.shownAsk = 0;             // bumped by each changeShown, so an old answer is dropped
+    this.map = new WordMap($('map'), $('map-tooltip'), {
+      onSelect,
+      keepClear: [document.querySelector('.map-legend'), $('cluster-legend'), $('map-search-message'), $('tsne-message')],
+    });
+    $('map-fit').addEventListener('click', () => this.map.fit());
+    $('map-labels').addEventListener('change', () => this.map.setLabelDensity($('map-labels').value));
+    for (const item of document.querySelectorAll('#map-download [data-download]')) {
+      item.addEventListener('click', () => this.download(item.dataset.download));
+    }
+    view.on('words', () => this.#wordsChanged());
+    view.on('k', () => this.refreshClusters(true));
+    view.on('projection', () => this.projectionChanged());
+    view.on('search', () => {
+      this.searchChanged();
+      clearTimeout(this.shownTimer);
+      this.shownTimer = setTimeout(() => this.changeShown(), ONLY_DELAY_MS);
+    });
+    view.on('only', () => this.changeShown());
+  }
+
+  // The words on the map as the worker's requests name them (protocol.js): the n most frequent,
+  // or, with "only these", those of them that match the search.
+  shownFields() {
+    return { n: this.view.mapWords, only: this.mappedOnly };
+  }
+
+  // The search "only these" asks to map: the search box when ticked and valid, else '' (all the words).
+  #wantedOnly() {
+    const query = this.view.search;
+    const search = readSearch(query);
+    return this.view.onlyTicked && search && !search.error ? query : '';
+  }
+
+  #watch() {
+    return this.call('watch', this.shownFields()).catch(() => {});
+  }
+
+  // A new source of vectors (a run, opened vectors): the map follows its words, trying the search's
+  // matches afresh (refresh falls back to all the words if they are too few).
+  async follow() {
+    this.mappedOnly = this.#wantedOnly();
+    await this.#watch();
+    await this.refresh(true);
+  }
+
+  // The word count changed.
+  #wordsChanged() {
+    this.mappedOnly = this.#wantedOnly();  // tried afresh on the new words; refresh falls back to all of them
+    this.#watch();
+    if (this.view.projection === 'tsne') this.projectionChanged();
+    this.wordsChanged();
+    this.refresh(true);
+  }
+
+  // Asks for a map frame now (after a pause, a step, a new run, or a change of the word count).
+  // When the search's matches cannot be mapped in this run (too few of them, say), the map shows
+  // all the words and the search message says why.
+  async refresh(force = false) {
+    if (!this.run.hasRun && this.run.state !== 'preparing') return;
+    if (this.snapshotInFlight && !force) return;
+    this.snapshotInFlight = true;
+    try {
+      let frame;
+      try {
+        frame = await this.call('snapshot', this.shownFields());
+      } catch (err) {
+        if (!this.mappedOnly) throw err;
+        this.mappedOnly = '';
+        this.onlyProblem = err.message;
+        this.#watch();
+        frame = await this.call('snapshot', this.shownFields());
+      }
+      this.showFrame(frame);
+      this.searchChanged();
+    } catch (err) {
+      if (this.run.state !== 'crashed') this.status(err.message, 'error');
+    } finally {
+      this.snapshotInFlight = false;
+    }
+  }
+
+  // Shows a frame (the worker has turned it to match the last one); then what follows the map
+  // (clusters, the neighbours, the prediction) is asked again.
+  showFrame(frame) {
+    if (!this.live()) return;  // the user looks at an earlier epoch: live frames wait
+    this.map.setFrame(frame);
+    if (frame.pool != null) this.pool = frame.pool;
+    if (frame.projection === 'tsne') $('map-caption').textContent = TSNE_CAPTION;
+    const [fx, fy] = frame.explained ?? [];
+    if (Number.isFinite(fx) && Number.isFinite(fy)) {
+      $('map-caption').textContent = `PCA of the word vectors · x keeps ${(100 * fx).toFixed(0)}%, y ${(100 * fy).toFixed(0)}% of the spread`;
+    }
+    this.render();
+    this.renderSearchMessage();
+    this.refreshClusters();
+    this.onFrameShown();
+  }
+
+  clear() {
+    this.map.clear();
+  }
+
+  resetCaption() {
+    $('map-caption').textContent = PCA_CAPTION;
+  }
+
+  // Before the first frame, the map says how to start.
+  renderEmpty() {
+    $('map-empty').hidden = this.map.pointCount > 0 || this.run.state === 'preparing';
+  }
+
+  // ---- the projection: PCA (follows training) or t-SNE (run on demand, streamed as it settles) ----
+
+  async projectionChanged() {
+    const message = $('tsne-message');
+    message.classList.remove('error');
+    const projection = this.view.projection;
+    if (!this.run.hasRun) {
+      message.textContent = 'Train, step or open vectors first.';
+      message.hidden = false;
+      this.view.projection = 'pca';
+      return;
+    }
+    try {
+      if (projection === 'pca') {
+        await this.call('projection', { projection, ...this.shownFields(), options: {} });
+        message.hidden = true;
+        this.refresh(true);
+        return;
+      }
+      await this.#startTsne(this.shownFields());
+    } catch (err) {
+      // The worker's projection did not change: nor does the map.
+      message.textContent = `t-SNE: ${err.message}`;
+      message.classList.add('error');
+      message.hidden = false;
+      this.projectionShown = this.projectionShown ?? 'pca';
+      this.view.projection = this.projectionShown;
+      return;
+    }
+    this.map.keepClearChanged();
+  }
+
+  // A link or a saved session asked for t-SNE before there was a run: start it now that there is.
+  projectionRestored() {
+    if (!this.view.tsneWanted || !this.run.hasRun) return;
+    this.view.tsneWanted = false;
+    this.view.projection = 'tsne';
+    this.projectionChanged();
+  }
+
+  // Starts t-SNE of the words `fields` name ({n, only}); its frames follow. Throws, leaving the
+  // worker's projection as it was, when it cannot run on them.
+  async #startTsne(fields) {
+    const r = await this.call('projection', { projection: 'tsne', ...fields, options: this.view.tsneOptions() });
+    const message = $('tsne-message');
+    message.classList.remove('error');
+    message.textContent = `t-SNE of ${fmtInt(r.n)} words${r.warm ? ', from the last layout' : ''}…`;
+    message.hidden = false;
+  }
+
+  // A t-SNE frame pushed by the worker (or word that t-SNE was dropped with its run).
+  showTsneFrame(frame) {
+    const message = $('tsne-message');
+    if (frame.projection === 'pca') {
+      this.view.projection = 'pca';
+      this.projectionShown = 'pca';
+      message.hidden = true;
+      return;
+    }
+    if (frame.error) {
+      message.textContent = `t-SNE stopped: ${frame.error}`;
+      message.classList.add('error');
+      message.hidden = false;
+      return;
+    }
+    this.projectionShown = 'tsne';
+    this.showFrame(frame);
+    message.classList.remove('error');
+    message.textContent = `t-SNE · iteration ${fmtInt(frame.iteration)} / ${fmtInt(frame.iterations)}${frame.done ? ' · done' : ''}`;
+    message.hidden = false;
+    $('map').dataset.tsneIteration = String(frame.iteration);
+  }
+
+  // ---- clusters -------------------------------------------------------------------------------
+
+  // k-means of the shown words, coloured on the map with a legend of each cluster's central words.
+  // Unforced (after a new frame), at most every CLUSTER_MS; the last call after a burst still runs.
+  async refreshClusters(force = false) {
+    const k = this.view.clusters;
+    clearTimeout(this.clusterTimer);
+    if (!k || !this.run.hasRun || this.map.pointCount === 0) {
+      this.map.setClusters(null);
+      this.#renderLegend(null);
+      return;
+    }
+    const wait = CLUSTER_MS - (performance.now() - this.lastClusters);
+    if (!force && (this.clustersInFlight || wait > 0)) {
+      this.clusterTimer = setTimeout(() => this.refreshClusters(), Math.max(wait, 100));
+      return;
+    }
+    this.clustersInFlight = true;
+    this.lastClusters = performance.now();
+    try {
+      // While training, the clusters follow the last ones (the vectors drift; fresh seedings would
+      // jump between local optima); at rest they are computed afresh, the same for everyone.
+      const shown = this.map.clusterOf;  // word -> colour of the clusters on the map
+      const follow = this.run.state === 'running' && shown && this.map.clusterCount === k;
+      const previous = follow ? { words: [...shown.keys()], assignment: [...shown.values()] } : undefined;
+      const r = await this.call('clusters', { ...this.shownFields(), k, seed: CLUSTER_SEED, previous });
+      if (this.view.clusters !== k) return;
+      // Each new cluster takes the colour and legend slot of the shown cluster it shares most words
+      // with; with none shown, k-means's own numbers (by each cluster's most frequent word), which
+      // depend on the clusters alone: whoever opens the link sees the same colours.
+      const { assignment, slotOf } = matchClusters(this.map.clusterOf, r.words, r.assignment, k);
+      this.map.setClusters({ words: r.words, assignment, k });
+      this.#renderLegend(reorder(r.central, slotOf));
+    } catch (err) {
+      this.map.setClusters(null);
+      this.#renderLegend(null);
+      this.status(`Could not cluster: ${err.message}`, 'error');
+    } finally {
+      this.clustersInFlight = false;
+    }
+  }
+
+  // Training stopped: clusters shown are computed afresh (at rest), not followed.
+  atRest() {
+    if (this.map.clusterOf) this.refreshClusters(true);
+  }
+
+  #renderLegend(central) {
+    const legend = $('cluster-legend');
+    legend.replaceChildren();
+    legend.hidden = !central;
+    for (const [c, members] of (central ?? []).entries()) {
+      const li = document.createElement('li');
+      const swatch = document.createElement('span');
+      swatch.className = 'swatch';
+      swatch.style.background = CLUSTER_COLOURS[c % CLUSTER_COLOURS.length];
+      const text = document.createElement('span');
+      text.className = 'members';
+      text.textContent = members.join(', ');
+      li.append(swatch, text);
+      legend.append(li);
+    }
+    this.map.keepClearChanged();
+  }
+
+  // ---- the search and "only these" ------------------------------------------------------------
+
+  // The search box: a substring (any case), or /regex/flags (search.js), rings and labels the
+  // matching words. An invalid expression is explained and the map keeps its last search. While the
+  // map shows only a search's matches, rings would say nothing (or, for a search not mapped yet or
+  // refused, dim the words shown): rings only when the map shows all the words.
+  searchChanged() {
+    const search = readSearch(this.view.search);
+    this.view.onlyEnabled = Boolean(search);
+    this.searchError = search?.error ?? null;
+    if (!this.searchError) this.map.setSearch(search && !this.mappedOnly ? search.test : null);
+    this.renderSearchMessage();
+  }
+
+  // "only these", or the search while it is ticked, changed: the worker projects the new words before
+  // the map shows them. If it cannot (too few matches, all with the same vector, a perplexity too
+  // large for them), the map keeps the words it shows and the search message says why.
+  async changeShown() {
+    clearTimeout(this.shownTimer);
+    const only = this.#wantedOnly();
+    if (only === this.mappedOnly || !this.run.hasRun) {
+      this.mappedOnly = only;
+      this.onlyProblem = null;
+      this.searchChanged();
+      return;
+    }
+    const fields = { n: this.view.mapWords, only };
+    const ask = ++this.shownAsk;
+    let frame = null;
+    try {
+      if (this.view.projection === 'tsne') await this.#startTsne(fields);  // its frames follow
+      else frame = await this.call('snapshot', fields);
+    } catch (err) {
+      if (ask !== this.shownAsk) return;
+      this.onlyProblem = only ? err.message : null;
+      this.renderSearchMessage();
+      return;
+    }
+    if (ask !== this.shownAsk) return;
+    this.mappedOnly = only;
+    this.onlyProblem = null;
+    this.call('watch', fields).catch(() => {});
+    if (frame) this.showFrame(frame);
+    this.wordsChanged();
+    this.searchChanged();
+    this.refreshClusters(true);
+  }
+
+  // The line under the search box: how many shown words match, which words the map shows, or why not.
+  renderSearchMessage() {
+    const message = $('map-search-message');
+    const query = this.view.search;
+    let text = '';
+    let error = false;
+    if (!query) text = '';
+    else if (this.searchError) [text, error] = [this.searchError, true];
+    else if (this.map.pointCount === 0) text = '';  // no map yet: nothing to count
+    else if (this.onlyProblem && this.view.onlyTicked) {
+      const shows = this.mappedOnly ? 'keeps its' : 'shows all';  // the last good matches, or all the words
+      [text, error] = [`Only these: ${this.onlyProblem}. The map ${shows} ${fmtInt(this.map.pointCount)} words.`, true];
+    } else if (this.mappedOnly) {
+      text = `only the ${fmtInt(this.map.pointCount)} words matching “${this.mappedOnly}”, of the ${fmtInt(this.pool)} most frequent`;
+    } else text = `${fmtInt(this.map.matches?.size ?? 0)} of ${fmtInt(this.map.pointCount)} shown words match`;
+    if (message.textContent !== text || message.hidden !== !text || message.classList.contains('error') !== error) {
+      message.textContent = text;
+      message.classList.toggle('error', error);
+      message.hidden = !text;
+      this.map.keepClearChanged();
+    }
+  }
+
+  // ---- a view from a link or a saved session ----------------------------------------------------
+
+  // The view's controls were just set (projectionBefore: the projection the map had): the map
+  // follows them.
+  viewApplied(projectionBefore) {
+    this.mappedOnly = this.#wantedOnly();  // a run's map tries it (refresh falls back to all the words)
+    this.onlyProblem = null;
+    this.searchChanged();
+    if (!this.view.tsneWanted && projectionBefore !== 'pca' && this.run.hasRun) this.projectionChanged();
+    this.refreshClusters(true);
+    this.#watch();
+    if (this.run.hasRun) this.refresh(true);
+    this.projectionRestored();
+  }
+
+  // ---- downloads ------------------------------------------------------------------------------
+
+  // The map out of the page: the coordinates as CSV, or the picture as PNG or SVG.
+  download(kind) {
+    $('map-download').open = false;
+    if (this.map.pointCount === 0) {
+      this.status('Nothing to download yet: the map is empty.', 'error');
+      return;
+    }
+    if (kind === 'csv') {
+      const quote = (v) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+      const rows = this.map.points().map((p) => [quote(p.word), p.x, p.y, p.cluster ?? ''].join(','));
+      download(`word,x,y,cluster\n${rows.join('\n')}\n`, 'map.csv', 'text/csv');
+    } else if (kind === 'png') {
+      $('map').toBlob((blob) => { if (blob) download(blob, 'map.png', 'image/png'); }, 'image/png');
+    } else if (kind === 'svg') {
+      download(this.map.toSvg(), 'map.svg', 'image/svg+xml');
+    }
+  }
+}

@@ -1,0 +1,102 @@
+// The MODEL panel: which model to train (the next-word model, or word2vec skip-gram / CBOW), the
+// settings form of each, built from the module's schemas (settings-form.js), the defaults button,
+// and the notes on the run: its inputs changed since it started, or it diverged.
+import { schemaFor } from './share.js';
+import { NEXT_WORD_NOTES, SettingsForm } from './settings-form.js';
+
+const $ = (id) => document.getElementById(id);
+const KIND_HINTS = {
+  nextword: 'Predicts the next word from the k before it; the vectors are its first layer.',
+  skipgram: 'Each word predicts the words around it (negative sampling); the vectors are its input table.',
+  cbow: 'The words around a position predict the word in it (negative sampling); the vectors are its input table.',
+};
+
+export class ModelPanel {
+  // onChange(): the model or a setting changed.
+  constructor({ onChange }) {
+    this.onChange = onChange;
+    this.form = null;       // the next-word settings, once the schemas came (ready())
+    this.w2vForm = null;    // word2vec's options (its model, skipgram | cbow, is the selector's choice)
+    this.schemas = null;    // {nextword, word2vec}: what links and files are read against
+    $('defaults').addEventListener('click', () => this.activeForm?.restoreDefaults());
+    $('model-kind').addEventListener('change', () => this.#kindChanged());
+  }
+
+  // The module's schemas arrived: the forms are built from them.
+  ready(schema, word2vecSchema) {
+    this.schemas = { nextword: schema, word2vec: word2vecSchema };
+    this.form = new SettingsForm($('settings'), schema, { onChange: () => this.onChange(), notes: NEXT_WORD_NOTES });
+    this.w2vForm = new SettingsForm($('w2v-settings'), word2vecSchema.filter((f) => f.name !== 'model'),
+      { onChange: () => this.onChange(), idPrefix: 'w2v-' });
+  }
+
+  get isReady() { return this.form != null; }
+
+  // nextword | skipgram | cbow: the selector's choice.
+  get kind() { return $('model-kind').value; }
+
+  // The settings form of the chosen model (null before ready()).
+  get activeForm() {
+    return this.kind === 'nextword' ? this.form : this.w2vForm;
+  }
+
+  validate() {
+    return this.isReady && this.activeForm.validate();
+  }
+
+  #kindChanged() {
+    const kind = this.kind;
+    $('settings').hidden = kind !== 'nextword';
+    $('w2v-settings').hidden = kind === 'nextword';
+    $('model-kind-hint').textContent = KIND_HINTS[kind];
+    this.onChange();
+  }
+
+  // The settings of `kind`'s form as it holds them; a field being edited (invalid) keeps its default.
+  settingsOf(kind) {
+    const form = kind === 'nextword' ? this.form : this.w2vForm;
+    const out = {};
+    for (const spec of schemaFor(this.schemas, kind)) out[spec.name] = form.value(spec.name) ?? spec.default;
+    return out;
+  }
+
+  // The selector and both forms, from a link or a saved session (settings already validated).
+  apply(kind, settings, w2vSettings) {
+    if (settings) this.form.setValues(settings);
+    if (w2vSettings) this.w2vForm.setValues(w2vSettings);
+    $('model-kind').value = kind;
+    this.#kindChanged();
+  }
+
+  restoreDefaults() {
+    this.form.restoreDefaults();
+    this.w2vForm.restoreDefaults();
+  }
+
+  // Only a run that Play would resume keeps its old inputs; after finishing, Play starts afresh.
+  showStale(stale) {
+    $('dirty-note').hidden = !stale;
+  }
+
+  // The loss became NaN or infinite at learning rate `lr`: say so, and offer a ten times smaller one
+  // (retry(): start again with it). Returns the advice for the status line.
+  showDivergence(lr, retry) {
+    const smaller = lr ? Number((lr / 10).toPrecision(2)) : null;
+    const note = $('diverged-note');
+    note.querySelector('span').textContent = `Training diverged: the loss became infinite at learning rate ${lr}. `
+      + 'A smaller learning rate takes smaller steps. The map and predictions still work.';
+    const button = $('use-smaller-lr');
+    button.hidden = smaller == null;
+    button.textContent = `Use ${smaller} and restart`;
+    button.onclick = async () => {
+      this.activeForm.set('lr', smaller);
+      await retry();
+    };
+    note.hidden = false;
+    return `Diverged: try a learning rate of ${smaller ?? 'less'}.`;
+  }
+
+  hideDivergence() {
+    $('diverged-note').hidden = true;
+  }
+}

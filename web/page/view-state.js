@@ -1,0 +1,162 @@
+// The view: everything on the page that is not a setting but that a link or a saved session keeps
+// (share.js DEFAULT_VIEW): the map's words, projection and t-SNE fields, the search and its "only
+// these" box, the clusters, the selected word and the neighbours' metric, the Predict box, the
+// analogy's words and method, the tab shown and the open "why" panels. This module alone reads and
+// writes those controls: read() and apply() for links and sessions, small getters for the panels,
+// and on(name, fn) for the panels to hear the user change one.
+import { DEFAULT_VIEW, WHY_PANELS } from './share.js';
+
+const $ = (id) => document.getElementById(id);
+
+// The controls a change of which is saved (and put in the link) at once.
+const SAVED_CONTROLS = ['map-n', 'map-k', 'map-projection', 'tsne-perplexity', 'tsne-lr', 'tsne-iterations', 'map-search', 'map-only',
+  'nb-metric', 'predict-input', 'an-a', 'an-b', 'an-c', 'an-method'];
+// The tabs beside the neighbours: [name, its button, its body].
+const TABS = [['neighbours', 'tab-neighbours', 'nb-body'], ['analogy', 'tab-analogy', 'an-body'], ['eval', 'tab-eval', 'eval-body']];
+
+export class ViewState {
+  // onChange(): the user changed something the view keeps; vectorsName(): the name of the opened
+  // vectors file, or '' (a view names it, never holds it).
+  constructor({ onChange, vectorsName }) {
+    this.onChange = onChange;
+    this.vectorsName = vectorsName;
+    this.selected = null;     // the selected word, or null
+    this.tab = DEFAULT_VIEW.tab;
+    this.tsneWanted = false;  // a link or saved session asked for t-SNE before there was a run to project
+    this.handlers = {};
+    const relay = (id, event, name, read = () => undefined) => $(id).addEventListener(event, (e) => {
+      if (event === 'submit') e.preventDefault();
+      this.#emit(name, read());
+    });
+    $('map-projection').addEventListener('change', () => { this.tsneWanted = false; });
+    relay('map-n', 'change', 'words');
+    relay('map-k', 'change', 'k');
+    relay('map-projection', 'change', 'projection');
+    $('tsne-form').addEventListener('submit', (e) => {
+      e.preventDefault();
+      $('tsne-settings').open = false;
+      $('map-projection').value = 'tsne';
+      this.#emit('projection');
+    });
+    relay('map-search', 'input', 'search');
+    relay('map-only', 'change', 'only');
+    relay('predict-input', 'input', 'predict');
+    relay('nb-form', 'submit', 'word', () => $('nb-input').value.trim() || null);
+    relay('nb-metric', 'change', 'metric');
+    relay('an-form', 'submit', 'analogy');
+    relay('an-method', 'change', 'method');
+    for (const [name, button] of TABS) $(button).addEventListener('click', () => this.showTab(name));
+    for (const id of SAVED_CONTROLS) {
+      $(id).addEventListener('input', () => this.onChange());
+      $(id).addEventListener('change', () => this.onChange());
+    }
+    // Opening a "why" panel is part of the view; toggle does not bubble, so capture it.
+    document.addEventListener('toggle', (e) => { if (WHY_PANELS.includes(e.target.id)) this.onChange(); }, true);
+  }
+
+  // Calls fn(value) when the user changes the control `name`: words, k, projection, search, only,
+  // predict, metric, method, analogy (the form sent), word (the word typed and sent, or null).
+  on(name, fn) {
+    (this.handlers[name] ??= []).push(fn);
+  }
+
+  #emit(name, value) {
+    for (const fn of this.handlers[name] ?? []) fn(value);
+  }
+
+  // ---- what the panels read
+
+  get mapWords() { return Number($('map-n').value); }
+  get clusters() { return Number($('map-k').value); }
+  get projection() { return $('map-projection').value; }
+  set projection(value) { $('map-projection').value = value; }
+  get search() { return $('map-search').value.trim(); }
+  get onlyTicked() { return $('map-only').checked; }
+  set onlyEnabled(on) { $('map-only').disabled = !on; }
+  get metric() { return $('nb-metric').value; }
+  get predict() { return $('predict-input').value; }
+  // A context the user did not type (a suggestion): the box shows it, nothing else follows.
+  set predict(text) { $('predict-input').value = text; }
+  get analogy() {
+    const [a, b, c] = ['an-a', 'an-b', 'an-c'].map((id) => $(id).value.trim());
+    return { a, b, c, method: $('an-method').value };
+  }
+
+  tsneOptions() {
+    const num = (id) => Number($(id).value);
+    return { perplexity: num('tsne-perplexity'), learning_rate: num('tsne-lr'), iterations: Math.round(num('tsne-iterations')) };
+  }
+
+  // ---- what they change
+
+  select(word) {
+    this.selected = word;
+    $('nb-input').value = word ?? '';
+  }
+
+  showTab(name) {
+    for (const [tab, button, body] of TABS) {
+      $(button).setAttribute('aria-selected', String(name === tab));
+      $(body).hidden = name !== tab;
+    }
+    $('nb-caption').hidden = name !== 'neighbours';
+    this.tab = name;
+    this.onChange();
+  }
+
+  // ---- the whole view, for links and saved sessions (share.js validates it)
+
+  read() {
+    const num = (id, fallback) => (Number.isFinite(Number($(id).value)) && $(id).value !== '' ? Number($(id).value) : fallback);
+    const { a, b, c, method } = this.analogy;
+    return {
+      words: this.mapWords,
+      proj: this.tsneWanted ? 'tsne' : this.projection,
+      tsne_perplexity: num('tsne-perplexity', DEFAULT_VIEW.tsne_perplexity),
+      tsne_lr: num('tsne-lr', DEFAULT_VIEW.tsne_lr),
+      tsne_iterations: num('tsne-iterations', DEFAULT_VIEW.tsne_iterations),
+      search: $('map-search').value,
+      only: this.onlyTicked,
+      k: this.clusters,
+      word: this.selected ?? '',
+      metric: this.metric,
+      predict: this.predict,
+      an_a: $('an-a').value,
+      an_b: $('an-b').value,
+      an_c: $('an-c').value,
+      an_method: method,
+      tab: this.tab ?? DEFAULT_VIEW.tab,
+      open: WHY_PANELS.filter((id) => $(id)?.open),
+      vectors: this.vectorsName(),
+    };
+  }
+
+  // Puts a view on the controls (values into fields, never markup) and returns the projection the
+  // map had before. t-SNE needs a run: until the map starts it, tsneWanted says it is wanted.
+  apply(view) {
+    const v = { ...DEFAULT_VIEW, ...view };
+    const projectionBefore = this.projection;
+    $('map-n').value = String(v.words);
+    $('predict-input').value = v.predict;
+    this.select(v.word || null);
+    $('tsne-perplexity').value = String(v.tsne_perplexity);
+    $('tsne-lr').value = String(v.tsne_lr);
+    $('tsne-iterations').value = String(v.tsne_iterations);
+    $('map-k').value = String(v.k);
+    $('nb-metric').value = v.metric;
+    $('an-a').value = v.an_a;
+    $('an-b').value = v.an_b;
+    $('an-c').value = v.an_c;
+    $('an-method').value = v.an_method;
+    $('map-search').value = v.search;
+    $('map-only').checked = v.only;
+    this.tsneWanted = v.proj === 'tsne';
+    this.projection = v.proj;
+    this.showTab(v.tab);
+    for (const id of WHY_PANELS) {
+      const el = $(id);
+      if (el) el.open = v.open.includes(id);
+    }
+    return projectionBefore;
+  }
+}

@@ -1,0 +1,54 @@
+// The WebAssembly module and its one embind workspace (Module.Workspace), created once, lazily, and
+// reused across runs; and what that workspace holds now, which decides what the requests may do.
+/* global createEmbPlay */
+
+// A reply of the module (JSON text, or a value) as a value; its {error} thrown as an Error.
+export function parse(json) {
+  const value = typeof json === 'string' ? JSON.parse(json) : json;
+  if (value && value.error) throw new Error(value.error);
+  return value;
+}
+
+export class Engine {
+  module = null;
+  workspace = null;        // Module.Workspace, or null before the first run and after a reset
+  kind = 'none';         // none | nextword | word2vec | vectors: the source of vectors the workspace holds
+  hasModel = false;      // a run began, or a model or vectors file was opened
+  canTrain = false;      // the source came from start() or word2vec(), so step() works
+
+  async init() {
+    if (!this.module) this.module = await createEmbPlay({ locateFile: (file) => file });
+    return { schema: parse(this.module.settingsSchema()), word2vecSchema: parse(this.module.word2vecSchema()) };
+  }
+
+  requireModule() {
+    if (!this.module) throw new Error('The model is still loading.');
+  }
+
+  requireModel() {
+    if (!this.hasModel) throw new Error('There is no model yet: press Play or Step first.');
+  }
+
+  // The workspace, created on first use.
+  open() {
+    this.requireModule();
+    if (!this.workspace) this.workspace = new this.module.Workspace();
+    return this.workspace;
+  }
+
+  // A new source of vectors in the workspace: `kind`, trainable or only to explore.
+  became(kind, trainable) {
+    this.kind = kind;
+    this.hasModel = true;
+    this.canTrain = trainable;
+  }
+
+  // The run is gone: the workspace too (a new one comes with the next run).
+  close() {
+    if (this.workspace) this.workspace.delete();
+    this.workspace = null;
+    this.kind = 'none';
+    this.hasModel = false;
+    this.canTrain = false;
+  }
+}

@@ -1,0 +1,85 @@
+// The training worker: loads the WebAssembly module (engine.js) and answers the page's requests
+// (protocol.js). One source of vectors at a time: a run trained in time slices (run-loop.js), a
+// loaded model or an opened vectors file (files.js); the map's frames and timeline (frames.js),
+// t-SNE (tsne-job.js), questions about the vectors (questions.js) and the seed ideas' twin
+// (ideas.js) all read it. This file only wires them together.
+/* global importScripts */
+import { serve } from '../shared/protocol.js';
+import { Engine } from './engine.js';
+import { VectorFiles } from './files.js';
+import { MapFrames } from './frames.js';
+import { Ideas } from './ideas.js';
+import { questionHandlers } from './questions.js';
+import { RunLoop } from './run-loop.js';
+import { ShownWords } from './shown-words.js';
+import { TimeSlicer } from './time-slicer.js';
+import { TsneJob } from './tsne-job.js';
+
+importScripts('embplay.js');
+
+const post = (event, transfer = []) => self.postMessage(event, transfer);
+const engine = new Engine();
+const slicer = new TimeSlicer();
+const shown = new ShownWords(engine);
+const tsne = new TsneJob({ engine, shown, slicer, post, onLayout: (key, coords) => frames.remember(key, coords) });
+const frames = new MapFrames({ engine, shown, tsne });
+const ideas = new Ideas({ engine, post, slicer, training: () => loop.playing });
+const loop = new RunLoop({ engine, frames, ideas, slicer, post, newSource });
+const files = new VectorFiles({ engine, stop: () => loop.stop(), opened });
+
+// A new source of vectors (a run, a loaded model, opened vectors, nothing): its t-SNE, resolved map
+// words, timeline and comparison belong to the old one.
+function newSource() {
+  tsne.stop();
+  shown.clear();
+  frames.clear();
+  ideas.reset();
+}
+
+// A model or a vectors file became the source: it can be explored, not trained.
+function opened(kind) {
+  newSource();
+  engine.became(kind, false);
+  loop.forget();
+}
+
+serve(self, {
+  init: () => engine.init().catch((err) => {
+    post({ type: 'fatal', error: `The WebAssembly module failed to load: ${err?.message ?? err}` });
+    throw err;
+  }),
+  start: (m) => loop.start(m),
+  word2vec: (m) => loop.word2vec(m),
+  play: () => loop.play(),
+  pause: () => loop.pause(),
+  step: () => loop.step(),
+  reset: () => {
+    loop.stop();
+    newSource();
+    engine.close();
+    loop.forget();
+    return null;
+  },
+  watch: (m) => frames.watch(m),
+  snapshot: (m) => frames.snapshot(m),
+  timeline: (m) => frames.timeline(m),
+  projection: ({ projection, n, only, options }) => {
+    engine.requireModel();
+    if (projection === 'pca') {
+      tsne.stop();
+      return null;
+    }
+    if (projection !== 'tsne') throw new Error('projection must be pca or tsne');
+    return tsne.start({ n, only, options });
+  },
+  ...questionHandlers(engine, shown),
+  ...ideas.handlers(),
+  save: () => files.save(),
+  load: (m) => files.load(m),
+  importBegin: (m) => files.importBegin(m),
+  importChunk: (m) => files.importChunk(m),
+  importMetadata: (m) => files.importMetadata(m),
+  importFinish: () => files.importFinish(),
+  export: (m) => files.export(m),
+  evalRun: () => files.evalRun(),
+});
