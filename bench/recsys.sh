@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Recommendations on UCI Online Retail (tests/data/recsys/online-retail, CC BY 4.0): quality and speed.
 #   1. quality: `embplay recsys eval` on both splits (last-item, last-invoice), every model, item2vec
-#      with seeds 1..$SEEDS (the options tuned for each split; EASE's lambda chosen on validation);
-#      and, with TUNE=1, the validation-split grid that chose item2vec's options (never the test cases);
+#      alone and blended with item kNN with seeds 1..$SEEDS (the options tuned for each split; EASE's
+#      lambda chosen on validation); and, with TUNE=1, the validation-split grid that chose item2vec's
+#      options and the blend's weight (never the test cases);
 #   2. speed: bench_recsys (reading, item2vec on the whole log, item kNN, one EASE solve), natively
 #      and, when em++ is present, as WebAssembly in node (bench_recsys_wasm, the page's compile flags).
 # Needs the native build (embplay, bench_recsys). Writes to $OUT; nothing it makes is committed.
@@ -26,23 +27,25 @@ for split in last-item last-invoice; do
   "$BUILD/embplay" recsys eval --events "$EVENTS" --split "$split" --models popularity,knn,ease --json \
     > "$OUT/baselines-$split.json"
   for seed in $(seq 1 "$SEEDS"); do
-    "$BUILD/embplay" recsys eval --events "$EVENTS" --split "$split" --models item2vec --seed "$seed" --json \
+    "$BUILD/embplay" recsys eval --events "$EVENTS" --split "$split" --models item2vec,item2vec+knn --seed "$seed" --json \
       > "$OUT/item2vec-$split-seed$seed.json"
   done
 done
 node -e '
 const fs = require("fs"), out = process.argv[1], seeds = +process.argv[2];
+const pct = (r) => `${(100 * r.hit_rate).toFixed(2)} / ${(100 * r.ndcg).toFixed(2)}`;
 for (const split of ["last-item", "last-invoice"]) {
   const base = JSON.parse(fs.readFileSync(`${out}/baselines-${split}.json`));
-  console.log(`${split}: ${base.cases} users evaluated`);
-  for (const m of base.models)
-    console.log(`  ${m.model.padEnd(11)} ${(100 * m.hit_rate_10).toFixed(2)} / ${(100 * m.ndcg_10).toFixed(2)}` +
-                (m.lambda ? `  (lambda ${m.lambda})` : "") + `  ${m.seconds.toFixed(1)} s`);
+  console.log(`${split}: ${base.splits[0].cases} users evaluated`);
+  for (const r of base.rows)
+    console.log(`  ${r.label.padEnd(28)} ${pct(r)}` + (r.details.lambda ? `  (lambda ${r.details.lambda})` : "") + `  ${r.seconds.toFixed(1)} s`);
   const runs = [];
-  for (let s = 1; s <= seeds; s++) runs.push(JSON.parse(fs.readFileSync(`${out}/item2vec-${split}-seed${s}.json`)).models[0]);
-  const mean = (f) => runs.reduce((a, r) => a + 100 * r[f], 0) / runs.length;
-  console.log(`  item2vec    ${mean("hit_rate_10").toFixed(2)} / ${mean("ndcg_10").toFixed(2)}  (mean of ${seeds} seeds: ` +
-              runs.map((r) => (100 * r.hit_rate_10).toFixed(2)).join(", ") + `)`);
+  for (let s = 1; s <= seeds; s++) runs.push(JSON.parse(fs.readFileSync(`${out}/item2vec-${split}-seed${s}.json`)).rows);
+  for (const [i, label] of runs[0].map((r, i) => [i, r.label])) {
+    const mean = (f) => runs.reduce((a, rows) => a + rows[i][f], 0) / runs.length;
+    console.log(`  ${label.padEnd(28)} ${pct({ hit_rate: mean("hit_rate"), ndcg: mean("ndcg") })}  (mean of ${seeds} seeds: ` +
+                runs.map((rows) => (100 * rows[i].hit_rate).toFixed(2)).join(", ") + `)`);
+  }
 }' "$OUT" "$SEEDS"
 
 if [ "$TUNE" = 1 ]; then
@@ -55,9 +58,15 @@ if [ "$TUNE" = 1 ]; then
                 "--similarity cosine --half_life 1"; do
       # shellcheck disable=SC2086
       line=$("$BUILD/embplay" recsys eval --events "$EVENTS" --split "$split" --models item2vec --validation --json $opts)
-      node -e 'const m = JSON.parse(process.argv[1]).models[0];
-        console.log(`  ${process.argv[2].padEnd(12)} ${process.argv[3].padEnd(52)} ${(100 * m.hit_rate_10).toFixed(2)} / ${(100 * m.ndcg_10).toFixed(2)}`)' \
+      node -e 'const r = JSON.parse(process.argv[1]).rows[0];
+        console.log(`  ${process.argv[2].padEnd(12)} ${process.argv[3].padEnd(52)} ${(100 * r.hit_rate).toFixed(2)} / ${(100 * r.ndcg).toFixed(2)}`)' \
         "$line" "$split" "$opts"
+    done
+    for w in 0.3 0.5 0.7 1 1.5 2 3 5 10; do
+      line=$("$BUILD/embplay" recsys eval --events "$EVENTS" --split "$split" --models item2vec+knn --validation --json --knn_weight "$w")
+      node -e 'const r = JSON.parse(process.argv[1]).rows[0];
+        console.log(`  ${process.argv[2].padEnd(12)} ${("item2vec + kNN, knn_weight " + process.argv[3]).padEnd(52)} ${(100 * r.hit_rate).toFixed(2)} / ${(100 * r.ndcg).toFixed(2)}`)' \
+        "$line" "$split" "$w"
     done
   done
 fi

@@ -33,6 +33,8 @@ const T& table() {
                 "projected only: the regression's lambda, relative to the mean squared output vector"),
       T::number("half_life", T::Type::Float, 0, 1000, &Item2VecOptions::half_life,
                 "a user's older items count half every this many items; 0 = all the same"),
+      T::number("knn_weight", T::Type::Float, 0, 100, &Item2VecOptions::knn_weight,
+                "recommendations add item kNN's score (both standardised) times this; 0 = item2vec alone"),
   });
   return table;
 }
@@ -164,20 +166,33 @@ std::vector<std::pair<int32_t, float>> Item2Vec::similar(int32_t item, int k) co
   return out;
 }
 
-Item2VecOptions tuned_item2vec_options(SplitKind kind) {
-  Item2VecOptions o;
-  o.context = "sequence";
-  o.dim = 64;
-  o.negative = 5;
-  o.lr = 0.05f;
+Item2VecOptions tuned_item2vec_options(SplitKind kind, const nlohmann::json& changes) {
+  Item2VecOptions o;  // the defaults: tuned for the next basket
   if (kind == SplitKind::kLastItem) {
     o.window = 5, o.epochs = 5, o.sample = 1e-3;
-    o.similarity = "output", o.half_life = 0.3f;
-  } else {
-    o.window = 3, o.epochs = 2, o.sample = 0;
-    o.similarity = "projected", o.half_life = 30, o.ridge = 0.3f;
+    o.similarity = "output", o.half_life = 0.3f, o.knn_weight = 0.7f;
   }
-  return o;
+  if (!changes.is_object()) throw InputError("item2vec's changed options must be an object");
+  nlohmann::json out = item2vec_options_to_json(o);
+  for (const auto& [name, value] : changes.items()) out[name] = value;
+  return item2vec_options_from_json(out);
+}
+
+nlohmann::json item2vec_changes(const Item2VecOptions& o) {
+  const nlohmann::json defaults = item2vec_options_to_json(Item2VecOptions());
+  const nlohmann::json given = item2vec_options_to_json(o);
+  nlohmann::json changes = nlohmann::json::object();
+  for (const auto& [name, value] : given.items())
+    if (value != defaults[name]) changes[name] = value;
+  return changes;
+}
+
+std::shared_ptr<const Recommender> item2vec_recommender(std::shared_ptr<const Item2Vec> model, const Item2VecOptions& options,
+                                                  const std::vector<History>& train, int32_t items,
+                                                  std::shared_ptr<const ItemKnn> knn) {
+  if (options.knn_weight <= 0) return model;
+  if (!knn) knn = std::make_shared<ItemKnn>(train, items);
+  return std::make_shared<Blend>(std::move(model), std::move(knn), options.knn_weight, items);
 }
 
 Item2Vec train_item2vec(const std::vector<History>& train, const std::vector<std::string>& item_keys,

@@ -18,6 +18,7 @@
 // both linear in the history, so the reason for j is the p with the largest w_p * s(i_p, j).
 #pragma once
 
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -30,18 +31,22 @@
 
 namespace embplay {
 
+// The defaults are the options chosen on the validation split of Online Retail for the next
+// basket (last-invoice; bench/README.md, Recommendations): quick to train, the map's and the
+// page's recommendations' options. tuned_item2vec_options() gives the ones for the next item.
 struct Item2VecOptions {
-  std::string context = "basket";     // "basket": the whole basket; "sequence": a user's items in time order
-  int window = 5;                     // sequence only: largest distance to a context item; 1..50
-  int dim = 64;                       // d: vector size; 2..512
-  int negative = 5;                   // noise items per target; 1..50
-  int epochs = 10;                    // passes over the baskets; 1..200
-  float lr = 0.025f;                  // starting learning rate, decaying linearly to 0; 0.0001..1
-  double sample = 1e-3;               // subsampling threshold t (items are more even than words); 0..1
-  uint32_t seed = 1;                  // initial vectors, subsampling and negatives
-  std::string similarity = "output";  // "output": input . output; "cosine": cosine of input vectors; "projected"
-  float ridge = 1;                    // projected only: lambda / (trace(O^T O) / d); 0.0001..100
-  float half_life = 0;                // recency of a user's items, in items; 0 = all count the same; 0..1000
+  std::string context = "sequence";      // "basket": the whole basket; "sequence": a user's items in time order
+  int window = 3;                        // sequence only: largest distance to a context item; 1..50
+  int dim = 64;                          // d: vector size; 2..512
+  int negative = 5;                      // noise items per target; 1..50
+  int epochs = 2;                        // passes over the baskets; 1..200
+  float lr = 0.05f;                      // starting learning rate, decaying linearly to 0; 0.0001..1
+  double sample = 0;                     // subsampling threshold t (items are more even than words); 0..1
+  uint32_t seed = 1;                     // initial vectors, subsampling and negatives
+  std::string similarity = "projected";  // "output": input . output; "cosine": cosine of input vectors; "projected"
+  float ridge = 0.3f;                    // projected only: lambda / (trace(O^T O) / d); 0.0001..100
+  float half_life = 30;                  // recency of a user's items, in items; 0 = all count the same; 0..1000
+  float knn_weight = 3;                  // item kNN's standardised score added with this weight (Blend); 0 = item2vec alone; 0..100
 };
 
 // The option table, as word2vec's: schema for the page's form, JSON in and out, the CLI's flags.
@@ -96,10 +101,21 @@ class Item2Vec : public Recommender {
 };
 
 // The options chosen on the validation split of Online Retail (bench/README.md, Recommendations),
-// per split: the item after a user's last one is best foretold by that last item (a user's window
-// of 5 items, 5 epochs, the output score, half-life 0.3 items); the next basket's new items by the
-// whole history regressed onto the output vectors (window 3, 2 epochs, projected, half-life 30).
-Item2VecOptions tuned_item2vec_options(SplitKind kind);
+// per split, with `changes` ({name: value}, as in the option table) set on top: flags given on the
+// command line, or the fields of the page's form that differ from the defaults. The next basket's
+// new items: the defaults (the whole history with a half-life of 30 items regressed onto the
+// output vectors, window 3, 2 epochs, item kNN added with weight 3). The item after a user's last
+// one is best foretold by that last item: window 5, 5 epochs, subsampling 1e-3, the output score
+// with a half-life of 0.3 items, item kNN added with weight 0.7. Throws InputError for a bad change.
+Item2VecOptions tuned_item2vec_options(SplitKind kind, const nlohmann::json& changes = nlohmann::json::object());
+// The fields of `o` that differ from the defaults, as {name: value}.
+nlohmann::json item2vec_changes(const Item2VecOptions& o);
+
+// item2vec as the recommender its options describe: the trained vectors alone (knn_weight 0), or
+// blended with item kNN (`knn`, fitted on the same histories; made from `train` when null).
+std::shared_ptr<const Recommender> item2vec_recommender(std::shared_ptr<const Item2Vec> model, const Item2VecOptions& options,
+                                                  const std::vector<History>& train, int32_t items,
+                                                  std::shared_ptr<const ItemKnn> knn = nullptr);
 
 // Trains to the end in one call (the CLI, tests, benchmarks).
 Item2Vec train_item2vec(const std::vector<History>& train, const std::vector<std::string>& item_keys,

@@ -12,6 +12,7 @@
 #include "evaluation.h"
 #include "geometry.h"
 #include "item2vec.h"
+#include "recsys_eval.h"
 #include "model_io.h"
 #include "ngram.h"
 #include "recommend.h"
@@ -43,7 +44,7 @@ usage:
   embplay eval --vectors FILE [--format FORMAT] [--metadata FILE] [--eval-dir DIR] [--max_words 30000] [--json]
   embplay convert --vectors IN [--format FORMAT] [--metadata FILE] --to FORMAT --out OUT [--max_words 200000]
   embplay recsys eval (--events CSV | --baskets FILE) [--items CSV] [--split last-item|last-invoice]
-                      [--models popularity,knn,ease,item2vec] [--validation] [--ease_lambda auto|L]
+                      [--models popularity,knn,ease,item2vec,item2vec+knn] [--validation] [--ease_lambda auto|L]
                       [--knn_neighbours 0] [--json] [column flags] [item2vec options...]
   embplay recsys recommend (--events CSV | --baskets FILE) [--items CSV] --user USER [--k 10]
                       [--tuned_for last-invoice|last-item] [item2vec options...]
@@ -91,11 +92,14 @@ gzipped log reads as `zcat log.csv.gz | embplay recsys eval --events -`. --items
 (a CSV: item, name). Each user's events are ordered by time, ties by file order.
   eval ranks every item the user has not taken and reports HitRate@10 and NDCG@10 for popularity,
   item kNN (cosine of the items' user sets, a user's score the sum over their items), EASE (lambda
-  chosen on the validation split unless given) and item2vec, side by side. Splits: last-item holds
+  chosen on the validation split unless given), item2vec and item2vec + item kNN (both scores
+  standardised, kNN's times knn_weight), side by side. Splits: last-item holds
   out each user's last event (users with 2+ events whose last item is new to them); last-invoice
   holds out the last basket whole (users with 2+ baskets; its items new to the user are the
   targets; HitRate@10 is then the share of them in the top 10). --validation evaluates on the
   validation split instead (the same split applied again to the training histories), for tuning.
+  item2vec starts from the options tuned on validation for the split (for recommend and similar:
+  --tuned_for, last-invoice by default, the defaults listed below); options given change them.
   recommend lists a user's top items (none they already took), each with the item of theirs that
   led to it; similar lists the items bought together with an item (nearest item2vec vectors).
   item2vec starts from the options tuned on the validation split of Online Retail for the split
@@ -611,13 +615,16 @@ const char* const kRecsysFlags[] = {"events", "baskets", "items", "user_column",
                                     "validation", "ease_lambda", "knn_neighbours", "json", "user", "item", "k",
                                     "tuned_for"};
 
-// The options tuned for `kind` (tuned_item2vec_options), with any given on the command line.
-Item2VecOptions item2vec_flags(const Args& args, SplitKind kind) {
-  Item2VecOptions o = tuned_item2vec_options(kind);
+// The item2vec options given on the command line, as {name: value}.
+json item2vec_flags(const Args& args) {
+  Item2VecOptions o;
+  json changes = json::object();
   for (const auto& [name, value] : args.flags)
-    if (std::find(std::begin(kRecsysFlags), std::end(kRecsysFlags), name) == std::end(kRecsysFlags))
+    if (std::find(std::begin(kRecsysFlags), std::end(kRecsysFlags), name) == std::end(kRecsysFlags)) {
       set_item2vec_option(o, name, value);
-  return o;
+      changes[name] = item2vec_options_to_json(o)[name];
+    }
+  return changes;
 }
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
@@ -631,94 +638,65 @@ std::string item_label(const InteractionLog& log, int32_t i) {
 }
 
 int recsys_eval(const Args& args) {
-  const SplitKind kind = parse_split_kind(args.get("split", "last-item"));
-  const Item2VecOptions o = item2vec_flags(args, kind);
+  RecsysEvalOptions options;
+  options.splits = {parse_split_kind(args.get("split", "last-item"))};
+  options.models = parse_recsys_models(args.get("models", "popularity,knn,ease,item2vec,item2vec+knn"));
+  options.validation = args.has("validation");
+  options.item2vec = item2vec_flags(args);
+  options.knn_neighbours = int_flag(args, "knn_neighbours", 0);
+  if (args.get("ease_lambda", "auto") != "auto") options.ease_lambda = std::atof(args.get("ease_lambda").c_str());
   const InteractionLog log = load_log(args);
-  const bool validation = args.has("validation");
-  const int32_t I = log.item_count();
-  const HoldOut test = make_split(log.users, kind);
-  const HoldOut valid = make_split(test.train, kind);
-  const HoldOut& split = validation ? valid : test;
-  if (split.cases.empty())
-    throw InputError(std::string("no user can be evaluated with the ") + split_kind_name(kind) + " split (it needs users with " +
-                     (kind == SplitKind::kLastItem ? "two events" : "two baskets") + " and a new item held out)");
-  std::vector<std::string> models;
-  {
-    std::stringstream list(args.get("models", "popularity,knn,ease,item2vec"));
-    for (std::string m; std::getline(list, m, ',');) {
-      if (m != "popularity" && m != "knn" && m != "ease" && m != "item2vec")
-        throw InputError("--models lists popularity, knn, ease and item2vec, not \"" + m + "\"");
-      models.push_back(m);
-    }
-  }
+  RecsysEvaluation job(log, options);
+  const SplitKind kind = options.splits[0];
+  const HoldOut& split = *job.split(kind);
   const bool as_json = args.has("json");
-  if (!as_json)
+  if (!as_json) {
     std::printf("%lld events, %d users, %d items; %s split%s: %lld users evaluated (%lld with too few %s, %lld with nothing new held out)\n",
-                (long long)log.events, log.user_count(), I, split_kind_name(kind), validation ? " (validation)" : "",
-                (long long)split.cases.size(), (long long)split.skipped_short,
+                (long long)log.events, log.user_count(), log.item_count(), split_kind_name(kind),
+                options.validation ? " (validation)" : "", (long long)split.cases.size(), (long long)split.skipped_short,
                 kind == SplitKind::kLastItem ? "events" : "baskets", (long long)split.skipped_repeat);
-  json rows = json::array();
-  for (const std::string& m : models) {
-    const auto start = std::chrono::steady_clock::now();
-    std::unique_ptr<Recommender> model;
-    json extra = json::object();
-    if (m == "popularity") model = std::make_unique<Popularity>(split.train, I);
-    if (m == "knn") model = std::make_unique<ItemKnn>(split.train, I, int_flag(args, "knn_neighbours", 0));
-    if (m == "ease") {
-      double lambda = 0;
-      if (args.get("ease_lambda", "auto") == "auto") {
-        // Chosen on a split of the histories the model is fitted on, never on the evaluated cases.
-        lambda = choose_ease_lambda(make_split(split.train, kind), I, {10, 20, 50, 100, 200, 500, 1000, 2000});
-      } else {
-        lambda = std::atof(args.get("ease_lambda").c_str());
-      }
-      model = std::make_unique<Ease>(split.train, I, lambda);
-      extra["lambda"] = lambda;
-    }
-    if (m == "item2vec") {
-      model = std::make_unique<Item2Vec>(train_item2vec(split.train, log.item_keys, o));
-      extra["options"] = item2vec_options_to_json(o);
-    }
-    const double fit = seconds_since(start);
-    const RankingMetrics r = evaluate(*model, split, I);
-    json row = {{"model", m}, {"hit_rate_10", r.hit_rate}, {"ndcg_10", r.ndcg}, {"cases", r.cases},
-                {"seconds", seconds_since(start)}, {"fit_seconds", fit}};
-    row.update(extra);
-    rows.push_back(row);
-    if (!as_json) {
-      std::printf("  %-12s HR@10 %5.2f%%  NDCG@10 %5.2f%%  (%.1f s", model->name().c_str(), 100 * r.hit_rate, 100 * r.ndcg,
-                  seconds_since(start));
-      if (extra.contains("lambda")) std::printf(", lambda %g", extra["lambda"].get<double>());
+    std::fflush(stdout);
+  }
+  while (!job.done()) {
+    job.step(1.0);
+    if (as_json) continue;
+    for (const RecsysEvalRow& r : job.take_new_rows()) {
+      std::printf("  %-28s HR@10 %5.2f%%  NDCG@10 %5.2f%%  (%.1f s", r.label.c_str(), 100 * r.metrics.hit_rate,
+                  100 * r.metrics.ndcg, r.seconds);
+      if (r.details.contains("lambda")) std::printf(", lambda %g", r.details["lambda"].get<double>());
       std::printf(")\n");
       std::fflush(stdout);
     }
   }
-  if (as_json)
-    std::cout << json{{"split", split_kind_name(kind)}, {"validation", validation}, {"users", log.user_count()},
-                      {"items", I}, {"events", log.events}, {"cases", split.cases.size()}, {"models", rows}}
-                     .dump()
-              << std::endl;
+  if (as_json) {
+    json out = job.to_json();
+    out.erase("stage"), out.erase("fraction"), out.erase("done");
+    out["validation"] = options.validation;
+    out["users"] = log.user_count(), out["items"] = log.item_count(), out["events"] = log.events;
+    std::cout << out.dump() << std::endl;
+  }
   return 0;
 }
 
 int recsys_recommend(const Args& args) {
-  const Item2VecOptions o = item2vec_flags(args, parse_split_kind(args.get("tuned_for", "last-invoice")));
+  const Item2VecOptions o = tuned_item2vec_options(parse_split_kind(args.get("tuned_for", "last-invoice")), item2vec_flags(args));
   const InteractionLog log = load_log(args);
   const int32_t user = log.user(args.require("user"));
   const int k = positive(args, "k", 10);
-  const Item2Vec model = train_item2vec(log.users, log.item_keys, o);
+  const auto model = item2vec_recommender(std::make_shared<Item2Vec>(train_item2vec(log.users, log.item_keys, o)), o,
+                                          log.users, log.item_count());
   const History& h = log.users[user];
-  std::printf("user %s: %d items in %d baskets; top %d of the items they have not taken (item2vec)\n",
-              log.user_keys[user].c_str(), h.size(), h.baskets(), k);
+  std::printf("user %s: %d items in %d baskets; top %d of the items they have not taken (%s)\n",
+              log.user_keys[user].c_str(), h.size(), h.baskets(), k, model->name().c_str());
   int rank = 0;
-  for (const Recommendation& r : recommend(model, h, log.item_count(), k))
+  for (const Recommendation& r : recommend(*model, h, log.item_count(), k))
     std::printf("%2d. %-50s %.4f  because of %s\n", ++rank, item_label(log, r.item).c_str(), r.score,
                 r.because < 0 ? "its popularity" : item_label(log, r.because).c_str());
   return 0;
 }
 
 int recsys_similar(const Args& args) {
-  const Item2VecOptions o = item2vec_flags(args, parse_split_kind(args.get("tuned_for", "last-invoice")));
+  const Item2VecOptions o = tuned_item2vec_options(parse_split_kind(args.get("tuned_for", "last-invoice")), item2vec_flags(args));
   const InteractionLog log = load_log(args);
   const int32_t item = log.item(args.require("item"));
   const Item2Vec model = train_item2vec(log.users, log.item_keys, o);

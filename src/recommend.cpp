@@ -5,8 +5,9 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <utility>
 
-#include "settings.h"  // InputError
+#include "input_error.h"
 
 namespace embplay {
 
@@ -137,6 +138,45 @@ Ease::Ease(const std::vector<History>& train, int32_t items, double lambda) {
     for (Eigen::Index j = 0; j < items; ++j) sim_(i, j) = i == j ? 0.0f : -sim_(i, j) / p_diag[j];
 }
 
+Blend::Blend(std::shared_ptr<const Recommender> a, std::shared_ptr<const Recommender> b, float weight, int32_t items)
+    : a_(std::move(a)), b_(std::move(b)), weight_(weight), items_(items) {}
+
+namespace {
+
+// Scores to mean 0 and standard deviation 1 (all 0 when they are all the same).
+void standardise(std::vector<float>& s) {
+  double sum = 0, squares = 0;
+  for (float x : s) sum += x, squares += double(x) * x;
+  const double n = double(s.size()), mean = sum / n, var = std::max(0.0, squares / n - mean * mean);
+  const float scale = var > 0 ? static_cast<float>(1 / std::sqrt(var)) : 0.0f;
+  for (float& x : s) x = static_cast<float>(x - mean) * scale;
+}
+
+}  // namespace
+
+void Blend::parts(const History& h, std::vector<float>& za, std::vector<float>& zb) const {
+  za.resize(static_cast<size_t>(items_));
+  zb.resize(static_cast<size_t>(items_));
+  a_->score(h, za.data());
+  b_->score(h, zb.data());
+  standardise(za);
+  standardise(zb);
+}
+
+void Blend::score(const History& h, float* scores) const {
+  std::vector<float> za, zb;
+  parts(h, za, zb);
+  for (int32_t j = 0; j < items_; ++j) scores[j] = za[j] + weight_ * zb[j];
+}
+
+int32_t Blend::reason(const History& h, int32_t item) const {
+  std::vector<float> za, zb;
+  parts(h, za, zb);
+  const bool second = weight_ * zb[item] > za[item];
+  const int32_t r = second ? b_->reason(h, item) : a_->reason(h, item);
+  return r >= 0 ? r : (second ? a_->reason(h, item) : b_->reason(h, item));
+}
+
 std::vector<Recommendation> recommend(const Recommender& model, const History& h, int32_t items, int k) {
   if (h.size() == 0) throw InputError("the history is empty: there is nothing to recommend from");
   std::vector<float> scores(static_cast<size_t>(items));
@@ -189,22 +229,24 @@ RankingMetrics MetricsSum::finish() const {
   return m;
 }
 
+CaseScorer::CaseScorer(int32_t items, int k)
+    : items_(items), scores_(static_cast<size_t>(items)), excluded_(static_cast<size_t>(items), 0) {
+  sum_.k = k;
+}
+
+void CaseScorer::add(const Recommender& model, const History& h, const Ids& targets) {
+  model.score(h, scores_.data());
+  for (int32_t i : h.items) excluded_[i] = 1;
+  ranks_.clear();
+  for (int32_t t : targets) ranks_.push_back(rank_of(scores_.data(), items_, t, excluded_));
+  sum_.add(ranks_);
+  for (int32_t i : h.items) excluded_[i] = 0;
+}
+
 RankingMetrics evaluate(const Recommender& model, const HoldOut& split, int32_t items, int k) {
-  MetricsSum sum;
-  sum.k = k;
-  std::vector<float> scores(static_cast<size_t>(items));
-  std::vector<char> excluded(static_cast<size_t>(items), 0);
-  std::vector<int32_t> ranks;
-  for (const EvalCase& c : split.cases) {
-    const History& h = split.train[c.user];
-    model.score(h, scores.data());
-    for (int32_t i : h.items) excluded[i] = 1;
-    ranks.clear();
-    for (int32_t t : c.targets) ranks.push_back(rank_of(scores.data(), items, t, excluded));
-    sum.add(ranks);
-    for (int32_t i : h.items) excluded[i] = 0;
-  }
-  return sum.finish();
+  CaseScorer scorer(items, k);
+  for (const EvalCase& c : split.cases) scorer.add(model, split.train[c.user], c.targets);
+  return scorer.finish();
 }
 
 double choose_ease_lambda(const HoldOut& valid, int32_t items, const std::vector<double>& grid) {

@@ -99,6 +99,29 @@ class Ease : public ItemItem {
   std::string name() const override { return "EASE"; }
 };
 
+// Two recommenders together: each one's scores standardised over the items for this history (mean
+// 0, standard deviation 1), then score = z_a + weight * z_b. Scale-free, so a model of cosines and
+// one of co-occurrence counts can be mixed. The reason is that of the model with the larger part
+// in the item's score.
+class Blend : public Recommender {
+ public:
+  Blend(std::shared_ptr<const Recommender> a, std::shared_ptr<const Recommender> b, float weight, int32_t items);
+  std::string name() const override { return a_->name() + " + " + b_->name(); }
+  void score(const History& h, float* scores) const override;
+  int32_t reason(const History& h, int32_t item) const override;
+  const Recommender& first() const { return *a_; }
+  const Recommender& second() const { return *b_; }
+  float weight() const { return weight_; }
+
+ private:
+  // Both models' standardised scores for h: za, zb (I each).
+  void parts(const History& h, std::vector<float>& za, std::vector<float>& zb) const;
+
+  std::shared_ptr<const Recommender> a_, b_;
+  float weight_;
+  int32_t items_;
+};
+
 // The (I, I) co-occurrence counts C = X^T X of the binary user-item matrix (diagonal: users per item).
 RowMatrix cooccurrence(const std::vector<History>& train, int32_t items);
 
@@ -132,6 +155,23 @@ struct MetricsSum {
   // One case: the 0-based ranks of its targets (-1 = not ranked).
   void add(const std::vector<int32_t>& ranks);
   RankingMetrics finish() const;
+};
+
+// Cases scored one after another into a MetricsSum, with the scratch space kept between them.
+class CaseScorer {
+ public:
+  CaseScorer(int32_t items, int k);
+  // The case's targets ranked among the items not in h (the user's training history).
+  void add(const Recommender& model, const History& h, const Ids& targets);
+  RankingMetrics finish() const { return sum_.finish(); }
+  int64_t cases() const { return sum_.cases; }
+
+ private:
+  int32_t items_;
+  MetricsSum sum_;
+  std::vector<float> scores_;    // (I)
+  std::vector<char> excluded_;   // (I) 1 for the history's items while a case is scored
+  std::vector<int32_t> ranks_;
 };
 
 // Every case of `split`, its targets ranked among the items not in the user's training history.

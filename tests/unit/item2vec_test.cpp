@@ -5,44 +5,20 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 
 #include "item2vec.h"
 #include "histories.h"
+#include "schema_checks.h"
 #include "settings.h"
 
 namespace embplay {
 namespace {
 
-// 40 items in 10 groups of 4 always bought together, each basket one group plus 2 random items,
-// in random order; 600 users of 1 to 3 baskets.
-struct Planted {
-  std::vector<History> users;
-  std::vector<std::string> keys;
-  static constexpr int kItems = 40;
-  Planted() {
-    Rng rng(3);
-    for (int i = 0; i < kItems; ++i) keys.push_back("item" + std::to_string(i));
-    for (int u = 0; u < 600; ++u) {
-      History h;
-      const int baskets = 1 + static_cast<int>(rng.below(3));
-      for (int b = 0; b < baskets; ++b) {
-        const int32_t group = static_cast<int32_t>(rng.below(10));
-        Ids basket = {4 * group, 4 * group + 1, 4 * group + 2, 4 * group + 3};
-        for (int r = 0; r < 2; ++r) {
-          const int32_t noise = static_cast<int32_t>(rng.below(kItems));
-          if (std::find(basket.begin(), basket.end(), noise) == basket.end()) basket.push_back(noise);
-        }
-        rng.shuffle(basket);
-        h.add_basket(basket.data(), basket.data() + basket.size());
-      }
-      users.push_back(h);
-    }
-  }
-};
-
 Item2VecOptions small_options() {
   Item2VecOptions o;
-  o.dim = 16, o.epochs = 5, o.sample = 0, o.seed = 7;
+  o.context = "basket", o.dim = 16, o.epochs = 5, o.lr = 0.025f, o.sample = 0, o.seed = 7;
+  o.similarity = "output", o.half_life = 0, o.knn_weight = 0;
   return o;
 }
 
@@ -118,6 +94,47 @@ TEST(Item2Vec, SentencesAreBasketsOrUsers) {
   EXPECT_THROW(Item2VecTrainer({history({{0}, {1}})}, {"a", "b"}, small_options()), InputError);
 }
 
+TEST(Item2VecOptions, TunedPerSplitWithWhatTheCallerChanged) {
+  // The defaults are the next basket's options.
+  EXPECT_EQ(item2vec_options_to_json(tuned_item2vec_options(SplitKind::kLastBasket)),
+            item2vec_options_to_json(Item2VecOptions()));
+  const Item2VecOptions item = tuned_item2vec_options(SplitKind::kLastItem);
+  EXPECT_EQ(item.window, 5);
+  EXPECT_EQ(item.similarity, "output");
+  // Changes apply on top of either split's options, even one equal to a default; the rest stay tuned.
+  const Item2VecOptions mine = tuned_item2vec_options(SplitKind::kLastItem, {{"dim", 32}, {"window", 3}, {"knn_weight", 0}});
+  EXPECT_EQ(mine.dim, 32);
+  EXPECT_EQ(mine.window, 3);
+  EXPECT_EQ(mine.knn_weight, 0.0f);
+  EXPECT_EQ(mine.epochs, item.epochs);
+  EXPECT_THROW(tuned_item2vec_options(SplitKind::kLastItem, {{"dim", 0}}), InputError);
+  EXPECT_THROW(tuned_item2vec_options(SplitKind::kLastItem, {{"depth", 3}}), InputError);
+  // What a form changed from the defaults.
+  Item2VecOptions form;
+  form.dim = 32, form.similarity = "cosine";
+  EXPECT_EQ(item2vec_changes(form), (nlohmann::json{{"dim", 32}, {"similarity", "cosine"}}));
+  EXPECT_TRUE(item2vec_changes(Item2VecOptions()).empty());
+}
+
+TEST(Item2Vec, TheRecommenderBlendsItemKnnWhenItsWeightIsSet) {
+  const Planted p;
+  Item2VecOptions o = small_options();
+  auto model = std::make_shared<Item2Vec>(train_item2vec(p.users, p.keys, o));
+  EXPECT_EQ(item2vec_recommender(model, o, p.users, Planted::kItems)->name(), "item2vec");
+  o.knn_weight = 1;
+  const auto blend = item2vec_recommender(model, o, p.users, Planted::kItems);
+  EXPECT_EQ(blend->name(), "item2vec + item kNN");
+  for (const auto& r : recommend(*blend, history({{8, 9}}), Planted::kItems, 2)) {
+    EXPECT_EQ(r.item / 4, 2) << "recommended item " << r.item;
+    EXPECT_TRUE(r.because == 8 || r.because == 9);
+  }
+}
+
+TEST(Item2VecOptions, EveryRangeIsCheckedAtBothEnds) {
+  expect_schema_checked_at_both_ends(item2vec_schema(), [](const nlohmann::json& j) { item2vec_options_from_json(j); },
+                                     item2vec_options_to_json(Item2VecOptions{}));
+}
+
 TEST(Item2VecOptions, CheckedAndNamed) {
   Item2VecOptions o;
   set_item2vec_option(o, "context", "sequence");
@@ -131,7 +148,7 @@ TEST(Item2VecOptions, CheckedAndNamed) {
   EXPECT_EQ(item2vec_options_to_json(back), item2vec_options_to_json(o));
   std::vector<std::string> names;
   for (const auto& f : item2vec_schema()) names.push_back(f["name"]);
-  for (const char* n : {"context", "window", "dim", "negative", "epochs", "lr", "sample", "seed", "similarity", "half_life"})
+  for (const char* n : {"context", "window", "dim", "negative", "epochs", "lr", "sample", "seed", "similarity", "half_life", "knn_weight"})
     EXPECT_NE(std::find(names.begin(), names.end(), n), names.end()) << n;
 }
 

@@ -6,6 +6,7 @@
 #include <Eigen/Dense>
 #include <algorithm>
 #include <cmath>
+#include <memory>
 
 #include "recommend.h"
 #include "histories.h"
@@ -142,6 +143,40 @@ TEST(Recommend, NeverWhatTheUserHasAndAlwaysAReason) {
   for (const auto& r : recs) EXPECT_FALSE(contains(h.items, r.item));
   EXPECT_EQ(recommend(Popularity(kToy, 4), h, 4, 1)[0].because, -1);  // popularity has no reason
   EXPECT_THROW(recommend(knn, History(), 4, 10), InputError);
+}
+
+TEST(Blend, StandardisedScoresAddedWithTheWeightAndTheLargerPartsReason) {
+  auto pop = std::make_shared<Popularity>(kToy, 4);
+  auto knn = std::make_shared<ItemKnn>(kToy, 4);
+  const Blend blend(knn, pop, 0.5f, 4);
+  const History h = history({{0}, {3}});
+  std::vector<float> a(4), b(4), s(4);
+  knn->score(h, a.data());
+  pop->score(h, b.data());
+  blend.score(h, s.data());
+  const auto z = [](std::vector<float> v) {
+    double mean = 0, var = 0;
+    for (float x : v) mean += x / 4.0;
+    for (float x : v) var += (x - mean) * (x - mean) / 4.0;
+    for (float& x : v) x = static_cast<float>((x - mean) / std::sqrt(var));
+    return v;
+  };
+  const std::vector<float> za = z(a), zb = z(b);
+  for (int j = 0; j < 4; ++j) EXPECT_NEAR(s[j], za[j] + 0.5f * zb[j], 1e-5) << j;
+  // Item 2: kNN's part is the larger, so kNN's reason (item 3, position 1).
+  ASSERT_GT(za[2], 0.5f * zb[2]);
+  EXPECT_EQ(blend.reason(h, 2), knn->reason(h, 2));
+  // With popularity weighted far above kNN, popularity's part wins; having no reason, the blend
+  // falls back to kNN's.
+  const Blend heavy(knn, pop, 100.0f, 4);
+  EXPECT_EQ(heavy.reason(h, 1), knn->reason(h, 1));
+  EXPECT_EQ(heavy.name(), "item kNN + popularity");
+  // Scores all the same (popularity of a one-item log) standardise to zero: kNN alone ranks.
+  const std::vector<History> one = {history({{0, 1}})};
+  const Blend flat(std::make_shared<ItemKnn>(one, 2), std::make_shared<Popularity>(one, 2), 1.0f, 2);
+  std::vector<float> f(2);
+  flat.score(history({{0}}), f.data());
+  EXPECT_TRUE(std::isfinite(f[0]) && std::isfinite(f[1]));
 }
 
 TEST(Evaluate, KnnBeatsPopularityOnPlantedPairs) {
