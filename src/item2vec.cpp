@@ -67,18 +67,27 @@ void validate(const Item2VecOptions& o) { table().validate(o); }
 
 Corpus item2vec_corpus(const std::vector<History>& train, const std::vector<std::string>& item_keys,
                        const std::string& context) {
-  Corpus c;
-  // Vocabulary ids in item order (item i is word i + 2), counted over the training histories.
+  const int32_t I = static_cast<int32_t>(item_keys.size());
+  std::vector<int64_t> item_counts(static_cast<size_t>(I), 0);
+  for (const History& h : train)
+    for (int32_t i : h.items) ++item_counts[i];
+  // The vocabulary: items by count, most first (ties by item id), as a text's words are.
+  Ids order(static_cast<size_t>(I));
+  for (int32_t i = 0; i < I; ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](int32_t a, int32_t b) { return item_counts[a] > item_counts[b]; });
   std::vector<std::string> words = {Vocab::pad_word(), Vocab::unk_word()};
-  words.insert(words.end(), item_keys.begin(), item_keys.end());
-  std::vector<int64_t> counts(words.size(), 0);
+  std::vector<int64_t> counts = {0, 0};
+  Ids word_of(static_cast<size_t>(I));  // item id -> word id
+  for (int32_t i : order) {
+    word_of[i] = static_cast<int32_t>(words.size());
+    words.push_back(item_keys[i]);
+    counts.push_back(item_counts[i]);
+  }
+  Corpus c;
   bool pair = false;  // some sentence has two items to learn from
   auto add = [&](const int32_t* first, const int32_t* last) {
     if (first == last) return;
-    for (const int32_t* i = first; i != last; ++i) {
-      c.sentences.ids.push_back(*i + 2);
-      ++counts[static_cast<size_t>(*i) + 2];
-    }
+    for (const int32_t* i = first; i != last; ++i) c.sentences.ids.push_back(word_of[*i]);
     c.sentences.starts.push_back(c.sentences.tokens());
     pair = pair || last - first >= 2;
   };
@@ -91,31 +100,35 @@ Corpus item2vec_corpus(const std::vector<History>& train, const std::vector<std:
   }
   if (!pair) throw InputError("No " + std::string(context == "sequence" ? "user" : "basket") +
                               " has two items to learn from.");
-  c.types = static_cast<int64_t>(item_keys.size());
+  c.types = I;
   c.vocab = Vocab::from_words(std::move(words), std::move(counts));
   return c;
 }
 
 Item2VecTrainer::Item2VecTrainer(const std::vector<History>& train, const std::vector<std::string>& item_keys,
                                  const Item2VecOptions& options)
-    : options_(options), w2v_(item2vec_corpus(train, item_keys, options.context), word2vec_options(options)) {}
+    : options_(options), w2v_(item2vec_corpus(train, item_keys, options.context), word2vec_options(options)) {
+  item_words_.reserve(item_keys.size());
+  for (const std::string& key : item_keys) item_words_.push_back(w2v_.vocab().id(key));
+}
 
-Item2Vec::Item2Vec(const Word2VecTrainer& trained, const Item2VecOptions& options) : options_(options) {
-  const Eigen::Index I = trained.input().rows() - 2;
-  input_ = trained.input().bottomRows(I);
+Item2Vec::Item2Vec(const Item2VecTrainer& trained, const Item2VecOptions& options) : options_(options) {
+  const Ids& rows = trained.item_words();
+  const RowMatrix output = gather_rows(trained.word2vec().output(), rows);  // (I, d) in item order
+  input_ = gather_rows(trained.word2vec().input(), rows);
   if (options_.similarity == "cosine") {
     source_ = unit_rows(input_);
     target_ = source_;
   } else if (options_.similarity == "projected") {
     // s(i, j) = o_j^T (O^T O + lambda I)^-1 o_i: ridge regression of the user's items onto the
     // output table O (I, d); lambda = ridge * trace(O^T O) / d.
-    target_ = trained.output().bottomRows(I);
+    target_ = output;
     Eigen::MatrixXf gram = target_.transpose() * target_;  // (d, d)
     gram.diagonal().array() += options_.ridge * gram.trace() / static_cast<float>(gram.rows());
     source_ = (gram.llt().solve(target_.transpose())).transpose();  // (I, d) O M
   } else {
     source_ = input_;
-    target_ = trained.output().bottomRows(I);
+    target_ = output;
   }
 }
 
@@ -200,7 +213,7 @@ Item2Vec train_item2vec(const std::vector<History>& train, const std::vector<std
   Item2VecTrainer trainer(train, item_keys, options);
   while (!trainer.step(1 << 20).finished) {
   }
-  return Item2Vec(trainer.word2vec(), options);
+  return Item2Vec(trainer, options);
 }
 
 }  // namespace embplay

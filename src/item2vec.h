@@ -56,9 +56,10 @@ nlohmann::json item2vec_options_to_json(const Item2VecOptions& o);
 void set_item2vec_option(Item2VecOptions& o, const std::string& name, const std::string& value);
 void validate(const Item2VecOptions& o);  // throws InputError naming the field and its range
 
-// The word2vec corpus of item2vec: the vocabulary is <pad>, <unk>, then the items in id order
-// (item i is word i + 2) with their counts in `train`; a sentence per basket (context "basket")
-// or per user ("sequence"). Throws InputError when no sentence has two items.
+// The word2vec corpus of item2vec: the vocabulary is <pad>, <unk>, then the items' keys by their
+// count in `train`, most first (ties by item id), so that its first words are the most bought, as
+// a text's are; a sentence per basket (context "basket") or per user ("sequence"). Throws
+// InputError when no sentence has two items.
 Corpus item2vec_corpus(const std::vector<History>& train, const std::vector<std::string>& item_keys,
                        const std::string& context);
 
@@ -72,16 +73,18 @@ class Item2VecTrainer {
   Word2VecProgress step(int64_t budget) { return w2v_.step(budget); }
   const Word2VecTrainer& word2vec() const { return w2v_; }
   const Item2VecOptions& options() const { return options_; }
+  const Ids& item_words() const { return item_words_; }  // (I) item id -> its word id in word2vec's vocabulary
 
  private:
   Item2VecOptions options_;
   Word2VecTrainer w2v_;
+  Ids item_words_;
 };
 
 class Item2Vec : public Recommender {
  public:
-  // From a trainer's tables ((I + 2, d) each, rows 0 and 1 reserved).
-  Item2Vec(const Word2VecTrainer& trained, const Item2VecOptions& options);
+  // From a trainer's tables, rows taken in item order.
+  Item2Vec(const Item2VecTrainer& trained, const Item2VecOptions& options);
   std::string name() const override { return "item2vec"; }
   void score(const History& h, float* scores) const override;
   int32_t reason(const History& h, int32_t item) const override;

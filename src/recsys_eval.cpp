@@ -121,7 +121,7 @@ bool RecsysEvaluation::work_once() {
       // Train in slices: one unit of work is one slice.
       if (!sp.trainer) sp.trainer = std::make_unique<Item2VecTrainer>(train, log_.item_keys, sp.item2vec);
       if (sp.trainer->step(kTrainSlice).finished) {
-        sp.trained = std::make_shared<Item2Vec>(sp.trainer->word2vec(), sp.item2vec);
+        sp.trained = std::make_shared<Item2Vec>(*sp.trainer, sp.item2vec);
         sp.trainer.reset();
       }
     } else if (st.model == "popularity") {

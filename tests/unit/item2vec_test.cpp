@@ -87,9 +87,13 @@ TEST(Item2Vec, SentencesAreBasketsOrUsers) {
   const Corpus sequences = item2vec_corpus(users, keys, "sequence");
   EXPECT_EQ(sequences.sentences.ids, (Ids{2, 3, 4, 5, 6}));
   EXPECT_EQ(sequences.sentences.starts, (std::vector<int64_t>{0, 3, 5}));
-  // The vocabulary keeps the items' order (item i is word i + 2) with their counts.
-  EXPECT_EQ(baskets.vocab.word(4), "c");
-  EXPECT_EQ(baskets.vocab.count(4), 1);
+  // The vocabulary: items by count, most first, ties by item id; sentences read through it.
+  const Corpus counted = item2vec_corpus({history({{0, 1}}), history({{2, 1}})}, {"a", "b", "c"}, "basket");
+  EXPECT_EQ(counted.vocab.words(), (std::vector<std::string>{"<pad>", "<unk>", "b", "a", "c"}));
+  EXPECT_EQ(counted.vocab.count(2), 2);
+  EXPECT_EQ(counted.sentences.ids, (Ids{3, 2, 4, 2}));
+  EXPECT_EQ(Item2VecTrainer({history({{0, 1}}), history({{2, 1}})}, {"a", "b", "c"}, small_options()).item_words(),
+            (Ids{3, 2, 4}));
   // Nothing with two items: nothing to learn from.
   EXPECT_THROW(Item2VecTrainer({history({{0}, {1}})}, {"a", "b"}, small_options()), InputError);
 }
