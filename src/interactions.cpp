@@ -17,13 +17,6 @@ std::string lower(std::string s) {
   return s;
 }
 
-std::string trim(const std::string& s) {
-  size_t a = 0, b = s.size();
-  while (a < b && std::isspace(static_cast<unsigned char>(s[a]))) ++a;
-  while (b > a && std::isspace(static_cast<unsigned char>(s[b - 1]))) --b;
-  return s.substr(a, b - a);
-}
-
 std::string at_line(int64_t line) { return "line " + std::to_string(line) + ": "; }
 
 // The usual header names of each column, lower case.
@@ -60,8 +53,8 @@ int find_column(const std::vector<std::string>& header, const std::string& given
     for (size_t i = 0; i < header.size(); ++i)
       if (lower(trim(header[i])) == name) return static_cast<int>(i);
   if (required)
-    throw InputError(at_line(1) + "no column '" + std::string(role) + "' (the header has: " + header_list(header) +
-                     "); name the " + role + " column");
+    throw InputError(at_line(1) + "no " + role + " column among " + header_list(header) + " (the " + role +
+                     " column may be named " + header_list(usual) + ")");
   return -1;
 }
 
@@ -190,6 +183,13 @@ struct LogBuilder {
 };
 
 }  // namespace
+
+std::string trim(const std::string& s) {
+  size_t a = 0, b = s.size();
+  while (a < b && std::isspace(static_cast<unsigned char>(s[a]))) ++a;
+  while (b > a && std::isspace(static_cast<unsigned char>(s[b - 1]))) --b;
+  return s.substr(a, b - a);
+}
 
 void History::add_basket(const int32_t* first, const int32_t* last) {
   if (starts.empty()) starts.push_back(0);

@@ -77,6 +77,9 @@ InteractionLog read_baskets(const std::string& text);
 // Throws InputError naming the line.
 int64_t read_item_names(const std::string& text, InteractionLog& log);
 
+// `s` without the white space at its ends.
+std::string trim(const std::string& s);
+
 // CSV records (RFC 4180: commas, "quoted" cells with "" for a quote, line breaks allowed inside
 // quotes, \r\n or \n line ends). Blank lines are skipped.
 class CsvReader {

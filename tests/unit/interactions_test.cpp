@@ -96,7 +96,8 @@ TEST(ReadEvents, BasketsFromTimesWithoutAnInvoiceAndGivenColumnNames) {
 
 TEST(ReadEvents, BadInputNamesTheLineAndTheColumn) {
   EXPECT_EQ(error_of([] { read_events("user,product_name\n1,2\n"); }),
-            "line 1: no column 'item' (the header has: user, product_name); name the item column");
+            "line 1: no item column among user, product_name (the item column may be named item, item_id, itemid, "
+            "product, product_id, productid, stockcode, sku)");
   EventColumns c;
   c.user = "client";
   EXPECT_EQ(error_of([&] { read_events("user,item\n1,2\n", c); }),
