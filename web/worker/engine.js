@@ -12,13 +12,17 @@ export function parse(json) {
 export class Engine {
   module = null;
   workspace = null;        // Module.Workspace, or null before the first run and after a reset
-  kind = 'none';         // none | nextword | word2vec | vectors: the source of vectors the workspace holds
+  kind = 'none';         // none | nextword | word2vec | vectors | items: the source of vectors the workspace holds
   hasModel = false;      // a run began, or a model or vectors file was opened
-  canTrain = false;      // the source came from start() or word2vec(), so step() works
+  canTrain = false;      // the source came from start(), word2vec() or items(), so step() works
 
   async init() {
     if (!this.module) this.module = await createEmbPlay({ locateFile: (file) => file });
-    return { schema: parse(this.module.settingsSchema()), word2vecSchema: parse(this.module.word2vecSchema()) };
+    return {
+      schema: parse(this.module.settingsSchema()),
+      word2vecSchema: parse(this.module.word2vecSchema()),
+      item2vecSchema: parse(this.module.item2vecSchema()),
+    };
   }
 
   requireModule() {
