@@ -96,8 +96,10 @@ json ItemsRun::recommend(const std::string& user, int k) const {
     knn = knn_;
   }
   const auto model = item2vec_recommender(std::make_shared<Item2Vec>(trainer_, o), o, log_.users, log_.item_count(), knn);
-  json recent = json::array();
-  for (int32_t p = h.size() - 1; p >= 0 && recent.size() < 10; --p) recent.push_back(label_of_item(h.items[p]));
+  json recent = json::array();  // distinct items, newest first
+  std::unordered_set<int32_t> listed;
+  for (int32_t p = h.size() - 1; p >= 0 && recent.size() < 10; --p)
+    if (listed.insert(h.items[p]).second) recent.push_back(label_of_item(h.items[p]));
   json list = json::array();
   for (const Recommendation& r : embplay::recommend(*model, h, log_.item_count(), k))
     list.push_back({{"item", label_of_item(r.item)}, {"key", log_.item_keys[r.item]}, {"score", r.score},

@@ -54,7 +54,7 @@ class ItemsRun {
   nlohmann::json summary() const;
 
   // The user's top k items they have not taken, by the current vectors (and item kNN on the whole
-  // log when knn_weight > 0): {user, items, baskets, recent: [labels, newest first, at most 10],
+  // log when knn_weight > 0): {user, items, baskets, recent: [distinct labels, newest first, at most 10],
   // model, recommendations: [{item (label), key, score, because (label or null)}]}. Throws
   // InputError for an unknown user or k outside 1..100.
   nlohmann::json recommend(const std::string& user, int k) const;

@@ -73,19 +73,22 @@ void Popularity::score(const History&, float* scores) const {
   std::copy(users_per_item_.begin(), users_per_item_.end(), scores);
 }
 
-RowMatrix cooccurrence(const std::vector<History>& train, int32_t items) {
-  RowMatrix c = RowMatrix::Zero(items, items);
-  std::vector<char> seen(static_cast<size_t>(items), 0);
-  Ids distinct;
-  for (const History& h : train) {
-    distinct.clear();
-    for_each_distinct(h, seen, [&](int32_t i) { distinct.push_back(i); });
-    for (int32_t a : distinct) {
-      float* row = c.row(a).data();
-      for (int32_t b : distinct) row[b] += 1;
-    }
+CooccurrenceCounts::CooccurrenceCounts(int32_t items)
+    : counts_(RowMatrix::Zero(items, items)), seen_(static_cast<size_t>(items), 0) {}
+
+void CooccurrenceCounts::add(const History& h) {
+  distinct_.clear();
+  for_each_distinct(h, seen_, [&](int32_t i) { distinct_.push_back(i); });
+  for (int32_t a : distinct_) {
+    float* row = counts_.row(a).data();
+    for (int32_t b : distinct_) row[b] += 1;
   }
-  return c;
+}
+
+RowMatrix cooccurrence(const std::vector<History>& train, int32_t items) {
+  CooccurrenceCounts c(items);
+  for (const History& h : train) c.add(h);
+  return c.take();
 }
 
 void ItemItem::score(const History& h, float* scores) const {
@@ -103,8 +106,12 @@ int32_t ItemItem::reason(const History& h, int32_t item) const {
   return best;
 }
 
-ItemKnn::ItemKnn(const std::vector<History>& train, int32_t items, int neighbours) {
-  sim_ = cooccurrence(train, items);
+ItemKnn::ItemKnn(const std::vector<History>& train, int32_t items, int neighbours)
+    : ItemKnn(cooccurrence(train, items), neighbours) {}
+
+ItemKnn::ItemKnn(RowMatrix counts, int neighbours) {
+  sim_ = std::move(counts);
+  const Eigen::Index items = sim_.rows();
   const Eigen::VectorXf users = sim_.diagonal();
   for (Eigen::Index i = 0; i < items; ++i)
     for (Eigen::Index j = 0; j < items; ++j)

@@ -87,6 +87,8 @@ class ItemItem : public Recommender {
 class ItemKnn : public ItemItem {
  public:
   ItemKnn(const std::vector<History>& train, int32_t items, int neighbours = 0);
+  // From the co-occurrence counts of the training histories (cooccurrence(), or CooccurrenceCounts).
+  ItemKnn(RowMatrix cooccurrence, int neighbours);
   std::string name() const override { return "item kNN"; }
 };
 
@@ -124,6 +126,19 @@ class Blend : public Recommender {
 
 // The (I, I) co-occurrence counts C = X^T X of the binary user-item matrix (diagonal: users per item).
 RowMatrix cooccurrence(const std::vector<History>& train, int32_t items);
+
+// The same counts gathered a history at a time (a job in steps adds a few users per step).
+class CooccurrenceCounts {
+ public:
+  explicit CooccurrenceCounts(int32_t items);
+  void add(const History& h);
+  RowMatrix take() { return std::move(counts_); }
+
+ private:
+  RowMatrix counts_;        // (I, I)
+  std::vector<char> seen_;  // (I) scratch: the history's items met so far
+  Ids distinct_;            // scratch: the history's distinct items
+};
 
 // The top-k items for history h by `model`, never an item of h, with the reason of each. Throws
 // InputError for an empty history.

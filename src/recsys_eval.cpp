@@ -17,8 +17,10 @@ using Clock = std::chrono::steady_clock;
 using nlohmann::json;
 
 const std::vector<std::string> kModels = {"popularity", "knn", "ease", "item2vec", "item2vec+knn"};
-constexpr int64_t kTrainSlice = 1 << 14;  // item2vec: items read per unit of work
+// Units of work small enough for a slice of a few milliseconds of WebAssembly.
+constexpr int64_t kTrainSlice = 1 << 11;  // item2vec: items read per unit of work
 constexpr size_t kCasesPerUnit = 16;      // users scored per unit of work
+constexpr size_t kUsersPerUnit = 64;      // item kNN: users' co-occurrences counted per unit of work
 
 std::string weight_text(float w) {
   char buf[32];
@@ -46,6 +48,8 @@ struct RecsysEvaluation::SplitState {
   HoldOut scored;                      // the test split, or with `validation` the split of its training histories
   Item2VecOptions item2vec;            // tuned for this split
   std::shared_ptr<const ItemKnn> knn;  // once fitted: the kNN row and the blend share it
+  std::unique_ptr<CooccurrenceCounts> counts;  // while item kNN counts
+  size_t counted = 0;                          // users counted so far
   std::shared_ptr<const Item2Vec> trained;
   std::unique_ptr<Item2VecTrainer> trainer;  // while item2vec trains
 };
@@ -110,14 +114,20 @@ bool RecsysEvaluation::work_once() {
   const std::vector<History>& train = sp.scored.train;
   const int32_t I = log_.item_count();
   const auto start = Clock::now();
-  const auto fit_knn = [&] {
-    if (!sp.knn) sp.knn = std::make_shared<ItemKnn>(train, I, options_.knn_neighbours);
-    return sp.knn;
-  };
+  const bool needs_knn = st.model == "knn" || (st.model == "item2vec+knn" && sp.item2vec.knn_weight > 0);
 
   if (!st.recommender) {
     const bool needs_item2vec = st.model == "item2vec" || st.model == "item2vec+knn";
-    if (needs_item2vec && !sp.trained) {
+    if (needs_knn && !sp.knn) {
+      // Count co-occurrences a few users at a time: one unit of work is one group.
+      if (!sp.counts) sp.counts = std::make_unique<CooccurrenceCounts>(I);
+      const size_t end = std::min(train.size(), sp.counted + kUsersPerUnit);
+      for (; sp.counted < end; ++sp.counted) sp.counts->add(train[sp.counted]);
+      if (sp.counted == train.size()) {
+        sp.knn = std::make_shared<ItemKnn>(sp.counts->take(), options_.knn_neighbours);
+        sp.counts.reset();
+      }
+    } else if (needs_item2vec && !sp.trained) {
       // Train in slices: one unit of work is one slice.
       if (!sp.trainer) sp.trainer = std::make_unique<Item2VecTrainer>(train, log_.item_keys, sp.item2vec);
       if (sp.trainer->step(kTrainSlice).finished) {
@@ -127,7 +137,7 @@ bool RecsysEvaluation::work_once() {
     } else if (st.model == "popularity") {
       st.recommender = std::make_shared<Popularity>(train, I);
     } else if (st.model == "knn") {
-      st.recommender = fit_knn();
+      st.recommender = sp.knn;
     } else if (st.model == "ease") {
       // Chosen on a split of the histories the model is fitted on, never on the scored cases.
       const double lambda =
@@ -140,7 +150,7 @@ bool RecsysEvaluation::work_once() {
       st.recommender = sp.trained;
       st.details["options"] = item2vec_options_to_json(alone);
     } else {  // item2vec+knn
-      st.recommender = item2vec_recommender(sp.trained, sp.item2vec, train, I, sp.item2vec.knn_weight > 0 ? fit_knn() : nullptr);
+      st.recommender = item2vec_recommender(sp.trained, sp.item2vec, train, I, sp.knn);
       st.details["options"] = item2vec_options_to_json(sp.item2vec);
     }
     if (st.recommender) st.scorer = std::make_unique<CaseScorer>(I, options_.k);
@@ -214,6 +224,9 @@ json RecsysEvaluation::to_json() const {
       const Word2VecProgress& p = sp.trainer->word2vec().progress();
       fraction += 0.8 * double(p.words_processed) / double(std::max<int64_t>(1, p.words_total));
       stage = std::string(split_kind_name(sp.kind)) + ": training item2vec";
+    } else if (sp.counts) {
+      fraction += 0.8 * double(sp.counted) / double(std::max<size_t>(1, sp.scored.train.size()));
+      stage = std::string(split_kind_name(sp.kind)) + ": counting co-occurrences";
     } else {
       fraction += st.recommender ? scored : 0;
       stage = std::string(split_kind_name(sp.kind)) + ": " + (st.recommender ? "scoring " : "fitting ") + st.model;

@@ -7,10 +7,13 @@ import { TrainingCharts } from './charts.js';
 import { EvalPanel } from './eval-panel.js';
 import { fmtInt } from './format.js';
 import { IdeasPanels } from './ideas.js';
+import { ItemsEvalPanel } from './items-eval.js';
+import { ItemsSample } from './items-sample.js';
 import { MapPanel } from './map-panel.js';
 import { ModelPanel } from './model-panel.js';
 import { Persistence } from './persistence.js';
 import { QueriesPanel } from './queries.js';
+import { RecommendPanel } from './recommend-panel.js';
 import { RunControl } from './run.js';
 import { DEFAULT_VIEW } from './share.js';
 import { TextPanel } from './text-panel.js';
@@ -22,6 +25,7 @@ import { WorkerLink } from './worker-link.js';
 
 const $ = (id) => document.getElementById(id);
 let sampleText = '';
+const itemsSample = new ItemsSample();
 
 // ---- the panels ----------------------------------------------------------------------------------
 
@@ -30,6 +34,7 @@ const link = new WorkerLink({
     onProgress: (p) => run.onProgress(p),
     onFrame: (frame) => mapPanel.showTsneFrame(frame),
     onTwin: (twin) => ideas.onTwin(twin),
+    onItemsEval: (e) => itemsEval.onEvent(e),
   },
   onLost: (reason) => workerLost(reason),
 });
@@ -42,11 +47,17 @@ const topBar = new TopBar({
   onReset: () => run.reset(),
   onEscape: () => { persistence.closeShareBox(); files.closeMenu(); },
 });
-const model = new ModelPanel({ onChange: () => inputsChanged() });
+const model = new ModelPanel({
+  onChange: () => inputsChanged(),
+  // item2vec learns from purchases, the others from text: the data kind follows the model chosen.
+  onKindPicked: (kind) => { if ((kind === 'item2vec') !== (text.dataKind !== 'text')) text.setDataKind(kind === 'item2vec' ? 'events' : 'text'); },
+});
 const text = new TextPanel({
   onChange: () => inputsChanged(),
   onFileOpened: () => persistence.checkNeededText(),
   sample: () => sampleText,
+  itemsSample: () => itemsSample.text(),
+  onKindChange: (kind) => model.followData(kind),
   onSkipNeeded: () => { persistence.skipNeededText(); inputsChanged(); },
 });
 const view = new ViewState({
@@ -59,6 +70,7 @@ const run = new RunControl({
   call,
   model,
   text: () => text.text,
+  dataKind: () => text.dataKind,
   textMissing: () => persistence.neededText != null,
   latestEvaluation: () => charts.latestEvaluation,
   page: {
@@ -82,12 +94,16 @@ const run = new RunControl({
       queries.clear();
       persistence.forgetModel();
       evalPanel.show(null);
+      recommend.clear();
+      itemsEval.reset();
     },
     began(kind, stats) {
       evalPanel.show(null);
+      recommend.clear();
+      itemsEval.reset();
       persistence.forgetModel({ keepDirty: true });
       charts.reset();
-      ideas.runStarted(kind);
+      ideas.runStarted(kind === 'nextword' ? 'nextword' : 'word2vec');
       text.showStats(stats);
       timeline.reset();
       if (!view.predict.trim()) queries.renderPredictions(null);
@@ -151,7 +167,7 @@ const mapPanel = new MapPanel({
   view,
   run,
   onSelect: (word) => queries.selectWord(word),
-  onFrameShown: () => queries.followUp(),
+  onFrameShown: () => { queries.followUp(); recommend.followUp(); },
   live: () => timeline.live,
   wordsChanged: () => timeline.invalidate(),
   status,
@@ -169,7 +185,17 @@ const queries = new QueriesPanel({
   mappedOnly: () => mapPanel.mappedOnly,
   onPredicted: (context, reply) => ideas.ask(context, reply),
   changed: () => persistence.inputsSaved(),
+  items: itemsRun,
 });
+// item2vec runs: a customer's recommendations (the Users tab) and the recommenders' evaluation (Eval).
+const recommend = new RecommendPanel({
+  call,
+  view,
+  hasItems: itemsRun,
+  onSelectItem: (name) => queries.selectWord(name),
+  changed: () => persistence.inputsSaved(),
+});
+const itemsEval = new ItemsEvalPanel({ call, hasItems: itemsRun, render });
 // Yardstick, CE vs MSE, padding, counts, row strip.
 const ideas = new IdeasPanels({
   call,
@@ -211,16 +237,25 @@ const persistence = new Persistence({
   run,
   schemas: () => model.schemas,
   sample: () => sampleText,
+  itemsSample: { sha256: () => itemsSample.sha256, load: () => itemsSample.text() },
   page: {
     read: () => ({
-      text: text.text, kind: model.kind, settings: model.settingsOf('nextword'), w2vSettings: model.settingsOf('skipgram'), view: view.read(),
+      text: text.text,
+      dataKind: text.dataKind,
+      kind: model.kind,
+      settings: model.settingsOf('nextword'),
+      w2vSettings: model.settingsOf('skipgram'),
+      i2vSettings: model.settingsOf('item2vec'),
+      view: view.read(),
     }),
     text: () => text.text,
     record: () => ({ history: charts.history(), ideas: ideas.record(), stats: run.stats }),
     setText: (value) => text.setText(value),
-    applyKind: (kind, settings, w2vSettings) => model.apply(kind, settings, w2vSettings),
+    setDataKind: (kind) => text.setDataKind(kind),
+    applyKind: (kind, settings, w2vSettings, i2vSettings) => model.apply(kind, settings, w2vSettings, i2vSettings),
     applyView,
     clearControls() {
+      text.setDataKind('text');
       model.restoreDefaults();
       model.apply('nextword', null, null);
       applyView(DEFAULT_VIEW);
@@ -252,6 +287,11 @@ function applyView(v) {
   mapPanel.viewApplied(projectionBefore);
 }
 
+// The vectors are items: an item2vec run is there to explore.
+function itemsRun() {
+  return run.hasRun && run.kind === 'item2vec';
+}
+
 // A message for the status line until the state (or the inputs) change.
 function status(message, kind = '') {
   topBar.setNote(message, kind);
@@ -278,6 +318,14 @@ function render() {
   model.showStale(run.stale);
   files.renderControls({ locked: info.locked, hasRun: run.hasRun, nextWord: run.kind === 'nextword' });
   evalPanel.renderButton();
+  recommend.render();
+  itemsEval.renderSection();
+  // Predict is the next-word model's, analogies the words': an item2vec run (or the choice of one)
+  // has no use for them.
+  const items = (run.hasRun ? run.kind : model.kind) === 'item2vec';
+  $('predict-panel').hidden = items;
+  $('tab-analogy').closest('h2').hidden = items;
+  if (items && view.tab === 'analogy') view.showTab('neighbours');
   mapPanel.renderEmpty();
   $('chart-empty').hidden = charts.lossPoints > 0;
   if (run.state === 'idle' && model.isReady) topBar.showCounters({ epoch: 0, epochs: model.activeForm.value('epochs') ?? '–' });
@@ -329,8 +377,9 @@ async function boot() {
     run.crash(err.message);
     return;
   }
-  model.ready(schemas.schema, schemas.word2vecSchema);
+  model.ready(schemas.schema, schemas.word2vecSchema, schemas.item2vecSchema);
   sampleText = await samplePromise;
+  await itemsSample.describe();
   const saved = await persistence.readSaved();
   run.setState('idle');
   await persistence.restore(saved);
@@ -358,6 +407,9 @@ Object.defineProperty(window, '__embplay', {
     get runKind() { return run.kind; },
     get vectors() { return run.vectors ? { ...run.vectors } : null; },
     get evalResult() { return evalPanel.result; },
+    get dataKind() { return text.dataKind; },
+    get recommendations() { return recommend.result; },
+    get itemsEval() { return itemsEval.result; },
     labelledPoints: () => mapPanel.map.labelledPoints(),
     mapCoords: () => mapPanel.map.points(),
     history: () => charts.history(),

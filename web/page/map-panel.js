@@ -9,8 +9,10 @@ import { CLUSTER_COLOURS, WordMap } from './map.js';
 const CLUSTER_MS = 1500;      // while training, clusters are recomputed at most this often
 const CLUSTER_SEED = 1;
 const ONLY_DELAY_MS = 400;    // "only these" maps the search this long after the last keystroke
-const PCA_CAPTION = 'the word vectors, projected by PCA';
-const TSNE_CAPTION = 't-SNE of the word vectors · near on the map = near in meaning; distances between groups mean little';
+// What the points are: the items of an item2vec run, else words.
+const pcaCaption = (noun) => `the ${noun} vectors, projected by PCA`;
+const tsneCaption = (noun) => `t-SNE of the ${noun} vectors · near on the map = ${noun === 'item' ? 'bought together' : 'near in meaning'}; `
+  + 'distances between groups mean little';
 
 const $ = (id) => document.getElementById(id);
 
@@ -118,10 +120,10 @@ export class MapPanel {
     if (!this.live()) return;  // the user looks at an earlier epoch: live frames wait
     this.map.setFrame(frame);
     if (frame.pool != null) this.pool = frame.pool;
-    if (frame.projection === 'tsne') $('map-caption').textContent = TSNE_CAPTION;
+    if (frame.projection === 'tsne') $('map-caption').textContent = tsneCaption(this.#noun());
     const [fx, fy] = frame.explained ?? [];
     if (Number.isFinite(fx) && Number.isFinite(fy)) {
-      $('map-caption').textContent = `PCA of the word vectors · x keeps ${(100 * fx).toFixed(0)}%, y ${(100 * fy).toFixed(0)}% of the spread`;
+      $('map-caption').textContent = `PCA of the ${this.#noun()} vectors · x keeps ${(100 * fx).toFixed(0)}%, y ${(100 * fy).toFixed(0)}% of the spread`;
     }
     this.render();
     this.renderSearchMessage();
@@ -133,8 +135,12 @@ export class MapPanel {
     this.map.clear();
   }
 
+  #noun() {
+    return this.run.kind === 'item2vec' ? 'item' : 'word';
+  }
+
   resetCaption() {
-    $('map-caption').textContent = PCA_CAPTION;
+    $('map-caption').textContent = pcaCaption(this.#noun());
   }
 
   // Before the first frame, the map says how to start.

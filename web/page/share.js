@@ -3,9 +3,11 @@
 // No DOM here (the unit tests in tests/web/ import this file in node); the page calls it.
 //
 // A v2 fragment is URL-encoded key=value pairs, readable and editable by hand:
-//   #v=2&model=skipgram                   which model: nextword | skipgram | cbow
+//   #v=2&model=skipgram                   which model: nextword | skipgram | cbow | item2vec
 //    &context=3&dim=32&...&seed=1         its settings, by their schema names: settingsSchema() for
-//                                         nextword, word2vecSchema() (less `model`) for word2vec
+//                                         nextword, word2vecSchema() (less `model`) for word2vec,
+//                                         item2vecSchema() for item2vec
+//    &data=events                         what the text is: text (absent) | events (a CSV) | baskets
 //    &words=300&proj=tsne                 the map: how many words, which projection (pca | tsne)
 //    &tsne_perplexity=30&tsne_lr=0&tsne_iterations=1000   t-SNE's settings
 //    &search=%2F%5Eun%2F&k=4              the map's search box, its k-means clusters (0 = off)
@@ -13,7 +15,8 @@
 //    &word=fox&metric=cosine              the selected word, the neighbours' metric
 //    &predict=the+fox                     the Predict box
 //    &an_a=king&an_b=man&an_c=woman&an_method=3CosAdd      the Analogy tab's fields
-//    &tab=analogy&open=map-why            the tab shown (neighbours | analogy | eval), the open "why" panels
+//    &tab=analogy&open=map-why            the tab shown (neighbours | analogy | eval | recommend), the open "why" panels
+//    &user=17850                          the customer chosen in the Users tab (item2vec)
 //    &vectors=glove.txt                   opened pre-trained vectors: their file's name only (never the file)
 //    &z=<base64url>                       the text, deflate-raw compressed (when the link stays short)
 //    &sha256=<64 hex>&chars=<n>           or, for a longer text, its hash: the recipient opens the file
@@ -31,15 +34,16 @@ export const MAX_LINK_CHARS = 8000;
 // from a link may not grow beyond MAX_TEXT_BYTES (a small deflate stream can expand 1000-fold).
 export const MAX_FRAGMENT_CHARS = 64 * 1024;
 export const MAX_TEXT_BYTES = 1 << 20;
-export const MAX_WORD_CHARS = 64;       // the selected word
+export const MAX_WORD_CHARS = 64;       // the selected word (an item's name), a user's key
 export const MAX_PREDICT_CHARS = 200;   // the Predict box
 export const MAP_WORDS = Object.freeze([100, 300, 1000, 3000, 10000]);
 export const WHY_PANELS = Object.freeze(['map-why', 'curves-why', 'predict-why', 'context-why', 'dim-why']);
 export const PROJECTIONS = Object.freeze(['pca', 'tsne']);
-export const MODEL_KINDS = Object.freeze(['nextword', 'skipgram', 'cbow']);
+export const MODEL_KINDS = Object.freeze(['nextword', 'skipgram', 'cbow', 'item2vec']);
+export const DATA_KINDS = Object.freeze(['text', 'events', 'baskets']);
 export const METRICS = Object.freeze(['cosine', 'euclidean']);
 export const ANALOGY_METHODS = Object.freeze(['3CosAdd', '3CosMul']);
-export const TABS = Object.freeze(['neighbours', 'analogy', 'eval']);
+export const TABS = Object.freeze(['neighbours', 'analogy', 'eval', 'recommend']);
 export const MAX_CLUSTERS = 8;          // the clusters control: 0 (off) or 2..MAX_CLUSTERS
 export const MAX_SEARCH_CHARS = 200;    // the map's search box
 export const MAX_FILE_NAME_CHARS = 120; // the name of opened vectors
@@ -52,7 +56,7 @@ export const TSNE_RANGES = Object.freeze({
 export const DEFAULT_VIEW = Object.freeze({
   words: 300, proj: 'pca', tsne_perplexity: 30, tsne_lr: 0, tsne_iterations: 1000, search: '', only: false, k: 0,
   word: '', metric: 'cosine', predict: '', an_a: '', an_b: '', an_c: '', an_method: '3CosAdd', tab: 'neighbours',
-  open: [], vectors: '',
+  open: [], vectors: '', user: '',
 });
 
 // A link that cannot be read at all; its message is for the user.
@@ -262,17 +266,19 @@ export function validateView(input) {
     tab: readChoice(source, 'tab', TABS, DEFAULT_VIEW.tab, messages),
     open: [],
     vectors: cleanString(source.vectors, MAX_FILE_NAME_CHARS),
+    user: cleanString(source.user, MAX_WORD_CHARS),
   };
   const asked = Array.isArray(source.open) ? source.open : String(source.open ?? '').split(',');
   view.open = WHY_PANELS.filter((id) => asked.includes(id));
   return { view, messages };
 }
 
-// The schema of a model kind's settings. `schemas` is {nextword, word2vec} (the module's
-// settingsSchema() and word2vecSchema()), or one array: the next-word schema alone.
+// The schema of a model kind's settings. `schemas` is {nextword, word2vec, item2vec} (the module's
+// settingsSchema(), word2vecSchema() and item2vecSchema()), or one array: the next-word schema alone.
 export function schemaFor(schemas, kind) {
   if (Array.isArray(schemas)) return kind === 'nextword' ? schemas : [];
   if (kind === 'nextword') return schemas.nextword;
+  if (kind === 'item2vec') return schemas.item2vec ?? [];
   return (schemas.word2vec ?? []).filter((spec) => spec.name !== 'model');  // the kind says which word2vec
 }
 
@@ -320,12 +326,13 @@ export function parseFragment(fragment) {
 // ---- writing and reading links -----------------------------------------------------------------
 
 const VIEW_KEYS = Object.freeze(['words', 'proj', 'tsne_perplexity', 'tsne_lr', 'tsne_iterations', 'search', 'only', 'k', 'word',
-  'metric', 'predict', 'an_a', 'an_b', 'an_c', 'an_method', 'tab', 'vectors']);
+  'metric', 'predict', 'an_a', 'an_b', 'an_c', 'an_method', 'tab', 'vectors', 'user']);
 
-function paramsFor({ kind = 'nextword', settings, view }, schemas) {
+function paramsFor({ kind = 'nextword', dataKind = 'text', settings, view }, schemas) {
   const p = new URLSearchParams();
   p.set('v', String(LINK_VERSION));
   p.set('model', kind);
+  if (dataKind !== 'text') p.set('data', dataKind);
   for (const spec of schemaFor(schemas, kind)) if (settings[spec.name] !== undefined) p.set(spec.name, String(settings[spec.name]));
   // Only what differs from the default view: the link stays short and readable.
   for (const key of VIEW_KEYS) {
@@ -336,25 +343,31 @@ function paramsFor({ kind = 'nextword', settings, view }, schemas) {
   return p;
 }
 
-// The share link for `state` {kind, settings, view, text} on the page at `base` (its address without
+// The share link for `state` {kind, dataKind, settings, view, text} on the page at `base` (its address without
 // the fragment); `settings` are those of `kind`, read against schemaFor(schemas, kind). The text goes inline, compressed, when the whole link stays within `maxChars`;
-// otherwise the link names the text by its SHA-256. Returns {url, inline, textBytes}.
+// otherwise the link names the text by its SHA-256. Returns {url, inline, textBytes (compressed,
+// or null for a text too long to try)}.
 export async function makeLink(base, state, schemas, { maxChars = MAX_LINK_CHARS } = {}) {
   const head = `${base.split('#')[0]}#`;
   const p = paramsFor(state, schemas);
   const text = state.text ?? '';
-  const compressed = toBase64Url(await deflate(text));
-  const inline = `${head}${p.toString()}&z=${compressed}&end=1`;
-  if (inline.length <= maxChars) return { url: inline, inline: true, textBytes: compressed.length };
+  // A text this long cannot compress into a link (40:1 is beyond any text's ratio): no deflate of
+  // megabytes (a purchases log) each time the address bar follows the page. textBytes null then.
+  let compressed = null;
+  if (text.length <= 40 * maxChars) {
+    compressed = toBase64Url(await deflate(text));
+    const inline = `${head}${p.toString()}&z=${compressed}&end=1`;
+    if (inline.length <= maxChars) return { url: inline, inline: true, textBytes: compressed.length };
+  }
   p.set('sha256', await textHash(text));
   p.set('chars', String(text.length));
   p.set('end', '1');
-  return { url: `${head}${p.toString()}`, inline: false, textBytes: compressed.length };
+  return { url: `${head}${p.toString()}`, inline: false, textBytes: compressed?.length ?? null };
 }
 
 // Reads a link's fragment against the settings schemas (see schemaFor). Returns
-//   {kind, settings, view, text, sha256, chars, messages}
-// where settings are those of the model `kind`
+//   {kind, dataKind, settings, view, text, sha256, chars, messages}
+// where settings are those of the model `kind`, dataKind what its text is (text | events | baskets),
 // where text is the text if the link carries it (else null), and sha256/chars name the text the
 // recipient must open (else null). Values out of range are clamped with a message; a link that
 // cannot be read at all throws LinkError.
@@ -363,6 +376,7 @@ export async function readLink(fragment, schemas) {
   if (p.end !== '1') throw new LinkError('the link was cut short (its end is missing): ask for the whole link');
   const kindMessages = [];
   const kind = readChoice(p, 'model', MODEL_KINDS, 'nextword', kindMessages);
+  const dataKind = readChoice(p, 'data', DATA_KINDS, 'text', kindMessages);
   const { settings, messages } = validateSettings(p, schemaFor(schemas, kind));
   messages.unshift(...kindMessages);
   const { view, messages: viewMessages } = validateView(p);
@@ -382,5 +396,5 @@ export async function readLink(fragment, schemas) {
   } else {
     messages.push('the link carries no text; the text on the page is kept');
   }
-  return { kind, settings, view, text, sha256, chars, messages };
+  return { kind, dataKind, settings, view, text, sha256, chars, messages };
 }

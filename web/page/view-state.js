@@ -1,18 +1,19 @@
 // The view: everything on the page that is not a setting but that a link or a saved session keeps
 // (share.js DEFAULT_VIEW): the map's words, projection and t-SNE fields, the search and its "only
 // these" box, the clusters, the selected word and the neighbours' metric, the Predict box, the
-// analogy's words and method, the tab shown and the open "why" panels. This module alone reads and
-// writes those controls: read() and apply() for links and sessions, small getters for the panels,
-// and on(name, fn) for the panels to hear the user change one.
+// analogy's words and method, the tab shown, the open "why" panels and the Users tab's customer.
+// This module alone reads and writes those controls: read() and apply() for links and sessions,
+// small getters for the panels, and on(name, fn) for the panels to hear the user change one.
 import { DEFAULT_VIEW, WHY_PANELS } from './share.js';
 
 const $ = (id) => document.getElementById(id);
 
 // The controls a change of which is saved (and put in the link) at once.
 const SAVED_CONTROLS = ['map-n', 'map-k', 'map-projection', 'tsne-perplexity', 'tsne-lr', 'tsne-iterations', 'map-search', 'map-only',
-  'nb-metric', 'predict-input', 'an-a', 'an-b', 'an-c', 'an-method'];
+  'nb-metric', 'predict-input', 'an-a', 'an-b', 'an-c', 'an-method', 'rec-user'];
 // The tabs beside the neighbours: [name, its button, its body].
-const TABS = [['neighbours', 'tab-neighbours', 'nb-body'], ['analogy', 'tab-analogy', 'an-body'], ['eval', 'tab-eval', 'eval-body']];
+const TABS = [['neighbours', 'tab-neighbours', 'nb-body'], ['analogy', 'tab-analogy', 'an-body'], ['eval', 'tab-eval', 'eval-body'],
+  ['recommend', 'tab-recommend', 'recommend-body']];
 
 export class ViewState {
   // onChange(): the user changed something the view keeps; vectorsName(): the name of the opened
@@ -45,6 +46,7 @@ export class ViewState {
     relay('nb-metric', 'change', 'metric');
     relay('an-form', 'submit', 'analogy');
     relay('an-method', 'change', 'method');
+    relay('rec-form', 'submit', 'user');
     for (const [name, button] of TABS) $(button).addEventListener('click', () => this.showTab(name));
     for (const id of SAVED_CONTROLS) {
       $(id).addEventListener('input', () => this.onChange());
@@ -55,7 +57,8 @@ export class ViewState {
   }
 
   // Calls fn(value) when the user changes the control `name`: words, k, projection, search, only,
-  // predict, metric, method, analogy (the form sent), word (the word typed and sent, or null).
+  // predict, metric, method, analogy (the form sent), word (the word typed and sent, or null), user
+  // (the Users tab's form sent).
   on(name, fn) {
     (this.handlers[name] ??= []).push(fn);
   }
@@ -81,6 +84,10 @@ export class ViewState {
     const [a, b, c] = ['an-a', 'an-b', 'an-c'].map((id) => $(id).value.trim());
     return { a, b, c, method: $('an-method').value };
   }
+
+  // The customer of the Users tab (item2vec), as typed.
+  get user() { return $('rec-user').value.trim(); }
+  set user(key) { $('rec-user').value = key; }
 
   tsneOptions() {
     const num = (id) => Number($(id).value);
@@ -128,6 +135,7 @@ export class ViewState {
       tab: this.tab ?? DEFAULT_VIEW.tab,
       open: WHY_PANELS.filter((id) => $(id)?.open),
       vectors: this.vectorsName(),
+      user: this.user,
     };
   }
 
@@ -150,6 +158,7 @@ export class ViewState {
     $('an-method').value = v.an_method;
     $('map-search').value = v.search;
     $('map-only').checked = v.only;
+    this.user = v.user;
     this.tsneWanted = v.proj === 'tsne';
     this.projection = v.proj;
     this.showTab(v.tab);
