@@ -13,7 +13,8 @@
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { copyFile, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { gzipSync } from 'node:zlib';
+import { eventsWithNames } from './sample-events.mjs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -68,49 +69,18 @@ const evalFiles = ['questions-words.txt', 'wordsim353.tsv', 'simlex999.txt', 'RE
 await mkdir(join(out, 'eval'), { recursive: true });
 for (const f of evalFiles) await copyFile(join(root, 'tests/data/eval', f), join(out, 'eval', f));
 
-// The purchases sample: the Online Retail events (user, item, timestamp, invoice) with a name column
-// holding each item's name on its first row only (the reader keeps an item's first name), so the
-// names cost 3,659 cells, not 386,354. Its description carries the text's SHA-256 (the page's
-// links name long texts by it).
+// The purchases sample (sample-events.mjs) and its description, which carries the text's SHA-256
+// (the page's links name long texts by it).
 async function writeItemsSample() {
   const dir = join(root, 'tests/data/recsys/online-retail');
-  const names = new Map();
-  for (const [key, name] of readCsv(await readFile(join(dir, 'items.csv'), 'utf8')).slice(1)) names.set(key, name);
-  const lines = gunzipSync(await readFile(join(dir, 'interactions.csv.gz'))).toString('utf8').trimEnd().split('\n');
-  const named = new Set();
-  const quote = (v) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-  const rows = [`${lines[0]},name`];
-  for (const line of lines.slice(1)) {
-    const item = line.split(',')[1];
-    const first = !named.has(item);
-    named.add(item);
-    rows.push(`${line},${first ? quote(names.get(item) ?? '') : ''}`);
-  }
-  const text = `${rows.join('\n')}\n`;
+  const text = eventsWithNames(dir);
   await mkdir(join(out, 'samples'), { recursive: true });
   await writeFile(join(out, 'samples/online-retail.csv.gz'), gzipSync(text, { level: 9 }));
   const sha256 = createHash('sha256').update(text, 'utf8').digest('hex');
-  await writeFile(join(out, 'samples/online-retail.json'), JSON.stringify({ sha256, chars: text.length, rows: rows.length - 1 }));
+  const rows = text.split('\n').length - 2;
+  await writeFile(join(out, 'samples/online-retail.json'), JSON.stringify({ sha256, chars: text.length, rows }));
   await copyFile(join(dir, 'README.md'), join(out, 'samples/online-retail-README.md'));
   return ['samples/online-retail.csv.gz', 'samples/online-retail.json', 'samples/online-retail-README.md'];
-}
-
-// RFC 4180 records of a small CSV file (quoted cells, "" for a quote).
-function readCsv(text) {
-  const records = [];
-  let cells = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i += 1) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { cell += '"'; i += 1; } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') { cells.push(cell); cell = ''; } else if (c === '\n') { cells.push(cell.replace(/\r$/, '')); records.push(cells); cells = []; cell = ''; } else cell += c;
-  }
-  if (cell || cells.length) records.push([...cells, cell]);
-  return records;
 }
 const sampleFiles = await writeItemsSample();
 

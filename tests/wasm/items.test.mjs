@@ -7,32 +7,14 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import zlib from 'node:zlib';
 
+import { eventsWithNames } from '../../web/sample-events.mjs';
 import { Module, root } from './load-module.mjs';
 
 const DATA = path.join(root, 'tests/data/recsys/online-retail');
 const call = (text) => JSON.parse(text);
 
-// The log's first `rows` events with a name column (each item's name on its first row), as the
-// page's sample carries them.
-function slice(rows) {
-  const names = new Map();
-  for (const line of fs.readFileSync(path.join(DATA, 'items.csv'), 'utf8').trim().split('\n').slice(1)) {
-    const comma = line.indexOf(',');
-    names.set(line.slice(0, comma), line.slice(comma + 1));
-  }
-  const lines = zlib.gunzipSync(fs.readFileSync(path.join(DATA, 'interactions.csv.gz'))).toString('utf8').split('\n');
-  const named = new Set();
-  const out = [`${lines[0]},name`];
-  for (const line of lines.slice(1, rows + 1)) {
-    const item = line.split(',')[1];
-    out.push(`${line},${named.has(item) ? '' : (named.add(item), names.get(item) ?? '')}`);
-  }
-  return `${out.join('\n')}\n`;
-}
-
-const csv = slice(30000);
+const csv = eventsWithNames(DATA, 30000);
 const options = { dim: 32, epochs: 2, seed: 3 };
 
 function trainToEnd(ws) {

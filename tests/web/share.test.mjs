@@ -360,3 +360,61 @@ test('a session file round-trips; a model file imports; bad files are refused', 
   assert.deepEqual(odd.history.loss, [[0, 1]]);
   assert.ok(odd.messages.some((m) => m.startsWith('dim:')));
 });
+
+test('an item2vec link carries the data kind, its settings and the customer; older links are text', async () => {
+  const i2vSchema = JSON.parse(Module.item2vecSchema());
+  const all = { ...schemas, item2vec: i2vSchema };
+  const i2v = { ...Object.fromEntries(i2vSchema.map((s) => [s.name, s.default])), dim: 32, knn_weight: 0.5, similarity: 'output' };
+  const events = 'user,item\nu1,a\nu1,b\n';
+  const state = { kind: 'item2vec', dataKind: 'events', settings: i2v, view: { ...DEFAULT_VIEW, tab: 'recommend', user: '17850' }, text: events };
+  const { url, inline } = await makeLink(BASE, state, all);
+  assert.equal(inline, true);
+  assert.match(url, /model=item2vec/);
+  assert.match(url, /data=events/);
+  assert.match(url, /user=17850/);
+  const back = await readLink(fragmentOf(url), all);
+  assert.equal(back.kind, 'item2vec');
+  assert.equal(back.dataKind, 'events');
+  assert.deepEqual(back.settings, i2v);
+  assert.equal(back.view.tab, 'recommend');
+  assert.equal(back.view.user, '17850');
+  assert.equal(back.text, events);
+  assert.deepEqual(back.messages, []);
+  // A link of text (or from before purchases) has data text; a bad data kind is named.
+  const text = await readLink(fragmentOf((await makeLink(BASE, { kind: 'nextword', settings, view, text: 'a b.' }, all)).url), all);
+  assert.equal(text.dataKind, 'text');
+  assert.doesNotMatch((await makeLink(BASE, { kind: 'nextword', settings, view, text: 'a b.' }, all)).url, /data=/);
+  const odd = await readLink(fragmentOf(url).replace('data=events', 'data=parquet'), all);
+  assert.equal(odd.dataKind, 'text');
+  assert.match(odd.messages.join(' '), /data: "?parquet"? is not one of text, events, baskets/);
+  // A purchases log of megabytes goes as its hash, without compressing it first.
+  const log = `user,item\n${Array.from({ length: 40000 }, (_, i) => `u${i % 997},i${(i * 7919) % 3001}`).join('\n')}\n`;
+  const long = await makeLink(BASE, { ...state, text: log }, all);
+  assert.equal(long.inline, false);
+  assert.equal(long.textBytes, null);
+  assert.equal((await readLink(fragmentOf(long.url), all)).sha256, await textHash(log));
+});
+
+test('a saved item2vec session keeps its data kind, its settings and the customer; older records read as text', () => {
+  const i2vSchema = JSON.parse(Module.item2vecSchema());
+  const all = { ...schemas, item2vec: i2vSchema };
+  const i2v = { ...Object.fromEntries(i2vSchema.map((s) => [s.name, s.default])), epochs: 3, context: 'basket' };
+  const file = JSON.stringify(makeSavedSession({
+    text: 'a b\nc d\n', dataKind: 'baskets', kind: 'item2vec', settings, i2vSettings: i2v, view: { ...view, user: 'line 2' },
+  }));
+  const back = readSavedSession(file, all);
+  assert.equal(back.kind, 'item2vec');
+  assert.equal(back.dataKind, 'baskets');
+  assert.deepEqual(back.i2vSettings, i2v);
+  assert.equal(back.view.user, 'line 2');
+  assert.equal(back.model, null, 'item2vec runs keep no model');
+  assert.deepEqual(back.messages, []);
+  const old = readSavedSession(JSON.stringify({ format: 'embedding-playground-session', version: 1, text: 't', settings, view }), all);
+  assert.equal(old.dataKind, 'text');
+  assert.equal(old.view.user, '');
+  assert.deepEqual(old.i2vSettings, Object.fromEntries(i2vSchema.map((s) => [s.name, s.default])));
+  const bad = readSavedSession(JSON.stringify({ format: 'embedding-playground-session', version: 1, text: 't', settings, view, data_kind: 'xml', i2v_settings: { dim: 1 } }), all);
+  assert.equal(bad.dataKind, 'text');
+  assert.match(bad.messages.join(' '), /data_kind: xml/);
+  assert.match(bad.messages.join(' '), /item2vec dim/);
+});
