@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
@@ -70,6 +71,14 @@ test('a text too long for the bound travels as its SHA-256', async () => {
   assert.equal(back.chars, text.length);
   assert.match(back.sha256, /^[0-9a-f]{64}$/);
   assert.notEqual(back.sha256, await textHash(`${text} `));
+});
+
+test("a text's hash is SHA-256 of its UTF-8 bytes, the same when asked again after another text", async () => {
+  const abc = 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad';
+  assert.equal(await textHash('abc'), abc);
+  assert.equal(await textHash('abc'), abc);
+  assert.equal(await textHash('é'), createHash('sha256').update('é', 'utf8').digest('hex'));
+  assert.equal(await textHash('abc'), abc);
 });
 
 test('the bound is the whole URL: a text near it goes inline below and as a hash above', async () => {

@@ -126,10 +126,16 @@ export async function inflate(bytes, limit = MAX_TEXT_BYTES) {
   }
 }
 
-// SHA-256 of the text's UTF-8 bytes, as 64 hex digits.
+// SHA-256 of the text's UTF-8 bytes, as 64 hex digits. The last answer is kept: the address bar
+// follows every change of the page, and hashing a purchases log (12 MB) takes the main thread a
+// quarter of a second each time while its text stays the same.
+let lastHashed = { text: null, hash: null };
 export async function textHash(text) {
+  if (text === lastHashed.text) return lastHashed.hash;
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
-  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+  const hash = Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+  lastHashed = { text, hash };
+  return hash;
 }
 
 // ---- validation: the module's schema is the one list of settings and ranges ----------------------
