@@ -52,6 +52,7 @@ struct RecsysEvaluation::SplitState {
   size_t counted = 0;                          // users counted so far
   std::shared_ptr<const Item2Vec> trained;
   std::unique_ptr<Item2VecTrainer> trainer;  // while item2vec trains
+  std::string unevaluable;                   // why no user can be evaluated (then it has no rows), or empty
 };
 
 // One row to make: fit the model (item2vec trains in slices), then score the cases in chunks.
@@ -69,23 +70,33 @@ RecsysEvaluation::RecsysEvaluation(const InteractionLog& log, RecsysEvalOptions 
     : log_(log), options_(std::move(options)) {
   for (const std::string& m : options_.models) parse_recsys_models(m);
   if (options_.models.empty()) throw InputError("name at least one model to evaluate");
+  std::vector<std::string> unevaluable;
   if (options_.ease_lambda != 0 && !(options_.ease_lambda >= 1)) throw InputError("EASE's lambda must be at least 1");
   for (SplitKind kind : options_.splits) {
     auto s = std::make_unique<SplitState>();
     s->kind = kind;
     HoldOut test = make_split(log_.users, kind);
     s->scored = options_.validation ? make_split(test.train, kind) : std::move(test);
-    if (s->scored.cases.empty())
-      throw InputError(std::string("no user can be evaluated with the ") + split_kind_name(kind) + " split (it needs users with " +
-                       (kind == SplitKind::kLastItem ? "two events" : "two baskets") + " and a new item held out)");
     s->item2vec = tuned_item2vec_options(kind, options_.item2vec);
-    for (const std::string& m : options_.models) {
-      auto stage = std::make_unique<Stage>();
-      stage->split = splits_.size();
-      stage->model = m;
-      stages_.push_back(std::move(stage));
+    if (s->scored.cases.empty()) {
+      // Baskets have one per user, so nothing for the last-invoice split: it is said, not run.
+      s->unevaluable = std::string("no user can be evaluated with the ") + split_kind_name(kind) + " split (it needs users with " +
+                       (kind == SplitKind::kLastItem ? "two events" : "two baskets") + " and a new item held out)";
+      unevaluable.push_back(s->unevaluable);
+    } else {
+      for (const std::string& m : options_.models) {
+        auto stage = std::make_unique<Stage>();
+        stage->split = splits_.size();
+        stage->model = m;
+        stages_.push_back(std::move(stage));
+      }
     }
     splits_.push_back(std::move(s));
+  }
+  if (stages_.empty()) {
+    std::string all;
+    for (const std::string& why : unevaluable) all += (all.empty() ? "" : "; ") + why;
+    throw InputError(all);
   }
 }
 
@@ -205,9 +216,12 @@ std::vector<RecsysEvalRow> RecsysEvaluation::take_new_rows() {
 
 json RecsysEvaluation::to_json() const {
   json splits = json::array();
-  for (const auto& s : splits_)
-    splits.push_back({{"split", split_kind_name(s->kind)}, {"cases", s->scored.cases.size()},
-                      {"skipped_short", s->scored.skipped_short}, {"skipped_repeat", s->scored.skipped_repeat}});
+  for (const auto& s : splits_) {
+    json split = {{"split", split_kind_name(s->kind)}, {"cases", s->scored.cases.size()},
+                  {"skipped_short", s->scored.skipped_short}, {"skipped_repeat", s->scored.skipped_repeat}};
+    if (!s->unevaluable.empty()) split["unevaluable"] = s->unevaluable;
+    splits.push_back(split);
+  }
   json rows = json::array();
   for (const RecsysEvalRow& r : rows_)
     rows.push_back({{"split", split_kind_name(r.split)}, {"model", r.model}, {"label", r.label},

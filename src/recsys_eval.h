@@ -48,8 +48,8 @@ struct RecsysEvalRow {
 
 class RecsysEvaluation {
  public:
-  // `log` must outlive the job. Throws InputError for an unknown model, or a split no user can be
-  // evaluated with.
+  // `log` must outlive the job. Throws InputError for an unknown model, or when no split has a user
+  // to evaluate; a split without one is kept with no rows and the reason (to_json's "unevaluable").
   RecsysEvaluation(const InteractionLog& log, RecsysEvalOptions options);
   ~RecsysEvaluation();
 
@@ -62,7 +62,7 @@ class RecsysEvaluation {
   const std::vector<RecsysEvalRow>& rows() const { return rows_; }
   // Rows finished since the last call (the CLI prints them as they come).
   std::vector<RecsysEvalRow> take_new_rows();
-  // {splits: [{split, cases, skipped_short, skipped_repeat}], rows: [{split, model, label,
+  // {splits: [{split, cases, skipped_short, skipped_repeat, unevaluable?}], rows: [{split, model, label,
   // hit_rate, ndcg, cases, seconds, details}], stage, fraction (0..1 of the work), done}
   nlohmann::json to_json() const;
   // The split being scored now: its cases and what it left out.

@@ -124,5 +124,27 @@ TEST(RecsysEvaluation, ProblemsAreNamedBeforeAnyWork) {
   }
 }
 
+TEST(RecsysEvaluation, ASplitNoUserFitsIsSaidAndTheOtherRuns) {
+  // Baskets, one per user (a baskets file's lines): the next item of a basket, but no next basket.
+  InteractionLog log = planted_log();
+  for (History& h : log.users) {
+    History one;
+    one.add_basket(h.items.data(), h.items.data() + h.size());
+    h = one;
+  }
+  RecsysEvalOptions o = small();
+  o.models = {"popularity", "knn"};
+  RecsysEvaluation job(log, o);
+  job.run();
+  ASSERT_EQ(job.rows().size(), 2u);
+  for (const RecsysEvalRow& r : job.rows()) EXPECT_EQ(r.split, SplitKind::kLastItem);
+  EXPECT_GT(job.rows()[1].metrics.hit_rate, job.rows()[0].metrics.hit_rate);  // kNN finds the rest of the group
+  const nlohmann::json splits = job.to_json()["splits"];
+  ASSERT_EQ(splits.size(), 2u);
+  EXPECT_FALSE(splits[0].contains("unevaluable"));
+  EXPECT_EQ(splits[1]["cases"], 0);
+  EXPECT_NE(splits[1]["unevaluable"].get<std::string>().find("two baskets"), std::string::npos) << splits;
+}
+
 }  // namespace
 }  // namespace embplay

@@ -117,3 +117,30 @@ test('the evaluation, stepped in slices, gives the native CLI\'s figures for the
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('baskets have no next basket: the evaluation says so for that split and runs the other', () => {
+  const ws = new Module.Workspace();
+  try {
+    // The sample's invoices as baskets, one per line (a user is a line).
+    const byInvoice = new Map();
+    const lines = csv.split('\n');
+    const header = lines[0].split(',');
+    const [invoice, item] = [header.indexOf('invoice'), header.indexOf('item')];
+    for (const line of lines.slice(1, 8000)) {
+      const cells = line.split(',');
+      if (cells.length > item && !line.includes('"')) byInvoice.set(cells[invoice], [...(byInvoice.get(cells[invoice]) ?? []), cells[item]]);
+    }
+    const baskets = [...byInvoice.values()].map((b) => b.join(' ')).join('\n');
+    assert.equal(call(ws.startItems(baskets, 'baskets', JSON.stringify(options))).ok, true);
+    const started = call(ws.itemsEvalStart('popularity,knn'));
+    assert.equal(started.ok, true, started.error);
+    assert.match(started.splits[1].unevaluable, /no user can be evaluated with the last-invoice split .*two baskets/);
+    assert.ok(started.splits[0].cases > 100);
+    let r;
+    do { r = call(ws.itemsEvalStep(0.05)); } while (!r.done);
+    assert.deepEqual(r.rows.map((row) => `${row.split} ${row.model}`), ['last-item popularity', 'last-item knn']);
+    assert.ok(r.rows[1].hit_rate > r.rows[0].hit_rate, 'kNN finds the rest of a basket better than popularity');
+  } finally {
+    ws.delete();
+  }
+});

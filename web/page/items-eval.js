@@ -51,8 +51,10 @@ export class ItemsEvalPanel {
     this.show(e);
     if (e.done) {
       const seconds = (performance.now() - this.started) / 1000;
-      const cases = (this.splits ?? e.splits ?? []).map((s) => `${s.cases.toLocaleString('en')} users (${s.split})`).join(', ');
-      this.#stopped(`Done in ${seconds.toFixed(1)} s: ${cases}.`);
+      const splits = this.splits ?? e.splits ?? [];
+      const cases = splits.filter((s) => !s.unevaluable).map((s) => `${s.cases.toLocaleString('en')} users (${s.split})`).join(', ');
+      const said = splits.filter((s) => s.unevaluable).map((s) => ` ${s.unevaluable[0].toUpperCase()}${s.unevaluable.slice(1)}.`).join('');
+      this.#stopped(`Done in ${seconds.toFixed(1)} s: ${cases}.${said}`);
     }
   }
 
@@ -104,7 +106,10 @@ export class ItemsEvalPanel {
         const r = entry.cells[split];
         for (const field of ['hit_rate', 'ndcg']) {
           const td = document.createElement('td');
-          td.textContent = r ? pct(r[field]) : '…';
+          // A split no user fits (baskets have no next basket) has no rows: a dash, and why.
+          const unevaluable = (this.splits ?? result.splits ?? []).find((s) => s.split === split)?.unevaluable;
+          td.textContent = r ? pct(r[field]) : unevaluable ? '\u2013' : '…';
+          if (unevaluable) td.title = unevaluable;
           if (r) {
             td.dataset.value = String(r[field]);
             td.title = `${r.label}: ${r.cases} users, ${r.seconds.toFixed(1)} s`;
