@@ -11,7 +11,7 @@ import {
   DEFAULT_VIEW, LinkError, MAX_CLUSTERS, MAX_LINK_CHARS, MAX_TEXT_BYTES, MIGRATIONS, deflate, fromBase64Url, inflate,
   makeLink, parseFragment, readLink, schemaFor, textHash, toBase64Url, validateSettings, validateView,
 } from '../../web/page/share.js';
-import { makeSavedSession, readSavedSession } from '../../web/page/saved-session.js';
+import { makeSavedSession, readSavedSession, sameSession } from '../../web/page/saved-session.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const require = createRequire(import.meta.url);
@@ -426,4 +426,17 @@ test('a saved item2vec session keeps its data kind, its settings and the custome
   assert.equal(bad.dataKind, 'text');
   assert.match(bad.messages.join(' '), /data_kind: xml/);
   assert.match(bad.messages.join(' '), /item2vec dim/);
+});
+
+test('two sessions are the same whatever their time of saving; any other change makes them differ', () => {
+  const base = { text: 'user,item\n1,a\n', dataKind: 'events', kind: 'item2vec', settings, view };
+  const first = makeSavedSession(base);
+  const later = { ...makeSavedSession(base), saved_at: '2099-01-01T00:00:00.000Z' };
+  assert.ok(sameSession(first, later));
+  assert.ok(!sameSession(null, later));
+  assert.ok(!sameSession(first, makeSavedSession({ ...base, text: `${base.text}2,b\n` })));
+  assert.ok(!sameSession(first, makeSavedSession({ ...base, view: { ...view, user: '1' } })));
+  assert.ok(!sameSession(first, makeSavedSession({ ...base, model: {} })));
+  const model = { weights: [1, 2] };
+  assert.ok(sameSession(makeSavedSession({ ...base, model }), makeSavedSession({ ...base, model })));
 });

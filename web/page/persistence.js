@@ -3,7 +3,7 @@
 // link (share.js) in the address bar, Copy link, a link's text checked by its hash; Export session /
 // Import…; Clear saved; and bringing back the session a link replaced.
 import { BrowserStore } from './browser-store.js';
-import { makeSavedSession, readSavedSession, readSavedSessionValue } from './saved-session.js';
+import { makeSavedSession, readSavedSession, readSavedSessionValue, sameSession } from './saved-session.js';
 import { download } from './format.js';
 import { LinkError, makeLink, readLink, textHash } from './share.js';
 
@@ -126,7 +126,9 @@ export class Persistence {
         // The run was reset, or the worker is gone: keep the last saved model.
       }
     }
-    this.saved = this.#current();
+    const current = this.#current();
+    if (sameSession(this.saved, current)) return;
+    this.saved = current;
     await this.store.put(SESSION_KEY, this.saved);
     document.body.dataset.savedAt = this.saved.saved_at;
   }

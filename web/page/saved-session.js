@@ -45,6 +45,15 @@ export function makeSavedSession({
   };
 }
 
+// True when two sessions hold the same, whatever their time of saving: the text compared as a
+// string and the model by identity (the page replaces it, never edits it), so an unchanged
+// purchases log is not copied into IndexedDB again (a copy of 12 MB holds the main thread ~0.1 s).
+export function sameSession(a, b) {
+  if (!a || !b || a.text !== b.text || a.model !== b.model) return false;
+  const rest = (s) => JSON.stringify({ ...s, saved_at: null, text: null, model: null });
+  return rest(a) === rest(b);
+}
+
 const finiteOrNull = (v) => (Number.isFinite(v) ? v : null);
 const perplexity = (v) => (Number.isFinite(v) && v >= 1 ? v : null);
 const share = (v) => (Number.isFinite(v) && v >= 0 && v <= 1 ? v : null);
