@@ -17,7 +17,11 @@ using namespace embplay;
 using emscripten::val;
 using nlohmann::json;
 
-std::string error_json(const std::string& message) { return json{{"error", message}}.dump(); }
+// JSON text for the worker. A string that is not valid UTF-8 (bytes of a file in another
+// encoding, quoted in a message) is written with U+FFFD instead of making dump() throw.
+std::string json_text(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+std::string error_json(const std::string& message) { return json_text(json{{"error", message}}); }
 
 // Runs `body`, turning any exception into the text of {"error": ...}; "" when nothing went wrong.
 template <typename F>
@@ -36,7 +40,7 @@ std::string failure_of(F&& body) {
 template <typename F>
 std::string reply(F&& body) {
   std::string out;
-  const std::string problem = failure_of([&] { out = body().dump(); });
+  const std::string problem = failure_of([&] { out = json_text(body()); });
   return problem.empty() ? out : error_json(problem);
 }
 
@@ -82,10 +86,13 @@ WordSelection selection_of(const val& v) {
 void set_projection(val& out, const Projection& p) {
   out.set("coords", floats_to_js(p.coords));
   val explained = val::array();
-  explained.call<void>("push", p.explained[0]);
-  explained.call<void>("push", p.explained[1]);
+  for (const float share : p.explained) explained.call<void>("push", share);
   out.set("explained", explained);
+  out.set("dims", static_cast<int>(p.coords.cols()));
 }
+
+// A JSON value as a JavaScript value.
+val json_to_js(const json& j) { return val::global("JSON").call<val>("parse", j.dump()); }
 
 // The embind class Workspace: JavaScript values in, the core's Workspace called, replies out.
 class JsWorkspace {
@@ -115,6 +122,21 @@ class JsWorkspace {
       if (const auto p = ws_.pca(selection_of(selection), floats_of(previous))) set_projection(out, *p);
     });
   }
+  // PCA to dims (2 or 3) dimensions, aligned to previous (dims * n floats) when it fits.
+  val project_pca(val selection, val previous, int dims) {
+    return object_reply([&](val& out) {
+      if (const auto p = ws_.pca(selection_of(selection), floats_of(previous), dims)) set_projection(out, *p);
+    });
+  }
+  // {coords: Float32Array(2n), axes: {x, y, cosine, orthogonal}} of the words on two semantic axes.
+  val axes(val selection, const std::string& x, const std::string& y, bool orthogonal) {
+    return object_reply([&](val& out) {
+      const AxesReply r = ws_.axes(selection_of(selection), x, y, orthogonal);
+      out.set("coords", floats_to_js(r.coords));
+      out.set("axes", json_to_js(r.axes));
+    });
+  }
+  std::string odd_one_out(const std::string& words) { return reply([&] { return ws_.odd_one_out(words); }); }
   val vectors_of(int n) {
     return object_reply([&](val& out) {
       if (const auto m = ws_.vectors_of(n)) {
@@ -167,6 +189,7 @@ class JsWorkspace {
     return object_reply([&](val& out) {
       const TsneFrame f = ws_.tsne_step(iterations);
       out.set("coords", floats_to_js(f.coords));
+      out.set("dims", static_cast<int>(f.coords.cols()));
       out.set("iteration", f.iteration);
       out.set("iterations", f.iterations);
       out.set("done", f.done);
@@ -284,6 +307,9 @@ EMSCRIPTEN_BINDINGS(embplay) {
       .function("words", &JsWorkspace::words)
       .function("pca", &JsWorkspace::pca)
       .function("pcaAligned", &JsWorkspace::pca_aligned)
+      .function("projectPca", &JsWorkspace::project_pca)
+      .function("axes", &JsWorkspace::axes)
+      .function("oddOneOut", &JsWorkspace::odd_one_out)
       .function("vectorsOf", &JsWorkspace::vectors_of)
       .function("pcaOf", &JsWorkspace::pca_of)
       .function("neighbors", &JsWorkspace::neighbors)

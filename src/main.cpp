@@ -22,6 +22,7 @@
 #include "vector_import.h"
 #include "vectors_io.h"
 #include "word2vec.h"
+#include "workspace.h"
 
 #ifndef EMBPLAY_EVAL_DIR
 #define EMBPLAY_EVAL_DIR "tests/data/eval"
@@ -49,6 +50,9 @@ usage:
   embplay recsys recommend (--events CSV | --baskets FILE) [--items CSV] --user USER [--k 10]
                       [--tuned_for last-invoice|last-item] [item2vec options...]
   embplay recsys similar (--events CSV | --baskets FILE) [--items CSV] --item ITEM [--k 10] [item2vec options...]
+  embplay axes (--vectors FILE | --model MODEL.json) --x AXIS --y AXIS [--orthogonal yes|no]
+               [--words "w1 w2 ..." | --top 30] [--json]
+  embplay odd (--vectors FILE | --model MODEL.json) --words "w1 w2 w3 w4" [--json]
   embplay --help
 
 --input is split by sentence (--valid-fraction, --test-fraction, --split); --train, --valid and
@@ -105,6 +109,14 @@ gzipped log reads as `zcat log.csv.gz | embplay recsys eval --events -`. --items
   item2vec starts from the options tuned on the validation split of Online Retail for the split
   (eval's --split; --tuned_for in recommend and similar, default last-invoice: the next basket);
   options given on the command line override them. The defaults listed below are the struct's.
+axes places words on two semantic axes, as the page's "axes" projection: an axis is word pairs,
+"he-she, man-woman" (the first word of each pair is the positive end), or two sets,
+"{rich wealthy} - {poor needy}"; each side needs at least two different words. On unit-length
+vectors, axis = mean(positive) - mean(negative), and a word's coordinate is its cosine with the
+axis. y is made orthogonal to x (Gram-Schmidt) unless --orthogonal no. Prints each word's x and y,
+for --words (spaces or commas) or the --top N words of the file or model.
+odd finds the odd one out of 4 to 6 words: each word's cosine distance to the centroid of the
+others (unit vectors); the farthest is the odd one.
 )";
 
 void print_table(const json& schema) {
@@ -717,6 +729,67 @@ int recsys(int argc, char** argv) {
   throw InputError("unknown recsys command: " + sub + " (eval, recommend or similar)");
 }
 
+// ---- geometry a teacher can point at: semantic axes and the odd one out, as the page asks them ----
+
+// `ws` holds --vectors FILE or --model MODEL.json, as the page's workspace holds what it opened, so
+// the words are read and checked exactly as the page reads and checks them.
+void open_workspace(const Args& args, Workspace& ws) {
+  if (args.has("model") == args.has("vectors")) throw InputError(args.command + " needs --vectors FILE or --model MODEL.json");
+  if (args.has("model")) {
+    const json j = json::parse(read_file(args.get("model")), nullptr, false);
+    if (j.is_discarded()) throw InputError(args.get("model") + " is not valid JSON");
+    ws.load_model(j);
+    return;
+  }
+  VectorFormat format = VectorFormat::kGlove;
+  WordVectors v = load_vectors(args, int_flag(args, "max_words", kMaxMaxWords), &format);
+  ws.open_vectors(std::move(v), vector_format_name(format));
+}
+
+int axes_command(const Args& args) {
+  args.allow_only({"vectors", "model", "format", "metadata", "max_words", "x", "y", "orthogonal", "words", "top", "json"});
+  const std::string orthogonal = args.get("orthogonal", "yes");
+  if (orthogonal != "yes" && orthogonal != "no") throw InputError("--orthogonal must be yes or no");
+  Workspace ws;
+  open_workspace(args, ws);
+  const WordSelection selection = args.has("words") ? ws.words_named(args.get("words")) : WordSelection::top(positive(args, "top", 30));
+  const AxesReply r = ws.axes(selection, args.require("x"), args.require("y"), orthogonal == "yes");
+  const json words = ws.words(selection)["words"];
+  if (args.has("json")) {
+    json rows = json::array();
+    for (size_t i = 0; i < words.size(); ++i) rows.push_back({{"word", words[i]}, {"x", r.coords(i, 0)}, {"y", r.coords(i, 1)}});
+    std::cout << json{{"axes", r.axes}, {"words", rows}}.dump(2) << std::endl;
+    return 0;
+  }
+  for (const char* name : {"x", "y"}) {
+    const json& a = r.axes[name];
+    std::printf("%s: <- %s  |  %s ->\n", name, a["label_negative"].get<std::string>().c_str(), a["label_positive"].get<std::string>().c_str());
+  }
+  std::printf(r.axes["orthogonal"].get<bool>() ? "y is made orthogonal to x (the axes as written: cosine %.3f)\n"
+                                               : "y is kept as written (cosine with x %.3f)\n",
+              r.axes["cosine"].get<double>());
+  std::printf("%-20s %8s %8s\n", "word", "x", "y");
+  for (size_t i = 0; i < words.size(); ++i)
+    std::printf("%-20s %8.4f %8.4f\n", words[i].get<std::string>().c_str(), r.coords(i, 0), r.coords(i, 1));
+  return 0;
+}
+
+int odd_command(const Args& args) {
+  args.allow_only({"vectors", "model", "format", "metadata", "max_words", "words", "json"});
+  Workspace ws;
+  open_workspace(args, ws);
+  const json r = ws.odd_one_out(args.require("words"));
+  if (args.has("json")) {
+    std::cout << r.dump(2) << std::endl;
+    return 0;
+  }
+  std::printf("%-20s %s\n", "word", "distance to the others' centroid (1 - cosine)");
+  for (size_t i = 0; i < r["words"].size(); ++i)
+    std::printf("%-20s %.4f%s\n", r["words"][i].get<std::string>().c_str(), r["distances"][i].get<double>(),
+                static_cast<int>(i) == r["odd_index"].get<int>() ? "   <- the odd one out" : "");
+  return 0;
+}
+
 // ---- sentences, paragraphs and documents: pooled embeddings, search, STS and retrieval (issue 13) ----
 
 const char* sentence_usage() {
@@ -1144,6 +1217,8 @@ int main(int argc, char** argv) {
     if (command == "eval") return eval(parse_args(argc, argv, {{"json", true}}));
     if (command == "convert") return convert(parse_args(argc, argv, {}));
     if (command == "recsys") return recsys(argc, argv);
+    if (command == "axes") return axes_command(parse_args(argc, argv, {{"json", true}}));
+    if (command == "odd") return odd_command(parse_args(argc, argv, {{"json", true}}));
     // sentence tools
     const std::map<std::string, bool> sentence_switches = {{"json", true}, {"stopwords", true}, {"keep_stopwords", true},
                                                             {"no_header", true}, {"tune", true}, {"unit_words", true}};
@@ -1153,7 +1228,7 @@ int main(int argc, char** argv) {
     if (command == "sts") return sts_command(parse_args(argc, argv, sentence_switches));
     if (command == "ir") return ir_command(parse_args(argc, argv, sentence_switches));
     throw InputError("unknown command: " + command +
-                     " (train, neighbors, predict, word2vec, eval, convert, recsys, units, search, compare, sts or ir;"
+                     " (train, neighbors, predict, word2vec, eval, convert, axes, odd, recsys, units, search, compare, sts or ir;"
                      " see --help)");
   } catch (const std::exception& e) {
     std::fprintf(stderr, "embplay: %s\n", e.what());

@@ -9,6 +9,7 @@
 #include "dataset.h"
 #include "model_io.h"
 #include "option_table.h"
+#include "semantic_axes.h"
 
 namespace embplay {
 namespace {
@@ -41,36 +42,104 @@ WordVectors word_vectors(const VectorView& v, int64_t limit = -1) {
 }
 
 // The id of a typed word: read as the model reads text, or (opened vectors) as typed, then
-// lowercased when only that spelling is known. Throws InputError unless it is one word of the
-// vocabulary. `query` is the word as read.
-int32_t lookup(const VectorView& v, const std::string& typed, std::string* query) {
-  if (v.labels) {  // items: by name (any case when only one matches) or by key
+// lowercased when only that spelling is known; an item by its name (any case when only one
+// matches) or its key. -1 unless it is one word of the vocabulary (not <pad> or <unk>). `query` is
+// the word as read (an item's label once found); `single` says whether it read as one word (an
+// item's name is one, spaces and all).
+int32_t find_word(const VectorView& v, const std::string& typed, std::string* query, bool* single) {
+  if (v.labels) {
     *query = trim(typed);
+    *single = !query->empty();
     int32_t id = v.labels->find(*query);
     if (id < 0 && v.vocab->contains(*query)) id = v.vocab->id(*query);
-    if (id <= kUnkId) throw InputError("\"" + *query + "\" is not an item of the log (type its name or its key)");
+    if (id <= kUnkId) return -1;
     *query = v.name(id);
     return id;
   }
   if (v.tokenizer) {
     const std::vector<std::string> words = tokenize_words(typed, *v.tokenizer);
-    if (words.size() != 1) throw InputError("type a single word");
-    *query = words[0];
+    *single = words.size() == 1;
+    *query = *single ? words[0] : typed;
   } else {
     const size_t b = typed.find_first_not_of(" \t\r\n"), e = typed.find_last_not_of(" \t\r\n");
     *query = b == std::string::npos ? "" : typed.substr(b, e - b + 1);
-    if (query->empty() || query->find_first_of(" \t\r\n") != std::string::npos) throw InputError("type a single word");
-    if (!v.vocab->contains(*query) && v.vocab->contains(lowercase_ascii(*query))) *query = lowercase_ascii(*query);
+    *single = !query->empty() && query->find_first_of(" \t\r\n") == std::string::npos;
+    if (*single && !v.vocab->contains(*query) && v.vocab->contains(lowercase_ascii(*query))) *query = lowercase_ascii(*query);
   }
-  if (!v.vocab->contains(*query) || v.vocab->id(*query) <= kUnkId)
-    throw InputError("\"" + *query + "\" is not in the vocabulary");
+  if (!*single || !v.vocab->contains(*query) || v.vocab->id(*query) <= kUnkId) return -1;
   return v.vocab->id(*query);
 }
 
-// PCA of `vectors` (N, d), aligned to `previous` when it holds the 2N floats of the last frame.
-Projection project(const RowMatrix& vectors, const std::vector<float>& previous) {
-  if (previous.size() != static_cast<size_t>(2 * vectors.rows())) return pca_2d(vectors);
-  return pca_2d_aligned(vectors, Eigen::Map<const RowMatrix>(previous.data(), vectors.rows(), 2));
+// find_word(), or InputError: "type a single word", or that it is not in the vocabulary.
+int32_t lookup(const VectorView& v, const std::string& typed, std::string* query) {
+  bool single = false;
+  const int32_t id = find_word(v, typed, query, &single);
+  if (v.labels && id < 0) throw InputError("\"" + *query + "\" is not an item of the log (type its name or its key)");
+  if (!single) throw InputError("type a single word");
+  if (id < 0) throw InputError("\"" + *query + "\" is not in the vocabulary");
+  return id;
+}
+
+// The ids of several typed words, and (`read`) each as read; InputError naming every one that is
+// not in the vocabulary, after `what` ("x axis: ").
+Ids lookup_all(const VectorView& v, const std::vector<std::string>& typed, const std::string& what,
+               std::vector<std::string>* read = nullptr) {
+  Ids ids;
+  std::vector<std::string> unknown;
+  for (const std::string& t : typed) {
+    std::string query;
+    bool single = false;
+    const int32_t id = find_word(v, t, &query, &single);
+    if (id < 0 && std::find(unknown.begin(), unknown.end(), t) == unknown.end()) unknown.push_back(t);
+    ids.push_back(id);
+    if (read) read->push_back(query);
+  }
+  if (!unknown.empty()) {
+    std::string list;
+    for (const std::string& w : unknown) list += (list.empty() ? "" : ", ") + w;
+    throw InputError(what + "not in the vocabulary: " + list);
+  }
+  return ids;
+}
+
+// PCA of `vectors` (N, d) to k dimensions, aligned to `previous` when it holds the kN floats of
+// the last frame.
+Projection project(const RowMatrix& vectors, const std::vector<float>& previous, int k = 2) {
+  if (previous.size() != static_cast<size_t>(k * vectors.rows())) return pca(vectors, k);
+  return pca_aligned(vectors, Eigen::Map<const RowMatrix>(previous.data(), vectors.rows(), k), k);
+}
+
+// One axis, read and looked up: its direction and its words as read.
+struct ReadAxis {
+  Eigen::VectorXf direction;  // (d)
+  json words;                 // {positive, negative, pairs, label_positive, label_negative}
+};
+
+ReadAxis read_axis(const VectorView& v, const std::string& text, const std::string& name) {
+  const AxisWords typed = parse_axis(text, name);
+  // The words in the order typed (pairs alternate their ends: a1 b1 a2 b2 ...; sets one after the
+  // other), so that words not in the vocabulary are named in that order.
+  std::vector<std::string> all, read;
+  std::vector<bool> positive_end;
+  const auto add = [&](const std::string& w, bool positive) { all.push_back(w), positive_end.push_back(positive); };
+  if (typed.pairs) {
+    for (size_t i = 0; i < typed.positive.size(); ++i) add(typed.positive[i], true), add(typed.negative[i], false);
+  } else {
+    for (const std::string& w : typed.positive) add(w, true);
+    for (const std::string& w : typed.negative) add(w, false);
+  }
+  const Ids ids = lookup_all(v, all, name + " axis: ", &read);
+  Ids positive, negative;
+  std::vector<std::string> pos_words, neg_words;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    (positive_end[i] ? positive : negative).push_back(ids[i]);
+    (positive_end[i] ? pos_words : neg_words).push_back(read[i]);
+  }
+  ReadAxis out;
+  out.direction = axis_direction(gather_rows(*v.table, positive), gather_rows(*v.table, negative), name);
+  out.words = {{"positive", pos_words}, {"negative", neg_words}, {"pairs", typed.pairs},
+               {"label_positive", axis_end_label(pos_words)}, {"label_negative", axis_end_label(neg_words)}};
+  return out;
 }
 
 }  // namespace
@@ -141,10 +210,7 @@ json Workspace::import_finish() {
   if (!import_) throw InputError("no import in progress: call importBegin first");
   const std::unique_ptr<VectorImport> job = std::move(import_);
   ImportedFile file = job->finish();
-  auto table = std::make_unique<VectorTable>(with_reserved_rows(std::move(file.vectors)));
-  clear();
-  imported_ = std::move(table);
-  imported_format_ = vector_format_name(file.format);
+  open_vectors(std::move(file.vectors), vector_format_name(file.format));
   const ReadReport& report = file.report;
   return {{"ok", true},
           {"words", imported_->vocab.size() - 2},
@@ -154,6 +220,13 @@ json Workspace::import_finish() {
           {"truncated", report.truncated},
           {"skipped", imported_->skipped},
           {"format", imported_format_}};
+}
+
+void Workspace::open_vectors(WordVectors vectors, const std::string& format) {
+  auto table = std::make_unique<VectorTable>(with_reserved_rows(std::move(vectors)));
+  clear();
+  imported_ = std::move(table);
+  imported_format_ = format;
 }
 
 std::string Workspace::kind() const {
@@ -269,12 +342,23 @@ json Workspace::words(const WordSelection& selection) const {
   return {{"words", words}, {"counts", counts}, {"ids", ids}};
 }
 
-std::optional<Projection> Workspace::pca(const WordSelection& selection, const std::vector<float>& previous) const {
+std::optional<Projection> Workspace::pca(const WordSelection& selection, const std::vector<float>& previous, int dims) const {
   const VectorView v = vectors();
   if (!v) return std::nullopt;
+  if (dims != 2 && dims != 3) throw InputError("the map has 2 or 3 dimensions, not " + std::to_string(dims));
   const RowMatrix chosen = gather_rows(*v.table, selected(v, selection));
   if (selection.chosen) check_projectable(chosen, kMinMapWords, "PCA");
-  return project(chosen, previous);
+  return project(chosen, previous, dims);
+}
+
+AxesReply Workspace::axes(const WordSelection& selection, const std::string& x, const std::string& y, bool orthogonal) const {
+  const VectorView v = vectors();
+  if (!v) throw InputError("no model yet");
+  const Ids ids = selected(v, selection);
+  if (ids.empty()) throw InputError("no words to place on the axes");
+  const ReadAxis ax = read_axis(v, x, "x"), ay = read_axis(v, y, "y");
+  const AxesLayout layout = place_on_axes(gather_rows(*v.table, ids), ax.direction, ay.direction, orthogonal);
+  return {layout.coords, {{"x", ax.words}, {"y", ay.words}, {"cosine", layout.cosine}, {"orthogonal", layout.orthogonal}}};
 }
 
 std::optional<RowMatrix> Workspace::vectors_of(int n) const {
@@ -316,7 +400,7 @@ json Workspace::tsne_start(const WordSelection& selection, TsneOptions options) 
   const RowMatrix chosen = gather_rows(*v.table, ids);
   if (selection.chosen) check_projectable(chosen, kMinTsnePoints, "t-SNE");
   RowMatrix initial;
-  const bool warm = tsne_ && ids == tsne_ids_;
+  const bool warm = tsne_ && ids == tsne_ids_ && tsne_->dimensions() == options.dimensions;
   if (warm) {
     initial = tsne_->coords();
     options.exaggeration_iterations = 0;  // the layout exists already
@@ -361,6 +445,33 @@ json Workspace::analogy(const std::string& a, const std::string& b, const std::s
   for (const AnalogyAnswer& ans : embplay::analogy(*v.table, ia, ib, ic, k, m))
     answers.push_back({{"word", v.name(ans.id)}, {"score", ans.score}});
   return {{"words", {qa, qb, qc}}, {"method", method}, {"answers", answers}};
+}
+
+json Workspace::odd_one_out(const std::string& text) const {
+  const VectorView v = vectors();
+  if (!v) throw InputError("no model yet");
+  const std::vector<std::string> typed = split_word_list(text);
+  if (typed.size() < 4 || typed.size() > 6)
+    throw InputError("type 4 to 6 words, separated by spaces or commas (" + std::to_string(typed.size()) + " typed)");
+  std::vector<std::string> read;
+  const Ids ids = lookup_all(v, typed, "", &read);
+  for (size_t i = 0; i < ids.size(); ++i)
+    if (std::find(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(i), ids[i]) != ids.begin() + static_cast<std::ptrdiff_t>(i))
+      throw InputError("\u201c" + read[i] + "\u201d is typed twice");
+  const OddOneOut r = embplay::odd_one_out(gather_rows(*v.table, ids));
+  return {{"words", read}, {"distances", r.distances}, {"odd", read[static_cast<size_t>(r.odd)]}, {"odd_index", r.odd}};
+}
+
+WordSelection Workspace::words_named(const std::string& text) const {
+  const VectorView v = vectors();
+  if (!v) throw InputError("no model yet");
+  const std::vector<std::string> typed = split_word_list(text);
+  if (typed.empty()) throw InputError("no words typed");
+  Ids ids = lookup_all(v, typed, "");
+  Ids distinct;
+  for (int32_t id : ids)
+    if (std::find(distinct.begin(), distinct.end(), id) == distinct.end()) distinct.push_back(id);
+  return WordSelection::of(std::move(distinct));
 }
 
 json Workspace::predict(const std::string& context, int k) const {

@@ -64,9 +64,15 @@ struct ClusterReply {
   double inertia = 0;
 };
 
+// Words placed on two semantic axes (semantic_axes.h).
+struct AxesReply {
+  RowMatrix coords;     // (n, 2): each word's cosine with the x axis and with the y axis, in selection order
+  nlohmann::json axes;  // {x: {positive, negative, pairs, label_positive, label_negative}, y: {...}, cosine, orthogonal}
+};
+
 // One slice of the running t-SNE.
 struct TsneFrame {
-  RowMatrix coords;  // (n, 2)
+  RowMatrix coords;  // (n, D): D = its options' dimensions
   int iteration = 0;
   int iterations = 0;
   bool done = false;
@@ -112,6 +118,8 @@ class Workspace {
   void import_metadata(std::string bytes);                // the Projector's metadata.tsv
   // {ok, words, dim, duplicates, first_duplicate, truncated, skipped, format}: the vectors replace the run.
   nlohmann::json import_finish();
+  // Vectors already read (the command-line tool's files) replace the run, as an opened file does.
+  void open_vectors(WordVectors vectors, const std::string& format);
 
   // item2vec on an interaction log: format "events" (a CSV with a header: user, item, optional time,
   // basket, value and name columns) or "baskets" (one per line). {ok, stats: the next-word run's
@@ -137,10 +145,14 @@ class Workspace {
 
   // {words, counts (null for opened vectors), ids} of the selection.
   nlohmann::json words(const WordSelection& selection) const;
-  // PCA of the selection's vectors, turned to best match `previous` (2n floats: the last frame of
-  // the same words) when it has that length. Chosen words must be projectable (at least
-  // kMinMapWords, some spread). nullopt without vectors.
-  std::optional<Projection> pca(const WordSelection& selection, const std::vector<float>& previous) const;
+  // PCA of the selection's vectors to `dims` dimensions (2, or 3 for the 3D view), turned to best
+  // match `previous` (dims * n floats: the last frame of the same words) when it has that length.
+  // Chosen words must be projectable (at least kMinMapWords, some spread). nullopt without vectors.
+  std::optional<Projection> pca(const WordSelection& selection, const std::vector<float>& previous, int dims = 2) const;
+  // The selection placed on the semantic axes written `x` and `y` (pairs "he-she, man-woman" or
+  // sets "{rich wealthy} - {poor needy}", semantic_axes.h), y made orthogonal to x when asked.
+  // Throws InputError naming the axis: its form, the words not in the vocabulary, no direction.
+  AxesReply axes(const WordSelection& selection, const std::string& x, const std::string& y, bool orthogonal) const;
   // A copy of the vectors of the n most frequent words, (n, d): the timeline's snapshots.
   std::optional<RowMatrix> vectors_of(int n) const;
   // PCA of a kept snapshot `flat` (rows * dim, row-major), aligned like pca(); nullopt when the
@@ -163,6 +175,13 @@ class Workspace {
   // a - b + c by "3CosAdd" or "3CosMul": {words: [a, b, c] as read, method, answers: [{word, score}]}.
   nlohmann::json analogy(const std::string& a, const std::string& b, const std::string& c, int k,
                          const std::string& method) const;
+  // The odd one out of 4 to 6 typed words (commas or spaces): {words: as read, distances: each
+  // one's cosine distance to the centroid of the others (unit vectors), odd: the farthest word,
+  // odd_index}. InputError for fewer or more words, a word typed twice, words not in the vocabulary.
+  nlohmann::json odd_one_out(const std::string& words) const;
+  // Typed words (commas or spaces) as a selection of the map; InputError naming those not in the
+  // vocabulary. The command-line tool's --words.
+  WordSelection words_named(const std::string& text) const;
   // The k likeliest next words after typed text: {context: the words the model read, predictions}.
   nlohmann::json predict(const std::string& context, int k) const;
   nlohmann::json save_model() const;                          // the model file

@@ -21,6 +21,7 @@ test('trains a text: the map, the curves, a prediction and neighbours', { timeou
   const { page, problems } = await openFreshPage(env);
   await page.fill('#text', patternText());
   await page.fill('#setting-epochs', '2');
+  await page.selectOption('#setting-schedule', 'linear');
   assert.equal(await page.isDisabled('#play'), false, 'Play should be enabled with a valid text and settings');
   await page.click('#play');
 
@@ -31,6 +32,10 @@ test('trains a text: the map, the curves, a prediction and neighbours', { timeou
   assert.ok(state.evaluation && state.evaluation.perplexity > 1, `a validation perplexity is shown: ${JSON.stringify(state.evaluation)}`);
   assert.match(await page.textContent('#m-ppl'), /\d/, 'the top bar shows the validation perplexity');
   assert.match(await page.textContent('#m-epoch'), /^2 \/ 2$/, 'the top bar shows epoch 2 / 2');
+  // The learning rate the schedule gave the last step: decayed linearly, so below the setting's.
+  const lr = Number(await page.textContent('#m-lr'));
+  const setting = Number(await page.inputValue('#setting-lr'));
+  assert.ok(lr > 0 && lr < setting / 10, `the top bar shows the scheduled learning rate at the end of a linear decay: ${lr} (setting ${setting})`);
 
   // The map: labelled points, counted on the canvas.
   await waitFor(page, 'the map shows no labelled points', () => Number(document.getElementById('map').dataset.labels) > 0);

@@ -214,6 +214,7 @@ test('a word2vec run with t-SNE, search, clusters and an analogy: the link resto
   await a.fill('#tsne-perplexity', '5');
   await a.fill('#tsne-iterations', '250');
   await a.fill('#tsne-lr', '120');
+  await a.fill('#tsne-seed', '7');
   await a.click('#tsne-form button[type="submit"]');
   await waitFor(a, 't-SNE did not start', () => document.getElementById('map').dataset.tsneIteration != null, { timeout: 30_000 });
   await a.fill('#map-search', '/^f/');
@@ -234,10 +235,10 @@ test('a word2vec run with t-SNE, search, clusters and an analogy: the link resto
   const fresh = await env.newContext();
   const { page: b, problems } = await openPage(fresh, url);
   const controls = {};
-  for (const id of ['model-kind', 'map-n', 'map-projection', 'tsne-perplexity', 'tsne-lr', 'tsne-iterations', 'map-search', 'map-k',
+  for (const id of ['model-kind', 'map-n', 'map-projection', 'tsne-perplexity', 'tsne-lr', 'tsne-iterations', 'tsne-seed', 'map-search', 'map-k',
     'nb-metric', 'an-a', 'an-b', 'an-c', 'an-method']) controls[id] = await b.inputValue(`#${id}`);
   assert.deepEqual(controls, {
-    'model-kind': 'skipgram', 'map-n': '100', 'map-projection': 'tsne', 'tsne-perplexity': '5', 'tsne-lr': '120', 'tsne-iterations': '250',
+    'model-kind': 'skipgram', 'map-n': '100', 'map-projection': 'tsne', 'tsne-perplexity': '5', 'tsne-lr': '120', 'tsne-iterations': '250', 'tsne-seed': '7',
     'map-search': '/^f/', 'map-k': '4', 'nb-metric': 'euclidean', 'an-a': 'fox', 'an-b': 'cat', 'an-c': 'dog', 'an-method': '3CosMul',
   });
   assert.equal(await b.getAttribute('#tab-analogy', 'aria-selected'), 'true', 'the Analogy tab is open');

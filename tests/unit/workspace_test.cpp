@@ -197,6 +197,47 @@ TEST(Workspace, TsneWarmStartsOnTheSameWordsAndKeepsItsLayoutOnAnError) {
   EXPECT_EQ(ws.tsne_start(WordSelection::top(18), tsne_options_from_json({{"perplexity", 5}}))["warm"], false);
 }
 
+TEST(Workspace, OddOneOutNamesTheFarthestAndRefusesBadLists) {
+  Workspace ws;
+  open_vectors(ws, std::string(kPlanted) + "cat 1 0.1 0\ndog 0.9 0.2 0\nfox 1 0 0.1\nwolf 0.8 0.1 0.1\n");
+  const json r = ws.odd_one_out("cat, dog fox  wolf apple");
+  EXPECT_EQ(r["odd"], "apple");
+  EXPECT_EQ(r["odd_index"], 4);
+  EXPECT_EQ(r["words"], json({"cat", "dog", "fox", "wolf", "apple"}));
+  ASSERT_EQ(r["distances"].size(), 5u);
+  for (int i = 0; i < 4; ++i) EXPECT_LT(r["distances"][i].get<double>(), r["distances"][4].get<double>());
+  EXPECT_EQ(error_of([&] { ws.odd_one_out("king queen man"); }), "type 4 to 6 words, separated by spaces or commas (3 typed)");
+  EXPECT_NE(error_of([&] { ws.odd_one_out("king queen man woman apple car Paris"); }).find("(7 typed)"), std::string::npos);
+  EXPECT_EQ(error_of([&] { ws.odd_one_out("king zebra queen xyz"); }), "not in the vocabulary: zebra, xyz");
+  EXPECT_EQ(error_of([&] { ws.odd_one_out("king KING queen man"); }), "\u201cking\u201d is typed twice");
+  EXPECT_EQ(ws.words(ws.words_named("apple, KING"))["words"], json({"apple", "king"}));
+}
+
+TEST(Workspace, ThreeDimensionalMapsAlignAndWarmStartOnlyInTheirDimensions) {
+  Workspace ws;
+  ws.start(corpus(), small());
+  ws.step(500);
+  const auto three = ws.pca(WordSelection::top(15), {}, 3);
+  ASSERT_TRUE(three.has_value());
+  ASSERT_EQ(three->coords.cols(), 3);
+  EXPECT_EQ(three->explained.size(), 3u);
+  // Aligned to its own frame turned about z, it turns back onto it.
+  RowMatrix turned = three->coords;
+  turned.col(0) = -three->coords.col(1);
+  turned.col(1) = three->coords.col(0);
+  const std::vector<float> previous(turned.data(), turned.data() + turned.size());
+  const auto aligned = ws.pca(WordSelection::top(15), previous, 3);
+  EXPECT_LT((aligned->coords - turned).cwiseAbs().maxCoeff(), 1e-4);
+  EXPECT_NE(error_of([&] { ws.pca(WordSelection::top(15), {}, 4); }).find("2 or 3 dimensions"), std::string::npos);
+  // t-SNE in 3D: warm only from a 3D layout of the same words.
+  const auto opts = [](int dims) { return tsne_options_from_json({{"perplexity", 3}, {"iterations", 50}, {"dimensions", dims}}); };
+  EXPECT_EQ(ws.tsne_start(WordSelection::top(15), opts(2))["warm"], false);
+  ws.tsne_step(50);
+  EXPECT_EQ(ws.tsne_start(WordSelection::top(15), opts(3))["warm"], false);
+  EXPECT_EQ(ws.tsne_step(50).coords.cols(), 3);
+  EXPECT_EQ(ws.tsne_start(WordSelection::top(15), opts(3))["warm"], true);
+}
+
 TEST(Workspace, ContextsAreReadAsTheModelReadsThem) {
   Workspace ws;
   ws.start(corpus(), small());

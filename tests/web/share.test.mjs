@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  DEFAULT_VIEW, LinkError, MAX_CLUSTERS, MAX_LINK_CHARS, MAX_TEXT_BYTES, MIGRATIONS, deflate, fromBase64Url, inflate,
+  defaultView, LinkError, maxClusters, MAX_LINK_CHARS, MAX_TEXT_BYTES, MIGRATIONS, deflate, fromBase64Url, inflate,
   makeLink, parseFragment, readLink, schemaFor, textHash, toBase64Url, validateSettings, validateView,
 } from '../../web/page/share.js';
 import { makeSavedSession, readSavedSession, sameSession } from '../../web/page/saved-session.js';
@@ -21,7 +21,10 @@ const schema = JSON.parse(Module.settingsSchema());
 const defaults = Object.fromEntries(schema.map((s) => [s.name, s.default]));
 const spec = (name) => schema.find((s) => s.name === name);
 const w2vSchema = JSON.parse(Module.word2vecSchema());
-const schemas = { nextword: schema, word2vec: w2vSchema };
+const tsneSchema = JSON.parse(Module.tsneSchema());
+const schemas = { nextword: schema, word2vec: w2vSchema, tsne: tsneSchema, kmeans: JSON.parse(Module.kmeansSchema()) };
+const DEFAULT_VIEW = defaultView(schemas);
+const MAX_CLUSTERS = maxClusters(schemas);
 const w2vDefaults = Object.fromEntries(schemaFor(schemas, 'skipgram').map((s) => [s.name, s.default]));
 
 const BASE = 'https://example.org/some/sub/path/index.html';
@@ -49,11 +52,11 @@ test('base64url and deflate-raw round-trip any bytes and text', async () => {
 
 test('a link round-trips settings, view and text', async () => {
   const text = prose(300);
-  const link = await makeLink(BASE, { settings, view, text }, schema);
+  const link = await makeLink(BASE, { settings, view, text }, schemas);
   assert.equal(link.inline, true);
   assert.ok(link.url.startsWith(`${BASE}#v=2&model=nextword&`), link.url);
   assert.ok(link.url.endsWith('&end=1'));
-  const back = await readLink(fragmentOf(link.url), schema);
+  const back = await readLink(fragmentOf(link.url), schemas);
   assert.deepEqual(back.settings, settings);
   assert.deepEqual(back.view, view);
   assert.equal(back.text, text);
@@ -62,10 +65,10 @@ test('a link round-trips settings, view and text', async () => {
 
 test('a text too long for the bound travels as its SHA-256', async () => {
   const text = prose(40_000);
-  const link = await makeLink(BASE, { settings, view, text }, schema);
+  const link = await makeLink(BASE, { settings, view, text }, schemas);
   assert.equal(link.inline, false);
   assert.ok(link.url.length <= MAX_LINK_CHARS, `${link.url.length} characters`);
-  const back = await readLink(fragmentOf(link.url), schema);
+  const back = await readLink(fragmentOf(link.url), schemas);
   assert.equal(back.text, null);
   assert.equal(back.sha256, await textHash(text));
   assert.equal(back.chars, text.length);
@@ -83,10 +86,10 @@ test("a text's hash is SHA-256 of its UTF-8 bytes, the same when asked again aft
 
 test('the bound is the whole URL: a text near it goes inline below and as a hash above', async () => {
   const text = prose(3000);
-  const small = await makeLink(BASE, { settings, view, text }, schema, { maxChars: 100_000 });
+  const small = await makeLink(BASE, { settings, view, text }, schemas, { maxChars: 100_000 });
   const exact = small.url.length;
-  assert.equal((await makeLink(BASE, { settings, view, text }, schema, { maxChars: exact })).inline, true);
-  assert.equal((await makeLink(BASE, { settings, view, text }, schema, { maxChars: exact - 1 })).inline, false);
+  assert.equal((await makeLink(BASE, { settings, view, text }, schemas, { maxChars: exact })).inline, true);
+  assert.equal((await makeLink(BASE, { settings, view, text }, schemas, { maxChars: exact - 1 })).inline, false);
 });
 
 test('a v0 link (no version, older names, plain text) migrates to v2', async () => {
@@ -96,7 +99,7 @@ test('a v0 link (no version, older names, plain text) migrates to v2', async () 
   assert.equal(p.model, 'nextword');
   assert.equal(p.context, '4');
   assert.equal(p.dim, '40');
-  const back = await readLink(v0, schema);
+  const back = await readLink(v0, schemas);
   assert.equal(back.settings.context, 4);
   assert.equal(back.settings.dim, 40);
   assert.equal(back.settings.lr, 0.01);
@@ -149,12 +152,17 @@ test('v2 view fields from a link: clamped or replaced with a message, strings cl
   const { view: v, messages } = validateView({
     proj: 'umap', tsne_perplexity: '1e9', tsne_lr: '-4', tsne_iterations: '77.7', search: `<script>alert(1)</script>\n${'s'.repeat(300)}`,
     k: '100000', metric: 'manhattan', an_a: '<img src=x onerror=alert(1)>', an_b: 'a\u0000b', an_c: 'x'.repeat(100),
-    an_method: 'eval()', tab: 'settings', vectors: `evil\n${'v'.repeat(300)}`, extra: '1',
-  });
+    an_method: 'eval()', tab: 'settings', vectors: `evil\n${'v'.repeat(300)}`, extra: '1', tsne_seed: '-1',
+  }, schemas);
   assert.equal(v.proj, 'pca');
   assert.equal(v.tsne_perplexity, 100);
   assert.equal(v.tsne_lr, 0);
   assert.equal(v.tsne_iterations, 78);
+  assert.equal(v.tsne_seed, 0);
+  // The ranges are the module's own (tsneSchema()), not the page's.
+  const perplexity = tsneSchema.find((s) => s.name === 'perplexity');
+  assert.equal(v.tsne_perplexity, perplexity.max);
+  assert.equal(DEFAULT_VIEW.tsne_perplexity, perplexity.default);
   assert.equal(v.k, MAX_CLUSTERS);
   assert.equal(v.metric, 'cosine');
   assert.equal(v.an_method, '3CosAdd');
@@ -165,13 +173,13 @@ test('v2 view fields from a link: clamped or replaced with a message, strings cl
   assert.equal(v.an_c.length, 64);
   assert.ok(v.vectors.length <= 120);
   assert.ok(!('extra' in v));
-  for (const name of ['proj', 'tsne_perplexity', 'tsne_lr', 'tsne_iterations', 'k', 'metric', 'an_method', 'tab']) {
+  for (const name of ['proj', 'tsne_perplexity', 'tsne_lr', 'tsne_iterations', 'tsne_seed', 'k', 'metric', 'an_method', 'tab']) {
     assert.ok(messages.some((m) => m.startsWith(`${name}:`)), `a message for ${name}: ${messages.join(' | ')}`);
   }
   assert.ok(messages.every((m) => m.length < 160), 'messages stay short');
-  assert.equal(validateView({ k: '1' }).view.k, 2);
-  assert.equal(validateView({ k: '0' }).view.k, 0);
-  assert.equal(validateView({ k: 'lots' }).view.k, 0);
+  assert.equal(validateView({ k: '1' }, schemas).view.k, 2);
+  assert.equal(validateView({ k: '0' }, schemas).view.k, 0);
+  assert.equal(validateView({ k: 'lots' }, schemas).view.k, 0);
   // An unknown model kind is the next-word model, with a message; word2vec settings are clamped against word2vecSchema().
   const back = await readLink(`#v=2&model=glove&dim=9999&end=1`, schemas);
   assert.equal(back.kind, 'nextword');
@@ -199,9 +207,9 @@ test('"only these" travels as only=1, reads back from links and session files, a
   assert.equal((await readLink('#v=1&words=100&search=fox&end=1', schemas)).view.only, false, 'a v1 link');
   // Hand-edited values: 1/0 and true/false are read, anything else is off with a message.
   for (const [raw, value] of [['1', true], ['true', true], ['0', false], ['false', false], ['', false]]) {
-    assert.equal(validateView({ only: raw }).view.only, value, `only=${raw}`);
+    assert.equal(validateView({ only: raw }, schemas).view.only, value, `only=${raw}`);
   }
-  const bad = validateView({ only: '<b>yes</b>' });
+  const bad = validateView({ only: '<b>yes</b>' }, schemas);
   assert.equal(bad.view.only, false);
   assert.ok(bad.messages.some((m) => m.startsWith('only:')), bad.messages.join(' | '));
   // A session file keeps it as JSON true.
@@ -210,33 +218,72 @@ test('"only these" travels as only=1, reads back from links and session files, a
   assert.deepEqual(file.messages, []);
 });
 
+test('semantic axes, the 3D view and the odd one out travel in v2 links and session files; older links open without them', async () => {
+  const text = prose(120);
+  const geometry = {
+    ...DEFAULT_VIEW, proj: 'axes', axis_x: 'he-she, man-woman', axis_y: '{rich wealthy} - {poor needy}', axes_orth: false,
+    odd: 'cat dog fox car', tab: 'odd',
+  };
+  const link = await makeLink(BASE, { kind: 'nextword', settings, view: geometry, text }, schemas);
+  assert.match(link.url, /&proj=axes&/);
+  assert.match(link.url, /&axes_orth=0&/);
+  const back = await readLink(fragmentOf(link.url), schemas);
+  assert.deepEqual(back.view, geometry);
+  assert.deepEqual(back.messages, []);
+  const deep = { ...DEFAULT_VIEW, proj: 'tsne', dims: 3 };
+  const deepBack = await readLink(fragmentOf((await makeLink(BASE, { kind: 'nextword', settings, view: deep, text }, schemas)).url), schemas);
+  assert.equal(deepBack.view.dims, 3);
+  assert.equal(deepBack.view.proj, 'tsne');
+  // Defaults are not written: a 2D map with orthogonal axes and no odd words adds nothing to a link.
+  const plain = await makeLink(BASE, { kind: 'nextword', settings, view: DEFAULT_VIEW, text }, schemas);
+  assert.doesNotMatch(plain.url, /[&#](dims|axis_x|axis_y|axes_orth|odd)=/);
+  // A v2 link made before these fields (and a v1 one) opens with them at their defaults, silently.
+  for (const old of ['#v=2&model=nextword&words=300&proj=tsne&text=a+b&end=1', '#v=1&words=100&text=a+b&end=1']) {
+    const opened = await readLink(old, schemas);
+    assert.deepEqual([opened.view.dims, opened.view.axis_x, opened.view.axis_y, opened.view.axes_orth, opened.view.odd], [2, '', '', true, ''], old);
+    assert.deepEqual(opened.messages, [], old);
+  }
+  // Hand-edited values: a dimension other than 2 or 3 is 2 with a message; axes are cleaned and capped.
+  const bad = validateView({ dims: '4', axis_x: `he-she\u0000, man-woman${'x'.repeat(400)}`, axes_orth: 'maybe', proj: 'umap' }, schemas);
+  assert.equal(bad.view.dims, 2);
+  assert.equal(bad.view.axis_x.length, 300);
+  assert.ok(!bad.view.axis_x.includes('\u0000'));
+  assert.equal(bad.view.axes_orth, true);
+  assert.equal(bad.view.proj, 'pca');
+  for (const name of ['dims:', 'axes_orth:', 'proj:']) assert.ok(bad.messages.some((m) => m.startsWith(name)), `${name} ${bad.messages.join(' | ')}`);
+  // A session file keeps them as JSON values (dims a number).
+  const file = readSavedSession(JSON.stringify(makeSavedSession({ text, settings, view: { ...geometry, dims: 3 } })), schemas);
+  assert.deepEqual(file.view, { ...geometry, dims: 3 });
+  assert.deepEqual(file.messages, []);
+});
+
 test('a link from a newer page, or with a bad version, is refused with a message', async () => {
-  await assert.rejects(readLink('#v=3&end=1', schema), (e) => e instanceof LinkError && /newer version/.test(e.message));
-  await assert.rejects(readLink('#v=abc&end=1', schema), (e) => e instanceof LinkError && /unknown version/.test(e.message));
+  await assert.rejects(readLink('#v=3&end=1', schemas), (e) => e instanceof LinkError && /newer version/.test(e.message));
+  await assert.rejects(readLink('#v=abc&end=1', schemas), (e) => e instanceof LinkError && /unknown version/.test(e.message));
 });
 
 test('mangled links: truncated, bad base64, damaged deflate, oversized', async () => {
-  const link = await makeLink(BASE, { settings, view, text: prose(500) }, schema);
+  const link = await makeLink(BASE, { settings, view, text: prose(500) }, schemas);
   const fragment = fragmentOf(link.url);
   // Cut anywhere: the end marker is gone.
   for (const cut of [10, Math.floor(fragment.length / 2), fragment.length - 7]) {
-    await assert.rejects(readLink(fragment.slice(0, cut), schema), (e) => e instanceof LinkError && /cut short/.test(e.message));
+    await assert.rejects(readLink(fragment.slice(0, cut), schemas), (e) => e instanceof LinkError && /cut short/.test(e.message));
   }
   // The end put back by hand after a cut: the deflate stream is incomplete.
   const z = fragment.match(/&z=([^&]*)/)[1];
   const cutText = fragment.replace(z, z.slice(0, z.length - 12));
-  await assert.rejects(readLink(cutText, schema), (e) => e instanceof LinkError && /cut short or damaged/.test(e.message));
-  await assert.rejects(readLink(fragment.replace(z, `${z.slice(0, 20)}!!*${z.slice(23)}`), schema),
+  await assert.rejects(readLink(cutText, schemas), (e) => e instanceof LinkError && /cut short or damaged/.test(e.message));
+  await assert.rejects(readLink(fragment.replace(z, `${z.slice(0, 20)}!!*${z.slice(23)}`), schemas),
     (e) => e instanceof LinkError && /base64url/.test(e.message));
-  await assert.rejects(readLink(fragment.replace(z, 'AAAA'), schema), LinkError);
-  await assert.rejects(readLink(`#v=1&end=1&x=${'a'.repeat(70_000)}`, schema), (e) => e instanceof LinkError && /too long/.test(e.message));
-  await assert.rejects(readLink('#v=1&sha256=xyz&end=1', schema), (e) => e instanceof LinkError && /hash/.test(e.message));
+  await assert.rejects(readLink(fragment.replace(z, 'AAAA'), schemas), LinkError);
+  await assert.rejects(readLink(`#v=1&end=1&x=${'a'.repeat(70_000)}`, schemas), (e) => e instanceof LinkError && /too long/.test(e.message));
+  await assert.rejects(readLink('#v=1&sha256=xyz&end=1', schemas), (e) => e instanceof LinkError && /hash/.test(e.message));
 });
 
 test('a deflate bomb is stopped at the text limit', async () => {
   const bomb = toBase64Url(await deflate('a'.repeat(MAX_TEXT_BYTES + 10)));
   assert.ok(bomb.length < 5000, 'a small link');
-  await assert.rejects(readLink(`#v=1&z=${bomb}&end=1`, schema), (e) => e instanceof LinkError && /larger than/.test(e.message));
+  await assert.rejects(readLink(`#v=1&z=${bomb}&end=1`, schemas), (e) => e instanceof LinkError && /larger than/.test(e.message));
 });
 
 test('settings from a link: clamped, rounded or replaced, with a message naming each', () => {
@@ -270,7 +317,7 @@ test('settings from a link: clamped, rounded or replaced, with a message naming 
 test('the view from a link: words snapped, strings cleaned and capped, panels filtered', () => {
   const { view: v, messages } = validateView({
     words: '250', word: `<img src=x onerror=alert(1)>${'x'.repeat(100)}`, predict: 'a\u0000b\nc', open: 'map-why,evil,curves-why',
-  });
+  }, schemas);
   assert.equal(v.words, 300);
   assert.equal(v.word.length, 64);
   assert.equal(v.predict, 'a b c');
@@ -293,7 +340,7 @@ test('a session file round-trips; a model file imports; bad files are refused', 
   const run = { epoch: 1, epochs: 2, step: 10, finished: false, diverged: false };
   const stats = { sentences: 273, tokens: 3036, types: 300, vocab: 274, train_examples: 2417, valid_examples: 278, oov_tokens: 197 };
   const file = JSON.stringify(makeSavedSession({ text: 'a b c.', settings, view, model: JSON.parse(model), history, run, ideas, stats }));
-  const back = readSavedSession(file, schema);
+  const back = readSavedSession(file, schemas);
   assert.equal(back.text, 'a b c.');
   assert.deepEqual(back.settings, settings);
   assert.deepEqual(back.view, view);
@@ -304,7 +351,7 @@ test('a session file round-trips; a model file imports; bad files are refused', 
   assert.deepEqual(back.stats, stats);
   assert.deepEqual(back.messages, []);
 
-  const bare = readSavedSession(model, schema);
+  const bare = readSavedSession(model, schemas);
   assert.equal(bare.text, null);
   assert.equal(bare.settings.dim, 8);
 
@@ -327,7 +374,7 @@ test('a session file round-trips; a model file imports; bad files are refused', 
   const older = readSavedSession(JSON.stringify({
     format: 'embedding-playground-session', version: 1, text: 't', settings, view, model: JSON.parse(model),
     history: { loss: [[0.1, 5.2]], ppl: [[1, 120]] },
-  }), schema);
+  }), schemas);
   assert.deepEqual(older.history, { loss: [[0.1, 5.2]], ppl: [[1, 120, null, null]], twin: null, reference: null });
   assert.deepEqual(older.ideas, { yardstick: null, test: null });
   assert.equal(older.stats, null, 'a record from before the stats has none');
@@ -346,25 +393,25 @@ test('a session file round-trips; a model file imports; bad files are refused', 
       test: { perplexity: 40, accuracy: 0.1, top5: 0.2, examples: 0 },
     },
     stats: { ...stats, tokens: -1, vocab: '<b>274</b>' },
-  }), schema);
+  }), schemas);
   assert.deepEqual(mangled.history.ppl, [[1, 120, null, null]], 'accuracies outside [0, 1] and perplexities below 1 are dropped');
   assert.equal(mangled.history.twin, null, 'a twin with an unknown loss is dropped');
   assert.deepEqual(mangled.history.reference, { label: null, ppl: 50 }, 'a label that is not plain text is dropped');
   assert.deepEqual(mangled.ideas, { yardstick: null, test: null });
   assert.equal(mangled.stats, null, 'stats that are not whole numbers of at least 0 are dropped');
   // Stats without a model are not read: they describe the model's run.
-  assert.equal(readSavedSession(JSON.stringify(makeSavedSession({ text: 't', settings, view, stats })), schema).stats, null);
+  assert.equal(readSavedSession(JSON.stringify(makeSavedSession({ text: 't', settings, view, stats })), schemas).stats, null);
 
-  assert.throws(() => readSavedSession('{', schema), /not valid JSON/);
-  assert.throws(() => readSavedSession('[]', schema), /not a session/);
-  assert.throws(() => readSavedSession('{"format":"x"}', schema), /not an Embedding Playground/);
-  assert.throws(() => readSavedSession(JSON.stringify({ format: 'embedding-playground-session', version: 9, text: '' }), schema), /newer/);
-  assert.throws(() => readSavedSession(JSON.stringify({ format: 'embedding-playground-session', version: 1, text: 'a', model: { x: 1 } }), schema),
+  assert.throws(() => readSavedSession('{', schemas), /not valid JSON/);
+  assert.throws(() => readSavedSession('[]', schemas), /not a session/);
+  assert.throws(() => readSavedSession('{"format":"x"}', schemas), /not an Embedding Playground/);
+  assert.throws(() => readSavedSession(JSON.stringify({ format: 'embedding-playground-session', version: 9, text: '' }), schemas), /newer/);
+  assert.throws(() => readSavedSession(JSON.stringify({ format: 'embedding-playground-session', version: 1, text: 'a', model: { x: 1 } }), schemas),
     /not a model/);
   const odd = readSavedSession(JSON.stringify({
     format: 'embedding-playground-session', version: 1, text: 't', settings: { dim: 1e9 }, extra: 1,
     history: { loss: [[0, 1], ['x', 2], [1, null]] },
-  }), schema);
+  }), schemas);
   assert.equal(odd.settings.dim, spec('dim').max);
   assert.deepEqual(odd.history.loss, [[0, 1]]);
   assert.ok(odd.messages.some((m) => m.startsWith('dim:')));

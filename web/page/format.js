@@ -25,6 +25,13 @@ export function fmtPpl(v) {
   return v >= 100 ? fmtInt(v) : v.toFixed(1);
 }
 
+// A learning rate: two significant digits, in exponent form below 0.001 (5.0e-4), '–' when unknown.
+export function fmtLr(v) {
+  if (v == null || !Number.isFinite(v)) return '–';
+  if (v === 0) return '0';
+  return v < 1e-3 ? v.toExponential(1) : String(Number(v.toPrecision(2)));
+}
+
 export function fmtBytes(n) {
   if (n >= 1e6) return `${(n / 1e6).toFixed(1)} MB`;
   if (n >= 1e3) return `${(n / 1e3).toFixed(0)} kB`;

@@ -11,11 +11,11 @@ import { ItemsEvalPanel } from './items-eval.js';
 import { ItemsSample } from './items-sample.js';
 import { MapPanel } from './map-panel.js';
 import { ModelPanel } from './model-panel.js';
+import { OddOneOutPanel } from './odd-one-out.js';
 import { Persistence } from './persistence.js';
 import { QueriesPanel } from './queries.js';
 import { RecommendPanel } from './recommend-panel.js';
 import { RunControl } from './run.js';
-import { DEFAULT_VIEW } from './share.js';
 import { TextPanel } from './text-panel.js';
 import { Timeline } from './timeline.js';
 import { TopBar } from './top-bar.js';
@@ -92,6 +92,7 @@ const run = new RunControl({
       ideas.runStarted(null);
       clearStats();
       queries.clear();
+      oddPanel.clear();
       persistence.forgetModel();
       evalPanel.show(null);
       recommend.clear();
@@ -167,7 +168,7 @@ const mapPanel = new MapPanel({
   view,
   run,
   onSelect: (word) => queries.selectWord(word),
-  onFrameShown: () => { queries.followUp(); recommend.followUp(); },
+  onFrameShown: () => { queries.followUp(); recommend.followUp(); oddPanel.followUp(); },
   live: () => timeline.live,
   wordsChanged: () => timeline.invalidate(),
   status,
@@ -196,6 +197,14 @@ const recommend = new RecommendPanel({
   changed: () => persistence.inputsSaved(),
 });
 const itemsEval = new ItemsEvalPanel({ call, hasItems: itemsRun, render });
+const oddPanel = new OddOneOutPanel({
+  call,
+  view,
+  map: mapPanel.map,
+  hasRun: () => run.hasRun,
+  mappedOnly: () => mapPanel.mappedOnly,
+  selectWord: (word) => queries.selectWord(word),
+});
 // Yardstick, CE vs MSE, padding, counts, row strip.
 const ideas = new IdeasPanels({
   call,
@@ -258,7 +267,7 @@ const persistence = new Persistence({
       text.setDataKind('text');
       model.restoreDefaults();
       model.apply('nextword', null, null);
-      applyView(DEFAULT_VIEW);
+      applyView(view.defaults);
       queries.selectWord(null);
       queries.renderPredictions(null);
     },
@@ -284,6 +293,7 @@ function inputsChanged() {
 function applyView(v) {
   const projectionBefore = view.apply(v);
   queries.viewApplied();
+  oddPanel.viewApplied();
   mapPanel.viewApplied(projectionBefore);
 }
 
@@ -377,7 +387,8 @@ async function boot() {
     run.crash(err.message);
     return;
   }
-  model.ready(schemas.schema, schemas.word2vecSchema, schemas.item2vecSchema);
+  model.ready(schemas);
+  view.ready(schemas);
   sampleText = await samplePromise;
   await itemsSample.describe();
   const saved = await persistence.readSaved();
@@ -398,6 +409,8 @@ Object.defineProperty(window, '__embplay', {
     get mapPoints() { return mapPanel.map.pointCount; },
     get mapLabels() { return mapPanel.map.labelCount; },
     get mapSettled() { return mapPanel.map.settled; },
+    get mapDims() { return mapPanel.map.dims; },
+    get oddResult() { return oddPanel.result; },
     get lossPoints() { return charts.lossPoints; },
     get pplPoints() { return charts.pplPoints; },
     get selected() { return view.selected; },
@@ -411,6 +424,7 @@ Object.defineProperty(window, '__embplay', {
     get recommendations() { return recommend.result; },
     get itemsEval() { return itemsEval.result; },
     labelledPoints: () => mapPanel.map.labelledPoints(),
+    glCoverage: () => mapPanel.map.glCoverage(),
     mapCoords: () => mapPanel.map.points(),
     history: () => charts.history(),
     settings: () => (model.isReady ? model.settingsOf('nextword') : null),

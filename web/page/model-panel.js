@@ -32,7 +32,7 @@ export class ModelPanel {
     this.form = null;       // the next-word settings, once the schemas came (ready())
     this.w2vForm = null;    // word2vec's options (its model, skipgram | cbow, is the selector's choice)
     this.i2vForm = null;    // item2vec's options
-    this.schemas = null;    // {nextword, word2vec, item2vec}: what links and files are read against
+    this.schemas = null;    // {nextword, word2vec, item2vec, tsne, kmeans}: the module's schemas, what links and files are read against
     $('defaults').addEventListener('click', () => this.activeForm?.restoreDefaults());
     $('model-kind').addEventListener('change', () => {
       if (this.kind !== 'item2vec') this.lastTextModel = this.kind;
@@ -42,12 +42,12 @@ export class ModelPanel {
   }
 
   // The module's schemas arrived: the forms are built from them.
-  ready(schema, word2vecSchema, item2vecSchema) {
-    this.schemas = { nextword: schema, word2vec: word2vecSchema, item2vec: item2vecSchema };
-    this.form = new SettingsForm($('settings'), schema, { onChange: () => this.onChange(), notes: NEXT_WORD_NOTES });
-    this.w2vForm = new SettingsForm($('w2v-settings'), word2vecSchema.filter((f) => f.name !== 'model'),
+  ready(schemas) {
+    this.schemas = schemas;
+    this.form = new SettingsForm($('settings'), schemas.nextword, { onChange: () => this.onChange(), notes: NEXT_WORD_NOTES });
+    this.w2vForm = new SettingsForm($('w2v-settings'), schemaFor(schemas, 'skipgram'),
       { onChange: () => this.onChange(), idPrefix: 'w2v-' });
-    this.i2vForm = new SettingsForm($('i2v-settings'), item2vecSchema,
+    this.i2vForm = new SettingsForm($('i2v-settings'), schemas.item2vec,
       { onChange: () => this.onChange(), idPrefix: 'i2v-', labels: ITEM2VEC_LABELS });
   }
 

@@ -115,8 +115,8 @@ function readRun(r) {
   return { epoch: int(r.epoch), epochs: int(r.epochs), step: int(r.step), finished: r.finished === true, diverged: r.diverged === true };
 }
 
-// Reads an exported session (or a bare model file) from its text, against the settings schemas
-// ({nextword, word2vec}, or the next-word schema alone; see share.js schemaFor). Returns
+// Reads an exported session (or a bare model file) from its text, against the module's schemas
+// ({nextword, word2vec, item2vec, tsne, kmeans}; see share.js schemaFor). Returns
 //   {text, dataKind, kind, settings, w2vSettings, i2vSettings, view, model (JSON text or null), history, run, ideas, stats, messages}
 // text is null for a bare model file. Throws an Error with a message for the user.
 export function readSavedSession(fileText, schemas) {
@@ -163,7 +163,7 @@ export function readSavedSessionValue(j, schemas) {
   let dataKind = 'text';
   if (j.data_kind != null && DATA_KINDS.includes(j.data_kind)) dataKind = j.data_kind;
   else if (j.data_kind != null) messages.push(`data_kind: ${String(j.data_kind).slice(0, 24)} is not one of ${DATA_KINDS.join(', ')}; using text`);
-  const { view, messages: viewMessages } = validateView(j.view);
+  const { view, messages: viewMessages } = validateView(j.view, schemas);
   messages.push(...viewMessages);
   let model = null;
   if (j.model != null) {

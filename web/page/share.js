@@ -8,20 +8,26 @@
 //                                         nextword, word2vecSchema() (less `model`) for word2vec,
 //                                         item2vecSchema() for item2vec
 //    &data=events                         what the text is: text (absent) | events (a CSV) | baskets
-//    &words=300&proj=tsne                 the map: how many words, which projection (pca | tsne)
-//    &tsne_perplexity=30&tsne_lr=0&tsne_iterations=1000   t-SNE's settings
+//    &words=300&proj=tsne                 the map: how many words, which projection (pca | tsne | axes)
+//    &dims=3                              PCA and t-SNE in 3D (absent: 2D)
+//    &tsne_perplexity=30&tsne_lr=0&tsne_iterations=1000&tsne_seed=1   t-SNE's options (tsneSchema())
+//    &axis_x=he-she%2C+man-woman&axis_y=%7Brich+wealthy%7D+-+%7Bpoor+needy%7D&axes_orth=0
+//                                         the semantic axes (pairs or sets), y kept as written (absent: orthogonal)
 //    &search=%2F%5Eun%2F&k=4              the map's search box, its k-means clusters (0 = off)
 //    &only=1                              map only the search's matches (absent or 0: all the words)
 //    &word=fox&metric=cosine              the selected word, the neighbours' metric
 //    &predict=the+fox                     the Predict box
 //    &an_a=king&an_b=man&an_c=woman&an_method=3CosAdd      the Analogy tab's fields
-//    &tab=analogy&open=map-why            the tab shown (neighbours | analogy | eval | recommend), the open "why" panels
+//    &odd=cat+dog+fox+car                 the Odd one out tab's words
+//    &tab=analogy&open=map-why            the tab shown (neighbours | analogy | odd | eval | recommend), the open "why" panels
 //    &user=17850                          the customer chosen in the Users tab (item2vec)
 //    &vectors=glove.txt                   opened pre-trained vectors: their file's name only (never the file)
 //    &z=<base64url>                       the text, deflate-raw compressed (when the link stays short)
 //    &sha256=<64 hex>&chars=<n>           or, for a longer text, its hash: the recipient opens the file
 //    &end=1                               last: a link without it was cut short
-// Older shapes are brought up to v2 by MIGRATIONS before anything is read.
+// Older shapes are brought up to v2 by MIGRATIONS before anything is read. Fields added within v2
+// (dims, axis_x, axis_y, axes_orth, odd) take their defaults when absent, so every v2 link opens as
+// it did; a page older than them reads such a link with a message for the values it does not know.
 
 export const LINK_VERSION = 2;
 
@@ -38,25 +44,27 @@ export const MAX_WORD_CHARS = 64;       // the selected word (an item's name), a
 export const MAX_PREDICT_CHARS = 200;   // the Predict box
 export const MAP_WORDS = Object.freeze([100, 300, 1000, 3000, 10000]);
 export const WHY_PANELS = Object.freeze(['map-why', 'curves-why', 'predict-why', 'context-why', 'dim-why']);
-export const PROJECTIONS = Object.freeze(['pca', 'tsne']);
+export const PROJECTIONS = Object.freeze(['pca', 'tsne', 'axes']);
+export const DIMENSIONS = Object.freeze([2, 3]);  // the map's PCA and t-SNE: flat, or the 3D view
 export const MODEL_KINDS = Object.freeze(['nextword', 'skipgram', 'cbow', 'item2vec']);
 export const DATA_KINDS = Object.freeze(['text', 'events', 'baskets']);
 export const METRICS = Object.freeze(['cosine', 'euclidean']);
 export const ANALOGY_METHODS = Object.freeze(['3CosAdd', '3CosMul']);
-export const TABS = Object.freeze(['neighbours', 'analogy', 'eval', 'recommend']);
-export const MAX_CLUSTERS = 8;          // the clusters control: 0 (off) or 2..MAX_CLUSTERS
+export const TABS = Object.freeze(['neighbours', 'analogy', 'odd', 'eval', 'recommend']);
 export const MAX_SEARCH_CHARS = 200;    // the map's search box
 export const MAX_FILE_NAME_CHARS = 120; // the name of opened vectors
-// t-SNE's settings and their ranges (the page's t-SNE form; the worker checks them again).
-export const TSNE_RANGES = Object.freeze({
-  tsne_perplexity: { min: 2, max: 100, default: 30 },
-  tsne_lr: { min: 0, max: 10000, default: 0 },             // 0 = auto
-  tsne_iterations: { min: 50, max: 5000, default: 1000, int: true },
+export const MAX_AXIS_CHARS = 300;      // a semantic axis as typed ("he-she, man-woman, ...")
+export const MAX_ODD_CHARS = 200;       // the Odd one out box
+// The view's t-SNE fields, each one t-SNE option of the module's tsneSchema(): its default and its
+// range are the module's (the page's form, links and saved sessions all read them from there).
+export const TSNE_VIEW_FIELDS = Object.freeze({
+  tsne_perplexity: 'perplexity', tsne_lr: 'learning_rate', tsne_iterations: 'iterations', tsne_seed: 'seed',
 });
+// The view before anyone changes it, but for t-SNE's fields (defaultView() adds the module's).
 export const DEFAULT_VIEW = Object.freeze({
-  words: 300, proj: 'pca', tsne_perplexity: 30, tsne_lr: 0, tsne_iterations: 1000, search: '', only: false, k: 0,
+  words: 300, proj: 'pca', search: '', only: false, k: 0,
   word: '', metric: 'cosine', predict: '', an_a: '', an_b: '', an_c: '', an_method: '3CosAdd', tab: 'neighbours',
-  open: [], vectors: '', user: '',
+  open: [], vectors: '', dims: 2, axis_x: '', axis_y: '', axes_orth: true, odd: '', user: '',
 });
 
 // A link that cannot be read at all; its message is for the user.
@@ -213,25 +221,27 @@ function readFlag(source, name, fallback, messages) {
   return fallback;
 }
 
-// A number in TSNE_RANGES[name]: clamped (and rounded, for whole numbers) with a message.
-function readRange(source, name, messages) {
-  const r = TSNE_RANGES[name];
-  const raw = source[name];
-  if (raw == null || raw === '') return r.default;
-  const value = typeof raw === 'number' ? raw : (typeof raw === 'string' ? Number(raw) : NaN);
-  if (!Number.isFinite(value)) {
-    messages.push(`${name}: ${shown(raw)} is not a finite number; using the default, ${fmt(r.default)}`);
-    return r.default;
-  }
-  const v = Math.min(r.max, Math.max(r.min, r.int ? Math.round(value) : value));
-  if (v !== value) messages.push(`${name}: ${shown(raw)} is outside ${fmt(r.min)}..${fmt(r.max)}${r.int ? ' or not whole' : ''}; using ${fmt(v)}`);
-  return v;
+// The t-SNE fields as a schema of their own (tsneSchema()'s entries under the view's names), so
+// that links and files check them as settings are checked.
+function tsneViewSchema(schemas) {
+  return Object.entries(TSNE_VIEW_FIELDS).map(([key, name]) => ({ ...schemas.tsne.find((spec) => spec.name === name), name: key }));
+}
+
+// The most clusters the page offers: k-means's own limit (kmeansSchema()).
+export function maxClusters(schemas) {
+  return schemas.kmeans.find((spec) => spec.name === 'k').max;
+}
+
+// The view before anyone changes it: DEFAULT_VIEW with t-SNE's defaults from its schema.
+export function defaultView(schemas) {
+  return { ...DEFAULT_VIEW, ...Object.fromEntries(tsneViewSchema(schemas).map((spec) => [spec.name, spec.default])) };
 }
 
 // Reads the view (the map, its search, whether it maps only the matches, its clusters, the selected word and metric, the Predict box,
 // the analogy, the tab and the open panels) from untrusted values. Every string is cleaned and
-// capped, every choice checked against its list, every number clamped with a message.
-export function validateView(input) {
+// capped, every choice checked against its list, every number clamped with a message; t-SNE's
+// fields and the clusters' k against the module's schemas ({tsne, kmeans}: tsneSchema(), kmeansSchema()).
+export function validateView(input, schemas) {
   const source = input && typeof input === 'object' ? input : {};
   const messages = [];
   let words = DEFAULT_VIEW.words;
@@ -244,15 +254,18 @@ export function validateView(input) {
     }
   }
   const proj = readChoice(source, 'proj', PROJECTIONS, DEFAULT_VIEW.proj, messages);
-  const tsne = {};
-  for (const name of Object.keys(TSNE_RANGES)) tsne[name] = readRange(source, name, messages);
+  const tsneSource = Object.fromEntries(Object.keys(TSNE_VIEW_FIELDS).filter((key) => source[key] != null && source[key] !== '')
+    .map((key) => [key, source[key]]));
+  const { settings: tsne, messages: tsneMessages } = validateSettings(tsneSource, tsneViewSchema(schemas));
+  messages.push(...tsneMessages);
+  const most = maxClusters(schemas);
   let k = DEFAULT_VIEW.k;
   if (source.k != null && source.k !== '') {
     const n = Number(source.k);
     if (!Number.isFinite(n)) messages.push(`k: ${shown(source.k)} is not a number; clusters off`);
     else {
-      k = n <= 0 ? 0 : Math.min(MAX_CLUSTERS, Math.max(2, Math.round(n)));
-      if (k !== n) messages.push(`k: clusters are off (0) or 2 to ${MAX_CLUSTERS}, not ${shown(source.k)}; using ${k || 'off'}`);
+      k = n <= 0 ? 0 : Math.min(most, Math.max(2, Math.round(n)));
+      if (k !== n) messages.push(`k: clusters are off (0) or 2 to ${most}, not ${shown(source.k)}; using ${k || 'off'}`);
     }
   }
   const view = {
@@ -272,6 +285,12 @@ export function validateView(input) {
     tab: readChoice(source, 'tab', TABS, DEFAULT_VIEW.tab, messages),
     open: [],
     vectors: cleanString(source.vectors, MAX_FILE_NAME_CHARS),
+    dims: Number(readChoice({ dims: source.dims == null ? null : String(source.dims) }, 'dims', DIMENSIONS.map(String),
+      String(DEFAULT_VIEW.dims), messages)),
+    axis_x: cleanString(source.axis_x, MAX_AXIS_CHARS),
+    axis_y: cleanString(source.axis_y, MAX_AXIS_CHARS),
+    axes_orth: readFlag(source, 'axes_orth', DEFAULT_VIEW.axes_orth, messages),
+    odd: cleanString(source.odd, MAX_ODD_CHARS),
     user: cleanString(source.user, MAX_WORD_CHARS),
   };
   const asked = Array.isArray(source.open) ? source.open : String(source.open ?? '').split(',');
@@ -279,13 +298,12 @@ export function validateView(input) {
   return { view, messages };
 }
 
-// The schema of a model kind's settings. `schemas` is {nextword, word2vec, item2vec} (the module's
-// settingsSchema(), word2vecSchema() and item2vecSchema()), or one array: the next-word schema alone.
+// The schema of a model kind's settings. `schemas` is {nextword, word2vec, item2vec, tsne, kmeans}:
+// the module's settingsSchema(), word2vecSchema(), item2vecSchema(), tsneSchema() and kmeansSchema().
 export function schemaFor(schemas, kind) {
-  if (Array.isArray(schemas)) return kind === 'nextword' ? schemas : [];
   if (kind === 'nextword') return schemas.nextword;
   if (kind === 'item2vec') return schemas.item2vec ?? [];
-  return (schemas.word2vec ?? []).filter((spec) => spec.name !== 'model');  // the kind says which word2vec
+  return schemas.word2vec.filter((spec) => spec.name !== 'model');  // the kind says which word2vec
 }
 
 // ---- versions -----------------------------------------------------------------------------------
@@ -331,8 +349,8 @@ export function parseFragment(fragment) {
 
 // ---- writing and reading links -----------------------------------------------------------------
 
-const VIEW_KEYS = Object.freeze(['words', 'proj', 'tsne_perplexity', 'tsne_lr', 'tsne_iterations', 'search', 'only', 'k', 'word',
-  'metric', 'predict', 'an_a', 'an_b', 'an_c', 'an_method', 'tab', 'vectors', 'user']);
+const VIEW_KEYS = Object.freeze(['words', 'proj', ...Object.keys(TSNE_VIEW_FIELDS), 'search', 'only', 'k', 'word',
+  'metric', 'predict', 'an_a', 'an_b', 'an_c', 'an_method', 'tab', 'vectors', 'dims', 'axis_x', 'axis_y', 'axes_orth', 'odd', 'user']);
 
 function paramsFor({ kind = 'nextword', dataKind = 'text', settings, view }, schemas) {
   const p = new URLSearchParams();
@@ -341,9 +359,10 @@ function paramsFor({ kind = 'nextword', dataKind = 'text', settings, view }, sch
   if (dataKind !== 'text') p.set('data', dataKind);
   for (const spec of schemaFor(schemas, kind)) if (settings[spec.name] !== undefined) p.set(spec.name, String(settings[spec.name]));
   // Only what differs from the default view: the link stays short and readable.
+  const defaults = defaultView(schemas);
   for (const key of VIEW_KEYS) {
-    const value = view[key] ?? DEFAULT_VIEW[key];
-    if (key === 'words' || key === 'proj' || value !== DEFAULT_VIEW[key]) p.set(key, typeof value === 'boolean' ? String(Number(value)) : String(value));
+    const value = view[key] ?? defaults[key];
+    if (key === 'words' || key === 'proj' || value !== defaults[key]) p.set(key, typeof value === 'boolean' ? String(Number(value)) : String(value));
   }
   if (view.open?.length) p.set('open', view.open.join(','));
   return p;
@@ -385,7 +404,7 @@ export async function readLink(fragment, schemas) {
   const dataKind = readChoice(p, 'data', DATA_KINDS, 'text', kindMessages);
   const { settings, messages } = validateSettings(p, schemaFor(schemas, kind));
   messages.unshift(...kindMessages);
-  const { view, messages: viewMessages } = validateView(p);
+  const { view, messages: viewMessages } = validateView(p, schemas);
   messages.push(...viewMessages);
   let text = null;
   let sha256 = null;

@@ -1,8 +1,8 @@
 // The top bar, where one glance tells the state: Reset, Play/Pause and Step (and their keys, space
-// and s), the epoch and step counters, tokens/s, time left, the train loss and validation
+// and s), the epoch and step counters, the learning rate the schedule gave the last step, tokens/s, time left, the train loss and validation
 // perplexity, the progress bar and the status line; under it, a notice until dismissed, and the
 // message when the page cannot go on.
-import { fmtCompact, fmtDuration, fmtInt, fmtLoss, fmtPpl } from './format.js';
+import { fmtCompact, fmtDuration, fmtInt, fmtLoss, fmtLr, fmtPpl } from './format.js';
 
 const $ = (id) => document.getElementById(id);
 const typing = (el) => el && (el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName));
@@ -53,6 +53,7 @@ export class TopBar {
   showProgress(p, { running, speed, loss }) {
     $('m-epoch').textContent = `${p.epoch ?? 0} / ${p.epochs ?? 0}`;
     $('m-step').textContent = fmtInt(p.step ?? 0);
+    if (p.lr != null) $('m-lr').textContent = fmtLr(p.lr);
     $('m-speed').textContent = running || speed != null ? fmtCompact(speed) : '–';
     $('m-eta').textContent = p.finished ? '0:00' : (running ? fmtDuration(p.seconds_left) : '–');
     const shown = loss ?? p.chunk_loss ?? p.train_loss;
@@ -84,7 +85,7 @@ export class TopBar {
 
   // No run: every counter back to nothing (epochs: the form's, for "0 / epochs").
   clear(epochs) {
-    for (const id of ['m-speed', 'm-eta', 'm-loss', 'm-ppl']) $(id).textContent = '–';
+    for (const id of ['m-lr', 'm-speed', 'm-eta', 'm-loss', 'm-ppl']) $(id).textContent = '–';
     $('m-epoch').textContent = `0 / ${epochs ?? 0}`;
     $('m-step').textContent = '0';
     $('eval-summary').textContent = '';

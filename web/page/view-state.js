@@ -1,19 +1,22 @@
 // The view: everything on the page that is not a setting but that a link or a saved session keeps
-// (share.js DEFAULT_VIEW): the map's words, projection and t-SNE fields, the search and its "only
-// these" box, the clusters, the selected word and the neighbours' metric, the Predict box, the
-// analogy's words and method, the tab shown, the open "why" panels and the Users tab's customer.
-// This module alone reads and writes those controls: read() and apply() for links and sessions,
-// small getters for the panels, and on(name, fn) for the panels to hear the user change one.
-import { DEFAULT_VIEW, WHY_PANELS } from './share.js';
+// (share.js defaultView()): the map's words, projection, 2D or 3D and t-SNE fields, the semantic
+// axes, the search and its "only these" box, the clusters, the selected word and the neighbours'
+// metric, the Predict box, the analogy's words and method, the odd one out's words, the tab shown,
+// the open "why" panels and the Users tab's customer. This module alone reads and
+// writes those controls: read() and apply() for links and sessions, small getters for the panels,
+// and on(name, fn) for the panels to hear the user change one.
+import { DEFAULT_VIEW, defaultView, maxClusters, TSNE_VIEW_FIELDS, WHY_PANELS } from './share.js';
 
 const $ = (id) => document.getElementById(id);
 
 // The controls a change of which is saved (and put in the link) at once.
-const SAVED_CONTROLS = ['map-n', 'map-k', 'map-projection', 'tsne-perplexity', 'tsne-lr', 'tsne-iterations', 'map-search', 'map-only',
-  'nb-metric', 'predict-input', 'an-a', 'an-b', 'an-c', 'an-method', 'rec-user'];
+const SAVED_CONTROLS = ['map-n', 'map-k', 'map-projection', 'tsne-perplexity', 'tsne-lr', 'tsne-iterations', 'tsne-seed', 'map-search', 'map-only',
+  'nb-metric', 'predict-input', 'an-a', 'an-b', 'an-c', 'an-method', 'map-dims', 'axis-x', 'axis-y', 'axes-orthogonal', 'odd-input', 'rec-user'];
+// The t-SNE form's input for each of the view's t-SNE fields (share.js TSNE_VIEW_FIELDS).
+const TSNE_INPUTS = Object.freeze({ tsne_perplexity: 'tsne-perplexity', tsne_lr: 'tsne-lr', tsne_iterations: 'tsne-iterations', tsne_seed: 'tsne-seed' });
 // The tabs beside the neighbours: [name, its button, its body].
-const TABS = [['neighbours', 'tab-neighbours', 'nb-body'], ['analogy', 'tab-analogy', 'an-body'], ['eval', 'tab-eval', 'eval-body'],
-  ['recommend', 'tab-recommend', 'recommend-body']];
+const TABS = [['neighbours', 'tab-neighbours', 'nb-body'], ['analogy', 'tab-analogy', 'an-body'], ['odd', 'tab-odd', 'odd-body'],
+  ['eval', 'tab-eval', 'eval-body'], ['recommend', 'tab-recommend', 'recommend-body']];
 
 export class ViewState {
   // onChange(): the user changed something the view keeps; vectorsName(): the name of the opened
@@ -23,6 +26,7 @@ export class ViewState {
     this.vectorsName = vectorsName;
     this.selected = null;     // the selected word, or null
     this.tab = DEFAULT_VIEW.tab;
+    this.defaults = null;     // the view before anyone changes it, once the module's schemas came (ready())
     this.tsneWanted = false;  // a link or saved session asked for t-SNE before there was a run to project
     this.handlers = {};
     const relay = (id, event, name, read = () => undefined) => $(id).addEventListener(event, (e) => {
@@ -39,6 +43,16 @@ export class ViewState {
       $('map-projection').value = 'tsne';
       this.#emit('projection');
     });
+    relay('map-dims', 'change', 'dims');
+    $('axes-form').addEventListener('submit', (e) => {
+      e.preventDefault();
+      $('axes-settings').open = false;
+      $('map-projection').value = 'axes';
+      this.tsneWanted = false;
+      this.#emit('projection');
+    });
+    relay('axes-orthogonal', 'change', 'axes');
+    relay('odd-form', 'submit', 'odd');
     relay('map-search', 'input', 'search');
     relay('map-only', 'change', 'only');
     relay('predict-input', 'input', 'predict');
@@ -56,9 +70,26 @@ export class ViewState {
     document.addEventListener('toggle', (e) => { if (WHY_PANELS.includes(e.target.id)) this.onChange(); }, true);
   }
 
-  // Calls fn(value) when the user changes the control `name`: words, k, projection, search, only,
-  // predict, metric, method, analogy (the form sent), word (the word typed and sent, or null), user
-  // (the Users tab's form sent).
+  // The module's schemas arrived: t-SNE's form takes its ranges and defaults from tsneSchema() and
+  // the clusters control offers what kmeansSchema() allows, so the page never offers what the module refuses.
+  ready(schemas) {
+    this.defaults = defaultView(schemas);
+    for (const [key, name] of Object.entries(TSNE_VIEW_FIELDS)) {
+      const spec = schemas.tsne.find((s) => s.name === name);
+      const input = $(TSNE_INPUTS[key]);
+      input.min = String(spec.min);
+      input.max = String(spec.max);
+      input.value = String(spec.default);
+      input.title = spec.hint;
+    }
+    const select = $('map-k');
+    for (let k = 2; k <= maxClusters(schemas); k += 1) select.append(new Option(String(k), String(k)));
+  }
+
+  // Calls fn(value) when the user changes the control `name`: words, k, projection (also the axes
+  // form sent), dims, axes (y made orthogonal or not), search, only, predict, metric, method,
+  // analogy (the form sent), odd (the odd one out's form sent), word (the word typed and sent, or
+  // null), user (the Users tab's form sent).
   on(name, fn) {
     (this.handlers[name] ??= []).push(fn);
   }
@@ -73,6 +104,13 @@ export class ViewState {
   get clusters() { return Number($('map-k').value); }
   get projection() { return $('map-projection').value; }
   set projection(value) { $('map-projection').value = value; }
+  get dims() { return Number($('map-dims').value); }
+  // 3D is for PCA and t-SNE; the axes are two named directions, a flat picture.
+  set dimsEnabled(on) { $('map-dims').disabled = !on; }
+  get axes() {
+    return { x: $('axis-x').value.trim(), y: $('axis-y').value.trim(), orthogonal: $('axes-orthogonal').checked };
+  }
+  get odd() { return $('odd-input').value; }
   get search() { return $('map-search').value.trim(); }
   get onlyTicked() { return $('map-only').checked; }
   set onlyEnabled(on) { $('map-only').disabled = !on; }
@@ -89,9 +127,10 @@ export class ViewState {
   get user() { return $('rec-user').value.trim(); }
   set user(key) { $('rec-user').value = key; }
 
+  // The t-SNE form as the module's t-SNE options (tsneSchema() names); the module checks them.
   tsneOptions() {
-    const num = (id) => Number($(id).value);
-    return { perplexity: num('tsne-perplexity'), learning_rate: num('tsne-lr'), iterations: Math.round(num('tsne-iterations')) };
+    const options = Object.fromEntries(Object.entries(TSNE_VIEW_FIELDS).map(([key, name]) => [name, Number($(TSNE_INPUTS[key]).value)]));
+    return { ...options, dimensions: this.dims };
   }
 
   // ---- what they change
@@ -119,9 +158,7 @@ export class ViewState {
     return {
       words: this.mapWords,
       proj: this.tsneWanted ? 'tsne' : this.projection,
-      tsne_perplexity: num('tsne-perplexity', DEFAULT_VIEW.tsne_perplexity),
-      tsne_lr: num('tsne-lr', DEFAULT_VIEW.tsne_lr),
-      tsne_iterations: num('tsne-iterations', DEFAULT_VIEW.tsne_iterations),
+      ...Object.fromEntries(Object.entries(TSNE_INPUTS).map(([key, id]) => [key, num(id, this.defaults[key])])),
       search: $('map-search').value,
       only: this.onlyTicked,
       k: this.clusters,
@@ -135,6 +172,11 @@ export class ViewState {
       tab: this.tab ?? DEFAULT_VIEW.tab,
       open: WHY_PANELS.filter((id) => $(id)?.open),
       vectors: this.vectorsName(),
+      dims: this.dims,
+      axis_x: $('axis-x').value,
+      axis_y: $('axis-y').value,
+      axes_orth: $('axes-orthogonal').checked,
+      odd: this.odd,
       user: this.user,
     };
   }
@@ -142,14 +184,12 @@ export class ViewState {
   // Puts a view on the controls (values into fields, never markup) and returns the projection the
   // map had before. t-SNE needs a run: until the map starts it, tsneWanted says it is wanted.
   apply(view) {
-    const v = { ...DEFAULT_VIEW, ...view };
+    const v = { ...this.defaults, ...view };
     const projectionBefore = this.projection;
     $('map-n').value = String(v.words);
     $('predict-input').value = v.predict;
     this.select(v.word || null);
-    $('tsne-perplexity').value = String(v.tsne_perplexity);
-    $('tsne-lr').value = String(v.tsne_lr);
-    $('tsne-iterations').value = String(v.tsne_iterations);
+    for (const [key, id] of Object.entries(TSNE_INPUTS)) $(id).value = String(v[key]);
     $('map-k').value = String(v.k);
     $('nb-metric').value = v.metric;
     $('an-a').value = v.an_a;
@@ -158,6 +198,12 @@ export class ViewState {
     $('an-method').value = v.an_method;
     $('map-search').value = v.search;
     $('map-only').checked = v.only;
+    $('map-dims').value = String(v.dims);
+    $('axis-x').value = v.axis_x;
+    $('axis-y').value = v.axis_y;
+    $('axes-orthogonal').checked = v.axes_orth;
+    $('odd-input').value = v.odd;
+    this.dimsEnabled = v.proj !== 'axes';
     this.user = v.user;
     this.tsneWanted = v.proj === 'tsne';
     this.projection = v.proj;

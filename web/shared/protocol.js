@@ -55,8 +55,8 @@ export const REQUESTS = Object.freeze({
   },
   init: {
     fields: [],
-    reply: 'schema: the settings schema [{name, type, min, max, default, choices?, hint}]; '
-      + 'word2vecSchema: the same for word2vec\'s options; item2vecSchema: and for item2vec\'s',
+    reply: 'the module\'s schemas, each [{name, type, min, max, default, choices?, hint}]: nextword (the settings), '
+      + 'word2vec (its options), item2vec (its options), tsne (t-SNE\'s options), kmeans (k-means\'s options)',
   },
   start: {
     fields: ['text', 'settings'],
@@ -126,10 +126,12 @@ export const REQUESTS = Object.freeze({
   },
   snapshot: {
     fields: ['n', 'only'],
-    reply: '{words, counts, coords: Float32Array(2m) (buffer transferred), explained: [fx, fy], pool: n, only} for the m '
-      + 'words n, only name (only: the search mapped, \'\' for all n); a t-SNE frame when t-SNE runs on these words. '
-      + 'The PCA is turned to match the last frame of the same words (the page draws it as it comes); fx, fy: the '
-      + 'shares of the words\' spread along its x and y',
+    reply: '{words, counts, coords: Float32Array(dims * m) (buffer transferred), dims: 2 | 3, projection: pca | axes, '
+      + 'explained: [fx, fy(, fz)] (pca), axes (axes: as the projection request\'s reply), pool: n, only} for the m '
+      + 'words n, only name (only: the search mapped, \'\' for all n), made as the last projection request asked '
+      + '(PCA in 2D or 3D, or the words on two semantic axes); a t-SNE frame when t-SNE runs on these words. '
+      + 'The PCA is turned to match the last frame of the same words (the page draws it as it comes); fx, fy, fz: the '
+      + 'shares of the words\' spread along its axes',
   },
   neighbors: {
     fields: ['word', 'k', 'metric'],
@@ -141,6 +143,12 @@ export const REQUESTS = Object.freeze({
     reply: '{words: [a, b, c] as read, method, answers: [{word, score}]}: a - b + c (king - man + woman ~ queen), '
       + 'method 3CosAdd | 3CosMul, best first, the three input words never among them',
   },
+  oddOneOut: {
+    fields: ['words'],
+    reply: '{words: as read, distances: [each word\'s cosine distance to the centroid of the others, on unit vectors], '
+      + 'odd: the farthest word, odd_index}; words: 4 to 6 typed words (spaces or commas). Errors name the words not '
+      + 'in the vocabulary, or say how many words to type',
+  },
   clusters: {
     fields: ['n', 'only', 'k', 'seed', 'previous'],
     reply: '{words, assignment: Int32Array(m) (buffer transferred), central: [[word]] per cluster, sizes}: k-means of the '
@@ -151,10 +159,15 @@ export const REQUESTS = Object.freeze({
   },
   projection: {
     fields: ['projection', 'n', 'only', 'options'],
-    reply: 'pca: null (frames are PCA again). tsne: {ok, n, warm, learning_rate}; the worker then runs t-SNE of '
-      + 'the words n, only name (a copy of their vectors; options {perplexity, learning_rate, iterations}) in '
-      + 'steps between training chunks and pushes frame events until it is done. An error (perplexity too large '
-      + 'for the words, too few words, no spread) leaves the projection as it was',
+    reply: 'pca: null (frames are PCA again, in options.dimensions 2 | 3). tsne: {ok, n, warm, learning_rate}; the '
+      + 'worker then runs t-SNE of the words n, only name (a copy of their vectors; options {perplexity, '
+      + 'learning_rate, iterations, dimensions: 2 | 3}) in steps between training chunks and pushes frame events '
+      + 'until it is done, then PCA in the same dimensions. axes: {axes: {x, y: {positive, negative, pairs, '
+      + 'label_positive, label_negative}, cosine (between x and y as written), orthogonal}}: from now on frames place '
+      + 'the words on two semantic axes (options {x, y, orthogonal}: each axis pairs "he-she, man-woman" or sets '
+      + '"{rich wealthy} - {poor needy}"; each word at its cosine with x and with y, y made orthogonal to x unless '
+      + 'orthogonal is false). An error (perplexity too large for the words, too few words, no spread; an axis '
+      + 'with words not in the vocabulary, fewer than two words a side, no direction) leaves the projection as it was',
   },
   predict: {
     fields: ['context', 'k'],
@@ -216,6 +229,7 @@ export const REQUESTS = Object.freeze({
 export const PROGRESS = Object.freeze([
   'epoch', 'step', 'epoch_position', 'epoch_size', 'epochs', 'train_loss', 'last_batch_loss',
   'tokens_per_sec', 'epoch_end', 'finished', 'diverged',
+  'lr',                // the learning rate of the last step, as the schedule set it (word2vec: its linear decay)
   'train_speed',       // examples per second of time inside step() since the previous event
   'chunk_loss',        // mean training loss over the examples since the previous event
   'loss_points',       // [[epoch as a fraction, mean loss of one step() call], ...] since the previous event
@@ -229,7 +243,7 @@ export const PROGRESS = Object.freeze([
 ]);
 
 export const EVENTS = Object.freeze(['reply', 'progress', 'fatal', 'frame', 'twin', 'itemsEval']);
-// A frame event (type 'frame') carries {frame}: a snapshot reply with projection 'tsne', iteration,
+// A frame event (type 'frame') carries {frame}: a snapshot reply with projection 'tsne', dims, iteration,
 // iterations and done, pushed while t-SNE settles (coords' buffer transferred); {projection: 'pca',
 // dropped: true} when t-SNE stopped with its source of vectors; {projection: 'tsne', error} when it failed.
 //

@@ -18,10 +18,10 @@ export class Engine {
 
   async init() {
     if (!this.module) this.module = await createEmbPlay({ locateFile: (file) => file });
+    const m = this.module;
     return {
-      schema: parse(this.module.settingsSchema()),
-      word2vecSchema: parse(this.module.word2vecSchema()),
-      item2vecSchema: parse(this.module.item2vecSchema()),
+      nextword: parse(m.settingsSchema()), word2vec: parse(m.word2vecSchema()), item2vec: parse(m.item2vecSchema()),
+      tsne: parse(m.tsneSchema()), kmeans: parse(m.kmeansSchema()),
     };
   }
 

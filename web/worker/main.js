@@ -23,7 +23,7 @@ const post = (event, transfer = []) => self.postMessage(event, transfer);
 const engine = new Engine();
 const slicer = new TimeSlicer();
 const shown = new ShownWords(engine);
-const tsne = new TsneJob({ engine, shown, slicer, post, onLayout: (key, coords) => frames.remember(key, coords) });
+const tsne = new TsneJob({ engine, shown, slicer, post, onLayout: (key, coords, dims) => frames.remember(key, coords, dims) });
 const frames = new MapFrames({ engine, shown, tsne });
 const ideas = new Ideas({ engine, post, slicer, training: () => loop.playing });
 const loop = new RunLoop({ engine, frames, ideas, slicer, post, newSource });
@@ -71,11 +71,19 @@ serve(self, {
   projection: ({ projection, n, only, options }) => {
     engine.requireModel();
     if (projection === 'pca') {
+      frames.usePca(options?.dimensions ?? 2);
       tsne.stop();
       return null;
     }
-    if (projection !== 'tsne') throw new Error('projection must be pca or tsne');
-    return tsne.start({ n, only, options });
+    if (projection === 'axes') {
+      const reply = frames.useAxes({ n, only, axes: options });  // throws: the axes cannot be read
+      tsne.stop();
+      return reply;
+    }
+    if (projection !== 'tsne') throw new Error('projection must be pca, tsne or axes');
+    const reply = tsne.start({ n, only, options });
+    frames.usePca(options?.dimensions ?? 2);  // when t-SNE stops: PCA in its dimensions
+    return reply;
   },
   ...questionHandlers(engine, shown),
   ...ideas.handlers(),

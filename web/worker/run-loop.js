@@ -11,38 +11,30 @@ const CHUNKS_PER_EPOCH = 24;  // at least this many loss points per epoch, howev
 const MAX_BUDGET = 1 << 22;   // examples per slice, whatever the measured speed
 const WORD2VEC_STEP = 100;    // words trained by one Step of a word2vec run (at least a sentence)
 
-// Turns the module's running mean over the epoch (train_loss at epoch_position) into the mean
-// loss over the examples of each step() call: the points of the loss curve.
+// The loss curve's points. Each step() call says what it did: `examples` trained (words read, for
+// word2vec) and `loss_sum` over `loss_count` terms (those examples, or word2vec's pairs), so a
+// point is the mean loss of one call, placed at the epoch fraction where the call ended.
 class ChunkLoss {
   constructor() { this.reset(); }
   reset() {
-    this.prevPos = 0;     // epoch_position at the previous reading
-    this.prevMean = 0;    // train_loss at the previous reading
     this.points = [];     // [epoch as a fraction, mean loss] since the last take()
-    this.sum = 0;         // loss summed over the examples since the last take()
-    this.count = 0;
+    this.sum = 0;         // loss summed since the last take()
+    this.count = 0;       // over this many terms
   }
   // Reads one step() result; returns how many examples it trained.
   add(p) {
-    const pos = p.epoch_end ? p.epoch_size : p.epoch_position;
-    if (pos < this.prevPos) { this.prevPos = 0; this.prevMean = 0; }
-    const done = pos - this.prevPos;
-    if (done > 0 && Number.isFinite(p.train_loss)) {
-      const sum = p.train_loss * pos - this.prevMean * this.prevPos;
-      const epochs = p.epoch_end ? p.epoch : p.epoch + pos / Math.max(1, p.epoch_size);
-      this.points.push([epochs, sum / done]);
-      this.sum += sum;
-      this.count += done;
+    if (p.loss_count > 0 && Number.isFinite(p.loss_sum)) {
+      const epochs = p.epoch_end ? p.epoch : p.epoch + p.epoch_position / Math.max(1, p.epoch_size);
+      this.points.push([epochs, p.loss_sum / p.loss_count]);
+      this.sum += p.loss_sum;
+      this.count += p.loss_count;
     }
-    if (p.epoch_end) { this.prevPos = 0; this.prevMean = 0; } else { this.prevPos = pos; this.prevMean = p.train_loss; }
-    return Math.max(0, done);
+    return p.examples;
   }
   // The points and the mean loss since the last take().
   take() {
     const taken = { points: this.points, mean: this.count > 0 ? this.sum / this.count : null };
-    this.points = [];
-    this.sum = 0;
-    this.count = 0;
+    this.reset();
     return taken;
   }
 }

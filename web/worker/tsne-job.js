@@ -8,7 +8,7 @@ import { SliceBudget } from './time-slicer.js';
 const TSNE_MS = 25;   // t-SNE work per slice
 
 export class TsneJob {
-  // post(event, transfer): to the page; onLayout(key, coords): each new layout of the words `key`.
+  // post(event, transfer): to the page; onLayout(key, coords, dims): each new layout of the words `key`.
   constructor({ engine, shown, slicer, post, onLayout }) {
     Object.assign(this, { engine, shown, slicer, post, onLayout });
     this.current = null;   // {key, words, counts, pool, only, iteration, frame}: the t-SNE shown, or null (PCA)
@@ -41,11 +41,11 @@ export class TsneJob {
     budget.measure(r.iteration - t.iteration, performance.now() - t0);
     t.iteration = r.iteration;
     const frame = {
-      words: t.words, counts: t.counts, pool: t.pool, only: t.only, coords: r.coords, projection: 'tsne',
+      words: t.words, counts: t.counts, pool: t.pool, only: t.only, coords: r.coords, dims: r.dims, projection: 'tsne',
       iteration: r.iteration, iterations: r.iterations, done: r.done,
     };
     t.frame = { ...frame, coords: r.coords.slice() };
-    this.onLayout(t.key, t.frame.coords);
+    this.onLayout(t.key, t.frame.coords, r.dims);
     this.post({ type: 'frame', frame }, [r.coords.buffer]);
     return r.done;
   }
