@@ -16,6 +16,8 @@ import { Persistence } from './persistence.js';
 import { QueriesPanel } from './queries.js';
 import { RecommendPanel } from './recommend-panel.js';
 import { RunControl } from './run.js';
+import { SentenceEval } from './sentence-eval.js';
+import { SentencesPanel } from './sentences-panel.js';
 import { TextPanel } from './text-panel.js';
 import { Timeline } from './timeline.js';
 import { TopBar } from './top-bar.js';
@@ -32,9 +34,10 @@ const itemsSample = new ItemsSample();
 const link = new WorkerLink({
   events: {
     onProgress: (p) => run.onProgress(p),
-    onFrame: (frame) => mapPanel.showTsneFrame(frame),
+    onFrame: (frame) => (frame.of === 'units' ? sentences.onTsneFrame(frame) : mapPanel.showTsneFrame(frame)),
     onTwin: (twin) => ideas.onTwin(twin),
     onItemsEval: (e) => itemsEval.onEvent(e),
+    onSentences: (status) => sentences.onStatus(status),
   },
   onLost: (reason) => workerLost(reason),
 });
@@ -97,6 +100,7 @@ const run = new RunControl({
       evalPanel.show(null);
       recommend.clear();
       itemsEval.reset();
+      sentenceEval.show(null);
     },
     began(kind, stats) {
       evalPanel.show(null);
@@ -233,6 +237,15 @@ const evalPanel = new EvalPanel({
   },
   render,
 });
+// The Sentences view (the map panel's other face) and the Eval tab's sentence tests.
+const sentences = new SentencesPanel({
+  call,
+  view,
+  text: () => text.text,
+  hasVectors: () => run.hasRun,
+  changed: () => persistence.inputsSaved(),
+});
+const sentenceEval = new SentenceEval({ call, hasRun: () => run.hasRun, beforeRun: () => sentences.syncPooling() });
 const files = new VectorFilesPanel({
   call,
   pauseRun: () => run.pauseIfRunning(),
@@ -285,6 +298,7 @@ function inputsChanged() {
   topBar.clearNote();
   text.hideError();
   persistence.textChanged();
+  sentences.textChanged();
   render();
   persistence.inputsSaved();
 }
@@ -295,6 +309,7 @@ function applyView(v) {
   queries.viewApplied();
   oddPanel.viewApplied();
   mapPanel.viewApplied(projectionBefore);
+  sentences.viewApplied();
 }
 
 // The vectors are items: an item2vec run is there to explore.
@@ -328,14 +343,16 @@ function render() {
   model.showStale(run.stale);
   files.renderControls({ locked: info.locked, hasRun: run.hasRun, nextWord: run.kind === 'nextword' });
   evalPanel.renderButton();
+  sentenceEval.renderButton();
   recommend.render();
   itemsEval.renderSection();
-  // Predict is the next-word model's, analogies the words': an item2vec run (or the choice of one)
-  // has no use for them.
+  // Predict is the next-word model's; analogies and the odd one out read typed words, which item
+  // names are not (they have spaces): an item2vec run (or the choice of one) has no use for them.
   const items = (run.hasRun ? run.kind : model.kind) === 'item2vec';
   $('predict-panel').hidden = items;
   $('tab-analogy').closest('h2').hidden = items;
-  if (items && view.tab === 'analogy') view.showTab('neighbours');
+  $('tab-odd').closest('h2').hidden = items;
+  if (items && (view.tab === 'analogy' || view.tab === 'odd')) view.showTab('neighbours');
   mapPanel.renderEmpty();
   $('chart-empty').hidden = charts.lossPoints > 0;
   if (run.state === 'idle' && model.isReady) topBar.showCounters({ epoch: 0, epochs: model.activeForm.value('epochs') ?? '–' });
@@ -364,6 +381,7 @@ async function workerLost(reason) {
     return;
   }
   run.setState('idle');
+  sentences.workerRestarted();
   const said = `The training worker stopped (${reason}). It was restarted.`;
   if (last?.model) {
     const restored = await run.loadModel(last);
@@ -423,6 +441,9 @@ Object.defineProperty(window, '__embplay', {
     get dataKind() { return text.dataKind; },
     get recommendations() { return recommend.result; },
     get itemsEval() { return itemsEval.result; },
+    get sentences() { return sentences.info; },
+    get sentenceEvalResult() { return sentenceEval.result; },
+    unitPoints: () => sentences.screenPoints(),
     labelledPoints: () => mapPanel.map.labelledPoints(),
     glCoverage: () => mapPanel.map.glCoverage(),
     mapCoords: () => mapPanel.map.points(),
