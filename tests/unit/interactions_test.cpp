@@ -5,22 +5,12 @@
 
 #include <string>
 
+#include "error_message.h"
 #include "interactions.h"
 #include "settings.h"
 
 namespace embplay {
 namespace {
-
-// The message of the InputError that `f` throws ("" when it throws none).
-template <typename F>
-std::string error_of(F f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "";
-}
 
 // The item keys of a user's history, basket by basket: "a b | c".
 std::string baskets_of(const InteractionLog& log, const std::string& user) {
