@@ -1,7 +1,7 @@
 // Purchases in the page: the events sample loads with its attribution, item2vec trains, the map shows
 // item names, clicking an item lists what is bought together, the Users tab recommends with reasons,
-// the Eval tab fills both splits for every model, and a malformed CSV names its line while the run
-// and the data stay. The sample the page fetches is answered with the log's first rows (the whole
+// the Eval tab fills both splits for every model (baskets: the one split they have, the other said),
+// and a malformed CSV names its line while the run and the data stay. The sample the page fetches is answered with the log's first rows (the whole
 // log is for the benchmark, bench/items_page.mjs), so the run takes seconds.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -140,6 +140,27 @@ test('a malformed CSV names its line; the run, its map and the data stay', { tim
   // Text data chooses a text model again.
   await page.selectOption('#data-kind', 'text');
   assert.notEqual(await page.inputValue('#model-kind'), 'item2vec', 'text chooses a text model');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('baskets have no next basket: the Eval tab says so for that split and fills the other', { timeout: 90_000 }, async () => {
+  const { page, problems } = await openWithSlice();
+  const kinds = ['tea cup saucer spoon', 'saw drill hammer nails', 'pen ink paper tea'];
+  await page.selectOption('#data-kind', 'baskets');
+  await paste(page, Array.from({ length: 300 }, (_, i) => kinds[i % 3]).join('\n'));
+  await page.click('#play');
+  await waitFor(page, 'item2vec did not finish on baskets', () => window.__embplay.state === 'finished', { timeout: TRAIN_TIMEOUT_MS });
+  await page.click('#tab-eval');
+  await page.click('#items-eval-run');
+  await waitFor(page, 'the evaluation did not finish', () => window.__embplay.itemsEval?.done, { timeout: 60_000 });
+  assert.match(await page.textContent('#items-eval-status'), /300 users \(last-item\)\. No user can be evaluated with the last-invoice split/);
+  const rows = await page.$$eval('#items-eval-table tbody tr', (trs) => trs.map((tr) => Array.from(tr.cells, (c) => c.textContent)));
+  assert.equal(rows.length, 4);
+  for (const r of rows) {
+    assert.ok(r.slice(1, 3).every((v) => /^\d+\.\d\d$/.test(v)), `last item: ${r}`);
+    assert.deepEqual(r.slice(3), ['\u2013', '\u2013'], `last invoice: ${r}`);
+  }
   assert.deepEqual(problems, []);
   await page.close();
 });
