@@ -149,6 +149,7 @@ test('baskets have no next basket: the Eval tab says so for that split and fills
   const kinds = ['tea cup saucer spoon', 'saw drill hammer nails', 'pen ink paper tea'];
   await page.selectOption('#data-kind', 'baskets');
   await paste(page, Array.from({ length: 300 }, (_, i) => kinds[i % 3]).join('\n'));
+  await waitFor(page, 'the baskets were not counted', () => document.getElementById('text-size').textContent === '300 baskets');
   await page.click('#play');
   await waitFor(page, 'item2vec did not finish on baskets', () => window.__embplay.state === 'finished', { timeout: TRAIN_TIMEOUT_MS });
   await page.click('#tab-eval');

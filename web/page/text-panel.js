@@ -71,6 +71,7 @@ export class TextPanel {
     $('data-source').hidden = kind === 'text';
     $('sample').textContent = kind === 'text' ? 'Use the sample' : 'Use the sample (Online Retail)';
     $('file-label').textContent = kind === 'text' ? 'Open .txt…' : 'Open .csv…';
+    this.showSize();  // counted as words, rows or baskets
   }
 
   // The purchases sample into the box (as events); its attribution shows under it.
@@ -138,7 +139,12 @@ export class TextPanel {
     const text = this.text;
     let label;
     if (text.length > 2e6) label = fmtBytes(text.length);
-    else {
+    else if (this.dataKind !== 'text') {
+      // Purchases count in lines: an events CSV's rows under its header, or baskets.
+      const events = this.dataKind === 'events';
+      const n = Math.max(0, text.split('\n').filter((line) => line.trim()).length - (events ? 1 : 0));
+      label = `${fmtInt(n)} ${events ? 'row' : 'basket'}${n === 1 ? '' : 's'}`;
+    } else {
       const words = text.match(/\S+/g)?.length ?? 0;
       label = `${fmtInt(words)} word${words === 1 ? '' : 's'}`;
     }
