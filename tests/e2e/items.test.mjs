@@ -152,6 +152,7 @@ test('baskets have no next basket: the Eval tab says so for that split and fills
   await waitFor(page, 'the baskets were not counted', () => document.getElementById('text-size').textContent === '300 baskets');
   await page.click('#play');
   await waitFor(page, 'item2vec did not finish on baskets', () => window.__embplay.state === 'finished', { timeout: TRAIN_TIMEOUT_MS });
+  assert.equal(await page.isHidden('#view-sentences'), true, 'purchases have no Sentences view');
   await page.click('#tab-eval');
   await page.click('#items-eval-run');
   await waitFor(page, 'the evaluation did not finish', () => window.__embplay.itemsEval?.done, { timeout: 60_000 });

@@ -347,12 +347,15 @@ function render() {
   recommend.render();
   itemsEval.renderSection();
   // Predict is the next-word model's; analogies and the odd one out read typed words, which item
-  // names are not (they have spaces): an item2vec run (or the choice of one) has no use for them.
+  // names are not (they have spaces), and a purchases log has no sentences: an item2vec run (or the
+  // choice of one) has no use for them.
   const items = (run.hasRun ? run.kind : model.kind) === 'item2vec';
   $('predict-panel').hidden = items;
   $('tab-analogy').closest('h2').hidden = items;
   $('tab-odd').closest('h2').hidden = items;
   if (items && (view.tab === 'analogy' || view.tab === 'odd')) view.showTab('neighbours');
+  document.querySelector('.map-views').hidden = items;
+  if (items && view.mapView === 'sentences') $('view-words').click();
   mapPanel.renderEmpty();
   $('chart-empty').hidden = charts.lossPoints > 0;
   if (run.state === 'idle' && model.isReady) topBar.showCounters({ epoch: 0, epochs: model.activeForm.value('epochs') ?? '–' });
