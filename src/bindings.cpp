@@ -339,6 +339,21 @@ class JsWorkspace {
   }
   std::string sentence_eval_run() { return reply([&] { return ws_.sentence_eval_run(); }); }
 
+  // ---- items: item2vec on events or baskets, users and their recommendations
+  std::string start_items(const std::string& data, const std::string& format, const std::string& options) {
+    return reply([&] { return ws_.start_items(data, format, item2vec_options_from_json(parse_object(options, "item2vec options"))); });
+  }
+  std::string recommend(const std::string& user, int k) { return reply([&] { return ws_.recommend(user, k); }); }
+  std::string random_user(double seed) {
+    return reply([&] { return json{{"user", ws_.random_user(static_cast<uint32_t>(seed))}}; });
+  }
+  std::string users(const std::string& prefix, int limit) { return reply([&] { return ws_.users(prefix, limit); }); }
+  // models: comma-separated (popularity,knn,item2vec,item2vec+knn).
+  std::string items_eval_start(const std::string& models) {
+    return reply([&] { return ws_.items_eval_start(parse_recsys_models(models)); });
+  }
+  std::string items_eval_step(double seconds) { return reply([&] { return ws_.items_eval_step(seconds); }); }
+
  private:
   Workspace ws_;
 };
@@ -350,6 +365,7 @@ std::string kmeans_schema_text() { return kmeans_schema().dump(); }
 std::string count_tokens_text(const std::string& text, const std::string& tokenizer) {
   return reply([&] { return count_tokens(text, parse_object(tokenizer, "tokenizer settings")); });
 }
+std::string item2vec_schema_text() { return item2vec_schema().dump(); }
 
 }  // namespace
 
@@ -359,6 +375,7 @@ EMSCRIPTEN_BINDINGS(embplay) {
   emscripten::function("tsneSchema", &tsne_schema_text);
   emscripten::function("kmeansSchema", &kmeans_schema_text);
   emscripten::function("countTokens", &count_tokens_text);
+  emscripten::function("item2vecSchema", &item2vec_schema_text);
   emscripten::class_<JsWorkspace>("Workspace")
       .constructor<>()
       .function("start", &JsWorkspace::start)
@@ -401,6 +418,12 @@ EMSCRIPTEN_BINDINGS(embplay) {
       .function("nextWordCounts", &JsWorkspace::next_word_counts)
       .function("suggestContext", &JsWorkspace::suggest_context)
       .function("lastRowChanges", &JsWorkspace::last_row_changes)
+      .function("startItems", &JsWorkspace::start_items)
+      .function("recommend", &JsWorkspace::recommend)
+      .function("randomUser", &JsWorkspace::random_user)
+      .function("users", &JsWorkspace::users)
+      .function("itemsEvalStart", &JsWorkspace::items_eval_start)
+      .function("itemsEvalStep", &JsWorkspace::items_eval_step)
       .function("dropSource", &JsWorkspace::drop_source)
       .function("unitsOpen", &JsWorkspace::units_open)
       .function("unitsDocumentsBegin", &JsWorkspace::units_documents_begin)

@@ -11,8 +11,11 @@
 
 #include "evaluation.h"
 #include "geometry.h"
+#include "item2vec.h"
+#include "recsys_eval.h"
 #include "model_io.h"
 #include "ngram.h"
+#include "recommend.h"
 #include "settings.h"
 #include "suggested_settings.h"
 #include "text_eval.h"
@@ -42,6 +45,12 @@ usage:
   embplay word2vec --input FILE --save VECTORS [--format FORMAT] [--json] [word2vec options...]
   embplay eval --vectors FILE [--format FORMAT] [--metadata FILE] [--eval-dir DIR] [--max_words 30000] [--json]
   embplay convert --vectors IN [--format FORMAT] [--metadata FILE] --to FORMAT --out OUT [--max_words 200000]
+  embplay recsys eval (--events CSV | --baskets FILE) [--items CSV] [--split last-item|last-invoice]
+                      [--models popularity,knn,ease,item2vec,item2vec+knn] [--validation] [--ease_lambda auto|L]
+                      [--knn_neighbours 0] [--json] [column flags] [item2vec options...]
+  embplay recsys recommend (--events CSV | --baskets FILE) [--items CSV] --user USER [--k 10]
+                      [--tuned_for last-invoice|last-item] [item2vec options...]
+  embplay recsys similar (--events CSV | --baskets FILE) [--items CSV] --item ITEM [--k 10] [item2vec options...]
   embplay axes (--vectors FILE | --model MODEL.json) --x AXIS --y AXIS [--orthogonal yes|no]
                [--words "w1 w2 ..." | --top 30] [--json]
   embplay odd (--vectors FILE | --model MODEL.json) --words "w1 w2 w3 w4" [--json]
@@ -91,6 +100,27 @@ SimLex-999 with coverage. The sets are read from --eval-dir (default: the reposi
 tests/data/eval). --max_words keeps the file's first N words (1..200000), as word2vec's
 compute-accuracy keeps 30000.
 
+recsys reads events (a CSV with a header: user, item, and optionally time, basket, value and
+name columns, found by their usual names or named with --user_column, --item_column,
+--time_column, --basket_column, --value_column, --name_column; "none" ignores an optional one)
+or baskets (one per line, items separated by spaces or commas). FILE "-" is standard input, so a
+gzipped log reads as `zcat log.csv.gz | embplay recsys eval --events -`. --items names the items
+(a CSV: item, name). Each user's events are ordered by time, ties by file order.
+  eval ranks every item the user has not taken and reports HitRate@10 and NDCG@10 for popularity,
+  item kNN (cosine of the items' user sets, a user's score the sum over their items), EASE (lambda
+  chosen on the validation split unless given), item2vec and item2vec + item kNN (both scores
+  standardised, kNN's times knn_weight), side by side. Splits: last-item holds
+  out each user's last event (users with 2+ events whose last item is new to them); last-invoice
+  holds out the last basket whole (users with 2+ baskets; its items new to the user are the
+  targets; HitRate@10 is then the share of them in the top 10). --validation evaluates on the
+  validation split instead (the same split applied again to the training histories), for tuning.
+  item2vec starts from the options tuned on validation for the split (for recommend and similar:
+  --tuned_for, last-invoice by default, the defaults listed below); options given change them.
+  recommend lists a user's top items (none they already took), each with the item of theirs that
+  led to it; similar lists the items bought together with an item (nearest item2vec vectors).
+  item2vec starts from the options tuned on the validation split of Online Retail for the split
+  (eval's --split; --tuned_for in recommend and similar, default last-invoice: the next basket);
+  options given on the command line override them. The defaults listed below are the struct's.
 axes places words on two semantic axes, as the page's "axes" projection: an axis is word pairs,
 "he-she, man-woman" (the first word of each pair is the positive end), or two sets,
 "{rich wealthy} - {poor needy}"; each side needs at least two different words. On unit-length
@@ -123,6 +153,8 @@ void print_help() {
   print_table(settings_schema());
   std::cout << "\nword2vec options (the same names as the page's):\n";
   print_table(word2vec_schema());
+  std::cout << "\nitem2vec options (recsys):\n";
+  print_table(item2vec_schema());
   std::cout << "\n" << sentence_usage();
 }
 
@@ -613,6 +645,150 @@ int convert(const Args& args) {
   return 0;
 }
 
+// ---- recommendations (recsys) ------------------------------------------------------------------
+
+std::string read_input(const std::string& path) {
+  if (path != "-") return read_file(path);
+  std::ostringstream text;
+  text << std::cin.rdbuf();
+  return text.str();
+}
+
+// The events or baskets, with item names; errors name the file.
+InteractionLog load_log(const Args& args) {
+  const auto named = [](const std::string& path, auto read) {
+    try {
+      return read();
+    } catch (const InputError& e) {
+      throw InputError(path + ": " + e.what());
+    }
+  };
+  InteractionLog log;
+  if (args.has("events") == args.has("baskets")) throw InputError(args.command + " needs --events CSV or --baskets FILE");
+  if (args.has("events")) {
+    EventColumns c;
+    c.user = args.get("user_column"), c.item = args.get("item_column"), c.time = args.get("time_column");
+    c.basket = args.get("basket_column"), c.value = args.get("value_column"), c.name = args.get("name_column");
+    const std::string path = args.get("events");
+    log = named(path, [&] { return read_events(read_input(path), c); });
+  } else {
+    const std::string path = args.get("baskets");
+    log = named(path, [&] { return read_baskets(read_input(path)); });
+  }
+  if (args.has("items")) {
+    const std::string path = args.get("items");
+    named(path, [&] { return read_item_names(read_file(path), log); });
+  }
+  return log;
+}
+
+const char* const kRecsysFlags[] = {"events", "baskets", "items", "user_column", "item_column", "time_column",
+                                    "basket_column", "value_column", "name_column", "split", "models",
+                                    "validation", "ease_lambda", "knn_neighbours", "json", "user", "item", "k",
+                                    "tuned_for"};
+
+// The item2vec options given on the command line, as {name: value}.
+json item2vec_flags(const Args& args) {
+  Item2VecOptions o;
+  json changes = json::object();
+  for (const auto& [name, value] : args.flags)
+    if (std::find(std::begin(kRecsysFlags), std::end(kRecsysFlags), name) == std::end(kRecsysFlags)) {
+      set_item2vec_option(o, name, value);
+      changes[name] = item2vec_options_to_json(o)[name];
+    }
+  return changes;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+std::string item_label(const InteractionLog& log, int32_t i) {
+  const std::string& key = log.item_keys[i];
+  const std::string& name = log.item_names[i];
+  return name == key ? key : key + " " + name;
+}
+
+int recsys_eval(const Args& args) {
+  RecsysEvalOptions options;
+  options.splits = {parse_split_kind(args.get("split", "last-item"))};
+  options.models = parse_recsys_models(args.get("models", "popularity,knn,ease,item2vec,item2vec+knn"));
+  options.validation = args.has("validation");
+  options.item2vec = item2vec_flags(args);
+  options.knn_neighbours = int_flag(args, "knn_neighbours", 0);
+  if (args.get("ease_lambda", "auto") != "auto") options.ease_lambda = std::atof(args.get("ease_lambda").c_str());
+  const InteractionLog log = load_log(args);
+  RecsysEvaluation job(log, options);
+  const SplitKind kind = options.splits[0];
+  const HoldOut& split = *job.split(kind);
+  const bool as_json = args.has("json");
+  if (!as_json) {
+    std::printf("%lld events, %d users, %d items; %s split%s: %lld users evaluated (%lld with too few %s, %lld with nothing new held out)\n",
+                (long long)log.events, log.user_count(), log.item_count(), split_kind_name(kind),
+                options.validation ? " (validation)" : "", (long long)split.cases.size(), (long long)split.skipped_short,
+                kind == SplitKind::kLastItem ? "events" : "baskets", (long long)split.skipped_repeat);
+    std::fflush(stdout);
+  }
+  while (!job.done()) {
+    job.step(1.0);
+    if (as_json) continue;
+    for (const RecsysEvalRow& r : job.take_new_rows()) {
+      std::printf("  %-28s HR@10 %5.2f%%  NDCG@10 %5.2f%%  (%.1f s", r.label.c_str(), 100 * r.metrics.hit_rate,
+                  100 * r.metrics.ndcg, r.seconds);
+      if (r.details.contains("lambda")) std::printf(", lambda %g", r.details["lambda"].get<double>());
+      std::printf(")\n");
+      std::fflush(stdout);
+    }
+  }
+  if (as_json) {
+    json out = job.to_json();
+    out.erase("stage"), out.erase("fraction"), out.erase("done");
+    out["validation"] = options.validation;
+    out["users"] = log.user_count(), out["items"] = log.item_count(), out["events"] = log.events;
+    std::cout << out.dump() << std::endl;
+  }
+  return 0;
+}
+
+int recsys_recommend(const Args& args) {
+  const Item2VecOptions o = tuned_item2vec_options(parse_split_kind(args.get("tuned_for", "last-invoice")), item2vec_flags(args));
+  const InteractionLog log = load_log(args);
+  const int32_t user = log.user(args.require("user"));
+  const int k = positive(args, "k", 10);
+  const auto model = item2vec_recommender(std::make_shared<Item2Vec>(train_item2vec(log.users, log.item_keys, o)), o,
+                                          log.users, log.item_count());
+  const History& h = log.users[user];
+  std::printf("user %s: %d items in %d baskets; top %d of the items they have not taken (%s)\n",
+              log.user_keys[user].c_str(), h.size(), h.baskets(), k, model->name().c_str());
+  int rank = 0;
+  for (const Recommendation& r : recommend(*model, h, log.item_count(), k))
+    std::printf("%2d. %-50s %.4f  because of %s\n", ++rank, item_label(log, r.item).c_str(), r.score,
+                r.because < 0 ? "its popularity" : item_label(log, r.because).c_str());
+  return 0;
+}
+
+int recsys_similar(const Args& args) {
+  const Item2VecOptions o = tuned_item2vec_options(parse_split_kind(args.get("tuned_for", "last-invoice")), item2vec_flags(args));
+  const InteractionLog log = load_log(args);
+  const int32_t item = log.item(args.require("item"));
+  const Item2Vec model = train_item2vec(log.users, log.item_keys, o);
+  std::printf("bought together with %s (item2vec, cosine):\n", item_label(log, item).c_str());
+  for (const auto& [id, cosine] : model.similar(item, positive(args, "k", 10)))
+    std::printf("  %-50s %.4f\n", item_label(log, id).c_str(), cosine);
+  return 0;
+}
+
+int recsys(int argc, char** argv) {
+  if (argc < 3) throw InputError("recsys needs a command: eval, recommend or similar (see --help)");
+  Args args = parse_args(argc - 1, argv + 1, {{"json", true}, {"validation", true}});
+  const std::string sub = args.command;
+  args.command = "recsys " + sub;
+  if (sub == "eval") return recsys_eval(args);
+  if (sub == "recommend") return recsys_recommend(args);
+  if (sub == "similar") return recsys_similar(args);
+  throw InputError("unknown recsys command: " + sub + " (eval, recommend or similar)");
+}
+
 // ---- geometry a teacher can point at: semantic axes and the odd one out, as the page asks them ----
 
 // `ws` holds --vectors FILE or --model MODEL.json, as the page's workspace holds what it opened, so
@@ -1090,6 +1266,7 @@ int main(int argc, char** argv) {
     if (command == "word2vec") return word2vec(parse_args(argc, argv, {{"json", true}}));
     if (command == "eval") return eval(parse_args(argc, argv, {{"json", true}}));
     if (command == "convert") return convert(parse_args(argc, argv, {}));
+    if (command == "recsys") return recsys(argc, argv);
     if (command == "axes") return axes_command(parse_args(argc, argv, {{"json", true}}));
     if (command == "odd") return odd_command(parse_args(argc, argv, {{"json", true}}));
     // sentence tools
@@ -1100,7 +1277,9 @@ int main(int argc, char** argv) {
     if (command == "compare") return compare_command(parse_args(argc, argv, sentence_switches));
     if (command == "sts") return sts_command(parse_args(argc, argv, sentence_switches));
     if (command == "ir") return ir_command(parse_args(argc, argv, sentence_switches));
-    throw InputError("unknown command: " + command + " (train, neighbors, predict, word2vec, eval, convert, axes, odd, units, search, compare, sts or ir; see --help)");
+    throw InputError("unknown command: " + command +
+                     " (train, neighbors, predict, word2vec, eval, convert, axes, odd, recsys, units, search, compare, sts or ir;"
+                     " see --help)");
   } catch (const std::exception& e) {
     std::fprintf(stderr, "embplay: %s\n", e.what());
     return 2;

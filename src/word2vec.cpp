@@ -270,7 +270,7 @@ void Word2VecTrainer::skipgram(float lr) {
   const int k = options_.negative;
   Vec grad(grad_.data(), d);
   for (int w = 0; w < n; ++w) {
-    const int b = 1 + static_cast<int>(rng_.below(static_cast<uint32_t>(options_.window)));
+    const int b = window_around();
     float* h = input_.row(line_[w]).data();
     for (int c = std::max(0, w - b); c <= std::min(n - 1, w + b); ++c) {
       if (c == w) continue;
@@ -288,7 +288,7 @@ void Word2VecTrainer::cbow(float lr) {
   const int k = options_.negative;
   Vec hidden(hidden_.data(), d), grad(grad_.data(), d);
   for (int w = 0; w < n; ++w) {
-    const int b = 1 + static_cast<int>(rng_.below(static_cast<uint32_t>(options_.window)));
+    const int b = window_around();
     const int lo = std::max(0, w - b), hi = std::min(n - 1, w + b);
     hidden.setZero();
     for (int c = lo; c <= hi; ++c)

@@ -40,6 +40,9 @@ struct Word2VecOptions {
   double sample = 1e-4;            // subsampling threshold t; 0 = keep every word; 0..1
   uint32_t seed = 1;               // initial vectors, windows, subsampling and negatives
   TokenizerOptions tokenizer;      // lowercase, punctuation dropped
+  // The context of a word is its whole sentence (item2vec's baskets), not a window of 1..window
+  // words. Not in the option table: set by callers that train on id sequences (item2vec).
+  bool whole_window = false;
 };
 
 // The options as one table, like settings_schema(): the page builds its form from the schema and the
@@ -134,6 +137,11 @@ class Word2VecTrainer {
 
  private:
   void train_sentence(const int32_t* ids, int64_t n, float lr);
+  // How far a centre word's context reaches: 1..window drawn at random, or the whole sentence.
+  int window_around() {
+    if (options_.whole_window) return static_cast<int>(line_.size());
+    return 1 + static_cast<int>(rng_.below(static_cast<uint32_t>(options_.window)));
+  }
   void skipgram(float lr);
   void cbow(float lr);
   void add_loss(float loss);  // one update's loss, to the epoch's and this call's sums

@@ -43,9 +43,20 @@ WordVectors word_vectors(const VectorView& v, int64_t limit = -1) {
 }
 
 // The id of a typed word: read as the model reads text, or (opened vectors) as typed, then
-// lowercased when only that spelling is known; -1 unless it is one word of the vocabulary (not
-// <pad> or <unk>). `query` is the word as read; `single` says whether it read as one word.
+// lowercased when only that spelling is known; an item by its name (any case when only one
+// matches) or its key. -1 unless it is one word of the vocabulary (not <pad> or <unk>). `query` is
+// the word as read (an item's label once found); `single` says whether it read as one word (an
+// item's name is one, spaces and all).
 int32_t find_word(const VectorView& v, const std::string& typed, std::string* query, bool* single) {
+  if (v.labels) {
+    *query = trim(typed);
+    *single = !query->empty();
+    int32_t id = v.labels->find(*query);
+    if (id < 0 && v.vocab->contains(*query)) id = v.vocab->id(*query);
+    if (id <= kUnkId) return -1;
+    *query = v.name(id);
+    return id;
+  }
   if (v.tokenizer) {
     const std::vector<std::string> words = tokenize_words(typed, *v.tokenizer);
     *single = words.size() == 1;
@@ -62,6 +73,7 @@ int32_t find_word(const VectorView& v, const std::string& typed, std::string* qu
 int32_t lookup(const VectorView& v, const std::string& typed, std::string* query) {
   bool single = false;
   const int32_t id = find_word(v, typed, query, &single);
+  if (v.labels && id < 0) throw InputError("\"" + *query + "\" is not an item of the log (type its name or its key)");
   if (!single) throw InputError("type a single word");
   if (id < 0) throw InputError("\"" + *query + "\" is not in the vocabulary");
   return id;
@@ -154,6 +166,17 @@ json Workspace::start_word2vec(const std::string& text, const Word2VecOptions& o
   return stats_json(s.sentences, s.tokens, s.types, w2v_->vocab().size(), s.train_words, 0, s.tokens - s.train_words);
 }
 
+json Workspace::start_items(const std::string& data, const std::string& format, const Item2VecOptions& options) {
+  auto run = std::make_unique<ItemsRun>(data, format, options);
+  clear();
+  items_ = std::move(run);
+  w2v_steps_ = 0;
+  const Word2VecStats& s = items_->word2vec().stats();
+  json reply = stats_json(s.sentences, s.tokens, s.types, items_->word2vec().vocab().size(), s.train_words, 0, 0);
+  reply["items"] = items_->summary();
+  return reply;
+}
+
 json Workspace::load_model(const json& file) {
   auto loaded = std::make_unique<TrainedModel>(model_from_json(file));
   clear();
@@ -209,6 +232,7 @@ std::string Workspace::kind() const {
   if (trainer_ || loaded_) return "nextword";
   if (w2v_) return "word2vec";
   if (imported_) return "vectors";
+  if (items_) return "items";
   return "none";
 }
 
@@ -216,6 +240,8 @@ void Workspace::drop_source() { clear(); }
 
 void Workspace::clear() {
   sentences_.drop_vectors();  // its pooling reads the table that is about to go
+  items_eval_.reset();  // before the log it reads
+  items_.reset();
   trainer_.reset();
   loaded_.reset();
   w2v_.reset();
@@ -245,6 +271,10 @@ VectorView Workspace::vectors() const {
     v.vocab = &imported_->vocab;
     v.table = &imported_->table;
     v.counted = false;
+  } else if (items_) {
+    v.vocab = &items_->word2vec().vocab();
+    v.table = &items_->word2vec().input();
+    v.labels = &items_->labels();
   }
   return v;
 }
@@ -252,7 +282,8 @@ VectorView Workspace::vectors() const {
 // ---- training ---------------------------------------------------------------------------------
 
 json Workspace::step(int64_t budget) {
-  if (w2v_) return step_word2vec(budget);
+  if (w2v_) return word2vec_progress(w2v_->step(std::max<int64_t>(1, budget)), *w2v_);
+  if (items_) return word2vec_progress(items_->step(std::max<int64_t>(1, budget)), items_->word2vec());
   if (!trainer_) throw InputError(imported_ ? "vectors opened from a file cannot be trained" : "nothing to train: start a run first");
   const Progress p = trainer_->step(budget);
   return {{"epoch", p.epoch}, {"epochs", trainer_->settings().epochs}, {"step", p.step},
@@ -264,14 +295,13 @@ json Workspace::step(int64_t budget) {
           {"stopped_early", p.stopped_early}, {"best_epoch", p.best_epoch}};
 }
 
-// word2vec's progress under the next-word run's names (words for examples), so that the worker's
-// loop, curves and top bar serve both.
-json Workspace::step_word2vec(int64_t budget) {
-  const Word2VecProgress p = w2v_->step(std::max<int64_t>(1, budget));
+// word2vec's progress (item2vec's too) under the next-word run's names (words for examples), so
+// that the worker's loop, curves and top bar serve every run.
+json Workspace::word2vec_progress(const Word2VecProgress& p, const Word2VecTrainer& trainer) {
   ++w2v_steps_;
-  const int64_t per_epoch = w2v_->stats().train_words;
+  const int64_t per_epoch = trainer.stats().train_words;
   const int64_t position = p.epoch_end ? per_epoch : p.words_processed - int64_t(p.epoch) * per_epoch;
-  return {{"epoch", p.epoch}, {"epochs", w2v_->options().epochs}, {"step", w2v_steps_},
+  return {{"epoch", p.epoch}, {"epochs", trainer.options().epochs}, {"step", w2v_steps_},
           {"epoch_position", position}, {"epoch_size", per_epoch},
           {"train_loss", finite_or_null(p.loss)}, {"last_batch_loss", nullptr},
           {"tokens_per_sec", p.words_per_sec}, {"epoch_end", p.epoch_end}, {"finished", p.finished},
@@ -308,7 +338,7 @@ json Workspace::words(const WordSelection& selection) const {
   if (!v) throw InputError("no model yet");
   json words = json::array(), counts = json::array(), ids = json::array();
   for (int32_t id : selected(v, selection)) {
-    words.push_back(v.vocab->word(id));
+    words.push_back(v.name(id));
     counts.push_back(v.counted ? json(v.vocab->count(id)) : json());
     ids.push_back(id);
   }
@@ -369,7 +399,7 @@ ClusterReply Workspace::kmeans(const WordSelection& selection, KMeansOptions opt
   out.inertia = r.inertia;
   for (const Ids& members : r.central) {
     out.central.emplace_back();
-    for (int32_t id : members) out.central.back().push_back(v.vocab->word(id));
+    for (int32_t id : members) out.central.back().push_back(v.name(id));
   }
   return out;
 }
@@ -414,7 +444,7 @@ json Workspace::neighbors(const std::string& word, int k, const std::string& met
   const int32_t id = lookup(v, word, &query);
   json list = json::array();
   for (const Neighbor& nb : nearest_neighbors(*v.table, id, k, metric == "cosine" ? Metric::kCosine : Metric::kEuclidean))
-    list.push_back({{"word", v.vocab->word(nb.id)}, {"similarity", nb.similarity}, {"distance", nb.distance}});
+    list.push_back({{"word", v.name(nb.id)}, {"similarity", nb.similarity}, {"distance", nb.distance}});
   return {{"word", query}, {"metric", metric}, {"neighbors", list}};
 }
 
@@ -429,7 +459,7 @@ json Workspace::analogy(const std::string& a, const std::string& b, const std::s
   json answers = json::array();
   const auto m = method == "3CosAdd" ? AnalogyMethod::k3CosAdd : AnalogyMethod::k3CosMul;
   for (const AnalogyAnswer& ans : embplay::analogy(*v.table, ia, ib, ic, k, m))
-    answers.push_back({{"word", v.vocab->word(ans.id)}, {"score", ans.score}});
+    answers.push_back({{"word", v.name(ans.id)}, {"score", ans.score}});
   return {{"words", {qa, qb, qc}}, {"method", method}, {"answers", answers}};
 }
 
@@ -463,7 +493,7 @@ WordSelection Workspace::words_named(const std::string& text) const {
 json Workspace::predict(const std::string& context, int k) const {
   const TrainedModel* m = model();
   if (!m) {
-    if (vectors()) throw InputError("Predict needs the next-word model: word2vec and opened vectors give neighbours, not next words");
+    if (vectors()) throw InputError("Predict needs the next-word model: word2vec, item2vec and opened vectors give neighbours, not next words");
     throw InputError("no model yet");
   }
   const std::vector<std::string> words = tokenize_words(context, m->settings.tokenizer);
@@ -506,6 +536,7 @@ void Workspace::eval_load(const std::string& name, const std::string& text) {
 json Workspace::eval_run() const {
   const VectorView v = vectors();
   if (!v) throw InputError("no vectors yet");
+  if (items_) throw InputError("the word tests are for words: items have the recommendations' evaluation");
   if (!has_analogies_ || !has_wordsim_ || !has_simlex_) throw InputError("the evaluation sets are not loaded");
   json out = {{"words", v.vocab->size() - 2}, {"analogy_words", std::min<int64_t>(v.vocab->size() - 2, kAnalogyWords)}};
   {
@@ -520,6 +551,37 @@ json Workspace::eval_run() const {
   out["wordsim353"] = to_json(evaluate_similarity(all.words, all.vectors, wordsim_));
   out["simlex999"] = to_json(evaluate_similarity(all.words, all.vectors, simlex_));
   return out;
+}
+
+// ---- items: users and recommendations ---------------------------------------------------------
+
+namespace {
+
+const ItemsRun& items_or_throw(const std::unique_ptr<ItemsRun>& items) {
+  if (!items) throw InputError("recommendations need an item2vec run on events or baskets");
+  return *items;
+}
+
+}  // namespace
+
+json Workspace::recommend(const std::string& user, int k) const { return items_or_throw(items_).recommend(user, k); }
+std::string Workspace::random_user(uint32_t seed) const { return items_or_throw(items_).random_user(seed); }
+json Workspace::users(const std::string& prefix, int limit) const { return items_or_throw(items_).users(prefix, limit); }
+
+json Workspace::items_eval_start(const std::vector<std::string>& models) {
+  const ItemsRun& run = items_or_throw(items_);
+  RecsysEvalOptions o;
+  o.models = models;
+  o.item2vec = item2vec_changes(run.options());
+  auto job = std::make_unique<RecsysEvaluation>(run.log(), o);
+  items_eval_ = std::move(job);
+  return {{"ok", true}, {"splits", items_eval_->to_json()["splits"]}};
+}
+
+json Workspace::items_eval_step(double seconds) {
+  if (!items_eval_) throw InputError("no evaluation under way: start one first");
+  items_eval_->step(seconds);
+  return items_eval_->to_json();
 }
 
 // ---- the seed ideas ---------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 // Workspace: the page's one source of vectors, and every question the page asks of it, in plain
 // C++ (src/bindings.cpp only converts JavaScript values and calls in). The source is exactly one
-// of: the next-word Trainer, a next-word model loaded from a file, a Word2VecTrainer, or vectors
-// opened from a file. A new source replaces the old one only once it is valid, so a failed start
+// of: the next-word Trainer, a next-word model loaded from a file, a Word2VecTrainer, vectors
+// opened from a file, or item2vec on an interaction log (ItemsRun: its words are items, shown by
+// their names, and users get recommendations). A new source replaces the old one only once it is valid, so a failed start
 // or a file that does not read keeps the run there was. Every tool reads one accessor, vectors():
 // the current vocabulary and its vector table.
 //
@@ -22,8 +23,10 @@
 #include "common.h"
 #include "evaluation.h"
 #include "geometry.h"
+#include "items_run.h"
 #include "ngram.h"
 #include "pooling.h"
+#include "recsys_eval.h"
 #include "sentence_index.h"
 #include "text_eval.h"
 #include "trainer.h"
@@ -50,7 +53,10 @@ struct VectorView {
   const RowMatrix* table = nullptr;             // (V, d): row i is the vector of word i; rows 0, 1 unused
   const TokenizerOptions* tokenizer = nullptr;  // how a typed word is read; null: taken as typed
   bool counted = true;                          // the vocabulary's counts are real (not for files)
+  const ItemLabels* labels = nullptr;           // what people see of each word (items: their names); null: the word
   explicit operator bool() const { return vocab != nullptr; }
+  // What people see of word `id`.
+  const std::string& name(int32_t id) const { return labels ? (*labels)[id] : vocab->word(id); }
   WordTable table_view() const { return {vocab, table, tokenizer}; }  // for pooling
 };
 
@@ -146,7 +152,14 @@ class Workspace {
   // Vectors already read (the command-line tool's files) replace the run, as an opened file does.
   void open_vectors(WordVectors vectors, const std::string& format);
 
-  std::string kind() const;  // "nextword", "word2vec", "vectors" or "none"
+  // item2vec on an interaction log: format "events" (a CSV with a header: user, item, optional time,
+  // basket, value and name columns) or "baskets" (one per line). {ok, stats: the next-word run's
+  // fields (sentences: the sequences trained, one per user or basket; tokens: events; types: items;
+  // vocab; train_examples: items read per epoch; valid_examples and oov_tokens 0), items:
+  // ItemsRun::summary()}. A log that does not read (the message names its line) keeps the source there was.
+  nlohmann::json start_items(const std::string& data, const std::string& format, const Item2VecOptions& options);
+
+  std::string kind() const;  // "nextword", "word2vec", "vectors", "items" or "none"
   void drop_source();        // no source any more (Reset); units of text stay, unpooled
   VectorView vectors() const;
 
@@ -217,6 +230,18 @@ class Workspace {
   // current vectors: analogies by section over the kAnalogyWords most frequent, Spearman correlations.
   void eval_load(const std::string& name, const std::string& text);
   nlohmann::json eval_run() const;
+
+  // ---- items: users and recommendations (an items source only; InputError otherwise) ----------
+
+  nlohmann::json recommend(const std::string& user, int k) const;       // ItemsRun::recommend
+  std::string random_user(uint32_t seed) const;                          // ItemsRun::random_user
+  nlohmann::json users(const std::string& prefix, int limit) const;     // ItemsRun::users
+  // The recommenders' evaluation on the items' log, in steps: both splits, `models` (popularity,
+  // knn, item2vec, item2vec+knn; ease too, slow), item2vec with each split's tuned options and the
+  // run's changes from the defaults on top. Replaces an evaluation under way; {ok, splits: [...]}.
+  nlohmann::json items_eval_start(const std::vector<std::string>& models);
+  // Works about `seconds`: RecsysEvaluation::to_json() (rows so far, stage, fraction, done).
+  nlohmann::json items_eval_step(double seconds);
 
   // ---- the seed ideas: the n-gram yardstick, CE against MSE, padding, sparse rows ------------
 
@@ -297,14 +322,17 @@ class Workspace {
   nlohmann::json start_tsne(const RowMatrix& chosen, const Ids& ids, bool units, TsneOptions options);
   const TrainedModel* model() const;
   Ids selected(const VectorView& v, const WordSelection& selection) const;
-  nlohmann::json step_word2vec(int64_t budget);
+  // word2vec's progress under the next-word run's names (words for examples).
+  nlohmann::json word2vec_progress(const Word2VecProgress& p, const Word2VecTrainer& trainer);
 
   std::unique_ptr<Trainer> trainer_;           // the next-word model, training
   std::unique_ptr<Trainer> twin_;              // the same run with the other loss
   std::unique_ptr<KneserNey> kn_;              // the n-gram yardstick on trainer_'s training split
   std::unique_ptr<TrainedModel> loaded_;       // a next-word model from a file: explored, not trained
   std::unique_ptr<Word2VecTrainer> w2v_;       // word2vec, training
-  int64_t w2v_steps_ = 0;                      // step() calls in the word2vec run
+  int64_t w2v_steps_ = 0;                      // step() calls in the word2vec or item2vec run
+  std::unique_ptr<ItemsRun> items_;            // item2vec on an interaction log, training
+  std::unique_ptr<RecsysEvaluation> items_eval_;  // the recommenders' evaluation on items_'s log
   std::unique_ptr<VectorTable> imported_;      // vectors from a file: explored, not trained
   std::string imported_format_;
   std::unique_ptr<VectorImport> import_;       // a file being streamed in

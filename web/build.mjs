@@ -2,7 +2,9 @@
 // worker/main.js (what runs in the worker; both import shared/) with esbuild into main.js and
 // worker.js (classic scripts, no ES modules, so the worker can importScripts the Emscripten
 // module) and copies the page's HTML, CSS, sample text, the evaluation sets (eval/), the sentence
-// tests (sts/, ir/cranfield/) and the WebAssembly module beside them. Every path in dist/ is relative, so the folder works from any
+// tests (sts/, ir/cranfield/) and the WebAssembly module beside them, and writes the purchases
+// sample (samples/: the Online Retail log of tests/data/recsys with its items' names, as one
+// gzipped events CSV). Every path in dist/ is relative, so the folder works from any
 // static host and any sub-path. Last, the service worker (page/sw.js), given the list of those files
 // and a build id: a hash of their contents, so each new build is picked up.
 //
@@ -14,6 +16,8 @@ import { createHash } from 'node:crypto';
 import { copyFile, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { eventsWithNames } from './sample-events.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -66,6 +70,21 @@ const evalFiles = ['questions-words.txt', 'wordsim353.tsv', 'simlex999.txt', 'RE
 await mkdir(join(out, 'eval'), { recursive: true });
 for (const f of evalFiles) await copyFile(join(root, 'tests/data/eval', f), join(out, 'eval', f));
 
+// The purchases sample (sample-events.mjs) and its description, which carries the text's SHA-256
+// (the page's links name long texts by it).
+async function writeItemsSample() {
+  const dir = join(root, 'tests/data/recsys/online-retail');
+  const text = eventsWithNames(dir);
+  await mkdir(join(out, 'samples'), { recursive: true });
+  await writeFile(join(out, 'samples/online-retail.csv.gz'), gzipSync(text, { level: 9 }));
+  const sha256 = createHash('sha256').update(text, 'utf8').digest('hex');
+  const rows = text.split('\n').length - 2;
+  await writeFile(join(out, 'samples/online-retail.json'), JSON.stringify({ sha256, chars: text.length, rows }));
+  await copyFile(join(dir, 'README.md'), join(out, 'samples/online-retail-README.md'));
+  return ['samples/online-retail.csv.gz', 'samples/online-retail.json', 'samples/online-retail-README.md'];
+}
+const sampleFiles = await writeItemsSample();
+
 // The sentence tests the Eval tab runs (fetched by the worker on first use, not part of the app shell:
 // 2 MB that most visits never need; the service worker keeps them once fetched), with their READMEs.
 // STS-B ships without its MSRpar and MSRvid rows, whose text is under Microsoft's licence terms
@@ -80,11 +99,12 @@ await mkdir(join(out, 'ir/cranfield'), { recursive: true });
 for (const f of ['documents.jsonl', 'queries.jsonl', 'qrels.tsv', 'README.md']) {
   await copyFile(join(root, 'tests/data/ir/cranfield', f), join(out, 'ir/cranfield', f));
 }
-const notShell = new Set(['eval', 'sts', 'ir']);
+const notShell = new Set(['eval', 'sts', 'ir', 'samples']);
 
-// The app shell: every file so far except source maps and the test data, hashed in name order.
+// The app shell: every file so far except source maps and the test data, hashed in name order (the
+// purchases sample is in it, as before).
 const shell = (await readdir(out)).filter((f) => !f.endsWith('.map') && !notShell.has(f))
-  .concat(evalFiles.map((f) => `eval/${f}`)).sort();
+  .concat(evalFiles.map((f) => `eval/${f}`), sampleFiles).sort();
 const hash = createHash('sha256');
 for (const f of shell) hash.update(f).update('\0').update(await readFile(join(out, f)));
 const buildId = hash.digest('hex').slice(0, 16);

@@ -245,6 +245,31 @@ TEST(Word2Vec, BadOptionsAreNamed) {
   EXPECT_FLOAT_EQ(starting_lr(c), 0.05f);
 }
 
+// Sentences of ids (item2vec's baskets) given as a corpus: every pair of a sentence trained when
+// the window is the whole sentence, neighbours only with window 1.
+TEST(Word2Vec, WholeWindowsTrainEveryPairOfASentence) {
+  Corpus corpus;
+  corpus.vocab = Vocab::from_words({Vocab::pad_word(), Vocab::unk_word(), "a", "b", "c", "d", "e", "f", "g", "h"},
+                                   {0, 0, 2, 1, 1, 1, 1, 1, 1, 2});
+  corpus.sentences.ids = {2, 3, 4, 5, 6, 7, 8, 9, 2, 9};
+  corpus.sentences.starts = {0, 8, 10};
+  Word2VecOptions o;
+  o.dim = 8, o.window = 1, o.sample = 0, o.epochs = 3;
+  o.whole_window = true;
+  Word2VecTrainer whole(corpus, o);
+  EXPECT_EQ(whole.stats().train_words, 10);
+  EXPECT_EQ(whole.vocab().word(5), "d");
+  while (!whole.step(100).finished) {
+  }
+  EXPECT_EQ(whole.progress().pairs_trained, 3 * (8 * 7 + 2 * 1));  // every ordered pair of each sentence
+  o.whole_window = false;  // window 1: neighbours only
+  Word2VecTrainer narrow(corpus, o);
+  while (!narrow.step(100).finished) {
+  }
+  EXPECT_EQ(narrow.progress().pairs_trained, 3 * (2 * 7 + 2 * 1));
+  EXPECT_TRUE(whole.input().row(kPadId).isZero() && whole.input().row(kUnkId).isZero());
+}
+
 TEST(Word2VecOptions, EveryRangeIsCheckedAtBothEnds) {
   expect_schema_checked_at_both_ends(word2vec_schema(), [](const nlohmann::json& j) { word2vec_options_from_json(j); },
                                      word2vec_options_to_json(Word2VecOptions{}));

@@ -4,13 +4,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
   defaultView, LinkError, maxClusters, MAX_LINK_CHARS, MAX_TEXT_BYTES, MIGRATIONS, deflate, fromBase64Url, inflate,
   makeLink, parseFragment, readLink, schemaFor, textHash, toBase64Url, validateSettings, validateView,
 } from '../../web/page/share.js';
-import { makeSavedSession, readSavedSession } from '../../web/page/saved-session.js';
+import { makeSavedSession, readSavedSession, sameSession } from '../../web/page/saved-session.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const require = createRequire(import.meta.url);
@@ -73,6 +74,14 @@ test('a text too long for the bound travels as its SHA-256', async () => {
   assert.equal(back.chars, text.length);
   assert.match(back.sha256, /^[0-9a-f]{64}$/);
   assert.notEqual(back.sha256, await textHash(`${text} `));
+});
+
+test("a text's hash is SHA-256 of its UTF-8 bytes, the same when asked again after another text", async () => {
+  const abc = 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad';
+  assert.equal(await textHash('abc'), abc);
+  assert.equal(await textHash('abc'), abc);
+  assert.equal(await textHash('é'), createHash('sha256').update('é', 'utf8').digest('hex'));
+  assert.equal(await textHash('abc'), abc);
 });
 
 test('the bound is the whole URL: a text near it goes inline below and as a hash above', async () => {
@@ -461,4 +470,75 @@ test('a session file round-trips; a model file imports; bad files are refused', 
   assert.equal(odd.settings.dim, spec('dim').max);
   assert.deepEqual(odd.history.loss, [[0, 1]]);
   assert.ok(odd.messages.some((m) => m.startsWith('dim:')));
+});
+
+test('an item2vec link carries the data kind, its settings and the customer; older links are text', async () => {
+  const i2vSchema = JSON.parse(Module.item2vecSchema());
+  const all = { ...schemas, item2vec: i2vSchema };
+  const i2v = { ...Object.fromEntries(i2vSchema.map((s) => [s.name, s.default])), dim: 32, knn_weight: 0.5, similarity: 'output' };
+  const events = 'user,item\nu1,a\nu1,b\n';
+  const state = { kind: 'item2vec', dataKind: 'events', settings: i2v, view: { ...DEFAULT_VIEW, tab: 'recommend', user: '17850' }, text: events };
+  const { url, inline } = await makeLink(BASE, state, all);
+  assert.equal(inline, true);
+  assert.match(url, /model=item2vec/);
+  assert.match(url, /data=events/);
+  assert.match(url, /user=17850/);
+  const back = await readLink(fragmentOf(url), all);
+  assert.equal(back.kind, 'item2vec');
+  assert.equal(back.dataKind, 'events');
+  assert.deepEqual(back.settings, i2v);
+  assert.equal(back.view.tab, 'recommend');
+  assert.equal(back.view.user, '17850');
+  assert.equal(back.text, events);
+  assert.deepEqual(back.messages, []);
+  // A link of text (or from before purchases) has data text; a bad data kind is named.
+  const text = await readLink(fragmentOf((await makeLink(BASE, { kind: 'nextword', settings, view, text: 'a b.' }, all)).url), all);
+  assert.equal(text.dataKind, 'text');
+  assert.doesNotMatch((await makeLink(BASE, { kind: 'nextword', settings, view, text: 'a b.' }, all)).url, /data=/);
+  const odd = await readLink(fragmentOf(url).replace('data=events', 'data=parquet'), all);
+  assert.equal(odd.dataKind, 'text');
+  assert.match(odd.messages.join(' '), /data: "?parquet"? is not one of text, events, baskets/);
+  // A purchases log of megabytes goes as its hash, without compressing it first.
+  const log = `user,item\n${Array.from({ length: 40000 }, (_, i) => `u${i % 997},i${(i * 7919) % 3001}`).join('\n')}\n`;
+  const long = await makeLink(BASE, { ...state, text: log }, all);
+  assert.equal(long.inline, false);
+  assert.equal(long.textBytes, null);
+  assert.equal((await readLink(fragmentOf(long.url), all)).sha256, await textHash(log));
+});
+
+test('a saved item2vec session keeps its data kind, its settings and the customer; older records read as text', () => {
+  const i2vSchema = JSON.parse(Module.item2vecSchema());
+  const all = { ...schemas, item2vec: i2vSchema };
+  const i2v = { ...Object.fromEntries(i2vSchema.map((s) => [s.name, s.default])), epochs: 3, context: 'basket' };
+  const file = JSON.stringify(makeSavedSession({
+    text: 'a b\nc d\n', dataKind: 'baskets', kind: 'item2vec', settings, i2vSettings: i2v, view: { ...view, user: 'line 2' },
+  }));
+  const back = readSavedSession(file, all);
+  assert.equal(back.kind, 'item2vec');
+  assert.equal(back.dataKind, 'baskets');
+  assert.deepEqual(back.i2vSettings, i2v);
+  assert.equal(back.view.user, 'line 2');
+  assert.equal(back.model, null, 'item2vec runs keep no model');
+  assert.deepEqual(back.messages, []);
+  const old = readSavedSession(JSON.stringify({ format: 'embedding-playground-session', version: 1, text: 't', settings, view }), all);
+  assert.equal(old.dataKind, 'text');
+  assert.equal(old.view.user, '');
+  assert.deepEqual(old.i2vSettings, Object.fromEntries(i2vSchema.map((s) => [s.name, s.default])));
+  const bad = readSavedSession(JSON.stringify({ format: 'embedding-playground-session', version: 1, text: 't', settings, view, data_kind: 'xml', i2v_settings: { dim: 1 } }), all);
+  assert.equal(bad.dataKind, 'text');
+  assert.match(bad.messages.join(' '), /data_kind: xml/);
+  assert.match(bad.messages.join(' '), /item2vec dim/);
+});
+
+test('two sessions are the same whatever their time of saving; any other change makes them differ', () => {
+  const base = { text: 'user,item\n1,a\n', dataKind: 'events', kind: 'item2vec', settings, view };
+  const first = makeSavedSession(base);
+  const later = { ...makeSavedSession(base), saved_at: '2099-01-01T00:00:00.000Z' };
+  assert.ok(sameSession(first, later));
+  assert.ok(!sameSession(null, later));
+  assert.ok(!sameSession(first, makeSavedSession({ ...base, text: `${base.text}2,b\n` })));
+  assert.ok(!sameSession(first, makeSavedSession({ ...base, view: { ...view, user: '1' } })));
+  assert.ok(!sameSession(first, makeSavedSession({ ...base, model: {} })));
+  const model = { weights: [1, 2] };
+  assert.ok(sameSession(makeSavedSession({ ...base, model }), makeSavedSession({ ...base, model })));
 });

@@ -7,11 +7,14 @@ import { TrainingCharts } from './charts.js';
 import { EvalPanel } from './eval-panel.js';
 import { fmtInt } from './format.js';
 import { IdeasPanels } from './ideas.js';
+import { ItemsEvalPanel } from './items-eval.js';
+import { ItemsSample } from './items-sample.js';
 import { MapPanel } from './map-panel.js';
 import { ModelPanel } from './model-panel.js';
 import { OddOneOutPanel } from './odd-one-out.js';
 import { Persistence } from './persistence.js';
 import { QueriesPanel } from './queries.js';
+import { RecommendPanel } from './recommend-panel.js';
 import { RunControl } from './run.js';
 import { SentenceEval } from './sentence-eval.js';
 import { SentencesPanel } from './sentences-panel.js';
@@ -24,6 +27,7 @@ import { WorkerLink } from './worker-link.js';
 
 const $ = (id) => document.getElementById(id);
 let sampleText = '';
+const itemsSample = new ItemsSample();
 
 // ---- the panels ----------------------------------------------------------------------------------
 
@@ -32,6 +36,7 @@ const link = new WorkerLink({
     onProgress: (p) => run.onProgress(p),
     onFrame: (frame) => (frame.of === 'units' ? sentences.onTsneFrame(frame) : mapPanel.showTsneFrame(frame)),
     onTwin: (twin) => { ideas.onTwin(twin); showStatus(); },
+    onItemsEval: (e) => itemsEval.onEvent(e),
     onSentences: (status) => sentences.onStatus(status),
   },
   onLost: (reason) => workerLost(reason),
@@ -45,11 +50,17 @@ const topBar = new TopBar({
   onReset: () => run.reset(),
   onEscape: () => { persistence.closeShareBox(); files.closeMenu(); },
 });
-const model = new ModelPanel({ onChange: () => inputsChanged() });
+const model = new ModelPanel({
+  onChange: () => inputsChanged(),
+  // item2vec learns from purchases, the others from text: the data kind follows the model chosen.
+  onKindPicked: (kind) => { if ((kind === 'item2vec') !== (text.dataKind !== 'text')) text.setDataKind(kind === 'item2vec' ? 'events' : 'text'); },
+});
 const text = new TextPanel({
   onChange: () => inputsChanged(),
   onFileOpened: () => persistence.checkNeededText(),
   sample: () => sampleText,
+  itemsSample: () => itemsSample.text(),
+  onKindChange: (kind) => model.followData(kind),
   onSkipNeeded: () => { persistence.skipNeededText(); inputsChanged(); },
   count: (t) => (model.isReady ? call('countTokens', { text: t, tokenizer: tokenizerSettings() }) : null),
   onCounted: ({ tokens, suggested }) => model.suggest(tokens, suggested),
@@ -64,6 +75,7 @@ const run = new RunControl({
   call,
   model,
   text: () => text.text,
+  dataKind: () => text.dataKind,
   textMissing: () => persistence.neededText != null,
   latestEvaluation: () => charts.latestEvaluation,
   page: {
@@ -90,14 +102,18 @@ const run = new RunControl({
       oddPanel.clear();
       persistence.forgetModel();
       evalPanel.show(null);
+      recommend.clear();
+      itemsEval.reset();
       sentenceEval.show(null);
     },
     began(kind, stats) {
       mapPanel.map.fitNextFrame();
       evalPanel.show(null);
+      recommend.clear();
+      itemsEval.reset();
       persistence.forgetModel({ keepDirty: true });
       charts.reset();
-      ideas.runStarted(kind);
+      ideas.runStarted(kind === 'nextword' ? 'nextword' : 'word2vec');
       text.showStats(stats);
       timeline.reset();
     },
@@ -164,7 +180,7 @@ const mapPanel = new MapPanel({
   view,
   run,
   onSelect: (word) => queries.selectWord(word),
-  onFrameShown: () => { queries.followUp(); oddPanel.followUp(); },
+  onFrameShown: () => { queries.followUp(); recommend.followUp(); oddPanel.followUp(); },
   live: () => timeline.live,
   wordsChanged: () => timeline.invalidate(),
   status,
@@ -183,7 +199,17 @@ const queries = new QueriesPanel({
   mappedOnly: () => mapPanel.mappedOnly,
   onPredicted: (context, reply) => ideas.ask(context, reply),
   changed: () => persistence.inputsSaved(),
+  items: itemsRun,
 });
+// item2vec runs: a customer's recommendations (the Users tab) and the recommenders' evaluation (Eval).
+const recommend = new RecommendPanel({
+  call,
+  view,
+  hasItems: itemsRun,
+  onSelectItem: (name) => queries.selectWord(name),
+  changed: () => persistence.inputsSaved(),
+});
+const itemsEval = new ItemsEvalPanel({ call, hasItems: itemsRun, render });
 const oddPanel = new OddOneOutPanel({
   call,
   view,
@@ -242,16 +268,25 @@ const persistence = new Persistence({
   run,
   schemas: () => model.schemas,
   sample: () => sampleText,
+  itemsSample: { sha256: () => itemsSample.sha256, load: () => itemsSample.text() },
   page: {
     read: () => ({
-      text: text.text, kind: model.kind, settings: model.settingsOf('nextword'), w2vSettings: model.settingsOf('skipgram'), view: view.read(),
+      text: text.text,
+      dataKind: text.dataKind,
+      kind: model.kind,
+      settings: model.settingsOf('nextword'),
+      w2vSettings: model.settingsOf('skipgram'),
+      i2vSettings: model.settingsOf('item2vec'),
+      view: view.read(),
     }),
     text: () => text.text,
     record: () => ({ history: charts.history(), ideas: ideas.record(), stats: run.stats }),
     setText: (value) => text.setText(value),
-    applyKind: (kind, settings, w2vSettings) => model.apply(kind, settings, w2vSettings),
+    setDataKind: (kind) => text.setDataKind(kind),
+    applyKind: (kind, settings, w2vSettings, i2vSettings) => model.apply(kind, settings, w2vSettings, i2vSettings),
     applyView,
     clearControls() {
+      text.setDataKind('text');
       model.restoreDefaults();
       model.apply('nextword', null, null);
       applyView(view.defaults);
@@ -309,6 +344,11 @@ function applyView(v) {
   sentences.viewApplied();
 }
 
+// The vectors are items: an item2vec run is there to explore.
+function itemsRun() {
+  return run.hasRun && run.kind === 'item2vec';
+}
+
 // A message for the status line until the state (or the inputs) change.
 function status(message, kind = '') {
   topBar.setNote(message, kind);
@@ -337,6 +377,18 @@ function render() {
   files.renderControls({ locked: info.locked, hasRun: run.hasRun, nextWord: run.kind === 'nextword' });
   evalPanel.renderButton();
   sentenceEval.renderButton();
+  recommend.render();
+  itemsEval.renderSection();
+  // Predict is the next-word model's; analogies and the odd one out read typed words, which item
+  // names are not (they have spaces), and a purchases log has no sentences: an item2vec run (or the
+  // choice of one) has no use for them.
+  const items = (run.hasRun ? run.kind : model.kind) === 'item2vec';
+  $('predict-panel').hidden = items;
+  $('tab-analogy').closest('h2').hidden = items;
+  $('tab-odd').closest('h2').hidden = items;
+  if (items && (view.tab === 'analogy' || view.tab === 'odd')) view.showTab('neighbours');
+  document.querySelector('.map-views').hidden = items;
+  if (items && view.mapView === 'sentences') $('view-words').click();
   mapPanel.renderEmpty();
   $('chart-empty').hidden = charts.lossPoints > 0;
   if (run.state === 'idle' && model.isReady) topBar.showCounters({ epoch: 0, epochs: model.activeForm.value('epochs') ?? '–' });
@@ -392,6 +444,7 @@ async function boot() {
   model.ready(schemas);
   view.ready(schemas);
   sampleText = await samplePromise;
+  await itemsSample.describe();
   const saved = await persistence.readSaved();
   run.setState('idle');
   await persistence.restore(saved);
@@ -423,6 +476,9 @@ Object.defineProperty(window, '__embplay', {
     get runKind() { return run.kind; },
     get vectors() { return run.vectors ? { ...run.vectors } : null; },
     get evalResult() { return evalPanel.result; },
+    get dataKind() { return text.dataKind; },
+    get recommendations() { return recommend.result; },
+    get itemsEval() { return itemsEval.result; },
     get sentences() { return sentences.info; },
     get sentenceEvalResult() { return sentenceEval.result; },
     unitPoints: () => sentences.screenPoints(),

@@ -11,8 +11,10 @@ import { WordMap, fillClusterLegend } from './map.js';
 const CLUSTER_MS = 1500;      // while training, clusters are recomputed at most this often
 const CLUSTER_SEED = 1;
 const ONLY_DELAY_MS = 400;    // "only these" maps the search this long after the last keystroke
-const PCA_CAPTION = 'the word vectors, projected by PCA';
-const TSNE_CAPTION = 't-SNE of the word vectors · near on the map = near in meaning; distances between groups mean little';
+// What the points are: the items of an item2vec run, else words.
+const pcaCaption = (noun) => `the ${noun} vectors, projected by PCA`;
+const tsneCaption = (noun) => `t-SNE of the ${noun} vectors · near on the map = ${noun === 'item' ? 'bought together' : 'near in meaning'}; `
+  + 'distances between groups mean little';
 
 const $ = (id) => document.getElementById(id);
 
@@ -135,11 +137,11 @@ export class MapPanel {
     if (frame.pool != null) this.pool = frame.pool;
     const in3d = frame.dims === 3 ? ' in 3D (drag to turn, scroll to zoom)' : '';
     $('map-legend-text').textContent = `scroll to zoom · drag to ${frame.dims === 3 ? 'turn' : 'pan'} · click a word`;
-    if (frame.projection === 'tsne') $('map-caption').textContent = `${TSNE_CAPTION}${in3d}`;
+    if (frame.projection === 'tsne') $('map-caption').textContent = `${tsneCaption(this.#noun())}${in3d}`;
     const [fx, fy, fz] = frame.explained ?? [];
     if (Number.isFinite(fx) && Number.isFinite(fy)) {
       const z = Number.isFinite(fz) ? `, z ${(100 * fz).toFixed(0)}%` : '';
-      $('map-caption').textContent = `PCA of the word vectors${in3d} · x keeps ${(100 * fx).toFixed(0)}%, y ${(100 * fy).toFixed(0)}%${z} of the spread`;
+      $('map-caption').textContent = `PCA of the ${this.#noun()} vectors${in3d} · x keeps ${(100 * fx).toFixed(0)}%, y ${(100 * fy).toFixed(0)}%${z} of the spread`;
     }
     if (first) this.render();  // the page's controls follow the map's first points (t-SNE sends dozens of frames a second)
     // The axes' names at the ends of the map's lines, while the frames are on them.
@@ -155,8 +157,12 @@ export class MapPanel {
     this.told = 'pca|2';  // a new worker starts so; a reset one is told again, which does no harm
   }
 
+  #noun() {
+    return this.run.kind === 'item2vec' ? 'item' : 'word';
+  }
+
   resetCaption() {
-    $('map-caption').textContent = PCA_CAPTION;
+    $('map-caption').textContent = pcaCaption(this.#noun());
   }
 
   // Before the first frame, the map says how to start.

@@ -3,7 +3,7 @@
 // link (share.js) in the address bar, Copy link, a link's text checked by its hash; Export session /
 // Import…; Clear saved; and bringing back the session a link replaced.
 import { BrowserStore } from './browser-store.js';
-import { makeSavedSession, readSavedSession, readSavedSessionValue } from './saved-session.js';
+import { makeSavedSession, readSavedSession, readSavedSessionValue, sameSession } from './saved-session.js';
 import { download } from './format.js';
 import { LinkError, makeLink, readLink, textHash } from './share.js';
 
@@ -18,16 +18,17 @@ const $ = (id) => document.getElementById(id);
 export class Persistence {
   // call(type, fields): the worker. run: the run (run.js): its state, kind, progress and vectors
   // are read; it pauses, resets and loads models. schemas(): the settings schemas links and files
-  // are read against (null before the module is ready). sample(): the sample text. page: the rest
-  // of the page, each a function:
-  //   read()                      {text, kind, settings, w2vSettings, view}: what a link carries
+  // are read against (null before the module is ready). sample(): the sample text. itemsSample:
+  // {sha256(): the purchases sample's hash (or null), load(): a promise of its text}, so that a
+  // link naming it by hash opens it at once. page: the rest of the page, each a function:
+  //   read()                      {text, dataKind, kind, settings, w2vSettings, i2vSettings, view}: what a link carries
   //   text()                      the text alone
   //   record()                    {history, ideas, stats}: what a saved model carries besides
-  //   setText(text), applyKind(kind, settings, w2vSettings), applyView(view)
+  //   setText(text), setDataKind(kind), applyKind(kind, settings, w2vSettings, i2vSettings), applyView(view)
   //   clearControls()             forms, model, view back to their defaults
   //   showNeeded(needed, mismatch), notice(text, details, kind, action), changed()
-  constructor({ call, run, schemas, sample, page }) {
-    Object.assign(this, { call, run, schemas, sample, page });
+  constructor({ call, run, schemas, sample, itemsSample = { sha256: () => null, load: async () => '' }, page }) {
+    Object.assign(this, { call, run, schemas, sample, itemsSample, page });
     this.store = new BrowserStore();
     this.restoring = true;         // nothing is saved until the page has restored what it had
     this.model = null;             // the current run's model as saved (parsed model JSON), or null
@@ -125,7 +126,9 @@ export class Persistence {
         // The run was reset, or the worker is gone: keep the last saved model.
       }
     }
-    this.saved = this.#current();
+    const current = this.#current();
+    if (sameSession(this.saved, current)) return;
+    this.saved = current;
     await this.store.put(SESSION_KEY, this.saved);
     document.body.dataset.savedAt = this.saved.saved_at;
   }
@@ -161,8 +164,9 @@ export class Persistence {
   // text, settings and view, and its model (to explore) with its curves. Says `message` and any problems.
   async applySession(session, message, kind = '') {
     await this.run.pauseIfRunning();
+    this.page.setDataKind(session.dataKind ?? 'text');
     if (session.text != null) this.page.setText(session.text);
-    this.page.applyKind(session.kind ?? 'nextword', session.settings, session.w2vSettings);
+    this.page.applyKind(session.kind ?? 'nextword', session.settings, session.w2vSettings, session.i2vSettings);
     if (session.view) this.page.applyView(session.view);
     this.neededText = null;
     this.page.showNeeded(null);
@@ -172,7 +176,8 @@ export class Persistence {
       if (restored) detail = session.run?.epoch ? ` The model as it was after epoch ${session.run.epoch} is back.` : ' Its model is back.';
       else detail = ' Its model could not be loaded.';
     } else if (session.kind && session.kind !== 'nextword') {
-      detail = ' Its word2vec settings are back (word2vec models are not kept): Play trains the same run again.';
+      const model = session.kind === 'item2vec' ? 'item2vec' : 'word2vec';
+      detail = ` Its ${model} settings are back (${model} models are not kept): Play trains the same run again.`;
     }
     if (session.view?.vectors) detail += ` It had opened ${session.view.vectors}: vectors files are not kept, open it again with Open vectors.`;
     this.page.notice(message + detail, session.messages, kind);
@@ -191,11 +196,12 @@ export class Persistence {
       return;
     }
     await this.run.pauseIfRunning();
-    const text = link.text ?? (link.sha256 && saved?.text != null && await textHash(saved.text) === link.sha256 ? saved.text : null);
+    const text = link.text ?? (link.sha256 && saved?.text != null && await textHash(saved.text) === link.sha256 ? saved.text : null)
+      ?? await this.#sampleNamed(link.sha256);
     // The same text and settings as the session saved here: a reload, so the saved model comes back too.
-    const savedSettings = link.kind === 'nextword' ? saved?.settings : saved?.w2vSettings;
+    const savedSettings = { nextword: saved?.settings, item2vec: saved?.i2vSettings }[link.kind] ?? saved?.w2vSettings;
     const same = saved && text != null && text === saved.text && link.kind === (saved.kind ?? 'nextword') && savedSettings
-      && Object.keys(link.settings).every((k) => link.settings[k] === savedSettings[k]);
+      && link.dataKind === (saved.dataKind ?? 'text') && Object.keys(link.settings).every((k) => link.settings[k] === savedSettings[k]);
     if (same) {
       await this.applySession({ ...saved, view: link.view, messages: link.messages }, 'Restored this link\u2019s session from this browser.');
       return;
@@ -203,7 +209,9 @@ export class Persistence {
     const sample = this.sample();
     if (saved && this.restoring && saved.text !== sample) await this.store.put(PREVIOUS_KEY, await this.store.get(SESSION_KEY));
     if (this.run.hasRun) await this.run.reset();
+    this.page.setDataKind(link.dataKind);
     if (link.kind === 'nextword') this.page.applyKind('nextword', link.settings, null);
+    else if (link.kind === 'item2vec') this.page.applyKind('item2vec', null, null, link.settings);
     else this.page.applyKind(link.kind, null, link.settings);
     this.page.applyView(link.view);
     if (text != null) this.page.setText(text);
@@ -221,6 +229,16 @@ export class Persistence {
     this.page.notice(what + (link.messages.length ? ' Some values in the link were changed:' : ''), link.messages,
       link.messages.length ? 'error' : '', kept ? { label: 'Bring back my earlier session', run: () => this.bringBackPrevious() } : null);
     this.page.changed();
+  }
+
+  // The purchases sample, when `sha256` names it (a link to a run on the sample): its text, else null.
+  async #sampleNamed(sha256) {
+    if (!sha256 || sha256 !== this.itemsSample.sha256()) return null;
+    try {
+      return await this.itemsSample.load();
+    } catch {
+      return null;
+    }
   }
 
   async bringBackPrevious() {
@@ -271,8 +289,9 @@ export class Persistence {
   // missing, it keeps the link that asked for it).
   async updateLink() {
     if (!this.schemas() || this.neededText) return this.link;
-    const { kind, settings, w2vSettings, view, text } = this.page.read();
-    this.link = await makeLink(location.href, { kind, settings: kind === 'nextword' ? settings : w2vSettings, view, text }, this.schemas());
+    const { kind, dataKind, settings, w2vSettings, i2vSettings, view, text } = this.page.read();
+    const own = { nextword: settings, item2vec: i2vSettings }[kind] ?? w2vSettings;
+    this.link = await makeLink(location.href, { kind, dataKind, settings: own, view, text }, this.schemas());
     if (location.href !== this.link.url) history.replaceState(null, '', this.link.url);
     return this.link;
   }
@@ -293,7 +312,7 @@ export class Persistence {
     $('share-what').textContent = `${copied ? 'Copied. ' : 'Select and copy this link. '}`
       + (link.inline
         ? `The text travels in the link (${kb(link.url.length)}). The same seed trains the same run.`
-        : `The text is too long for a link (${kb(link.textBytes ?? 0)} compressed; links stay under 8 kB), so the link carries its SHA-256: whoever opens it is asked for the same file.`)
+        : `The text is too long for a link (${link.textBytes != null ? `${kb(link.textBytes)} compressed` : `${(this.page.text().length / 1e6).toFixed(1)} million characters`}; links stay under 8 kB), so the link carries its SHA-256: whoever opens it is asked for the same file.`)
       + (vectors ? ` The vectors file ${vectors.name} is not in the link (only its name): whoever opens it must open the same file.` : '');
     $('share-box').hidden = false;
     $('share-url').focus();

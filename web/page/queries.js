@@ -15,8 +15,9 @@ export class QueriesPanel {
   // mappedOnly(): the search the map shows only the matches of, or ''.
   // onPredicted(context, reply): a prediction was shown (the seed ideas' table follows it).
   // changed(): the view changed (the selected word).
-  constructor({ call, view, map, hasRun, predicts, mappedOnly, onPredicted, changed }) {
-    Object.assign(this, { call, view, map, hasRun, predicts, mappedOnly, onPredicted, changed });
+  // items(): the vectors are items (an item2vec run): neighbours are what is bought together.
+  constructor({ call, view, map, hasRun, predicts, mappedOnly, onPredicted, changed, items = () => false }) {
+    Object.assign(this, { call, view, map, hasRun, predicts, mappedOnly, onPredicted, changed, items });
     this.analogyAsked = false;     // the analogy was solved once: it follows the map from now on
     this.analogyQuestion = null;   // the last question sent, so an older answer is dropped
     this.followUpInFlight = false;
@@ -102,14 +103,15 @@ export class QueriesPanel {
     const caption = $('nb-caption');
     if (!reply || reply.message) {
       caption.textContent = `by ${this.view.metric === 'euclidean' ? 'euclidean distance' : 'cosine similarity'}`;
-      message.textContent = reply?.message ?? (this.hasRun() ? 'Click a word on the map.' : '');
+      message.textContent = reply?.message ?? (this.hasRun() ? `Click ${this.items() ? 'an item' : 'a word'} on the map.` : '');
       message.hidden = !message.textContent;
       return;
     }
     message.hidden = true;
     const all = reply.neighbors ?? [];
     const shown = all.filter((n) => this.map.has(n.word)).length;
-    caption.textContent = `nearest to “${reply.word}” by ${reply.metric ?? 'cosine'}` + (shown < all.length ? ` · ${shown} on the map` : '');
+    const what = this.items() ? `bought together with “${reply.word}”,` : `nearest to “${reply.word}”`;
+    caption.textContent = `${what} by ${reply.metric ?? 'cosine'}` + (shown < all.length ? ` · ${shown} on the map` : '');
     const euclidean = reply.metric === 'euclidean';
     const closest = Math.max(1e-12, Math.min(...all.map((n) => n.distance ?? Infinity)));
     for (const n of reply.neighbors ?? []) {

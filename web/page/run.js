@@ -7,14 +7,15 @@ import { RUN_STATES } from './run-state.js';
 
 export class RunControl {
   // call(type, fields): the worker. model: the MODEL panel (model-panel.js). text(): the text to
-  // train on. textMissing(): a link's text has not been opened yet. latestEvaluation(): the last
+  // train on; dataKind(): what it is (text, or events / baskets for item2vec). textMissing(): a
+  // link's text has not been opened yet. latestEvaluation(): the last
   // held-out figures the chart holds. page: what the panels do, each a function:
   //   changed()                        the state or the inputs changed: the controls follow
   //   stateChanged(previous, state)    after every change of state
   //   status(message, kind)            a message for the status line until the state changes
   //   textError(message | null)        why the text could not be trained, or nothing
   //   forget()                         Reset: the panels forget the run
-  //   began(kind, stats)               a new run (kind nextword | word2vec) replaces the source
+  //   began(kind, stats)               a new run (kind nextword | word2vec | items) replaces the source
   //   opened(info)                     opened vectors replace it
   //   loaded(session)                  a saved model replaces it (before its state is shown)
   //   shownLoaded(run)                 ...and after ({epoch, epochs, step} or null)
@@ -26,13 +27,14 @@ export class RunControl {
   //   diverged(lr)                     -> the advice for the status line
   //   crashed(message)                 the page cannot go on
   //   saved()                          the inputs should be saved
-  constructor({ call, model, text, textMissing, latestEvaluation, page }) {
-    Object.assign(this, { call, model, text, textMissing, latestEvaluation, page });
+  constructor({ call, model, text, dataKind = () => 'text', textMissing, latestEvaluation, page }) {
+    Object.assign(this, { call, model, text, dataKind, textMissing, latestEvaluation, page });
     this.state = 'loading';
     this.progress = null;          // last progress event
     this.evaluation = null;        // last validation result
     this.speed = null;             // smoothed tokens/s
-    this.kind = null;              // nextword | skipgram | cbow | vectors: what the worker holds
+    this.kind = null;              // nextword | skipgram | cbow | item2vec | vectors: what the worker holds
+    this.runDataKind = null;       // text | events | baskets: what the run's text was
     this.settings = null;          // the settings the run started with
     this.vectors = null;           // {name, words, dim, truncated, ...} of opened vectors
     this.stats = null;             // the run's text stats, as start() gave them
@@ -59,7 +61,7 @@ export class RunControl {
   }
 
   #inputsDiffer(text, settings) {
-    if (this.text() !== text || this.model.kind !== this.kind || !this.model.validate()) return true;
+    if (this.text() !== text || this.model.kind !== this.kind || this.dataKind() !== this.runDataKind || !this.model.validate()) return true;
     const now = this.model.activeForm.values();
     return Object.keys(now).some((k) => now[k] !== settings[k]);
   }
@@ -158,11 +160,16 @@ export class RunControl {
     this.preparingSize = text.length;
     this.setState('preparing');
     this.page.textError(null);
+    const dataKind = this.dataKind();
     let stats;
     try {
-      stats = kind === 'nextword'
-        ? await this.call('start', { text, settings })
-        : await this.call('word2vec', { text, options: { ...settings, model: kind } });
+      if (kind === 'item2vec' && dataKind === 'text') {
+        throw new Error('item2vec learns from purchases: choose events CSV or baskets as the data (or a text model).');
+      }
+      if (kind !== 'item2vec' && dataKind !== 'text') throw new Error(`${kind} learns from text: choose text as the data.`);
+      if (kind === 'nextword') stats = await this.call('start', { text, settings });
+      else if (kind === 'item2vec') stats = await this.call('items', { data: text, format: dataKind, options: settings });
+      else stats = await this.call('word2vec', { text, options: { ...settings, model: kind } });
     } catch (err) {
       if (this.state === 'crashed') return false;
       this.startBlocked = true;
@@ -172,12 +179,13 @@ export class RunControl {
     }
     this.settings = settings;
     this.kind = kind;
+    this.runDataKind = dataKind;
     this.vectors = null;
     this.dirty = this.#inputsDiffer(text, settings);  // edited while the text was being prepared
     this.evaluation = null;
     this.speed = null;
     this.stats = stats;
-    this.page.began(kind === 'nextword' ? 'nextword' : 'word2vec', stats);
+    this.page.began({ nextword: 'nextword', item2vec: 'items' }[kind] ?? 'word2vec', stats);
     this.progress = {
       epoch: 0, epochs: settings.epochs, step: 0, epoch_position: 0,
       epoch_size: stats.train_examples, finished: false, diverged: false,

@@ -2,7 +2,7 @@
 // the seed-idea figures) as one record, which the page keeps in IndexedDB (browser-store.js) and the
 // user exports and imports as a JSON file. Reading one treats it as untrusted: size limits, the
 // settings schema, unknown fields ignored. No DOM here.
-import { MODEL_KINDS, schemaFor, validateSettings, validateView } from './share.js';
+import { DATA_KINDS, MODEL_KINDS, schemaFor, validateSettings, validateView } from './share.js';
 
 export const SESSION_FORMAT = 'embedding-playground-session';
 export const SESSION_VERSION = 1;
@@ -12,23 +12,26 @@ export const MAX_SESSION_TEXT = 64 * 1024 * 1024;
 export const MAX_HISTORY_POINTS = 200_000;
 
 // model: the next-word model file's JSON (the module's saveModel(), parsed) or null. kind is the
-// model selector (nextword | skipgram | cbow); settings are the next-word form's, w2v_settings the
-// word2vec form's (both kept, so switching back finds them). A word2vec run keeps no model: its
-// settings and seed come back and Play trains it again. Fields added after version 1 (kind,
-// w2v_settings, the view's new fields, ideas, stats, the history's accuracies, twin and reference)
-// are optional: a file without them takes the defaults.
+// model selector (nextword | skipgram | cbow | item2vec); settings are the next-word form's,
+// w2v_settings the word2vec form's, i2v_settings item2vec's (all kept, so switching back finds
+// them); data_kind what the text is (text | events | baskets). A word2vec or item2vec run keeps no
+// model: its settings and seed come back and Play trains it again. Fields added after version 1
+// (kind, w2v_settings, i2v_settings, data_kind, the view's new fields, ideas, stats, the history's
+// accuracies, twin and reference) are optional: a file without them takes the defaults.
 export function makeSavedSession({
-  text, kind = 'nextword', settings, w2vSettings = null, view, model = null, history = null, run = null, ideas = null,
-  stats = null,
+  text, dataKind = 'text', kind = 'nextword', settings, w2vSettings = null, i2vSettings = null, view, model = null, history = null,
+  run = null, ideas = null, stats = null,
 }) {
   return {
     format: SESSION_FORMAT,
     version: SESSION_VERSION,
     saved_at: new Date().toISOString(),
     text,
+    data_kind: dataKind,
     kind,
     settings,
     w2v_settings: w2vSettings,
+    i2v_settings: i2vSettings,
     view,
     model,
     run,           // {epoch, epochs, step, finished, diverged} of the model, for the status line
@@ -40,6 +43,15 @@ export function makeSavedSession({
     ideas,         // the seed-idea figures (ideas.js record()): {yardstick: {order, valid_perplexity,
                    //   test_perplexity} or null, test: {loss, perplexity, accuracy, top5, examples} or null}
   };
+}
+
+// True when two sessions hold the same, whatever their time of saving: the text compared as a
+// string and the model by identity (the page replaces it, never edits it), so an unchanged
+// purchases log is not copied into IndexedDB again (a copy of 12 MB holds the main thread ~0.1 s).
+export function sameSession(a, b) {
+  if (!a || !b || a.text !== b.text || a.model !== b.model) return false;
+  const rest = (s) => JSON.stringify({ ...s, saved_at: null, text: null, model: null });
+  return rest(a) === rest(b);
 }
 
 const finiteOrNull = (v) => (Number.isFinite(v) ? v : null);
@@ -104,8 +116,8 @@ function readRun(r) {
 }
 
 // Reads an exported session (or a bare model file) from its text, against the module's schemas
-// ({nextword, word2vec, tsne, kmeans}; see share.js schemaFor). Returns
-//   {text, kind, settings, w2vSettings, view, model (JSON text or null), history, run, ideas, stats, messages}
+// ({nextword, word2vec, item2vec, tsne, kmeans}; see share.js schemaFor). Returns
+//   {text, dataKind, kind, settings, w2vSettings, i2vSettings, view, model (JSON text or null), history, run, ideas, stats, messages}
 // text is null for a bare model file. Throws an Error with a message for the user.
 export function readSavedSession(fileText, schemas) {
   if (typeof fileText !== 'string') throw new Error('the file is not text');
@@ -119,16 +131,21 @@ export function readSavedSession(fileText, schemas) {
 export function readSavedSessionValue(j, schemas) {
   if (!j || typeof j !== 'object' || Array.isArray(j)) throw new Error('the file is not a session or a model');
   const schema = schemaFor(schemas, 'nextword');
-  const w2v = (raw, messages) => {
-    const w2vSchema = schemaFor(schemas, 'skipgram');
-    const r = validateSettings(raw, w2vSchema);
-    if (raw != null) messages.push(...r.messages.map((m) => `word2vec ${m}`));
+  // The settings of another model's form (word2vec, item2vec), or null when the schemas lack it.
+  const formOf = (kind, name) => (raw, messages) => {
+    const other = schemaFor(schemas, kind);
+    if (!other.length) return null;
+    const r = validateSettings(raw, other);
+    if (raw != null) messages.push(...r.messages.map((m) => `${name} ${m}`));
     return r.settings;
   };
+  const w2v = formOf('skipgram', 'word2vec');
+  const i2v = formOf('item2vec', 'item2vec');
   if (j.format === MODEL_FORMAT) {
     const { settings, messages } = validateSettings(j.settings, schema);
     return {
-      text: null, kind: 'nextword', settings, w2vSettings: w2v(null, messages), view: null, model: JSON.stringify(j),
+      text: null, dataKind: 'text', kind: 'nextword', settings, w2vSettings: w2v(null, messages), i2vSettings: i2v(null, messages),
+      view: null, model: JSON.stringify(j),
       history: readHistory(null, [], []), run: null, ideas: readIdeas(null), stats: null, messages,
     };
   }
@@ -142,6 +159,10 @@ export function readSavedSessionValue(j, schemas) {
   if (j.kind != null && MODEL_KINDS.includes(j.kind)) kind = j.kind;
   else if (j.kind != null) messages.push(`kind: ${String(j.kind).slice(0, 24)} is not one of ${MODEL_KINDS.join(', ')}; using nextword`);
   const w2vSettings = w2v(j.w2v_settings, messages);
+  const i2vSettings = i2v(j.i2v_settings, messages);
+  let dataKind = 'text';
+  if (j.data_kind != null && DATA_KINDS.includes(j.data_kind)) dataKind = j.data_kind;
+  else if (j.data_kind != null) messages.push(`data_kind: ${String(j.data_kind).slice(0, 24)} is not one of ${DATA_KINDS.join(', ')}; using text`);
   const { view, messages: viewMessages } = validateView(j.view, schemas);
   messages.push(...viewMessages);
   let model = null;
@@ -153,7 +174,7 @@ export function readSavedSessionValue(j, schemas) {
   const history = readHistory(j.history, spec('loss')?.choices ?? [], messages);
   const ideas = readIdeas(j.ideas, spec('ngram_order'));
   return {
-    text: j.text, kind, settings, w2vSettings, view, model, history, run: model ? readRun(j.run) : null, ideas,
+    text: j.text, dataKind, kind, settings, w2vSettings, i2vSettings, view, model, history, run: model ? readRun(j.run) : null, ideas,
     stats: model ? readStats(j.stats) : null, messages,
   };
 }

@@ -5,7 +5,7 @@
 import { AutoSettings } from './auto-settings.js';
 
 // Labels are presentation only; a setting missing here still appears, named from its schema name.
-const LABELS = {
+export const LABELS = {
   context: ['Context words', 'k'],
   dim: ['Embedding size', 'd'],
   hidden: ['Hidden units', 'h'],
@@ -32,8 +32,8 @@ export const NEXT_WORD_NOTES = {
     + 'batches and the dropout masks.',
 };
 
-function prettyName(name) {
-  const [label] = LABELS[name] ?? [name.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase())];
+function prettyName(name, labels) {
+  const [label] = labels[name] ?? [name.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase())];
   return label;
 }
 
@@ -56,10 +56,12 @@ function parseField(spec, input) {
 
 export class SettingsForm {
   // form: the <form> to fill; schema: the module's settingsSchema() (or word2vecSchema()); onChange(form)
-  // on every edit; idPrefix keeps the ids of two forms on one page apart; notes: {name: "why" text}.
-  constructor(form, schema, { onChange, idPrefix = '', notes = {} } = {}) {
+  // on every edit; idPrefix keeps the ids of two forms on one page apart; notes: {name: "why" text};
+  // labels: {name: [label, symbol]} for this form's fields (LABELS by default).
+  constructor(form, schema, { onChange, idPrefix = '', notes = {}, labels = LABELS } = {}) {
     this.form = form;
     this.notes = notes;
+    this.labels = labels;
     this.schema = schema;
     this.idPrefix = idPrefix;
     this.onChange = onChange ?? (() => {});
@@ -80,8 +82,8 @@ export class SettingsForm {
 
     const label = document.createElement('label');
     label.htmlFor = id;
-    label.textContent = prettyName(spec.name);
-    const symbol = LABELS[spec.name]?.[1];
+    label.textContent = prettyName(spec.name, this.labels);
+    const symbol = this.labels[spec.name]?.[1];
     if (symbol) {
       const sym = document.createElement('span');
       sym.className = 'symbol';

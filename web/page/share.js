@@ -3,9 +3,11 @@
 // No DOM here (the unit tests in tests/web/ import this file in node); the page calls it.
 //
 // A v2 fragment is URL-encoded key=value pairs, readable and editable by hand:
-//   #v=2&model=skipgram                   which model: nextword | skipgram | cbow
+//   #v=2&model=skipgram                   which model: nextword | skipgram | cbow | item2vec
 //    &context=3&dim=32&...&seed=1         its settings, by their schema names: settingsSchema() for
-//                                         nextword, word2vecSchema() (less `model`) for word2vec
+//                                         nextword, word2vecSchema() (less `model`) for word2vec,
+//                                         item2vecSchema() for item2vec
+//    &data=events                         what the text is: text (absent) | events (a CSV) | baskets
 //    &words=300&proj=tsne                 the map: how many words, which projection (pca | tsne | axes)
 //    &dims=3                              PCA and t-SNE in 3D (absent: 2D)
 //    &tsne_perplexity=30&tsne_lr=0&tsne_iterations=1000&tsne_seed=1   t-SNE's options (tsneSchema())
@@ -17,7 +19,8 @@
 //    &predict=the+fox                     the Predict box
 //    &an_a=king&an_b=man&an_c=woman&an_method=3CosAdd      the Analogy tab's fields
 //    &odd=cat+dog+fox+car                 the Odd one out tab's words
-//    &tab=analogy&open=map-why            the tab shown (neighbours | analogy | odd | eval), the open "why" panels
+//    &tab=analogy&open=map-why            the tab shown (neighbours | analogy | odd | eval | recommend), the open "why" panels
+//    &user=17850                          the customer chosen in the Users tab (item2vec)
 //    &vectors=glove.txt                   opened pre-trained vectors: their file's name only (never the file)
 //    &map=sentences                       the map shows words (absent) or units of text (the Sentences view):
 //    &units=paragraphs&pooling=mean&stop=1  its units (sentences | paragraphs | documents), pooling, stopwords out
@@ -43,16 +46,17 @@ export const MAX_LINK_CHARS = 8000;
 // from a link may not grow beyond MAX_TEXT_BYTES (a small deflate stream can expand 1000-fold).
 export const MAX_FRAGMENT_CHARS = 64 * 1024;
 export const MAX_TEXT_BYTES = 1 << 20;
-export const MAX_WORD_CHARS = 64;       // the selected word
+export const MAX_WORD_CHARS = 64;       // the selected word (an item's name), a user's key
 export const MAX_PREDICT_CHARS = 200;   // the Predict box
 export const MAP_WORDS = Object.freeze([100, 300, 1000, 3000, 10000]);
 export const WHY_PANELS = Object.freeze(['map-why', 'curves-why', 'predict-why', 'context-why', 'dim-why', 'units-why']);
 export const PROJECTIONS = Object.freeze(['pca', 'tsne', 'axes']);
 export const DIMENSIONS = Object.freeze([2, 3]);  // the map's PCA and t-SNE: flat, or the 3D view
-export const MODEL_KINDS = Object.freeze(['nextword', 'skipgram', 'cbow']);
+export const MODEL_KINDS = Object.freeze(['nextword', 'skipgram', 'cbow', 'item2vec']);
+export const DATA_KINDS = Object.freeze(['text', 'events', 'baskets']);
 export const METRICS = Object.freeze(['cosine', 'euclidean']);
 export const ANALOGY_METHODS = Object.freeze(['3CosAdd', '3CosMul']);
-export const TABS = Object.freeze(['neighbours', 'analogy', 'odd', 'eval']);
+export const TABS = Object.freeze(['neighbours', 'analogy', 'odd', 'eval', 'recommend']);
 export const MAP_VIEWS = Object.freeze(['words', 'sentences']);
 export const UNIT_KINDS = Object.freeze(['sentences', 'paragraphs', 'documents']);
 export const UNIT_PROJECTIONS = Object.freeze(['pca', 'tsne']);  // the unit map has no semantic axes
@@ -74,7 +78,7 @@ export const TSNE_VIEW_FIELDS = Object.freeze({
 export const DEFAULT_VIEW = Object.freeze({
   words: 300, proj: 'pca', search: '', only: false, k: 0,
   word: '', metric: 'cosine', predict: '', an_a: '', an_b: '', an_c: '', an_method: '3CosAdd', tab: 'neighbours',
-  open: [], vectors: '', dims: 2, axis_x: '', axis_y: '', axes_orth: true, odd: '',
+  open: [], vectors: '', dims: 2, axis_x: '', axis_y: '', axes_orth: true, odd: '', user: '',
   map: 'words', units: 'sentences', doc: '', field: 'text', pooling: 'sif', stop: false, uproj: 'pca', uk: 0, unit: null,
   query: '', mode: 'hybrid', utab: 'search', cmp_a: '', cmp_b: '',
 });
@@ -146,10 +150,16 @@ export async function inflate(bytes, limit = MAX_TEXT_BYTES) {
   }
 }
 
-// SHA-256 of the text's UTF-8 bytes, as 64 hex digits.
+// SHA-256 of the text's UTF-8 bytes, as 64 hex digits. The last answer is kept: the address bar
+// follows every change of the page, and hashing a purchases log (12 MB) takes the main thread a
+// quarter of a second each time while its text stays the same.
+let lastHashed = { text: null, hash: null };
 export async function textHash(text) {
+  if (text === lastHashed.text) return lastHashed.hash;
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
-  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+  const hash = Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+  lastHashed = { text, hash };
+  return hash;
 }
 
 // ---- validation: the module's schema is the one list of settings and ranges ----------------------
@@ -324,6 +334,7 @@ export function validateView(input, schemas) {
     axis_y: cleanString(source.axis_y, MAX_AXIS_CHARS),
     axes_orth: readFlag(source, 'axes_orth', DEFAULT_VIEW.axes_orth, messages),
     odd: cleanString(source.odd, MAX_ODD_CHARS),
+    user: cleanString(source.user, MAX_WORD_CHARS),
     map: readChoice(source, 'map', MAP_VIEWS, DEFAULT_VIEW.map, messages),
     units: readChoice(source, 'units', UNIT_KINDS, DEFAULT_VIEW.units, messages),
     doc: cleanString(source.doc, MAX_FILE_NAME_CHARS),
@@ -344,10 +355,11 @@ export function validateView(input, schemas) {
   return { view, messages };
 }
 
-// The schema of a model kind's settings. `schemas` is {nextword, word2vec, tsne, kmeans}: the
-// module's settingsSchema(), word2vecSchema(), tsneSchema() and kmeansSchema().
+// The schema of a model kind's settings. `schemas` is {nextword, word2vec, item2vec, tsne, kmeans}:
+// the module's settingsSchema(), word2vecSchema(), item2vecSchema(), tsneSchema() and kmeansSchema().
 export function schemaFor(schemas, kind) {
   if (kind === 'nextword') return schemas.nextword;
+  if (kind === 'item2vec') return schemas.item2vec ?? [];
   return schemas.word2vec.filter((spec) => spec.name !== 'model');  // the kind says which word2vec
 }
 
@@ -395,13 +407,14 @@ export function parseFragment(fragment) {
 // ---- writing and reading links -----------------------------------------------------------------
 
 const VIEW_KEYS = Object.freeze(['words', 'proj', ...Object.keys(TSNE_VIEW_FIELDS), 'search', 'only', 'k', 'word',
-  'metric', 'predict', 'an_a', 'an_b', 'an_c', 'an_method', 'tab', 'vectors', 'dims', 'axis_x', 'axis_y', 'axes_orth', 'odd',
+  'metric', 'predict', 'an_a', 'an_b', 'an_c', 'an_method', 'tab', 'vectors', 'dims', 'axis_x', 'axis_y', 'axes_orth', 'odd', 'user',
   'map', 'units', 'doc', 'field', 'pooling', 'stop', 'uproj', 'uk', 'unit', 'query', 'mode', 'utab', 'cmp_a', 'cmp_b']);
 
-function paramsFor({ kind = 'nextword', settings, view }, schemas) {
+function paramsFor({ kind = 'nextword', dataKind = 'text', settings, view }, schemas) {
   const p = new URLSearchParams();
   p.set('v', String(LINK_VERSION));
   p.set('model', kind);
+  if (dataKind !== 'text') p.set('data', dataKind);
   for (const spec of schemaFor(schemas, kind)) if (settings[spec.name] !== undefined) p.set(spec.name, String(settings[spec.name]));
   // Only what differs from the default view: the link stays short and readable.
   const defaults = defaultView(schemas);
@@ -413,25 +426,31 @@ function paramsFor({ kind = 'nextword', settings, view }, schemas) {
   return p;
 }
 
-// The share link for `state` {kind, settings, view, text} on the page at `base` (its address without
+// The share link for `state` {kind, dataKind, settings, view, text} on the page at `base` (its address without
 // the fragment); `settings` are those of `kind`, read against schemaFor(schemas, kind). The text goes inline, compressed, when the whole link stays within `maxChars`;
-// otherwise the link names the text by its SHA-256. Returns {url, inline, textBytes}.
+// otherwise the link names the text by its SHA-256. Returns {url, inline, textBytes (compressed,
+// or null for a text too long to try)}.
 export async function makeLink(base, state, schemas, { maxChars = MAX_LINK_CHARS } = {}) {
   const head = `${base.split('#')[0]}#`;
   const p = paramsFor(state, schemas);
   const text = state.text ?? '';
-  const compressed = toBase64Url(await deflate(text));
-  const inline = `${head}${p.toString()}&z=${compressed}&end=1`;
-  if (inline.length <= maxChars) return { url: inline, inline: true, textBytes: compressed.length };
+  // A text this long cannot compress into a link (40:1 is beyond any text's ratio): no deflate of
+  // megabytes (a purchases log) each time the address bar follows the page. textBytes null then.
+  let compressed = null;
+  if (text.length <= 40 * maxChars) {
+    compressed = toBase64Url(await deflate(text));
+    const inline = `${head}${p.toString()}&z=${compressed}&end=1`;
+    if (inline.length <= maxChars) return { url: inline, inline: true, textBytes: compressed.length };
+  }
   p.set('sha256', await textHash(text));
   p.set('chars', String(text.length));
   p.set('end', '1');
-  return { url: `${head}${p.toString()}`, inline: false, textBytes: compressed.length };
+  return { url: `${head}${p.toString()}`, inline: false, textBytes: compressed?.length ?? null };
 }
 
 // Reads a link's fragment against the settings schemas (see schemaFor). Returns
-//   {kind, settings, view, text, sha256, chars, messages}
-// where settings are those of the model `kind`
+//   {kind, dataKind, settings, view, text, sha256, chars, messages}
+// where settings are those of the model `kind`, dataKind what its text is (text | events | baskets),
 // where text is the text if the link carries it (else null), and sha256/chars name the text the
 // recipient must open (else null). Values out of range are clamped with a message; a link that
 // cannot be read at all throws LinkError.
@@ -440,6 +459,7 @@ export async function readLink(fragment, schemas) {
   if (p.end !== '1') throw new LinkError('the link was cut short (its end is missing): ask for the whole link');
   const kindMessages = [];
   const kind = readChoice(p, 'model', MODEL_KINDS, 'nextword', kindMessages);
+  const dataKind = readChoice(p, 'data', DATA_KINDS, 'text', kindMessages);
   const { settings, messages } = validateSettings(p, schemaFor(schemas, kind));
   messages.unshift(...kindMessages);
   const { view, messages: viewMessages } = validateView(p, schemas);
@@ -459,5 +479,5 @@ export async function readLink(fragment, schemas) {
   } else {
     messages.push('the link carries no text; the text on the page is kept');
   }
-  return { kind, settings, view, text, sha256, chars, messages };
+  return { kind, dataKind, settings, view, text, sha256, chars, messages };
 }

@@ -1,6 +1,8 @@
 // The TEXT panel: the text to train on (typed, pasted, opened from a .txt, or the sample), its size
 // in the words a run will read, why it could not be trained, a file that is not text, what a link's
-// text must be, and the run's text stats.
+// text must be, and the run's text stats. The data kind
+// says what the box holds: text, or purchases (an events CSV or baskets) for item2vec, whose sample
+// is the Online Retail log with its attribution.
 import { fmtBytes, fmtCompact, fmtInt } from './format.js';
 import { readText } from './text-check.js';
 
@@ -8,6 +10,27 @@ const $ = (id) => document.getElementById(id);
 const STAT_IDS = ['s-tokens', 's-vocab', 's-oov', 's-sentences', 's-train', 's-valid'];
 const COUNT_MAX_CHARS = 4e6;   // longer texts show their size; the run counts their tokens when it starts
 const COUNT_DELAY_MS = 300;    // the count follows typing this long after the last keystroke
+export const DATA_KINDS = Object.freeze(['text', 'events', 'baskets']);
+const DATA_HINTS = {
+  text: '',
+  events: 'A CSV with a header: a user and an item column (customer, stockcode, product… are found by name), '
+    + 'optionally a time, an invoice (basket), a quantity and the item\'s name.',
+  baskets: 'One basket per line, items separated by spaces or commas; each line is its own user ("line 3").',
+};
+// Purchases longer than this stay out of the box (a browser lays out a textarea's whole text: 12 MB
+// of CSV there would freeze the page for seconds at each change); the box shows their first lines.
+const ASIDE_CHARS = 1_000_000;
+const PREVIEW_LINES = 200;
+const PLACEHOLDERS = {
+  text: 'Paste any English text here: a story, some fables, your notes…',
+  events: 'user,item,timestamp,invoice,name\n17850,85123A,1291191960,536365,WHITE HANGING HEART T-LIGHT HOLDER\n…',
+  baskets: 'milk bread eggs\nbeer crisps\n…',
+};
+
+// The stats' names for an item2vec run.
+const ITEM_STAT_LABELS = {
+  's-tokens': 'Events', 's-vocab': 'Items', 's-oov': 'Users', 's-sentences': 'Baskets', 's-train': 'Per epoch', 's-valid': 'Named',
+};
 
 export class TextPanel {
   // onChange(): the text changed. onFileOpened(): a file's text was put in (a link may wait for
@@ -15,24 +38,94 @@ export class TextPanel {
   // link's. count(text): {tokens} as a run would read the text with the form's settings (the
   // worker's tokenizer), or null when it cannot be asked yet; onCounted({tokens, too_small,
   // suggested}): its answer (the settings suggested for the text's size).
-  constructor({ onChange, onFileOpened, sample, onSkipNeeded, count, onCounted }) {
-    Object.assign(this, { onChange, onFileOpened, count, onCounted });
+  // itemsSample(): a promise of the purchases sample (an events CSV). onKindChange(kind): the
+  // user chose another data kind.
+  constructor({ onChange, onFileOpened, sample, itemsSample, onKindChange, onSkipNeeded, count, onCounted }) {
+    Object.assign(this, { onChange, onFileOpened, itemsSample, onKindChange, count, onCounted });
+    this.aside = null;       // purchases too long for the box, or null
     this.counting = 0;       // bumped by each count asked, so an older answer is dropped
     this.unread = null;      // {name, text} of an opened file that does not look like text, until decided
     $('text').addEventListener('input', () => { this.onChange(); this.sizeSoon(); });
-    $('sample').addEventListener('click', () => this.setText(sample()));
+    $('sample').addEventListener('click', () => (this.dataKind === 'text' ? this.setText(sample()) : this.loadItemsSample()));
+    $('text-clear').addEventListener('click', () => this.setText(''));
+    $('data-kind').addEventListener('change', () => {
+      this.#showKind();
+      this.onKindChange(this.dataKind);
+      this.onChange();
+    });
     $('file').addEventListener('change', (e) => this.#openFile(e.target));
     $('text-needed-skip').addEventListener('click', () => onSkipNeeded());
     $('text-binary-keep').addEventListener('click', () => this.#decideUnread(false));
     $('text-binary-use').addEventListener('click', () => this.#decideUnread(true));
   }
 
-  get text() { return $('text').value; }
+  // The data: the box's text, or purchases too long for it (kept aside, previewed in the box).
+  get text() { return this.aside ?? $('text').value; }
+
+  // text | events | baskets: what the box holds.
+  get dataKind() { return $('data-kind').value; }
+
+  // A data kind from a link, a saved session or the model's choice (no change event).
+  setDataKind(kind) {
+    $('data-kind').value = DATA_KINDS.includes(kind) ? kind : 'text';
+    this.#showKind();
+  }
+
+  #showKind() {
+    const kind = this.dataKind;
+    $('text').placeholder = PLACEHOLDERS[kind];
+    $('text').setAttribute('aria-label', kind === 'text' ? 'Training text' : 'Purchases');
+    $('text-title').textContent = kind === 'text' ? 'Text' : 'Purchases';
+    $('data-hint').textContent = DATA_HINTS[kind];
+    $('data-hint').hidden = kind === 'text';
+    $('data-source').hidden = kind === 'text';
+    $('sample').textContent = kind === 'text' ? 'Use the sample' : 'Use the sample (Online Retail)';
+    $('file-label').textContent = kind === 'text' ? 'Open .txt…' : 'Open .csv…';
+    this.showSize();  // counted as words, rows or baskets
+  }
+
+  // The purchases sample into the box (as events); its attribution shows under it.
+  async loadItemsSample() {
+    const button = $('sample');
+    button.disabled = true;
+    const label = button.textContent;
+    button.textContent = 'Loading the sample…';
+    try {
+      const csv = await this.itemsSample();
+      this.setDataKind('events');
+      this.onKindChange('events');
+      this.setText(csv);
+    } catch (err) {
+      this.showError(`Could not load the sample: ${err.message}`);
+    } finally {
+      button.disabled = false;
+      button.textContent = label;
+      this.#showKind();
+    }
+  }
 
   setText(text) {
-    $('text').value = text;
+    this.#put(text);
     this.onChange();
     this.showSize();
+  }
+
+  // Into the box, or (long purchases) aside with their first lines in the box, read-only.
+  #put(text) {
+    const box = $('text');
+    this.aside = this.dataKind !== 'text' && text.length > ASIDE_CHARS ? text : null;
+    box.readOnly = this.aside != null;
+    $('text-clear').hidden = this.aside == null;
+    if (!this.aside) {
+      box.value = text;
+      return;
+    }
+    let end = 0;
+    for (let line = 0; line < PREVIEW_LINES && end >= 0; line += 1) end = text.indexOf('\n', end + 1);
+    const shown = end < 0 ? text : text.slice(0, end + 1);
+    let lines = 0;
+    for (let at = text.indexOf('\n', shown.length); at >= 0; at = text.indexOf('\n', at + 1)) lines += 1;
+    box.value = `${shown}… and ${fmtInt(lines)} more lines (${fmtBytes(text.length)} in all: too long to show here, all trained on)`;
   }
 
   // A file that does not look like text (a PNG, a PDF: text-check.js) is not put in the box until
@@ -81,11 +174,19 @@ export class TextPanel {
   // its size instead.
   async showSize() {
     clearTimeout(this.sizeTimer);
-    const text = $('text').value;
+    const text = this.text;
     const asked = ++this.counting;
     const label = $('text-size');
     if (text.length > COUNT_MAX_CHARS) {
       label.textContent = fmtBytes(text.length);
+      return;
+    }
+    if (this.dataKind !== 'text') {
+      // Purchases count in lines: an events CSV's rows under its header, or baskets.
+      const events = this.dataKind === 'events';
+      const n = Math.max(0, text.split('\n').filter((line) => line.trim()).length - (events ? 1 : 0));
+      label.textContent = `${fmtInt(n)} ${events ? 'row' : 'basket'}${n === 1 ? '' : 's'}`;
+      $('text-small').hidden = true;
       return;
     }
     let counted = null;
@@ -135,8 +236,20 @@ export class TextPanel {
     box.classList.toggle('error', mismatch);
   }
 
-  // The run's text stats, as start() gave them.
+  // The run's text stats, as start() gave them (an item2vec run's: its log's, with `items`).
   showStats(s) {
+    this.#statLabels(s.items ? ITEM_STAT_LABELS : null);
+    if (s.items) {
+      const i = s.items;
+      $('s-tokens').textContent = fmtInt(i.events);
+      $('s-vocab').textContent = fmtInt(i.items);
+      $('s-oov').textContent = fmtInt(i.users);
+      $('s-sentences').textContent = fmtInt(i.baskets);
+      $('s-train').textContent = fmtInt(s.train_examples);
+      $('s-valid').textContent = fmtInt(i.named);
+      $('s-oov').title = `${fmtInt(i.users)} users; ${fmtInt(i.repeats_dropped)} repeats of an item in one basket were dropped`;
+      return;
+    }
     $('s-tokens').textContent = fmtInt(s.tokens);
     $('s-vocab').textContent = fmtInt(s.vocab);
     const oovShare = s.tokens > 0 ? ` · ${((100 * s.oov_tokens) / s.tokens).toFixed(1)}%` : '';
@@ -149,5 +262,15 @@ export class TextPanel {
 
   clearStats() {
     for (const id of STAT_IDS) $(id).textContent = '–';
+    this.#statLabels(null);
+  }
+
+  // The stats' names: an item2vec run's (labels by id), or the text's as the page has them.
+  #statLabels(labels) {
+    for (const id of STAT_IDS) {
+      const dt = $(id).previousElementSibling;
+      dt.dataset.text ??= dt.textContent;
+      dt.textContent = labels?.[id] ?? dt.dataset.text;
+    }
   }
 }

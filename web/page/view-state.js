@@ -1,9 +1,9 @@
 // The view: everything on the page that is not a setting but that a link or a saved session keeps
 // (share.js defaultView()): the map's words, projection, 2D or 3D and t-SNE fields, the semantic
 // axes, the search and its "only these" box, the clusters, the selected word and the neighbours'
-// metric, the Predict box, the analogy's words and method, the odd one out's words, the tab shown
-// and the open "why" panels; the Sentences view's units, pooling, projection, clusters, clicked
-// unit, search and its ranking, dock tab and compared sentences. This module alone reads and
+// metric, the Predict box, the analogy's words and method, the odd one out's words, the tab shown,
+// the open "why" panels and the Users tab's customer; the Sentences view's units, pooling,
+// projection, clusters, clicked unit, search and its ranking, dock tab and compared sentences. This module alone reads and
 // writes those controls: read() and apply() for links and sessions, small getters for the panels,
 // and on(name, fn) for the panels to hear the user change one.
 import { DEFAULT_VIEW, defaultView, maxClusters, TSNE_VIEW_FIELDS, WHY_PANELS } from './share.js';
@@ -12,7 +12,7 @@ const $ = (id) => document.getElementById(id);
 
 // The controls a change of which is saved (and put in the link) at once.
 const SAVED_CONTROLS = ['map-n', 'map-k', 'map-projection', 'tsne-perplexity', 'tsne-lr', 'tsne-iterations', 'tsne-seed', 'map-search', 'map-only',
-  'nb-metric', 'predict-input', 'an-a', 'an-b', 'an-c', 'an-method', 'map-dims', 'axis-x', 'axis-y', 'axes-orthogonal', 'odd-input',
+  'nb-metric', 'predict-input', 'an-a', 'an-b', 'an-c', 'an-method', 'map-dims', 'axis-x', 'axis-y', 'axes-orthogonal', 'odd-input', 'rec-user',
   'units-kind', 'units-field', 'units-pooling', 'units-stop', 'units-projection', 'units-k', 'units-query', 'units-cmp-a', 'units-cmp-b'];
 // The t-SNE form's input for each of the view's t-SNE fields (share.js TSNE_VIEW_FIELDS).
 const TSNE_INPUTS = Object.freeze({ tsne_perplexity: 'tsne-perplexity', tsne_lr: 'tsne-lr', tsne_iterations: 'tsne-iterations', tsne_seed: 'tsne-seed' });
@@ -21,7 +21,7 @@ const UNIT_TABS = [['search', 'units-tab-search', 'units-search-body'], ['neares
   ['compare', 'units-tab-compare', 'units-compare-body']];
 // The tabs beside the neighbours: [name, its button, its body].
 const TABS = [['neighbours', 'tab-neighbours', 'nb-body'], ['analogy', 'tab-analogy', 'an-body'], ['odd', 'tab-odd', 'odd-body'],
-  ['eval', 'tab-eval', 'eval-body']];
+  ['eval', 'tab-eval', 'eval-body'], ['recommend', 'tab-recommend', 'recommend-body']];
 
 export class ViewState {
   // onChange(): the user changed something the view keeps; vectorsName(): the name of the opened
@@ -71,6 +71,7 @@ export class ViewState {
     relay('nb-metric', 'change', 'metric');
     relay('an-form', 'submit', 'analogy');
     relay('an-method', 'change', 'method');
+    relay('rec-form', 'submit', 'user');
     for (const [name, button] of TABS) $(button).addEventListener('click', () => this.showTab(name));
     // The Sentences view (sentences-panel.js).
     for (const button of document.querySelectorAll('.map-views [data-map-view]')) {
@@ -124,9 +125,9 @@ export class ViewState {
   // Calls fn(value) when the user changes the control `name`: words, k, projection (also the axes
   // form sent), dims, axes (y made orthogonal or not), search, only, predict, metric, method,
   // analogy (the form sent), odd (the odd one out's form sent), word (the word typed and sent, or
-  // null); and for the Sentences view: mapView, unitsKind, unitsField, unitsPooling (or its
-  // stopwords box), unitsProjection, unitsClusters, unitsQuery (typed), unitsSearch (sent),
-  // unitsMode, unitsCompare.
+  // null), user (the Users tab's form sent); and for the Sentences view: mapView, unitsKind,
+  // unitsField, unitsPooling (or its stopwords box), unitsProjection, unitsClusters, unitsQuery
+  // (typed), unitsSearch (sent), unitsMode, unitsCompare.
   on(name, fn) {
     (this.handlers[name] ??= []).push(fn);
   }
@@ -160,6 +161,10 @@ export class ViewState {
     const [a, b, c] = ['an-a', 'an-b', 'an-c'].map((id) => $(id).value.trim());
     return { a, b, c, method: $('an-method').value };
   }
+
+  // The customer of the Users tab (item2vec), as typed.
+  get user() { return $('rec-user').value.trim(); }
+  set user(key) { $('rec-user').value = key; }
 
   // The Sentences view
   get mapView() { return this.map ?? DEFAULT_VIEW.map; }
@@ -248,6 +253,7 @@ export class ViewState {
       axis_y: $('axis-y').value,
       axes_orth: $('axes-orthogonal').checked,
       odd: this.odd,
+      user: this.user,
       map: this.mapView,
       units: this.unitsKind,
       doc: this.docName ?? '',
@@ -288,6 +294,7 @@ export class ViewState {
     $('axes-orthogonal').checked = v.axes_orth;
     $('odd-input').value = v.odd;
     this.dimsEnabled = v.proj !== 'axes';
+    this.user = v.user;
     this.tsneWanted = v.proj === 'tsne';
     this.projection = v.proj;
     this.showTab(v.tab);

@@ -9,6 +9,7 @@
 //                    {type: 'progress', ...}                    pushed while training (see PROGRESS)
 //                    {type: 'frame', frame}                     t-SNE settling (see EVENTS)
 //                    {type: 'twin', twin}                       the twin catching up (see TWIN)
+//                    {type: 'itemsEval', itemsEval}             the recommenders' evaluation (see ITEMS EVAL)
 //                    {type: 'sentences', status}                units of text being built (see SENTENCES)
 //                    {type: 'fatal', error}                     the module could not be loaded, or
 //                                                               training failed: the page replaces the
@@ -56,7 +57,7 @@ export const REQUESTS = Object.freeze({
   init: {
     fields: [],
     reply: 'the module\'s schemas, each [{name, type, min, max, default, choices?, hint}]: nextword (the settings), '
-      + 'word2vec (its options), tsne (t-SNE\'s options), kmeans (k-means\'s options)',
+      + 'word2vec (its options), item2vec (its options), tsne (t-SNE\'s options), kmeans (k-means\'s options)',
   },
   countTokens: {
     fields: ['text', 'tokenizer'],
@@ -74,6 +75,41 @@ export const REQUESTS = Object.freeze({
     fields: ['text', 'options'],
     reply: 'stats as for start (train_examples: words per epoch; nothing held out); a word2vec run '
       + '(options as word2vecSchema, with model: skipgram | cbow) replaces any previous run',
+  },
+  items: {
+    fields: ['data', 'format', 'options'],
+    reply: 'stats as for start (sentences: the sequences trained, one per user or basket; tokens: events; types: items; '
+      + 'train_examples: items read per epoch; nothing held out) and items: {users, items, events, baskets, rows, '
+      + 'repeats_dropped, named, time_column, basket_column, name_column}. item2vec (options as item2vecSchema) on '
+      + 'data, an events CSV (format events: a header naming user and item, and optionally time, basket, value and '
+      + 'name columns) or baskets (format baskets: one per line); replaces any previous run. Errors name the line. The '
+      + 'map\'s words are then the items\' names',
+  },
+  recommend: {
+    fields: ['user', 'k'],
+    reply: '{user, items, baskets, recent: [item names, newest first, at most 10], model, recommendations: [{item, key, '
+      + 'score, because}]}: the k items the user has not taken that the current vectors (with item kNN when '
+      + 'knn_weight > 0) score highest, each with the item of theirs behind it (because: a name, or null). Errors for '
+      + 'an unknown user, or without an item2vec run',
+  },
+  randomUser: {
+    fields: ['seed'],
+    reply: '{user}: a user with at least two items, drawn with the seed (the same seed, the same user)',
+  },
+  users: {
+    fields: ['prefix', 'limit'],
+    reply: '{users: [keys], matches}: the first `limit` users whose key starts with prefix, in file order, and how many match',
+  },
+  itemsEval: {
+    fields: ['models'],
+    reply: '{ok, splits: [{split, cases, skipped_short, skipped_repeat}]}; the recommenders\' evaluation (models: '
+      + 'popularity, knn, item2vec, item2vec+knn; both splits, last-item and last-invoice; item2vec trained per split '
+      + 'with the options tuned for it and the run\'s changes from the defaults) then runs in slices, and itemsEval '
+      + 'events (see EVENTS) carry its rows as they come. Replaces an evaluation under way',
+  },
+  itemsEvalStop: {
+    fields: [],
+    reply: 'null; the evaluation under way stops (a new source of vectors stops it too)',
   },
   play: {
     fields: [],
@@ -293,7 +329,7 @@ export const PROGRESS = Object.freeze([
   'rows',              // {rows: [id], changes: [norm]}: the embedding rows the last batch changed (next-word runs)
 ]);
 
-export const EVENTS = Object.freeze(['reply', 'progress', 'fatal', 'frame', 'twin', 'sentences']);
+export const EVENTS = Object.freeze(['reply', 'progress', 'fatal', 'frame', 'twin', 'sentences', 'itemsEval']);
 // A frame event (type 'frame') carries {frame}: a snapshot reply with projection 'tsne', dims, iteration,
 // iterations and done, pushed while t-SNE settles (coords' buffer transferred; words and counts in
 // the job's first frame only, null after it: the same words); {projection: 'pca',
@@ -310,6 +346,10 @@ export const EVENTS = Object.freeze(['reply', 'progress', 'fatal', 'frame', 'twi
 // unitsStatus fields and {phase: splitting | indexing | pooling | ready, done, total (bytes split,
 // units indexed or pooled), replaced (new units are in), pooled (a pooling finished), busy (more
 // to do), next (the phase of the next step), error (the units being built could not be read, or null)}.
+//
+// ITEMS EVAL: an itemsEval event (type 'itemsEval', {itemsEval}) every ~250 ms while the
+// recommenders' evaluation runs, and one when it is done: {splits, rows: [{split, model, label,
+// hit_rate, ndcg, cases, seconds, details}], stage, fraction (0..1), done}, or {error, done: true}.
 
 // Returns an error message for a malformed request, or null.
 export function checkRequest(msg) {
@@ -325,7 +365,7 @@ export function checkRequest(msg) {
 
 // Page side: wraps a Worker so that `call(type, fields)` returns a promise of the reply's result.
 // A reply with ok=false rejects with an Error whose message is for the user.
-export function createClient(worker, { onProgress, onFatal, onTraffic, onFrame, onTwin, onSentences } = {}) {
+export function createClient(worker, { onProgress, onFatal, onTraffic, onFrame, onTwin, onSentences, onItemsEval } = {}) {
   let nextId = 1;
   const pending = new Map();  // id -> {resolve, reject, type}
   worker.addEventListener('message', (e) => {
@@ -345,6 +385,8 @@ export function createClient(worker, { onProgress, onFatal, onTraffic, onFrame, 
       if (onTwin) onTwin(msg.twin);
     } else if (msg.type === 'sentences') {
       if (onSentences) onSentences(msg.status);
+    } else if (msg.type === 'itemsEval') {
+      if (onItemsEval) onItemsEval(msg.itemsEval);
     } else if (msg.type === 'fatal') {
       if (onFatal) onFatal(msg.error);
     }

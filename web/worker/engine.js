@@ -12,15 +12,16 @@ export function parse(json) {
 export class Engine {
   module = null;
   workspace = null;        // Module.Workspace, or null before the first run and after a reset
-  kind = 'none';         // none | nextword | word2vec | vectors: the source of vectors the workspace holds
+  kind = 'none';         // none | nextword | word2vec | vectors | items: the source of vectors the workspace holds
   hasModel = false;      // a run began, or a model or vectors file was opened
-  canTrain = false;      // the source came from start() or word2vec(), so step() works
+  canTrain = false;      // the source came from start(), word2vec() or items(), so step() works
 
   async init() {
     if (!this.module) this.module = await createEmbPlay({ locateFile: (file) => file });
     const m = this.module;
     return {
-      nextword: parse(m.settingsSchema()), word2vec: parse(m.word2vecSchema()), tsne: parse(m.tsneSchema()), kmeans: parse(m.kmeansSchema()),
+      nextword: parse(m.settingsSchema()), word2vec: parse(m.word2vecSchema()), item2vec: parse(m.item2vecSchema()),
+      tsne: parse(m.tsneSchema()), kmeans: parse(m.kmeansSchema()),
     };
   }
 

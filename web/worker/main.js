@@ -1,14 +1,16 @@
 // The training worker: loads the WebAssembly module (engine.js) and answers the page's requests
 // (protocol.js). One source of vectors at a time: a run trained in time slices (run-loop.js), a
 // loaded model or an opened vectors file (files.js); the map's frames and timeline (frames.js),
-// t-SNE (tsne-job.js), questions about the vectors (questions.js), the seed ideas' twin (ideas.js)
-// and the units of text (sentences.js) all read it. This file only wires them together.
+// t-SNE (tsne-job.js), questions about the vectors (questions.js), the seed ideas' twin (ideas.js),
+// the units of text (sentences.js) and, for item2vec, the users' recommendations and the evaluation
+// (items.js) all read it. This file only wires them together.
 /* global importScripts */
 import { serve } from '../shared/protocol.js';
 import { Engine, parse } from './engine.js';
 import { VectorFiles } from './files.js';
 import { MapFrames } from './frames.js';
 import { Ideas } from './ideas.js';
+import { ItemsQuestions } from './items.js';
 import { questionHandlers } from './questions.js';
 import { RunLoop } from './run-loop.js';
 import { Sentences } from './sentences.js';
@@ -31,10 +33,12 @@ const ideas = new Ideas({ engine, post, slicer, training: () => loop.playing });
 const sentences = new Sentences({ engine, slicer, post, tsne });
 const loop = new RunLoop({ engine, frames, ideas, slicer, post, newSource, vectorsMoved: () => sentences.vectorsMoved() });
 const files = new VectorFiles({ engine, stop: () => loop.stop(), opened });
+const items = new ItemsQuestions({ engine, slicer, post });
 
 // A new source of vectors (a run, a loaded model, opened vectors, nothing): its t-SNE, resolved map
 // words, timeline and comparison belong to the old one.
 function newSource() {
+  items.stop();
   tsne.stop();
   shown.clear();
   frames.clear();
@@ -60,6 +64,7 @@ serve(self, {
   },
   start: (m) => loop.start(m),
   word2vec: (m) => loop.word2vec(m),
+  items: (m) => loop.items(m),
   play: () => loop.play(),
   pause: () => loop.pause(),
   step: () => loop.step(),
@@ -92,6 +97,7 @@ serve(self, {
   },
   ...questionHandlers(engine, shown),
   ...ideas.handlers(),
+  ...items.handlers(),
   save: () => files.save(),
   load: (m) => files.load(m),
   importBegin: (m) => files.importBegin(m),

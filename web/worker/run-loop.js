@@ -1,4 +1,4 @@
-// The run: start (next-word or word2vec), Play, Pause, Step. Play trains in slices (time-slicer.js)
+// The run: start (next-word, word2vec or item2vec), Play, Pause, Step. Play trains in slices (time-slicer.js)
 // of a budget of examples adapted to take about SLICE_MS, and tells the page how it goes: progress
 // events at most every EVENT_MS (and at epoch ends), with the loss of every slice for the curve, the
 // held-out figures at epoch ends and now and then a map frame (frames.js).
@@ -84,6 +84,14 @@ export class RunLoop {
     const reply = parse(this.engine.open().startWord2vec(text, JSON.stringify(options)));
     this.#began('word2vec', WORD2VEC_STEP);
     return reply.stats;
+  }
+
+  // item2vec on events or baskets (format), the workspace's items source.
+  items({ data, format, options }) {
+    this.stop();
+    const reply = parse(this.engine.open().startItems(data, format, JSON.stringify(options)));
+    this.#began('items', WORD2VEC_STEP);
+    return { ...reply.stats, items: reply.items };
   }
 
   // A trainable run began: batch is what one Step trains.
