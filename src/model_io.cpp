@@ -35,7 +35,7 @@ std::vector<unsigned char> base64_decode(const std::string& text, const std::str
   int8_t value[256];
   std::memset(value, -1, sizeof value);
   for (int i = 0; i < 64; ++i) value[static_cast<unsigned char>(kAlphabet[i])] = static_cast<int8_t>(i);
-  if (text.size() % 4 != 0) throw InputError("model file: " + what + " is not valid base64");
+  if (text.size() % 4 != 0) throw InputError(what + " is not valid base64");
   std::vector<unsigned char> out;
   out.reserve(text.size() / 4 * 3);
   for (size_t i = 0; i < text.size(); i += 4) {
@@ -49,7 +49,7 @@ std::vector<unsigned char> base64_decode(const std::string& text, const std::str
         continue;
       }
       const int8_t v = value[static_cast<unsigned char>(c)];
-      if (v < 0 || pad > 0) throw InputError("model file: " + what + " is not valid base64");
+      if (v < 0 || pad > 0) throw InputError(what + " is not valid base64");
       n = (n << 6) | static_cast<uint32_t>(v);
     }
     out.push_back(static_cast<unsigned char>(n >> 16));
@@ -59,10 +59,8 @@ std::vector<unsigned char> base64_decode(const std::string& text, const std::str
   return out;
 }
 
-// Both targets (x86-64 and WebAssembly) are little-endian, so float bytes are written as they are.
 json encode(const RowMatrix& m) {
-  return {{"rows", m.rows()}, {"cols", m.cols()},
-          {"f32le", base64_encode(reinterpret_cast<const unsigned char*>(m.data()), sizeof(float) * m.size())}};
+  return {{"rows", m.rows()}, {"cols", m.cols()}, {"f32le", floats_to_base64(m.data(), static_cast<size_t>(m.size()))}};
 }
 
 RowMatrix decode(const json& weights, const char* name, Eigen::Index rows, Eigen::Index cols) {
@@ -71,16 +69,25 @@ RowMatrix decode(const json& weights, const char* name, Eigen::Index rows, Eigen
   const json& w = weights[name];
   if (w.value("rows", json()) != json(rows) || w.value("cols", json()) != json(cols))
     throw InputError("model file: " + what + " should be " + std::to_string(rows) + " x " + std::to_string(cols));
-  const std::vector<unsigned char> bytes = base64_decode(w.value("f32le", std::string()), what);
-  if (bytes.size() != sizeof(float) * static_cast<size_t>(rows * cols))
-    throw InputError("model file: " + what + " has the wrong number of values");
   RowMatrix m(rows, cols);
-  if (!bytes.empty()) std::memcpy(m.data(), bytes.data(), bytes.size());  // empty: data() may be null
-  if (!m.allFinite()) throw InputError("model file: " + what + " holds NaN or infinite values");
+  floats_from_base64(w.value("f32le", std::string()), m.data(), static_cast<size_t>(m.size()), "model file: " + what);
   return m;
 }
 
 }  // namespace
+
+// Both targets (x86-64 and WebAssembly) are little-endian, so float bytes are written as they are.
+std::string floats_to_base64(const float* data, size_t n) {
+  return base64_encode(reinterpret_cast<const unsigned char*>(data), sizeof(float) * n);
+}
+
+void floats_from_base64(const std::string& text, float* out, size_t n, const std::string& what) {
+  const std::vector<unsigned char> bytes = base64_decode(text, what);
+  if (bytes.size() != sizeof(float) * n) throw InputError(what + " has the wrong number of values");
+  if (!bytes.empty()) std::memcpy(out, bytes.data(), bytes.size());  // empty: out may be null
+  for (size_t i = 0; i < n; ++i)
+    if (!std::isfinite(out[i])) throw InputError(what + " holds NaN or infinite values");
+}
 
 json model_to_json(const TrainedModel& m) {
   const NextWordModel& w = m.model;

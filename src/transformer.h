@@ -97,6 +97,12 @@ struct TensorRef {
 // checks all walk this list, so a new tensor is added in one place.
 std::vector<TensorRef> tensors(EncoderWeights& w);
 
+// Float storage aligned as Eigen's own matrices are. Eigen's vectorised sums and norms start
+// differently on differently aligned data, so scratch on plain std::vector storage would round
+// differently from one run to the next (wherever malloc put it), and the same seed would not give
+// the same bits.
+using AlignedFloats = std::vector<float, Eigen::aligned_allocator<float>>;
+
 // A batch of sequences, [CLS] first, padded with kPadId to the longest.
 struct TokenBatch {
   int size = 0;                 // B
@@ -143,22 +149,22 @@ class Scratch {
   void clear() { rows_ = cols_ = 0; }
 
  private:
-  std::vector<float> store_;
+  AlignedFloats store_;
   Eigen::Index rows_ = 0, cols_ = 0;
 };
 
 // What one layer's forward pass keeps for its backward pass.
 struct LayerActivations {
   Scratch xhat1, h1;            // (d, N): LN1's normalised input and its output
-  std::vector<float> rstd1;     // (N): 1 / sqrt(var + eps) per column
+  AlignedFloats rstd1;          // (N): 1 / sqrt(var + eps) per column
   Scratch qkv;                  // (3d, N)
-  std::vector<float> probs;     // (B, H, T, T): A of each sequence and head, column-major blocks
-  std::vector<float> kept;      // the same after dropout (empty without dropout)
-  std::vector<float> keep_probs;// the dropout mask of probs: 0 or 1 / (1 - rate)
+  AlignedFloats probs;          // (B, H, T, T): A of each sequence and head, column-major blocks
+  AlignedFloats kept;           // the same after dropout (empty without dropout)
+  AlignedFloats keep_probs;     // the dropout mask of probs: 0 or 1 / (1 - rate)
   Scratch ctx;                  // (d, N) c, the heads side by side
   Scratch keep_attn;            // (d, N) dropout mask of the attention branch (empty without)
   Scratch xhat2, h2;            // (d, N)
-  std::vector<float> rstd2;     // (N)
+  AlignedFloats rstd2;          // (N)
   Scratch u, tanh_u, g;         // (F, N): W1 h2 + b1, the tanh inside gelu, gelu(u)
   Scratch keep_ff;              // (d, N) dropout mask of the feed-forward branch (empty without)
 };
@@ -169,7 +175,7 @@ struct EncoderActivations {
   std::vector<LayerActivations> layers;
   Scratch x;                     // (d, N) the residual stream, finally LNf's input
   Scratch xhatf;                 // (d, N)
-  std::vector<float> rstdf;      // (N)
+  AlignedFloats rstdf;           // (N)
   Scratch out;                   // (d, N) y
   Scratch dout;                  // (d, N) dL/dy, filled by the objective before backward()
   Scratch branch;                // (d, N) a residual branch before it is added
@@ -178,7 +184,7 @@ struct EncoderActivations {
   Scratch logits, dlogits;       // (V, M)
   // backward's own scratch
   Scratch dx, dh, dqkv, dctx, dbranch, du;
-  std::vector<float> dprobs;     // (T, T)
+  AlignedFloats dprobs;          // (T, T)
 };
 
 class TransformerEncoder {
