@@ -105,11 +105,29 @@ void WordMasker::mask(TokenBatch& batch, float rate, int vocab, Rng& rng, std::v
   }
 }
 
+namespace {
+
+// The training options of `training` with the model's own of `model`.
+EncoderOptions with_model_of(EncoderOptions training, const EncoderOptions& model) {
+  training.dim = model.dim;
+  training.heads = model.heads;
+  training.layers = model.layers;
+  training.ff = model.ff;
+  training.max_words = model.max_words;
+  training.max_vocab = model.max_vocab;
+  training.min_count = model.min_count;
+  training.tokenizer = model.tokenizer;
+  return training;
+}
+
+}  // namespace
+
 EncoderTrainer::EncoderTrainer(std::vector<Sentence> sentences, std::vector<SentencePair> pairs,
-                               const EncoderOptions& options)
-    : order_rng_(seeded(options.seed, 0x5EED0DE500000001ull)),
-      mask_rng_(seeded(options.seed, 0x5EED0DE500000002ull)),
-      dropout_rng_(seeded(options.seed, 0x5EED0DE500000003ull)) {
+                               const EncoderOptions& given, const SentenceEncoder* start)
+    : order_rng_(seeded(given.seed, 0x5EED0DE500000001ull)),
+      mask_rng_(seeded(given.seed, 0x5EED0DE500000002ull)),
+      dropout_rng_(seeded(given.seed, 0x5EED0DE500000003ull)) {
+  const EncoderOptions options = start ? with_model_of(given, start->options) : given;
   validate(options);
   encoder_.options = options;
   sentences.erase(std::remove_if(sentences.begin(), sentences.end(), [](const Sentence& s) { return s.empty(); }),
@@ -122,7 +140,7 @@ EncoderTrainer::EncoderTrainer(std::vector<Sentence> sentences, std::vector<Sent
     for (const Sentence* s : {&p.a, &p.b})
       for (const std::string& w : *s) ++counts.counts[w], ++counts.total;
   stats_.types = counts.types();
-  encoder_.vocab = encoder_vocab(Vocab::from_counts(counts, VocabOptions{options.min_count, options.max_vocab}));
+  encoder_.vocab = start ? start->vocab : encoder_vocab(Vocab::from_counts(counts, VocabOptions{options.min_count, options.max_vocab}));
   if (encoder_.vocab.size() <= kFirstWordId)
     throw InputError("No word occurs " + plural(options.min_count, "time") + " or more (min_count): lower it or add text.");
   sentences_ = read_ids(sentences, encoder_.vocab);
@@ -150,7 +168,7 @@ EncoderTrainer::EncoderTrainer(std::vector<Sentence> sentences, std::vector<Sent
     throw InputError("Training on pairs needs at least 2 of them (each is the others' negative); there is 1.");
 
   Rng init(options.seed);
-  encoder_.model = TransformerEncoder(encoder_shape(options, encoder_.vocab.size()), init);
+  encoder_.model = start ? start->model : TransformerEncoder(encoder_shape(options, encoder_.vocab.size()), init);
   grads_ = EncoderWeights::zeros(encoder_.model.shape());
   weights_ = tensors(encoder_.model.w);
   grads_list_ = tensors(grads_);
@@ -278,6 +296,8 @@ bool EncoderTrainer::train_batch(const int64_t* examples, int count) {
     losses = static_cast<int64_t>(positions_.size());
     model.backward(batch_, act_, grads_, true);
   } else {
+    positions_.clear();
+    targets_.clear();
     // Rows 0..B-1 the anchors, B..2B-1 their positives: the same sentences again (SimCSE, where
     // dropout makes the second view differ) or the pairs' second sentences.
     const bool pairs = phase == EncoderPhase::kPairs;

@@ -89,9 +89,12 @@ class WordMasker {
 class EncoderTrainer {
  public:
   // Builds the vocabulary on the sentences and the pairs, reads them as ids and initialises the
-  // encoder. Throws InputError when there is nothing to train on (no sentences; fewer than two
-  // for the contrastive phases; every phase at 0 epochs).
-  EncoderTrainer(std::vector<Sentence> sentences, std::vector<SentencePair> pairs, const EncoderOptions& options);
+  // encoder; or, given `start` (a trained encoder), goes on from its vocabulary and weights, its
+  // model's options (dim, heads, layers, ff, max_words, the vocabulary's and the tokenizer's)
+  // replacing those in `options`. Throws InputError when there is nothing to train on (no
+  // sentences; fewer than two for the contrastive phases; every phase at 0 epochs).
+  EncoderTrainer(std::vector<Sentence> sentences, std::vector<SentencePair> pairs, const EncoderOptions& options,
+                 const SentenceEncoder* start = nullptr);
 
   // Trains batches until about `budget` examples are done (at least one batch), or an epoch ends.
   EncoderProgress step(int64_t budget);
@@ -102,6 +105,11 @@ class EncoderTrainer {
   const EncoderProgress& progress() const { return progress_; }
   const std::vector<EncoderPhase>& phases() const { return phases_; }
   const IdSentences& sentences() const { return sentences_; }
+  // The last batch as the encoder saw it (masked-word phase: with its words hidden), and the
+  // hidden words' columns and the words that were there (empty in the contrastive phases).
+  const TokenBatch& last_batch() const { return batch_; }
+  const std::vector<int32_t>& last_positions() const { return positions_; }
+  const Ids& last_targets() const { return targets_; }
 
  private:
   void start_phase();
