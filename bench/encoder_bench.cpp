@@ -23,12 +23,6 @@
 // depend on dropout), which TensorFlow.js's --check replays.
 //
 // Usage: bench_encoder [--batches N] [--export FILE [--count N]]     (default 200 batches a phase)
-#include <sys/resource.h>
-#include <time.h>
-#ifdef __EMSCRIPTEN__
-#include <emscripten.h>  // a benchmark, not the core: node's CPU clock and memory figures
-#endif
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -36,11 +30,11 @@
 #include <fstream>
 #include <iostream>
 #include <set>
-#include <sstream>
 #include <string>
 
 #include "encoder_io.h"
 #include "encoder_trainer.h"
+#include "measure.h"
 #include "text_eval.h"
 
 #ifndef EMBPLAY_TEST_DATA
@@ -52,6 +46,9 @@ namespace {
 using namespace embplay;
 using Clock = std::chrono::steady_clock;
 using nlohmann::json;
+using bench::cpu_seconds;
+using bench::peak_rss_mb;
+using bench::read_file;
 
 constexpr int kWarmup = 5;  // batches untimed: first-touch allocation of the scratch
 
@@ -76,14 +73,6 @@ EncoderOptions reference_options(EncoderPhase phase) {
   return o;
 }
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 // The STS-B test split's sentences, both sides, each once, in file order.
 std::vector<Sentence> sentences(const TokenizerOptions& tokenizer) {
   std::vector<Sentence> out;
@@ -92,28 +81,6 @@ std::vector<Sentence> sentences(const TokenizerOptions& tokenizer) {
     for (const std::string* s : {&p.a, &p.b})
       if (seen.insert(*s).second) out.push_back(tokenize_words(*s, tokenizer));
   return out;
-}
-
-// The process's peak resident memory and CPU seconds (user + system): what node reports for the
-// WebAssembly build, whose own clock_gettime and getrusage have no CPU time or memory to give.
-double peak_rss_mb() {
-#ifdef __EMSCRIPTEN__
-  return EM_ASM_DOUBLE({ return process.resourceUsage().maxRSS / 1024; });
-#else
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return usage.ru_maxrss / 1024.0;  // Linux reports kilobytes
-#endif
-}
-
-double cpu_seconds() {
-#ifdef __EMSCRIPTEN__
-  return EM_ASM_DOUBLE({ const u = process.cpuUsage(); return (u.user + u.system) / 1e6; });
-#else
-  timespec t{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
-#endif
 }
 
 // Matrix-product FLOPs of a step, from the shapes: per real token and layer, forward 2 (3d d + d d

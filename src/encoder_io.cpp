@@ -27,28 +27,15 @@ json encoder_to_json(const SentenceEncoder& e) {
   return {{"format", kFormat},
           {"version", kEncoderFileVersion},
           {"options", encoder_options_to_json(e.options)},
-          {"vocab", {{"words", e.vocab.words()}, {"counts", e.vocab.counts()}}},
+          {"vocab", vocab_to_json(e.vocab)},
           {"weights", w}};
 }
 
 SentenceEncoder encoder_from_json(const json& j) {
-  if (!j.is_object() || j.value("format", std::string()) != kFormat)
-    throw InputError("not an Embedding Playground encoder file (no \"format\": \"" + std::string(kFormat) + "\")");
-  const json version = j.value("version", json());
-  if (!version.is_number_integer() || version.get<int>() != kEncoderFileVersion)
-    throw InputError("encoder file version " + version.dump() + " is not supported (this build reads version " +
-                     std::to_string(kEncoderFileVersion) + ")");
+  check_file_format(j, kFormat, kEncoderFileVersion, "encoder");
   SentenceEncoder e;
   e.options = encoder_options_from_json(j.value("options", json::object()));
-  try {
-    const json& vocab = j.at("vocab");
-    e.vocab = Vocab::from_words(vocab.at("words").get<std::vector<std::string>>(),
-                                vocab.at("counts").get<std::vector<int64_t>>());
-  } catch (const json::exception& err) {
-    throw InputError(std::string("encoder file: vocab is malformed (") + err.what() + ")");
-  } catch (const std::invalid_argument& err) {
-    throw InputError(std::string("encoder file: ") + err.what());
-  }
+  e.vocab = vocab_from_json(j, "encoder");
   if (e.vocab.size() <= kFirstWordId || e.vocab.word(kClsId) != cls_word() || e.vocab.word(kMaskId) != mask_word())
     throw InputError(std::string("encoder file: the vocabulary must start with <pad>, <unk>, ") + cls_word() + ", " +
                      mask_word() + " and hold words");

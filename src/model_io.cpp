@@ -94,7 +94,7 @@ json model_to_json(const TrainedModel& m) {
   json j = {{"format", kFormat},
           {"version", kModelFileVersion},
           {"settings", settings_to_json(m.settings)},
-          {"vocab", {{"words", m.vocab.words()}, {"counts", m.vocab.counts()}}},
+          {"vocab", vocab_to_json(m.vocab)},
           {"weights",
            {{"embed", encode(w.embed)},
             {"w1", encode(w.w1)},
@@ -105,26 +105,35 @@ json model_to_json(const TrainedModel& m) {
   return j;
 }
 
+void check_file_format(const json& j, const std::string& format, int version, const std::string& what) {
+  if (!j.is_object() || j.value("format", std::string()) != format)
+    throw InputError("not an Embedding Playground " + what + " file (no \"format\": \"" + format + "\")");
+  const json v = j.value("version", json());
+  if (!v.is_number_integer() || v.get<int>() != version)
+    throw InputError(what + " file version " + v.dump() + " is not supported (this page reads version " +
+                     std::to_string(version) + ")");
+}
+
+json vocab_to_json(const Vocab& v) { return {{"words", v.words()}, {"counts", v.counts()}}; }
+
+Vocab vocab_from_json(const json& j, const std::string& what) {
+  try {
+    const json& vocab = j.at("vocab");
+    return Vocab::from_words(vocab.at("words").get<std::vector<std::string>>(), vocab.at("counts").get<std::vector<int64_t>>());
+  } catch (const json::exception& e) {
+    throw InputError(what + " file: vocab is malformed (" + e.what() + ")");
+  } catch (const std::invalid_argument& e) {
+    throw InputError(what + " file: " + e.what());
+  }
+}
+
 TrainedModel model_from_json(const json& j) {
-  if (!j.is_object() || j.value("format", std::string()) != kFormat)
-    throw InputError("not an Embedding Playground model file (no \"format\": \"" + std::string(kFormat) + "\")");
-  const json version = j.value("version", json());
-  if (!version.is_number_integer() || version.get<int>() != kModelFileVersion)
-    throw InputError("model file version " + version.dump() + " is not supported (this page reads version " +
-                     std::to_string(kModelFileVersion) + ")");
+  check_file_format(j, kFormat, kModelFileVersion, "model");
   TrainedModel m;
   json settings = j.value("settings", json::object());
   if (settings.is_object() && !settings.contains("test_fraction")) settings["test_fraction"] = 0;
   m.settings = settings_from_json(settings);
-  try {
-    const json& vocab = j.at("vocab");
-    m.vocab = Vocab::from_words(vocab.at("words").get<std::vector<std::string>>(),
-                                vocab.at("counts").get<std::vector<int64_t>>());
-  } catch (const json::exception& e) {
-    throw InputError(std::string("model file: vocab is malformed (") + e.what() + ")");
-  } catch (const std::invalid_argument& e) {
-    throw InputError(std::string("model file: ") + e.what());
-  }
+  m.vocab = vocab_from_json(j, "model");
 
   const ModelShape shape{m.vocab.size(), m.settings.context, m.settings.dim, m.settings.hidden, m.settings.direct};
   m.model = NextWordModel(shape);
