@@ -242,6 +242,46 @@ class JsWorkspace {
   }
   std::string suggest_context() { return reply([&] { return ws_.suggest_context(); }); }
 
+  // The sentence encoder (encoder_session.h).
+  std::string encoder_start(const std::string& text, const std::string& options, bool by_line) {
+    return reply([&] { return ws_.encoder().start(text, options, by_line); });
+  }
+  std::string encoder_step(double budget) {
+    return reply([&] { return ws_.encoder().step(static_cast<int64_t>(budget)); });
+  }
+  std::string encoder_sts_load(const std::string& text) {
+    return reply([&] {
+      ws_.encoder().sts_load(text);
+      return json{{"ok", true}};
+    });
+  }
+  std::string encoder_sts() { return reply([&] { return ws_.encoder().sts(); }); }
+  // {coords: Float32Array(2n), explained, texts: [n]}.
+  val encoder_map(const std::string& pooling, val previous) {
+    return object_reply([&](val& out) {
+      set_projection(out, ws_.encoder().map(pooling, floats_of(previous)));
+      val texts = val::array();
+      for (const std::string& t : ws_.encoder().map_texts()) texts.call<void>("push", t);
+      out.set("texts", texts);
+    });
+  }
+  // {tokens: [T], known: [T], layers, heads, weights: Float32Array(L*H*T*T)}.
+  val encoder_attention(const std::string& text) {
+    return object_reply([&](val& out) {
+      const AttentionMap m = ws_.encoder().attention(text);
+      val tokens = val::array(), known = val::array();
+      for (size_t i = 0; i < m.tokens.size(); ++i) {
+        tokens.call<void>("push", m.tokens[i]);
+        known.call<void>("push", static_cast<bool>(m.known[i]));
+      }
+      out.set("tokens", tokens);
+      out.set("known", known);
+      out.set("layers", m.layers);
+      out.set("heads", m.heads);
+      out.set("weights", copy_to_js("Float32Array", m.weights.data(), m.weights.size()));
+    });
+  }
+
  private:
   Workspace ws_;
 };
@@ -250,6 +290,7 @@ std::string settings_schema_text() { return settings_schema().dump(); }
 std::string word2vec_schema_text() { return word2vec_schema().dump(); }
 std::string tsne_schema_text() { return tsne_schema().dump(); }
 std::string kmeans_schema_text() { return kmeans_schema().dump(); }
+std::string encoder_schema_text() { return encoder_schema().dump(); }
 
 }  // namespace
 
@@ -258,6 +299,7 @@ EMSCRIPTEN_BINDINGS(embplay) {
   emscripten::function("word2vecSchema", &word2vec_schema_text);
   emscripten::function("tsneSchema", &tsne_schema_text);
   emscripten::function("kmeansSchema", &kmeans_schema_text);
+  emscripten::function("encoderSchema", &encoder_schema_text);
   emscripten::class_<JsWorkspace>("Workspace")
       .constructor<>()
       .function("start", &JsWorkspace::start)
@@ -295,5 +337,11 @@ EMSCRIPTEN_BINDINGS(embplay) {
       .function("twinPredict", &JsWorkspace::twin_predict)
       .function("nextWordCounts", &JsWorkspace::next_word_counts)
       .function("suggestContext", &JsWorkspace::suggest_context)
-      .function("lastRowChanges", &JsWorkspace::last_row_changes);
+      .function("lastRowChanges", &JsWorkspace::last_row_changes)
+      .function("encoderStart", &JsWorkspace::encoder_start)
+      .function("encoderStep", &JsWorkspace::encoder_step)
+      .function("encoderStsLoad", &JsWorkspace::encoder_sts_load)
+      .function("encoderSts", &JsWorkspace::encoder_sts)
+      .function("encoderMap", &JsWorkspace::encoder_map)
+      .function("encoderAttention", &JsWorkspace::encoder_attention);
 }

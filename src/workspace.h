@@ -20,6 +20,7 @@
 
 #include "cluster.h"
 #include "common.h"
+#include "encoder_session.h"
 #include "evaluation.h"
 #include "geometry.h"
 #include "ngram.h"
@@ -179,12 +180,17 @@ class Workspace {
   std::optional<ExampleBatch> examples(int limit) const;  // the first `limit` of this epoch
   std::optional<RowChanges> last_row_changes() const;     // of the last batch
 
+  // ---- the sentence encoder (issue 14): its own run beside the source of vectors -------------
+  EncoderSession& encoder() { return encoder_; }
+  const EncoderSession& encoder() const { return encoder_; }
+
  private:
   void clear();  // drops the source and everything computed from it
   const TrainedModel* model() const;
   Ids selected(const VectorView& v, const WordSelection& selection) const;
   nlohmann::json step_word2vec(int64_t budget);
 
+  EncoderSession encoder_;                     // a sentence encoder, trained apart from the vectors
   std::unique_ptr<Trainer> trainer_;           // the next-word model, training
   std::unique_ptr<Trainer> twin_;              // the same run with the other loss
   std::unique_ptr<KneserNey> kn_;              // the n-gram yardstick on trainer_'s training split
