@@ -4,7 +4,7 @@
 // initial weights, for tfjs_encoder_bench.cjs, so TensorFlow.js trains the same model on the same
 // batches from the same weights.
 //
-// The reference workload (bench/README.md, Encoder): the STS Benchmark test sentences
+// The reference workload (bench/README.md, Sentence encoder): the STS Benchmark test sentences
 // (tests/data/sts, both sides, each once), every word kept (min count 1); d = 64, 4 heads, 2
 // layers, feed-forward 256, at most 32 words, batches of 64 sentences of similar length, dropout
 // 0.1, Adam at a constant 1e-3 without weight decay or clipping (TensorFlow.js's Adam is the same
