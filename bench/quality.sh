@@ -3,8 +3,8 @@
 #
 # Text: the King James Version of the Bible (1611; its copyright has long expired, see the package's
 # copyright file), about 790,000 words, from Debian's bible-kjv-text package, read out with the
-# bible tool of the bible-kjv package. Both packages are fetched with `apt-get download` into a
-# cache folder and unpacked there (nothing is installed, nothing is committed).
+# bible tool of the bible-kjv package. bench/texts.sh fetches both packages with `apt-get download`
+# into a cache folder and unpacks them there (nothing is installed, nothing is committed).
 #
 # Both models see the same sentences: `embplay train` splits the text by sentence (seeded shuffle,
 # 80/10/10), builds the vocabulary on the training split, trains the neural model, and reports the
@@ -18,26 +18,10 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 CACHE=${EMBPLAY_BENCH_CACHE:-$ROOT/build/bench-data}
 EMBPLAY=$ROOT/build/native/embplay
-TEXT=$CACHE/kjv.txt
 
 [ -x "$EMBPLAY" ] || { echo "build first: ./build.sh build (or cmake, see README)" >&2; exit 2; }
 
-if [ ! -s "$TEXT" ]; then
-  mkdir -p "$CACHE/debs" "$CACHE/root"
-  ( cd "$CACHE/debs" && apt-get download bible-kjv-text bible-kjv >/dev/null 2>&1 ) || {
-    echo "cannot download bible-kjv-text and bible-kjv: run 'apt-get update' first" >&2; exit 2; }
-  for deb in "$CACHE"/debs/*.deb; do dpkg-deb -x "$deb" "$CACHE/root"; done
-  grep -q "copyright for the King James Version text of the Bible is expired" \
-    "$CACHE/root/usr/share/doc/bible-kjv-text/copyright"
-  # Whole Bible, one verse per line once wrapped lines are joined; chapter headings and verse
-  # numbers dropped.
-  "$CACHE/root/usr/bin/bible" -p "$CACHE/root/usr/lib" "gen1:1-rev22:21" |
-    awk '/^  *[0-9]+ / { if (verse) print verse; sub(/^ *[0-9]+ /, ""); verse = $0; next }
-         /^$/ || /^[1-3]? ?[A-Z][a-z]+( [A-Z][a-z]+)* [0-9]+$/ { next }
-         { verse = verse " " $0 }
-         END { if (verse) print verse }' > "$TEXT.tmp"
-  mv "$TEXT.tmp" "$TEXT"
-fi
+TEXT=$(bench/texts.sh --path kjv)
 echo "text: $TEXT, $(wc -w < "$TEXT") words"
 
 # Settings (bench/README.md, "Quality", with the tuning runs that chose them on validation

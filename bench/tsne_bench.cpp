@@ -1,9 +1,10 @@
 // t-SNE benchmark, native: times our Barnes-Hut t-SNE on a points file and scores the layout.
 //
 //   bench_tsne make-data FILE [n] [dim] [clusters] [seed]   seeded Gaussian clusters -> FILE
-//   bench_tsne run DATA LAYOUT [iterations] [perplexity] [theta]
+//   bench_tsne run DATA LAYOUT [iterations] [perplexity] [theta] [dimensions]
 //
-// Files are little-endian: int32 n, int32 d, then n*d float32 row by row (the layout: d = 2).
+// Files are little-endian: int32 n, int32 d, then n*d float32 row by row (the layout: d = 2, or 3
+// with dimensions 3: the octree).
 // `run` prints one JSON line: seconds for the affinities (kNN + calibration), for the iterations,
 // in total, trustworthiness (k = 10) and the final KL divergence. bench/tsne_compare.sh drives it.
 #include <chrono>
@@ -79,6 +80,7 @@ int main(int argc, char** argv) {
     o.iterations = static_cast<int>(arg(4, 1000));
     o.perplexity = arg(5, 30);
     o.theta = arg(6, 0.5);
+    o.dimensions = static_cast<int>(arg(7, 2));
     const auto t0 = Clock::now();
     Tsne tsne(x, o);
     const double affinities = since(t0);
@@ -88,13 +90,13 @@ int main(int argc, char** argv) {
     const RowMatrix y = tsne.coords();
     write_points(argv[3], y);
     std::printf(
-        "{\"n\": %d, \"dim\": %d, \"iterations\": %d, \"perplexity\": %g, \"theta\": %g, "
+        "{\"n\": %d, \"dim\": %d, \"dimensions\": %d, \"iterations\": %d, \"perplexity\": %g, \"theta\": %g, "
         "\"seconds_affinities\": %.3f, \"seconds_iterations\": %.3f, \"seconds\": %.3f, "
         "\"trustworthiness\": %.4f, \"kl\": %.4f}\n",
-        static_cast<int>(x.rows()), static_cast<int>(x.cols()), o.iterations, o.perplexity, o.theta, affinities,
+        static_cast<int>(x.rows()), static_cast<int>(x.cols()), o.dimensions, o.iterations, o.perplexity, o.theta, affinities,
         iterations, total, trustworthiness(x, y, 10), tsne.kl_divergence());
     return 0;
   }
-  std::fprintf(stderr, "usage: bench_tsne make-data FILE [n dim clusters seed] | run DATA LAYOUT [iterations perplexity theta]\n");
+  std::fprintf(stderr, "usage: bench_tsne make-data FILE [n dim clusters seed] | run DATA LAYOUT [iterations perplexity theta dimensions]\n");
   return 2;
 }

@@ -2,15 +2,18 @@
 // make-data's file, int32 n, int32 d, then n*d float32) opened through "Open vectors" in
 // headless Chromium, then t-SNE run from the page's t-SNE form (perplexity 30, learning rate
 // auto, 1,000 iterations), timed from the Run click to the frame that says done. The layout is
-// written as a points file so that bench/tsne_vs_sklearn.py score judges it like the others.
+// written as a points file so that bench/tsne_vs_sklearn.py score judges it like the others. With
+// --dims 3 the map's view is 3D first, so t-SNE lays the points out in three dimensions (the octree).
 //
-//   node bench/tsne_browser.mjs POINTS LAYOUT_OUT
+//   node bench/tsne_browser.mjs POINTS LAYOUT_OUT [--dims 3]
 // Prints one JSON line: {n, dim, seconds, iterations}. Needs dist/ (./build.sh build).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, withPage } from './page.mjs';
 
 const [pointsPath, layoutPath] = process.argv.slice(2);
+const dimsAt = process.argv.indexOf('--dims');
+const DIMS = dimsAt > 0 ? Number(process.argv[dimsAt + 1]) : 2;
 if (!pointsPath || !layoutPath) {
   console.error('usage: node bench/tsne_browser.mjs POINTS LAYOUT_OUT');
   process.exit(2);
@@ -29,6 +32,7 @@ await withPage(async (page, browser) => {
   await page.selectOption('#map-n', '10000');
   await page.waitForFunction((count) => window.__embplay.mapPoints === count, n, { timeout: 60_000 });
 
+  if (DIMS === 3) await page.selectOption('#map-dims', '3');
   await page.click('#tsne-settings summary');
   await page.fill('#tsne-perplexity', '30');
   await page.fill('#tsne-lr', '0');
@@ -39,12 +43,15 @@ await withPage(async (page, browser) => {
   const seconds = (Date.now() - t0) / 1000;
   const iterations = Number(await page.$eval('#map', (c) => c.dataset.tsneIteration));
   const coords = await page.evaluate(() => window.__embplay.mapCoords());
-  const layout = Buffer.alloc(8 + 8 * n);
-  layout.writeInt32LE(n, 0); layout.writeInt32LE(2, 4);
-  for (const { word, x: px, y: py } of coords) {
-    const i = Number(word.slice(1));
-    layout.writeFloatLE(px, 8 + 8 * i); layout.writeFloatLE(py, 12 + 8 * i);
+  const layout = Buffer.alloc(8 + 4 * DIMS * n);
+  layout.writeInt32LE(n, 0); layout.writeInt32LE(DIMS, 4);
+  for (const { word, x: px, y: py, z: pz } of coords) {
+    const at = 8 + 4 * DIMS * Number(word.slice(1));
+    layout.writeFloatLE(px, at); layout.writeFloatLE(py, at + 4);
+    if (DIMS === 3) layout.writeFloatLE(pz, at + 8);
   }
   writeFileSync(layoutPath, layout);
-  console.log(JSON.stringify({ n, dim: d, seconds: +seconds.toFixed(2), iterations, points_on_map: coords.length, chromium: browser.version() }));
+  console.log(JSON.stringify({
+    n, dim: d, dimensions: DIMS, seconds: +seconds.toFixed(2), iterations, points_on_map: coords.length, chromium: browser.version(),
+  }));
 });

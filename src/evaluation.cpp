@@ -8,6 +8,8 @@
 #include <numeric>
 #include <unordered_map>
 
+#include "geometry.h"  // unit_rows
+
 namespace embplay {
 namespace {
 
@@ -45,16 +47,6 @@ std::unordered_map<std::string, int32_t> index_words(const std::vector<std::stri
 int32_t find(const std::unordered_map<std::string, int32_t>& index, const std::string& w) {
   const auto it = index.find(lowercase_ascii(w));
   return it == index.end() ? -1 : it->second;
-}
-
-// Rows scaled to unit length; zero rows stay zero.
-RowMatrix unit_rows(const RowMatrix& m) {
-  RowMatrix out = m;
-  for (Eigen::Index i = 0; i < out.rows(); ++i) {
-    const float n = out.row(i).norm();
-    if (n > 0) out.row(i) /= n;
-  }
-  return out;
 }
 
 void add(AnalogyScore& to, const AnalogyScore& s) {

@@ -12,10 +12,11 @@
 
 namespace embplay {
 
-Projection pca_2d(const RowMatrix& vectors) {
+Projection pca(const RowMatrix& vectors, int k) {
   Projection out;
   const Eigen::Index n = vectors.rows(), d = vectors.cols();
-  out.coords = RowMatrix::Zero(n, 2);
+  out.coords = RowMatrix::Zero(n, k);
+  out.explained.assign(static_cast<size_t>(std::max(k, 0)), 0.0f);
   if (n < 2 || d == 0) return out;
 
   // Covariance in double: d is small (<= 512), and float sums lose the small directions.
@@ -23,7 +24,7 @@ Projection pca_2d(const RowMatrix& vectors) {
   const Eigen::MatrixXd cov = (centered.transpose() * centered) / static_cast<double>(n - 1);
   Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> solver(cov);
   const double total = std::max(cov.trace(), 1e-30);
-  for (int axis = 0; axis < 2 && axis < d; ++axis) {
+  for (int axis = 0; axis < k && axis < d; ++axis) {
     Eigen::VectorXd direction = solver.eigenvectors().col(d - 1 - axis);  // eigenvalues ascend
     Eigen::Index largest = 0;
     direction.cwiseAbs().maxCoeff(&largest);
@@ -34,19 +35,20 @@ Projection pca_2d(const RowMatrix& vectors) {
   return out;
 }
 
-Projection pca_2d_aligned(const RowMatrix& vectors, const RowMatrix& previous) {
-  Projection out = pca_2d(vectors);
+Projection pca_aligned(const RowMatrix& vectors, const RowMatrix& previous, int k) {
+  Projection out = pca(vectors, k);
   if (previous.size() == 0) return out;
-  if (previous.rows() != vectors.rows() || previous.cols() != 2)
-    throw InputError("the previous frame has " + std::to_string(previous.rows()) + " rows, this one " +
-                     std::to_string(vectors.rows()) + ": align frames of the same words");
+  if (previous.rows() != vectors.rows() || previous.cols() != k)
+    throw InputError("the previous frame is (" + std::to_string(previous.rows()) + ", " + std::to_string(previous.cols()) +
+                     "), this one (" + std::to_string(vectors.rows()) + ", " + std::to_string(k) +
+                     "): align frames of the same words and dimensions");
   // Orthogonal Procrustes: R = U V^T from the SVD of A^T B minimises |A R - B| over rotations
-  // and reflections. A (N, 2) the new coordinates (centred), B (N, 2) the previous, centred.
+  // and reflections. A (N, k) the new coordinates (centred), B (N, k) the previous, centred.
   const Eigen::MatrixXd a = out.coords.cast<double>();
   const Eigen::MatrixXd b = previous.cast<double>().rowwise() - previous.cast<double>().colwise().mean();
-  const Eigen::Matrix2d m = a.transpose() * b;
-  Eigen::JacobiSVD<Eigen::Matrix2d> svd(m, Eigen::ComputeFullU | Eigen::ComputeFullV);
-  const Eigen::Matrix2d r = svd.matrixU() * svd.matrixV().transpose();
+  const Eigen::MatrixXd m = a.transpose() * b;  // (k, k)
+  Eigen::JacobiSVD<Eigen::MatrixXd> svd(m, Eigen::ComputeFullU | Eigen::ComputeFullV);
+  const Eigen::MatrixXd r = svd.matrixU() * svd.matrixV().transpose();
   out.coords = (a * r).cast<float>();
   return out;
 }
@@ -63,6 +65,15 @@ void check_projectable(const RowMatrix& vectors, int min_rows, const std::string
     if (vectors.row(i) != vectors.row(0)) return;
   throw InputError("all " + std::to_string(n) + " words have the same vector" +
                    (vectors.row(0).isZero(0) ? " (zero)" : "") + ": there is no spread to project");
+}
+
+RowMatrix unit_rows(const RowMatrix& m) {
+  RowMatrix out = m;
+  for (Eigen::Index i = 0; i < out.rows(); ++i) {
+    const float n = out.row(i).norm();
+    if (n > 0) out.row(i) /= n;
+  }
+  return out;
 }
 
 RowMatrix gather_rows(const RowMatrix& table, const Ids& ids) {
@@ -140,6 +151,23 @@ std::vector<AnalogyAnswer> analogy(const RowMatrix& table, int32_t a, int32_t b,
   return best(std::move(all), k, [](const AnalogyAnswer& x, const AnalogyAnswer& y) {
     return x.score != y.score ? x.score > y.score : x.id < y.id;
   });
+}
+
+OddOneOut odd_one_out(const RowMatrix& vectors) {
+  const Eigen::Index k = vectors.rows();
+  if (k < 3) throw InputError("the odd one out needs at least 3 words, not " + std::to_string(k));
+  const RowMatrix unit = unit_rows(vectors);              // (k, d)
+  const Eigen::RowVectorXf sum = unit.colwise().sum();    // (d)
+  OddOneOut out;
+  for (Eigen::Index i = 0; i < k; ++i) {
+    // The mean of the others points the same way as their sum: only the direction counts.
+    const Eigen::RowVectorXf others = sum - unit.row(i);
+    const float norms = unit.row(i).norm() * others.norm();
+    const float cos = norms > 0 ? unit.row(i).dot(others) / norms : 0.0f;
+    out.distances.push_back(1.0f - cos);
+    if (out.odd < 0 || out.distances.back() > out.distances[out.odd]) out.odd = static_cast<int>(i);
+  }
+  return out;
 }
 
 std::vector<Prediction> predict_next(const TrainedModel& m, const std::vector<std::string>& context, int top_k) {

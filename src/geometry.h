@@ -1,4 +1,5 @@
-// Asking the geometry of the vectors: a 2D projection, nearest neighbours, next-word predictions.
+// Asking the geometry of the vectors: a 2D or 3D projection, nearest neighbours, analogies, the odd
+// one out, next-word predictions.
 #pragma once
 
 #include <string>
@@ -10,20 +11,27 @@
 namespace embplay {
 
 struct Projection {
-  RowMatrix coords;          // (N, 2)
-  float explained[2] = {0, 0};  // fraction of the total variance along each axis
+  RowMatrix coords;              // (N, k): k = 2 for the map, 3 for its 3D view
+  std::vector<float> explained;  // (k): fraction of the total variance along each axis
 };
 
-// PCA of the rows of `vectors` (N, d) to 2D. Each axis' sign is fixed so that its largest
-// loading is positive, so that the same vectors always give the same picture.
-Projection pca_2d(const RowMatrix& vectors);
+// PCA of the rows of `vectors` (N, d) to k dimensions (1 <= k; axes beyond d are zero). Each
+// axis' sign is fixed so that its largest loading is positive, so that the same vectors always
+// give the same picture.
+Projection pca(const RowMatrix& vectors, int k);
 
-// PCA of `vectors` (N, d), then turned (rotation or reflection, the orthogonal Procrustes
-// solution) to best match `previous` (N, 2), the last frame of the same words in the same row
-// order: the picture only changes where the vectors changed, not when an axis flips or two
-// nearly equal components swap. Empty `previous`: plain pca_2d. Throws InputError when the
-// rows differ in number.
-Projection pca_2d_aligned(const RowMatrix& vectors, const RowMatrix& previous);
+// PCA of `vectors` (N, d) to k = previous.cols() dimensions, then turned (rotation or
+// reflection, the orthogonal Procrustes solution) to best match `previous` (N, k), the last frame
+// of the same words in the same row order: the picture only changes where the vectors changed, not
+// when an axis flips or two nearly equal components swap. Empty `previous`: plain pca(vectors, k).
+// Throws InputError when the rows differ in number or previous is not (N, k).
+Projection pca_aligned(const RowMatrix& vectors, const RowMatrix& previous, int k);
+
+// The map's 2D PCA, plain and aligned.
+inline Projection pca_2d(const RowMatrix& vectors) { return pca(vectors, 2); }
+inline Projection pca_2d_aligned(const RowMatrix& vectors, const RowMatrix& previous) {
+  return pca_aligned(vectors, previous, 2);
+}
 
 // The fewest words an explicit choice of words (a search result) may put on the map: PCA of
 // fewer than three points is a line or a dot, not a picture of their geometry.
@@ -37,6 +45,9 @@ void check_projectable(const RowMatrix& vectors, int min_rows, const std::string
 
 // The rows of `table` for the given ids, as a new (N, d) matrix.
 RowMatrix gather_rows(const RowMatrix& table, const Ids& ids);
+
+// The rows of `m` (N, d) scaled to unit length; zero rows stay zero.
+RowMatrix unit_rows(const RowMatrix& m);
 
 struct Neighbor {
   int32_t id;
@@ -61,6 +72,17 @@ struct AnalogyAnswer {
 };
 std::vector<AnalogyAnswer> analogy(const RowMatrix& table, int32_t a, int32_t b, int32_t c, int k,
                                    AnalogyMethod method = AnalogyMethod::k3CosAdd);
+
+// The odd one out of a few words (Mikolov et al.'s "doesn't match"): on unit vectors (cosine
+// geometry), each word's cosine distance to the centroid of the others,
+//   distance_i = 1 - cos(u_i, mean_{j != i} u_j),  u = v / |v|,
+// and the odd one is the farthest (ties: the first). `vectors` (k, d), 3 <= k. A zero vector has
+// distance 1 (cosine 0 with anything).
+struct OddOneOut {
+  std::vector<float> distances;  // (k), in the order given
+  int odd = -1;                  // index of the largest distance
+};
+OddOneOut odd_one_out(const RowMatrix& vectors);
 
 struct Prediction {
   int32_t id;

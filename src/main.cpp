@@ -21,6 +21,7 @@
 #include "vector_import.h"
 #include "vectors_io.h"
 #include "word2vec.h"
+#include "workspace.h"
 
 #ifndef EMBPLAY_EVAL_DIR
 #define EMBPLAY_EVAL_DIR "tests/data/eval"
@@ -42,6 +43,9 @@ usage:
   embplay word2vec --input FILE --save VECTORS [--format FORMAT] [--json] [word2vec options...]
   embplay eval --vectors FILE [--format FORMAT] [--metadata FILE] [--eval-dir DIR] [--max_words 30000] [--json]
   embplay convert --vectors IN [--format FORMAT] [--metadata FILE] --to FORMAT --out OUT [--max_words 200000]
+  embplay axes (--vectors FILE | --model MODEL.json) --x AXIS --y AXIS [--orthogonal yes|no]
+               [--words "w1 w2 ..." | --top 30] [--json]
+  embplay odd (--vectors FILE | --model MODEL.json) --words "w1 w2 w3 w4" [--json]
   embplay --help
 
 --input is split by sentence (--valid-fraction, --test-fraction, --split); --train, --valid and
@@ -76,6 +80,15 @@ vectors, and coverage says how many those are), and Spearman correlation on Word
 SimLex-999 with coverage. The sets are read from --eval-dir (default: the repository's
 tests/data/eval). --max_words keeps the file's first N words (1..200000), as word2vec's
 compute-accuracy keeps 30000.
+
+axes places words on two semantic axes, as the page's "axes" projection: an axis is word pairs,
+"he-she, man-woman" (the first word of each pair is the positive end), or two sets,
+"{rich wealthy} - {poor needy}"; each side needs at least two different words. On unit-length
+vectors, axis = mean(positive) - mean(negative), and a word's coordinate is its cosine with the
+axis. y is made orthogonal to x (Gram-Schmidt) unless --orthogonal no. Prints each word's x and y,
+for --words (spaces or commas) or the --top N words of the file or model.
+odd finds the odd one out of 4 to 6 words: each word's cosine distance to the centroid of the
+others (unit vectors); the farthest is the odd one.
 )";
 
 void print_table(const json& schema) {
@@ -545,6 +558,66 @@ int convert(const Args& args) {
   return 0;
 }
 
+// ---- geometry a teacher can point at: semantic axes and the odd one out, as the page asks them ----
+
+// `ws` holds --vectors FILE or --model MODEL.json, as the page's workspace holds what it opened, so
+// the words are read and checked exactly as the page reads and checks them.
+void open_workspace(const Args& args, Workspace& ws) {
+  if (args.has("model") == args.has("vectors")) throw InputError(args.command + " needs --vectors FILE or --model MODEL.json");
+  if (args.has("model")) {
+    const json j = json::parse(read_file(args.get("model")), nullptr, false);
+    if (j.is_discarded()) throw InputError(args.get("model") + " is not valid JSON");
+    ws.load_model(j);
+    return;
+  }
+  VectorFormat format = VectorFormat::kGlove;
+  WordVectors v = load_vectors(args, int_flag(args, "max_words", kMaxMaxWords), &format);
+  ws.open_vectors(std::move(v), vector_format_name(format));
+}
+
+int axes_command(const Args& args) {
+  args.allow_only({"vectors", "model", "format", "metadata", "max_words", "x", "y", "orthogonal", "words", "top", "json"});
+  const std::string orthogonal = args.get("orthogonal", "yes");
+  if (orthogonal != "yes" && orthogonal != "no") throw InputError("--orthogonal must be yes or no");
+  Workspace ws;
+  open_workspace(args, ws);
+  const WordSelection selection = args.has("words") ? ws.words_named(args.get("words")) : WordSelection::top(positive(args, "top", 30));
+  const AxesReply r = ws.axes(selection, args.require("x"), args.require("y"), orthogonal == "yes");
+  const json words = ws.words(selection)["words"];
+  if (args.has("json")) {
+    json rows = json::array();
+    for (size_t i = 0; i < words.size(); ++i) rows.push_back({{"word", words[i]}, {"x", r.coords(i, 0)}, {"y", r.coords(i, 1)}});
+    std::cout << json{{"axes", r.axes}, {"words", rows}}.dump(2) << std::endl;
+    return 0;
+  }
+  for (const char* name : {"x", "y"}) {
+    const json& a = r.axes[name];
+    std::printf("%s: <- %s  |  %s ->\n", name, a["label_negative"].get<std::string>().c_str(), a["label_positive"].get<std::string>().c_str());
+  }
+  std::printf(r.axes["orthogonal"].get<bool>() ? "y is made orthogonal to x (the axes as written: cosine %.3f)\n"
+                                               : "y is kept as written (cosine with x %.3f)\n",
+              r.axes["cosine"].get<double>());
+  std::printf("%-20s %8s %8s\n", "word", "x", "y");
+  for (size_t i = 0; i < words.size(); ++i)
+    std::printf("%-20s %8.4f %8.4f\n", words[i].get<std::string>().c_str(), r.coords(i, 0), r.coords(i, 1));
+  return 0;
+}
+
+int odd_command(const Args& args) {
+  args.allow_only({"vectors", "model", "format", "metadata", "max_words", "words", "json"});
+  Workspace ws;
+  open_workspace(args, ws);
+  const json r = ws.odd_one_out(args.require("words"));
+  if (args.has("json")) {
+    std::cout << r.dump(2) << std::endl;
+    return 0;
+  }
+  std::printf("%-20s %s\n", "word", "distance to the others' centroid (1 - cosine)");
+  for (size_t i = 0; i < r["words"].size(); ++i)
+    std::printf("%-20s %.4f%s\n", r["words"][i].get<std::string>().c_str(), r["distances"][i].get<double>(),
+                static_cast<int>(i) == r["odd_index"].get<int>() ? "   <- the odd one out" : "");
+  return 0;
+}
 
 // ---- sentences, paragraphs and documents: pooled embeddings, search, STS and retrieval (issue 13) ----
 
@@ -577,7 +650,8 @@ ids and reports them on the even-numbered ones.
 )";
 }
 
-// The word vectors the sentence commands pool: a vectors file (--vectors) or a next-word model (--model).
+// The word vectors the sentence commands pool: a vectors file (--vectors), with the page's zero
+// <pad> and <unk> rows in front, or a next-word model (--model) with its tokenizer.
 struct LoadedTable {
   Vocab vocab;             // (V): <pad>, <unk>, then the words
   RowMatrix table;         // (V, d): rows 0 and 1 zero for a file
@@ -597,12 +671,9 @@ LoadedTable load_table(const Args& args) {
     t.has_tokenizer = true;
     return t;
   }
-  WordVectors v = load_vectors(args, int_flag(args, "max_words", kMaxMaxWords));
-  std::vector<std::string> words = {Vocab::pad_word(), Vocab::unk_word()};
-  words.insert(words.end(), v.words.begin(), v.words.end());
-  t.vocab = Vocab::from_words(std::move(words), std::vector<int64_t>(v.words.size() + 2, 0));
-  t.table = RowMatrix::Zero(v.vectors.rows() + 2, v.vectors.cols());
-  t.table.bottomRows(v.vectors.rows()) = v.vectors;
+  VectorTable file = with_reserved_rows(load_vectors(args, int_flag(args, "max_words", kMaxMaxWords)));
+  t.vocab = std::move(file.vocab);
+  t.table = std::move(file.table);
   return t;
 }
 
@@ -805,17 +876,9 @@ int search_command(const Args& args) {
 int compare_command(const Args& args) {
   args.allow_only({"vectors", "model", "format", "metadata", "max_words", "pooling", "sif_a", "components", "stopwords", "unit_words", "a", "b", "json"});
   const LoadedTable t = load_table(args);
-  // The two sentences are the units: SIF's p(w) and IDF come from them.
-  Units units;
-  units.text = args.require("a") + "\n" + args.require("b");
-  units.spans = {{0, args.get("a").size()}, {args.get("a").size() + 1, units.text.size()}};
-  units.lines = {1, 2};
   PoolingOptions po = pooling_flags(args);
-  po.remove_components = 0;  // two sentences have no principal direction worth removing
-  const TextIndex index = build_text_index(units, t.view().reading());
-  const Pooler pooler(index, t.view(), po);
-  const UnitEmbeddings e = embed_units(pooler);
-  const Comparison c = compare_texts(pooler, e, args.get("a"), args.get("b"));
+  const Comparison c = compare_pair(t.view(), po, args.require("a"), args.require("b"));
+  po.remove_components = 0;  // as compare_pair pools them, for the report
   auto list = [](const std::vector<WordContribution>& words) {
     json j = json::array();
     for (const auto& w : words) j.push_back({{"word", w.word}, {"contribution", w.contribution}, {"count", w.count}});
@@ -1125,6 +1188,8 @@ int main(int argc, char** argv) {
     if (command == "word2vec") return word2vec(parse_args(argc, argv, {{"json", true}}));
     if (command == "eval") return eval(parse_args(argc, argv, {{"json", true}}));
     if (command == "convert") return convert(parse_args(argc, argv, {}));
+    if (command == "axes") return axes_command(parse_args(argc, argv, {{"json", true}}));
+    if (command == "odd") return odd_command(parse_args(argc, argv, {{"json", true}}));
     // sentence tools
     const std::map<std::string, bool> sentence_switches = {{"json", true}, {"stopwords", true}, {"keep_stopwords", true},
                                                             {"no_header", true}, {"tune", true}, {"unit_words", true}};
@@ -1134,7 +1199,7 @@ int main(int argc, char** argv) {
     if (command == "sts") return sts_command(parse_args(argc, argv, sentence_switches));
     if (command == "ir") return ir_command(parse_args(argc, argv, sentence_switches));
     if (command == "encoder") return encoder_command(argc, argv);
-    throw InputError("unknown command: " + command + " (train, neighbors, predict, word2vec, eval, convert, units, search, compare, sts, ir or encoder; see --help)");
+    throw InputError("unknown command: " + command + " (train, neighbors, predict, word2vec, eval, convert, axes, odd, units, search, compare, sts, ir or encoder; see --help)");
   } catch (const std::exception& e) {
     std::fprintf(stderr, "embplay: %s\n", e.what());
     return 2;

@@ -109,6 +109,7 @@ const T& table() {
                 "Barnes-Hut accuracy: 0 = exact repulsion, larger is faster and coarser"),
       T::flag("random_init", &TsneOptions::random_init, "start from random points instead of the PCA layout"),
       T::number("seed", T::Type::Int, 0, 4294967295.0, &TsneOptions::seed, "same seed, same random start"),
+      T::number("dimensions", T::Type::Int, 2, 3, &TsneOptions::dimensions, "of the layout: 2 for the map, 3 for its 3D view"),
   });
   return table;
 }
@@ -141,37 +142,65 @@ void validate_tsne(const RowMatrix& vectors, const TsneOptions& o) {
   }
 }
 
-// A point quadtree over the layout, rebuilt every iteration into the same storage. Leaves hold a
-// list of points: one point, or several at exactly the same place (duplicates), or, past the
-// depth limit, points closer than doubles can split.
-struct Tsne::QuadTree {
+// The repulsion of a layout through a tree rebuilt every iteration into the same storage.
+struct Tsne::Repulsion {
+  virtual ~Repulsion() = default;
+  // Builds the tree over y (N, D) and sets grad_i (D) = sum_j w_ij^2 (y_i - y_j) for every point,
+  // where w = 1 / (1 + d^2) and far cells count as one body; returns sum_{i != j} w_ij.
+  virtual double repel_all(const double* y, int n, double theta_sq, double* grad) = 0;
+};
+
+// A point tree over a D-dimensional layout: each cell splits into 2^D children (a quadtree in 2D,
+// an octree in 3D). Leaves hold a list of points: one point, or several at exactly the same place
+// (duplicates), or, past the depth limit, points closer than doubles can split.
+template <int D>
+struct Tsne::Tree : Tsne::Repulsion {
   static constexpr int kMaxDepth = 48;
+  static constexpr int kChildren = 1 << D;
   struct Node {
-    float cx, cy, half;   // cell centre and half width
-    float mx, my;         // centre of mass (a sum until build() ends)
-    int count;            // points inside
-    int child;            // first of four children (quadrant = (x >= cx) + 2 (y >= cy)), or -1
-    int head;             // leaf: first point of its list, or -1
+    float c[D];     // cell centre
+    float half;     // half width
+    float m[D];     // centre of mass (a sum until build() ends)
+    int count;      // points inside
+    int child;      // first of 2^D children (child index: bit k set when x_k >= c_k), or -1
+    int head;       // leaf: first point of its list, or -1
   };
   std::vector<Node> nodes;
-  std::vector<int> next;  // (N): the next point in the same leaf, -1 ends
+  std::vector<int> next;   // (N): the next point in the same leaf, -1 ends
   std::vector<int> order;  // (N): the points leaf by leaf, depth first: nearby points together
 
+  static Node cell(const float* centre, float half) {
+    Node nd{};
+    for (int k = 0; k < D; ++k) nd.c[k] = centre[k], nd.m[k] = 0;
+    nd.half = half, nd.count = 0, nd.child = -1, nd.head = -1;
+    return nd;
+  }
+
+  // Which child of `nd` the point p falls in.
+  static int quadrant(const Node& nd, const double* p) {
+    int q = 0;
+    for (int k = 0; k < D; ++k) q += (p[k] >= nd.c[k]) << k;
+    return q;
+  }
+
   void build(const double* y, int n) {
-    double x0 = y[0], x1 = y[0], y0 = y[1], y1 = y[1];
-    for (int i = 1; i < n; ++i) {
-      x0 = std::min(x0, y[2 * i]), x1 = std::max(x1, y[2 * i]);
-      y0 = std::min(y0, y[2 * i + 1]), y1 = std::max(y1, y[2 * i + 1]);
-    }
+    double lo[D], hi[D];
+    for (int k = 0; k < D; ++k) lo[k] = hi[k] = y[k];
+    for (int i = 1; i < n; ++i)
+      for (int k = 0; k < D; ++k) lo[k] = std::min(lo[k], y[D * i + k]), hi[k] = std::max(hi[k], y[D * i + k]);
+    float centre[D];
+    double width = 0;
+    for (int k = 0; k < D; ++k) centre[k] = float((lo[k] + hi[k]) / 2), width = std::max(width, hi[k] - lo[k]);
     nodes.clear();
-    nodes.push_back({float((x0 + x1) / 2), float((y0 + y1) / 2), float(std::max(x1 - x0, y1 - y0) / 2 * (1 + 1e-6)), 0, 0, 0, -1, -1});
+    nodes.push_back(cell(centre, float(width / 2 * (1 + 1e-6))));
     next.assign(static_cast<size_t>(n), -1);
     for (int i = 0; i < n; ++i) insert(y, i);
     for (Node& nd : nodes)
-      if (nd.count > 0) nd.mx /= nd.count, nd.my /= nd.count;
+      if (nd.count > 0)
+        for (int k = 0; k < D; ++k) nd.m[k] /= nd.count;
     // Visiting points in this order, consecutive walks touch the same cells: cache friendly.
     order.clear();
-    int stack[4 * kMaxDepth + 8];
+    int stack[kChildren * kMaxDepth + 8];
     int top = 0;
     stack[top++] = 0;
     while (top > 0) {
@@ -179,20 +208,20 @@ struct Tsne::QuadTree {
       if (nd.child < 0) {
         for (int j = nd.head; j >= 0; j = next[static_cast<size_t>(j)]) order.push_back(j);
       } else {
-        for (int c = 3; c >= 0; --c) stack[top++] = nd.child + c;
+        for (int c = kChildren - 1; c >= 0; --c) stack[top++] = nd.child + c;
       }
     }
   }
 
   void insert(const double* y, int i) {
-    const double x = y[2 * i], z = y[2 * i + 1];
+    const double* p = y + D * i;
     int at = 0;
     for (int depth = 0;; ++depth) {
       Node& nd = nodes[static_cast<size_t>(at)];
       ++nd.count;
-      nd.mx += float(x), nd.my += float(z);
+      for (int k = 0; k < D; ++k) nd.m[k] += float(p[k]);
       if (nd.child >= 0) {
-        at = nd.child + (x >= nd.cx) + 2 * (z >= nd.cy);
+        at = nd.child + quadrant(nd, p);
         continue;
       }
       if (nd.head < 0) {
@@ -200,31 +229,36 @@ struct Tsne::QuadTree {
         return;
       }
       const int h = nd.head;
-      if ((y[2 * h] == x && y[2 * h + 1] == z) || depth >= kMaxDepth) {
+      const double* ph = y + D * h;
+      if (std::equal(ph, ph + D, p) || depth >= kMaxDepth) {
         next[static_cast<size_t>(i)] = h;
         nd.head = i;
         return;
       }
       // Split: the leaf's points (all at y[h]) move down into one child; i goes on down.
-      const float cx = nd.cx, cy = nd.cy, q = nd.half / 2;
-      const int moved = nd.count - 1, first = static_cast<int>(nodes.size());
+      const Node parent = nd;  // nodes may reallocate below
+      const float q = parent.half / 2;
+      const int moved = parent.count - 1, first = static_cast<int>(nodes.size());
       nd.child = first;
       nd.head = -1;
-      for (int c = 0; c < 4; ++c) nodes.push_back({cx + (c & 1 ? q : -q), cy + (c & 2 ? q : -q), q, 0, 0, 0, -1, -1});
-      Node& dst = nodes[static_cast<size_t>(first + (y[2 * h] >= cx) + 2 * (y[2 * h + 1] >= cy))];
+      for (int c = 0; c < kChildren; ++c) {
+        float centre[D];
+        for (int k = 0; k < D; ++k) centre[k] = parent.c[k] + ((c >> k) & 1 ? q : -q);
+        nodes.push_back(cell(centre, q));
+      }
+      Node& dst = nodes[static_cast<size_t>(first + quadrant(parent, ph))];
       dst.head = h;
       dst.count = moved;
-      dst.mx = float(moved * y[2 * h]), dst.my = float(moved * y[2 * h + 1]);
-      at = first + (x >= cx) + 2 * (z >= cy);
+      for (int k = 0; k < D; ++k) dst.m[k] = float(moved * ph[k]);
+      at = first + quadrant(parent, p);
     }
   }
 
-  // Repulsion on point i: adds sum_j w_ij^2 (y_i - y_j) to f[0..1], returns sum_j w_ij, where
-  // w = 1 / (1 + d^2) and far cells count as one body of `count` points at their centre of mass.
+  // Repulsion on point i: adds sum_j w_ij^2 (y_i - y_j) to f[0..D), returns sum_j w_ij.
   double repel(const double* y, int i, double theta_sq, double* f) const {
-    const double xi = y[2 * i], zi = y[2 * i + 1];
-    double sum_w = 0, fx = 0, fz = 0;
-    int stack[4 * kMaxDepth + 8];
+    const double* p = y + D * i;
+    double sum_w = 0, force[D] = {};
+    int stack[kChildren * kMaxDepth + 8];
     int top = 0;
     stack[top++] = 0;
     while (top > 0) {
@@ -232,23 +266,37 @@ struct Tsne::QuadTree {
       if (nd.child < 0) {
         for (int j = nd.head; j >= 0; j = next[static_cast<size_t>(j)]) {
           if (j == i) continue;
-          const double dx = xi - y[2 * j], dz = zi - y[2 * j + 1];
-          const double w = 1 / (1 + dx * dx + dz * dz);
-          sum_w += w, fx += w * w * dx, fz += w * w * dz;
+          double dx[D], d2 = 0;
+          for (int k = 0; k < D; ++k) dx[k] = p[k] - y[D * j + k], d2 += dx[k] * dx[k];
+          const double w = 1 / (1 + d2);
+          sum_w += w;
+          for (int k = 0; k < D; ++k) force[k] += w * w * dx[k];
         }
         continue;
       }
-      const double dx = xi - nd.mx, dz = zi - nd.my, d2 = dx * dx + dz * dz;
+      double dx[D], d2 = 0;
+      for (int k = 0; k < D; ++k) dx[k] = p[k] - nd.m[k], d2 += dx[k] * dx[k];
       const double width = 2 * nd.half;
       if (width * width < theta_sq * d2) {
         const double w = 1 / (1 + d2), mass = nd.count * w;
-        sum_w += mass, fx += mass * w * dx, fz += mass * w * dz;
+        sum_w += mass;
+        for (int k = 0; k < D; ++k) force[k] += mass * w * dx[k];
         continue;
       }
-      for (int c = 0; c < 4; ++c)
+      for (int c = 0; c < kChildren; ++c)
         if (nodes[static_cast<size_t>(nd.child + c)].count > 0) stack[top++] = nd.child + c;
     }
-    f[0] += fx, f[1] += fz;
+    for (int k = 0; k < D; ++k) f[k] += force[k];
+    return sum_w;
+  }
+
+  double repel_all(const double* y, int n, double theta_sq, double* grad) override {
+    build(y, n);
+    double sum_w = 0;
+    for (const int i : order) {
+      std::fill(grad + D * i, grad + D * (i + 1), 0.0);
+      sum_w += repel(y, i, theta_sq, grad + D * i);
+    }
     return sum_w;
   }
 };
@@ -264,29 +312,33 @@ double gaussian(Rng& rng) {
 }  // namespace
 
 Tsne::Tsne(const RowMatrix& vectors, const TsneOptions& options, const RowMatrix& initial)
-    : options_(options), tree_(std::make_unique<QuadTree>()) {
+    : options_(options), dims_(options.dimensions) {
   validate_tsne(vectors, options);
   n_ = static_cast<int>(vectors.rows());
+  if (dims_ == 3) tree_ = std::make_unique<Tree<3>>();
+  else tree_ = std::make_unique<Tree<2>>();
   const int k = std::min(n_ - 1, static_cast<int>(3 * options.perplexity + 1));
   p_ = symmetrize(conditional_affinities(exact_knn(vectors, k), options.perplexity));
   learning_rate_ = options.learning_rate > 0 ? options.learning_rate
                                              : std::max(n_ / options.early_exaggeration / 4, 50.0);
 
-  y_.assign(2 * static_cast<size_t>(n_), 0.0);
+  const int d = dims_;
+  y_.assign(static_cast<size_t>(d) * static_cast<size_t>(n_), 0.0);
   if (initial.size() > 0) {
-    if (initial.rows() != n_ || initial.cols() != 2)
-      throw InputError("t-SNE initial layout must be (" + std::to_string(n_) + ", 2)");
+    if (initial.rows() != n_ || initial.cols() != d)
+      throw InputError("t-SNE initial layout must be (" + std::to_string(n_) + ", " + std::to_string(d) + ")");
     if (!initial.allFinite()) throw InputError("t-SNE initial layout is not finite");
-    for (int i = 0; i < n_; ++i) y_[2 * i] = initial(i, 0), y_[2 * i + 1] = initial(i, 1);
+    for (int i = 0; i < n_; ++i)
+      for (int k = 0; k < d; ++k) y_[d * i + k] = initial(i, k);
   } else {
     bool random = options.random_init;
     if (!random) {
-      const Projection pca = pca_2d(vectors);
-      const Eigen::VectorXd first = pca.coords.col(0).cast<double>();
+      const Projection start = pca(vectors, d);
+      const Eigen::VectorXd first = start.coords.col(0).cast<double>();
       const double sd = std::sqrt((first.array() - first.mean()).square().mean());
       if (sd > 0 && std::isfinite(sd)) {
         for (int i = 0; i < n_; ++i)
-          y_[2 * i] = pca.coords(i, 0) / sd * 1e-4, y_[2 * i + 1] = pca.coords(i, 1) / sd * 1e-4;
+          for (int k = 0; k < d; ++k) y_[d * i + k] = start.coords(i, k) / sd * 1e-4;
       } else {
         random = true;  // every vector the same: PCA is a point, and a point never unfolds
       }
@@ -305,27 +357,39 @@ Tsne::~Tsne() = default;
 Tsne::Tsne(Tsne&&) noexcept = default;
 Tsne& Tsne::operator=(Tsne&&) noexcept = default;
 
-double Tsne::compute_gradient(double exaggeration, double* grad) const {
-  tree_->build(y_.data(), n_);
-  const double theta_sq = options_.theta * options_.theta;
-  double sum_w = 0;
-  for (const int i : tree_->order) {
-    grad[2 * i] = grad[2 * i + 1] = 0;
-    sum_w += tree_->repel(y_.data(), i, theta_sq, grad + 2 * i);
-  }
-  const double inv_z = sum_w > 0 ? 1 / sum_w : 0;
-  for (int i = 0; i < n_; ++i) {
-    const double xi = y_[2 * i], zi = y_[2 * i + 1];
-    double ax = 0, az = 0;
-    for (int64_t m = p_.start[i]; m < p_.start[i + 1]; ++m) {
-      const int j = p_.col[static_cast<size_t>(m)];
-      const double dx = xi - y_[2 * j], dz = zi - y_[2 * j + 1];
-      const double pw = p_.val[static_cast<size_t>(m)] / (1 + dx * dx + dz * dz);
-      ax += pw * dx, az += pw * dz;
+namespace {
+
+// The attraction of the sparse affinities, and the gradient from it and the repulsion:
+// grad_i = 4 (exaggeration sum_j p_ij w_ij (y_i - y_j) - repulsion_i / Z), repulsion in grad.
+template <int D>
+void attract(const SparseRows& p, const std::vector<double>& y, int n, double exaggeration, double inv_z, double* grad) {
+  for (int i = 0; i < n; ++i) {
+    double a[D] = {};
+    for (int64_t m = p.start[i]; m < p.start[i + 1]; ++m) {
+      const int j = p.col[static_cast<size_t>(m)];
+      double dx[D], d2 = 0;
+      for (int k = 0; k < D; ++k) dx[k] = y[D * i + k] - y[D * j + k], d2 += dx[k] * dx[k];
+      const double pw = p.val[static_cast<size_t>(m)] / (1 + d2);
+      for (int k = 0; k < D; ++k) a[k] += pw * dx[k];
     }
-    grad[2 * i] = 4 * (exaggeration * ax - grad[2 * i] * inv_z);
-    grad[2 * i + 1] = 4 * (exaggeration * az - grad[2 * i + 1] * inv_z);
+    for (int k = 0; k < D; ++k) grad[D * i + k] = 4 * (exaggeration * a[k] - grad[D * i + k] * inv_z);
   }
+}
+
+// |y_i - y_j|^2 in a layout of `d` dimensions.
+double distance_sq(const std::vector<double>& y, int d, int i, int j) {
+  double d2 = 0;
+  for (int k = 0; k < d; ++k) d2 += (y[d * i + k] - y[d * j + k]) * (y[d * i + k] - y[d * j + k]);
+  return d2;
+}
+
+}  // namespace
+
+double Tsne::compute_gradient(double exaggeration, double* grad) const {
+  const double sum_w = tree_->repel_all(y_.data(), n_, options_.theta * options_.theta, grad);
+  const double inv_z = sum_w > 0 ? 1 / sum_w : 0;
+  if (dims_ == 3) attract<3>(p_, y_, n_, exaggeration, inv_z, grad);
+  else attract<2>(p_, y_, n_, exaggeration, inv_z, grad);
   return sum_w;
 }
 
@@ -341,7 +405,7 @@ int Tsne::step(int iterations) {
     }
     const double momentum = early ? 0.5 : 0.8;
     compute_gradient(early ? options_.early_exaggeration : 1.0, grad_.data());
-    double mean[2] = {0, 0};
+    double mean[3] = {0, 0, 0};
     for (size_t c = 0; c < y_.size(); ++c) {
       const double g = grad_[c];
       double& gain = gains_[c];
@@ -349,24 +413,26 @@ int Tsne::step(int iterations) {
       gain = std::max(gain, 0.01);
       update_[c] = momentum * update_[c] - learning_rate_ * gain * g;
       y_[c] += update_[c];
-      mean[c & 1] += y_[c];
+      mean[c % dims_] += y_[c];
     }
-    for (size_t c = 0; c < y_.size(); ++c) y_[c] -= mean[c & 1] / n_;
+    for (size_t c = 0; c < y_.size(); ++c) y_[c] -= mean[c % dims_] / n_;
   }
   return ran;
 }
 
 RowMatrix Tsne::coords() const {
-  RowMatrix out(n_, 2);
-  for (int i = 0; i < n_; ++i) out(i, 0) = static_cast<float>(y_[2 * i]), out(i, 1) = static_cast<float>(y_[2 * i + 1]);
+  RowMatrix out(n_, dims_);
+  for (int i = 0; i < n_; ++i)
+    for (int k = 0; k < dims_; ++k) out(i, k) = static_cast<float>(y_[dims_ * i + k]);
   return out;
 }
 
 Eigen::MatrixXd Tsne::gradient() const {
   const bool early = iteration_ < options_.exaggeration_iterations;
   compute_gradient(early ? options_.early_exaggeration : 1.0, grad_.data());
-  Eigen::MatrixXd out(n_, 2);
-  for (int i = 0; i < n_; ++i) out(i, 0) = grad_[2 * i], out(i, 1) = grad_[2 * i + 1];
+  Eigen::MatrixXd out(n_, dims_);
+  for (int i = 0; i < n_; ++i)
+    for (int k = 0; k < dims_; ++k) out(i, k) = grad_[dims_ * i + k];
   return out;
 }
 
@@ -374,15 +440,11 @@ double Tsne::kl_divergence() const {
   double z = 0;
   if (n_ <= 2000) {
     for (int i = 0; i < n_; ++i)
-      for (int j = 0; j < n_; ++j) {
-        if (i == j) continue;
-        const double dx = y_[2 * i] - y_[2 * j], dz = y_[2 * i + 1] - y_[2 * j + 1];
-        z += 1 / (1 + dx * dx + dz * dz);
-      }
+      for (int j = 0; j < n_; ++j)
+        if (i != j) z += 1 / (1 + distance_sq(y_, dims_, i, j));
   } else {
-    tree_->build(y_.data(), n_);
-    double f[2] = {0, 0};
-    for (int i = 0; i < n_; ++i) z += tree_->repel(y_.data(), i, options_.theta * options_.theta, f);
+    std::vector<double> forces(y_.size());
+    z = tree_->repel_all(y_.data(), n_, options_.theta * options_.theta, forces.data());
   }
   // KL = sum p log(p / q), q = w / Z.
   double kl = 0;
@@ -391,8 +453,7 @@ double Tsne::kl_divergence() const {
       const double p = p_.val[static_cast<size_t>(m)];
       if (p <= 0) continue;
       const int j = p_.col[static_cast<size_t>(m)];
-      const double dx = y_[2 * i] - y_[2 * j], dz = y_[2 * i + 1] - y_[2 * j + 1];
-      kl += p * std::log(p * z * (1 + dx * dx + dz * dz));
+      kl += p * std::log(p * z * (1 + distance_sq(y_, dims_, i, j)));
     }
   return kl;
 }

@@ -8,8 +8,9 @@
 // nearest neighbours, its precision found by bisection so that the entropy is log(perplexity);
 // then symmetrised, P = (P_cond + P_cond^T) / 2N, sparse.
 // Gradient: dC/dy_i = 4 sum_j (exaggeration * p_ij - q_ij) (1 + |y_i - y_j|^2)^-1 (y_i - y_j),
-// attraction over the sparse P, repulsion over a quadtree (cells narrower than theta times their
-// distance act as one body at their centre of mass; theta = 0 is exact).
+// attraction over the sparse P, repulsion over a space-partitioning tree (cells narrower than
+// theta times their distance act as one body at their centre of mass; theta = 0 is exact): a
+// quadtree for a 2D layout, an octree for 3D (options.dimensions), the same code for both.
 // Optimiser as scikit-learn's: momentum 0.5 and exaggeration for the first phase, then momentum
 // 0.8; per-coordinate gains (+0.2 when the step changes sign, x0.8 otherwise, at least 0.01),
 // both reset between the phases. The layout is kept centred on the origin.
@@ -36,6 +37,7 @@ struct TsneOptions {
   double theta = 0.5;                // Barnes-Hut opening angle; 0 = exact repulsion; 0..1
   bool random_init = false;          // no initial coordinates: false = PCA, true = Gaussian
   uint64_t seed = 1;                 // random initialisation (and the fallback when PCA is flat); 0..2^32-1
+  int dimensions = 2;                // of the layout: 2 (the map) or 3 (its 3D view)
 };
 
 // The options as one table, like settings_schema(): [{name, type, min, max, default, hint}, ...].
@@ -69,9 +71,10 @@ void validate_tsne(const RowMatrix& vectors, const TsneOptions& options);
 
 class Tsne {
  public:
-  // `vectors` (N, d), N >= 4, all finite; duplicates and zero rows are fine. `initial` (N, 2)
-  // warm-starts the layout as given (e.g. the previous layout; consider exaggeration_iterations
-  // = 0 then); empty: PCA scaled so the first axis has standard deviation 1e-4 (as scikit-learn).
+  // `vectors` (N, d), N >= 4, all finite; duplicates and zero rows are fine. `initial` (N, D),
+  // D = options.dimensions, warm-starts the layout as given (e.g. the previous layout; consider
+  // exaggeration_iterations = 0 then); empty: PCA to D dimensions scaled so the first axis has
+  // standard deviation 1e-4 (as scikit-learn).
   Tsne(const RowMatrix& vectors, const TsneOptions& options, const RowMatrix& initial = RowMatrix());
   ~Tsne();
   Tsne(Tsne&&) noexcept;
@@ -80,7 +83,8 @@ class Tsne {
   // Runs up to `iterations` more iterations (never past options.iterations); returns how many ran.
   int step(int iterations);
 
-  RowMatrix coords() const;  // (N, 2)
+  RowMatrix coords() const;  // (N, D)
+  int dimensions() const { return dims_; }
   int iteration() const { return iteration_; }
   bool done() const { return iteration_ >= options_.iterations; }
   int size() const { return n_; }
@@ -88,26 +92,29 @@ class Tsne {
   const SparseRows& affinities() const { return p_; }  // the symmetric P
 
   // KL(P || Q) of the current layout, without exaggeration; Z exact for N <= 2,000, else by the
-  // quadtree at the current theta.
+  // tree at the current theta.
   double kl_divergence() const;
 
-  // The gradient (N, 2) at the current layout with the current phase's exaggeration (for tests).
+  // The gradient (N, D) at the current layout with the current phase's exaggeration (for tests).
   Eigen::MatrixXd gradient() const;
 
  private:
-  struct QuadTree;
-  // grad (2N) interleaved; returns sum_{i != j} 1 / (1 + |y_i - y_j|^2) as estimated.
+  struct Repulsion;            // the repulsion of a layout, whatever its dimensions (tsne.cpp)
+  template <int D> struct Tree;  // a 2^D-ary tree over a D-dimensional layout: quadtree, octree
+
+  // grad (N, D) interleaved; returns sum_{i != j} 1 / (1 + |y_i - y_j|^2) as estimated.
   double compute_gradient(double exaggeration, double* grad) const;
 
   TsneOptions options_;
   int n_ = 0;
+  int dims_ = 2;                  // D
   double learning_rate_ = 0;
   SparseRows p_;                  // symmetric affinities, (N, N) sparse
-  std::vector<double> y_;         // (N, 2) interleaved: the layout
-  std::vector<double> update_;    // (N, 2): last step, for momentum
-  std::vector<double> gains_;     // (N, 2): per-coordinate step gains
-  mutable std::vector<double> grad_;  // (N, 2) scratch
-  mutable std::unique_ptr<QuadTree> tree_;  // scratch, rebuilt each iteration
+  std::vector<double> y_;         // (N, D) interleaved: the layout
+  std::vector<double> update_;    // (N, D): last step, for momentum
+  std::vector<double> gains_;     // (N, D): per-coordinate step gains
+  mutable std::vector<double> grad_;  // (N, D) scratch
+  mutable std::unique_ptr<Repulsion> tree_;  // scratch, rebuilt each iteration
   int iteration_ = 0;
 };
 

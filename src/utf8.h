@@ -82,4 +82,8 @@ inline void append_utf8(std::string& out, uint32_t cp) {
 // True when `s` is well-formed UTF-8; otherwise `bad_at` is the offset of the first bad sequence.
 bool valid_utf8(const std::string& s, size_t* bad_at = nullptr);
 
+// `s` made fit to quote in a message: each bad sequence and each control character (C0, DEL, C1)
+// becomes U+FFFD, so the text is valid UTF-8 whatever bytes a file held.
+std::string printable_utf8(const std::string& s);
+
 }  // namespace embplay

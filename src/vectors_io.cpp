@@ -22,7 +22,9 @@ std::string hex_byte(unsigned char c) {
 }
 
 // Shows a word in a message: quoted, and cut short when long.
-std::string shown(const std::string& w) { return "\"" + (w.size() > 40 ? w.substr(0, 40) + "..." : w) + "\""; }
+// A word as a message quotes it: at most 40 bytes, never a byte that is not printable UTF-8 (a
+// file in another encoding must still give a message the page can show).
+std::string shown(const std::string& w) { return "\"" + printable_utf8(w.size() > 40 ? w.substr(0, 40) + "..." : w) + "\""; }
 
 // Parses the whole of [p, q) as a float; false when it is not a number.
 bool parse_float(const char* p, const char* q, float* out) {
@@ -110,7 +112,8 @@ VectorFormat detect_vector_format(const char* data, size_t size) {
   if (size >= 3 && std::memcmp(data, "\xEF\xBB\xBF", 3) == 0) start = 3;
   const char* nl = static_cast<const char*>(std::memchr(data + start, '\n', size - start));
   const char* line_end = nl ? nl : data + size;
-  const std::vector<std::string> first = split_fields(data + start, line_end);
+  const char* fields_end = line_end > data + start && line_end[-1] == '\r' ? line_end - 1 : line_end;  // CRLF files
+  const std::vector<std::string> first = split_fields(data + start, fields_end);
   if (first.size() == 2 && all_digits(first[0]) && all_digits(first[1])) {
     // A header: binary when the bytes after it hold control characters, as raw floats do.
     const size_t from = static_cast<size_t>(line_end - data) + 1, to = std::min(size, from + 4096);
@@ -120,7 +123,7 @@ VectorFormat detect_vector_format(const char* data, size_t size) {
     }
     return VectorFormat::kWord2VecText;
   }
-  if (std::memchr(data + start, '\t', static_cast<size_t>(line_end - data - start)) && !first.empty()) {
+  if (std::memchr(data + start, '\t', static_cast<size_t>(fields_end - data - start)) && !first.empty()) {
     float v;
     bool numbers = true;
     for (const std::string& f : first) numbers = numbers && parse_float(f.data(), f.data() + f.size(), &v);
@@ -219,6 +222,10 @@ void VectorReader::parse_text_line(const char* begin, const char* end) {
     const char* s = p;
     while (p < end && !is_space(*p)) ++p;
     word.assign(s, p);
+    size_t bad = 0;
+    if (!valid_utf8(word, &bad))
+      fail("the word is not valid UTF-8 (byte " + hex_byte(static_cast<unsigned char>(word[bad])) + " at offset " +
+           std::to_string(bad) + "); save the file as UTF-8");
   }
   row_.clear();
   const char* first_number = p;
@@ -246,10 +253,6 @@ void VectorReader::parse_text_line(const char* begin, const char* end) {
     fail((format_ == VectorFormat::kTsv ? std::string("the line") : shown(word)) + " has " +
          std::to_string(row_.size()) + " numbers, but " + (report_.header_count >= 0 ? "the header says " : "the first vector has ") +
          std::to_string(report_.dim));
-  size_t bad = 0;
-  if (!valid_utf8(word, &bad))
-    fail("the word is not valid UTF-8 (byte " + hex_byte(static_cast<unsigned char>(word[bad])) + " at offset " +
-         std::to_string(bad) + "); save the file as UTF-8");
   add(std::move(word), row_.data(), report_.dim);
 }
 
@@ -368,6 +371,7 @@ void attach_tsv_metadata(WordVectors& v, const std::string& metadata, ReadReport
   size_t pos = 0;
   bool header = false;
   int64_t line = 0;
+  if (metadata.compare(0, 3, "\xEF\xBB\xBF") == 0) pos = 3;  // a byte-order mark is not part of the first label
   while (pos < metadata.size()) {
     size_t nl = metadata.find('\n', pos);
     if (nl == std::string::npos) nl = metadata.size();
@@ -385,6 +389,11 @@ void attach_tsv_metadata(WordVectors& v, const std::string& metadata, ReadReport
     if (!valid_utf8(label, &bad))
       throw InputError("metadata line " + std::to_string(line) + ": the label is not valid UTF-8 (byte " +
                        hex_byte(static_cast<unsigned char>(label[bad])) + "); save the file as UTF-8");
+    // A label is a word: a control byte in it would not survive being written out and read again.
+    for (const char ch : label)
+      if (static_cast<unsigned char>(ch) < 0x20 || ch == 0x7F)
+        throw InputError("metadata line " + std::to_string(line) + ": the label " + shown(label) + " holds a control byte (" +
+                         hex_byte(static_cast<unsigned char>(ch)) + "); labels must be plain text");
     labels.push_back(std::move(label));
   }
   const size_t rows = static_cast<size_t>(v.vectors.rows());

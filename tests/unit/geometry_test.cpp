@@ -120,6 +120,72 @@ TEST(PcaAligned, TurnsOntoAPreviousFrameAndChecksRows) {
   EXPECT_THROW(pca_2d_aligned(x, RowMatrix::Zero(29, 2)), InputError);
 }
 
+TEST(Pca, ThreeDimensionsExtendTheTwo) {
+  Rng rng(8);
+  RowMatrix x(40, 6);
+  for (int i = 0; i < 40; ++i)
+    for (int j = 0; j < 6; ++j) x(i, j) = rng.symmetric(1.0f) * (6 - j);
+  const Projection two = pca(x, 2), three = pca(x, 3);
+  ASSERT_EQ(three.coords.cols(), 3);
+  ASSERT_EQ(three.explained.size(), 3u);
+  EXPECT_EQ(three.coords.leftCols(2), two.coords);  // the same first two axes
+  EXPECT_EQ(three.explained[1], two.explained[1]);
+  EXPECT_GT(three.explained[2], 0.0f);
+  EXPECT_LE(three.explained[2], three.explained[1]);
+  // The third axis is orthogonal to the others, and each axis' variance is its share of the total.
+  const RowMatrix c = three.coords;
+  EXPECT_NEAR(c.col(0).dot(c.col(2)), 0, 1e-2);
+  EXPECT_NEAR(c.col(1).dot(c.col(2)), 0, 1e-2);
+  const RowMatrix centred = x.rowwise() - x.colwise().mean();
+  EXPECT_NEAR(c.col(2).squaredNorm() / centred.squaredNorm(), three.explained[2], 1e-4);
+  // Fewer dimensions than asked: the missing axes are zero.
+  const Projection flat = pca(x.leftCols(2), 3);
+  EXPECT_EQ(flat.coords.col(2), Eigen::VectorXf::Zero(40));
+}
+
+TEST(PcaAligned, ThreeColumnsTurnOntoAPreviousFrame) {
+  Rng rng(9);
+  RowMatrix x(50, 7);
+  for (int i = 0; i < 50; ++i)
+    for (int j = 0; j < 7; ++j) x(i, j) = rng.symmetric(1.0f) * (7 - j) + 0.3f;
+  const Projection p = pca(x, 3);
+  const Eigen::MatrixXf turn = random_orthogonal(3, 5);
+  const RowMatrix previous = (p.coords * turn).rowwise() + Eigen::RowVector3f(1, 2, -3);
+  const Projection aligned = pca_aligned(x, previous, 3);
+  EXPECT_LT((aligned.coords - p.coords * turn).cwiseAbs().maxCoeff(), 1e-3);
+  // A rotated copy of the vectors stays in place too.
+  const Projection again = pca_aligned(x * random_orthogonal(7, 6), p.coords, 3);
+  EXPECT_LT((again.coords - p.coords).cwiseAbs().maxCoeff(), 1e-3);
+  EXPECT_THROW(pca_aligned(x, p.coords.leftCols(2), 3), InputError);  // a 2D frame for a 3D one
+}
+
+TEST(OddOneOut, FindsThePlantedWordWithEachDistanceByHand) {
+  // Four fruit around one direction, a car in another; lengths differ (cosine ignores them).
+  RowMatrix w(5, 3);
+  w << 1, 0.1f, 0,  //
+      3, -0.2f, 0.1f,  //
+      0.5f, 0.05f, -0.05f,  //
+      0, 0.1f, 2,  // the car
+      2, 0.3f, 0;
+  const OddOneOut r = odd_one_out(w);
+  ASSERT_EQ(r.distances.size(), 5u);
+  EXPECT_EQ(r.odd, 3);
+  const RowMatrix u = unit_rows(w);
+  for (int i = 0; i < 5; ++i) {
+    Eigen::RowVector3f others = Eigen::RowVector3f::Zero();
+    for (int j = 0; j < 5; ++j)
+      if (j != i) others += u.row(j) / 4;
+    const float expected = 1 - u.row(i).dot(others) / others.norm();
+    EXPECT_NEAR(r.distances[i], expected, 1e-5) << i;
+    if (i != 3) EXPECT_LT(r.distances[i], r.distances[3]);
+  }
+  // A zero vector is as far as can be from a direction it does not have: cosine 0.
+  RowMatrix z = w.topRows(4);
+  z.row(1).setZero();
+  EXPECT_NEAR(odd_one_out(z).distances[1], 1.0f, 1e-6);
+  EXPECT_THROW(odd_one_out(w.topRows(2)), InputError);
+}
+
 TEST(Neighbors, RanksByEuclideanDistanceWhenAsked) {
   RowMatrix table(6, 2);
   table << 0, 0, 0, 0,  // <pad>, <unk>

@@ -67,7 +67,7 @@ Eigen::MatrixXd exact_gradient(const SparseRows& sp, const Eigen::MatrixXd& y, d
   for (Eigen::Index i = 0; i < n; ++i)
     for (Eigen::Index j = 0; j < n; ++j) w(i, j) = i == j ? 0 : 1 / (1 + (y.row(i) - y.row(j)).squaredNorm());
   const double z = w.sum();
-  Eigen::MatrixXd g = Eigen::MatrixXd::Zero(n, 2);
+  Eigen::MatrixXd g = Eigen::MatrixXd::Zero(n, y.cols());
   for (Eigen::Index i = 0; i < n; ++i)
     for (Eigen::Index j = 0; j < n; ++j)
       g.row(i) += 4 * (exaggeration * p(i, j) - w(i, j) / z) * w(i, j) * (y.row(i) - y.row(j));
@@ -98,24 +98,58 @@ TEST(Tsne, BarnesHutGradientMatchesExactGradient) {
   }
 }
 
-TEST(Tsne, SeparatesGaussianBlobs) {
+TEST(Tsne, OctreeGradientMatchesExactGradientIn3D) {
+  const RowMatrix x = gaussian_blobs(3, 30, 8, 3.0, 12);
+  Rng rng(6);
+  RowMatrix init(90, 3);
+  for (int i = 0; i < 90; ++i)
+    for (int k = 0; k < 3; ++k) init(i, k) = rng.symmetric(5);
+  init.row(8) = init.row(2);  // a coincident pair
+  const Eigen::MatrixXd y = init.cast<double>();
+  TsneOptions o;
+  o.perplexity = 10;
+  o.dimensions = 3;
+  o.exaggeration_iterations = 0;
+  o.theta = 0;
+  const Tsne exact(x, o, init);
+  ASSERT_EQ(exact.gradient().cols(), 3);
+  const Eigen::MatrixXd reference = exact_gradient(exact.affinities(), y, 1.0);
+  EXPECT_LT((exact.gradient() - reference).cwiseAbs().maxCoeff(), 1e-12 * (1 + reference.cwiseAbs().maxCoeff()));
+  o.theta = 0.5;
+  const Tsne approx(x, o, init);
+  EXPECT_LT((approx.gradient() - reference).norm() / reference.norm(), 0.05);
+  // A 2D start for a 3D layout is refused.
+  EXPECT_THROW(Tsne(x, o, init.leftCols(2)), InputError);
+}
+
+// Five blobs of 40 points in 20 dimensions, laid out in `dims` dimensions: the KL divergence falls,
+// the map is trustworthy, every point's nearest map neighbour is from its own blob, and the layout
+// is centred on every axis.
+void expect_blobs_separated(int dims, int iterations) {
   const RowMatrix x = gaussian_blobs(5, 40, 20, 3.0, 2024);
-  TsneOptions o;  // defaults: perplexity 30, 1000 iterations, theta 0.5
+  TsneOptions o;  // defaults: perplexity 30, theta 0.5
+  o.dimensions = dims;
+  o.iterations = iterations;
   Tsne t(x, o);
   const double kl_start = t.kl_divergence();
-  EXPECT_EQ(t.step(5000), 1000);
+  EXPECT_EQ(t.step(5000), iterations);
   EXPECT_TRUE(t.done());
   EXPECT_EQ(t.step(10), 0);
   const RowMatrix y = t.coords();
+  ASSERT_EQ(y.cols(), dims);
   ASSERT_TRUE(y.allFinite());
   EXPECT_LT(t.kl_divergence(), kl_start);
   EXPECT_GE(trustworthiness(x, y, 10), 0.9);
-  // Every point's nearest map neighbour is from its own blob.
   const KnnGraph g = exact_knn(y, 1);
   int same = 0;
   for (int i = 0; i < 200; ++i) same += g.index[i] / 40 == i / 40;
   EXPECT_EQ(same, 200);
+  EXPECT_LT(y.colwise().mean().cwiseAbs().maxCoeff(), 1e-3 * y.cwiseAbs().maxCoeff());
 }
+
+TEST(Tsne, SeparatesGaussianBlobs) { expect_blobs_separated(2, 1000); }
+
+TEST(Tsne, SeparatesGaussianBlobsIn3D) { expect_blobs_separated(3, 500); }
 
 TEST(Tsne, SameSeedSameLayout) {
   const RowMatrix x = gaussian_blobs(3, 20, 6, 3.0, 9);

@@ -47,6 +47,11 @@ TEST(VectorImport, GuessesEveryFormatWhateverTheSlicing) {
       EXPECT_EQ(file.vectors.vectors, v.vectors) << vector_format_name(f);
     }
   }
+  // Windows line ends: a word2vec header and a TSV line are still recognised.
+  EXPECT_EQ(import("2 2\r\na 1 2\r\nb 3 4\r\n", 5).format, VectorFormat::kWord2VecText);
+  EXPECT_EQ(import("2 2\r\na 1 2\r\nb 3 4\r\n", 5).vectors.words, (std::vector<std::string>{"a", "b"}));
+  const std::string crlf_metadata = "a\r\nb\r\n";
+  EXPECT_EQ(import("0.5\t2\r\n3\t4\r\n", 5, "auto", &crlf_metadata).format, VectorFormat::kTsv);
   // A file smaller than the guess' bytes is guessed when it ends.
   const ImportedFile small = import("a 1 2\nb 3 4\n", 3);
   EXPECT_EQ(small.format, VectorFormat::kGlove);

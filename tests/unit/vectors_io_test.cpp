@@ -5,6 +5,7 @@
 #include <cmath>
 #include <regex>
 
+#include "utf8.h"
 #include "vectors_io.h"
 
 namespace embplay {
@@ -163,6 +164,35 @@ TEST(VectorsIo, BadFilesGetClearMessagesWithLineNumbers) {
   EXPECT_EQ(error_of(bin, F::kWord2VecBinary), "entry 1: the word is not valid UTF-8 (byte 0xC3 at offset 0)");
   WordVectors tsv = read_vectors("1\n2\n3\n", F::kTsv);
   EXPECT_THROW(attach_tsv_metadata(tsv, "x\ny\n"), InputError);
+}
+
+// A file in another encoding (cp852, Latin-1) or a binary file is named by its first bad byte, and
+// no message ever quotes a byte that is not printable UTF-8: the page must be able to show it.
+TEST(VectorsIo, MessagesHoldOnlyPrintableUtf8WhateverTheFileHolds) {
+  using F = VectorFormat;
+  EXPECT_EQ(error_of("word 1 2\ncaf\x82 1 2 3\n", F::kGlove),
+            "line 2: the word is not valid UTF-8 (byte 0x82 at offset 3); save the file as UTF-8");
+  EXPECT_EQ(error_of("\x89PNG\r\n\x1a\n", F::kGlove),
+            "line 1: the word is not valid UTF-8 (byte 0x89 at offset 0); save the file as UTF-8");
+  const std::string quoted = error_of("a 1 2\nb 1 \xE9t\xE9\n", F::kGlove);
+  EXPECT_TRUE(valid_utf8(quoted)) << quoted;
+  EXPECT_EQ(quoted, "line 2: value 2 of \"b\" (\"\xEF\xBF\xBDt\xEF\xBF\xBD\") is not a number");
+  EXPECT_EQ(printable_utf8("a\x01" "b\x7f\xC2\x85" "c"), "a\xEF\xBF\xBD" "b\xEF\xBF\xBD\xEF\xBF\xBD" "c");
+}
+
+// The Projector's metadata.tsv as editors save it: a byte-order mark, Windows line ends. A label
+// with a control byte is refused: written into a word2vec or GloVe file it would not read back.
+TEST(VectorsIo, MetadataTakesABomAndCrlfAndRefusesControlBytes) {
+  WordVectors v = read_vectors("1\t2\n3\t4\n", VectorFormat::kTsv);
+  attach_tsv_metadata(v, "\xEF\xBB\xBFk\xC3\xB6nig\r\nqueen\r\n");
+  EXPECT_EQ(v.words, (std::vector<std::string>{"k\xC3\xB6nig", "queen"}));
+  WordVectors w = read_vectors("1\t2\n3\t4\n", VectorFormat::kTsv);
+  try {
+    attach_tsv_metadata(w, "king\nque\x01" "en\n");
+    FAIL() << "a control byte was accepted";
+  } catch (const InputError& e) {
+    EXPECT_EQ(std::string(e.what()), "metadata line 2: the label \"que\xEF\xBF\xBD" "en\" holds a control byte (0x01); labels must be plain text");
+  }
 }
 
 TEST(VectorsIo, FuzzedFilesNeverCrash) {

@@ -143,6 +143,26 @@ test('a malformed file is refused with its line number, and the run before it st
   }
 });
 
+test('a file in another encoding, or not text at all, gets a message the page can show', () => {
+  const s = new Module.Workspace();
+  const bytes = (text) => Uint8Array.from(text, (c) => c.charCodeAt(0));
+  try {
+    // cp852's "é" (0x82) on the second line: the message names the byte; it never holds the byte itself.
+    const cp852 = importText(s, bytes('word 0.1 0.2\ncaf\x82 1 2 3\n'));
+    assert.equal(cp852.error, 'line 2: the word is not valid UTF-8 (byte 0x82 at offset 3); save the file as UTF-8');
+    const png = importText(s, bytes('\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR'));
+    assert.match(png.error, /^line 1: .*UTF-8/);
+    const latin1 = importText(s, bytes('a 1 2\nb 1 \xe9t\xe9\n'));
+    assert.match(latin1.error, /^line 2: value 2 of "b" \("\uFFFDt\uFFFD"\) is not a number$/);
+    // Windows line ends and a metadata.tsv saved with a byte-order mark open as they should.
+    assert.equal(importText(s, '2 2\r\na 1 2\r\nb 3 4\r\n').format, 'word2vec');
+    assert.equal(importText(s, '0.5\t2\r\n3\t4\r\n', { metadata: '\uFEFFa\r\nb\r\n' }).format, 'tsv');
+    assert.deepEqual(call(s.words(5)).words, ['a', 'b'], 'no byte-order mark in the first word');
+  } finally {
+    s.delete();
+  }
+});
+
 test('evaluation on a tiny vector set with the real sets: analogies by section, Spearman with coverage', () => {
   // Cities are e_i, their countries e_i + e_C: every analogy among them is answerable.
   // king/queen/rook/cabbage are ordered by similarity to king as WordSim-353's judges order them.

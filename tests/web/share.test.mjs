@@ -209,6 +209,80 @@ test('"only these" travels as only=1, reads back from links and session files, a
   assert.deepEqual(file.messages, []);
 });
 
+test('the Sentences view travels in links and session files; links without it open the word map as before', async () => {
+  const text = prose(120);
+  const sentences = {
+    ...DEFAULT_VIEW, map: 'sentences', units: 'documents', doc: 'notes.csv', field: 'body', pooling: 'mean+max', stop: true,
+    uproj: 'tsne', uk: 3, unit: 12, query: 'wing flutter', mode: 'bm25', utab: 'compare', cmp_a: 'A man plays.', cmp_b: 'Music.',
+  };
+  const link = await makeLink(BASE, { kind: 'nextword', settings, view: sentences, text }, schemas);
+  assert.match(link.url, /&map=sentences&units=documents&doc=notes.csv&field=body&pooling=mean%2Bmax&stop=1&uproj=tsne&uk=3&unit=12&/);
+  const back = await readLink(fragmentOf(link.url), schemas);
+  assert.deepEqual(back.view, sentences);
+  assert.deepEqual(back.messages, []);
+  // The defaults are not written; a link from before the view (v1, or v2 without its keys) gets them.
+  const plain = await makeLink(BASE, { kind: 'nextword', settings, view: DEFAULT_VIEW, text }, schemas);
+  assert.doesNotMatch(plain.url, /[&#](map|units|pooling|stop|uproj|uk|unit|query|mode|utab|cmp_a|cmp_b|doc|field)=/);
+  for (const old of ['#v=1&words=100&end=1', '#v=2&model=nextword&words=300&proj=pca&end=1']) {
+    const v = (await readLink(old, schemas)).view;
+    assert.equal(v.map, 'words', old);
+    assert.equal(v.units, 'sentences');
+    assert.equal(v.pooling, 'sif');
+    assert.equal(v.unit, null);
+  }
+  // Hand-edited values: checked against their lists, with a message; strings cleaned and capped.
+  const bad = validateView({ map: 'cubes', pooling: 'median', mode: 'google', uk: 99, unit: '-3', query: 'a\u0000b'.repeat(200), field: '' }, schemas);
+  assert.deepEqual([bad.view.map, bad.view.pooling, bad.view.mode, bad.view.uk, bad.view.unit, bad.view.field],
+    ['words', 'sif', 'hybrid', MAX_CLUSTERS, null, 'text']);
+  assert.equal(bad.view.query.length, 200);
+  assert.ok(!bad.view.query.includes('\u0000'));
+  for (const name of ['map', 'pooling', 'mode', 'uk', 'unit']) {
+    assert.ok(bad.messages.some((m) => m.startsWith(`${name}:`)), `${name}: ${bad.messages.join(' | ')}`);
+  }
+  const file = readSavedSession(JSON.stringify(makeSavedSession({ text, settings, view: sentences })), schemas);
+  assert.deepEqual(file.view, sentences);
+  assert.deepEqual(file.messages, []);
+});
+
+test('semantic axes, the 3D view and the odd one out travel in v2 links and session files; older links open without them', async () => {
+  const text = prose(120);
+  const geometry = {
+    ...DEFAULT_VIEW, proj: 'axes', axis_x: 'he-she, man-woman', axis_y: '{rich wealthy} - {poor needy}', axes_orth: false,
+    odd: 'cat dog fox car', tab: 'odd',
+  };
+  const link = await makeLink(BASE, { kind: 'nextword', settings, view: geometry, text }, schemas);
+  assert.match(link.url, /&proj=axes&/);
+  assert.match(link.url, /&axes_orth=0&/);
+  const back = await readLink(fragmentOf(link.url), schemas);
+  assert.deepEqual(back.view, geometry);
+  assert.deepEqual(back.messages, []);
+  const deep = { ...DEFAULT_VIEW, proj: 'tsne', dims: 3 };
+  const deepBack = await readLink(fragmentOf((await makeLink(BASE, { kind: 'nextword', settings, view: deep, text }, schemas)).url), schemas);
+  assert.equal(deepBack.view.dims, 3);
+  assert.equal(deepBack.view.proj, 'tsne');
+  // Defaults are not written: a 2D map with orthogonal axes and no odd words adds nothing to a link.
+  const plain = await makeLink(BASE, { kind: 'nextword', settings, view: DEFAULT_VIEW, text }, schemas);
+  assert.doesNotMatch(plain.url, /[&#](dims|axis_x|axis_y|axes_orth|odd)=/);
+  // A v2 link made before these fields (and a v1 one) opens with them at their defaults, silently.
+  for (const old of ['#v=2&model=nextword&words=300&proj=tsne&text=a+b&end=1', '#v=1&words=100&text=a+b&end=1']) {
+    const opened = await readLink(old, schemas);
+    assert.deepEqual([opened.view.dims, opened.view.axis_x, opened.view.axis_y, opened.view.axes_orth, opened.view.odd], [2, '', '', true, ''], old);
+    assert.deepEqual(opened.messages, [], old);
+  }
+  // Hand-edited values: a dimension other than 2 or 3 is 2 with a message; axes are cleaned and capped.
+  const bad = validateView({ dims: '4', axis_x: `he-she\u0000, man-woman${'x'.repeat(400)}`, axes_orth: 'maybe', proj: 'umap' }, schemas);
+  assert.equal(bad.view.dims, 2);
+  assert.equal(bad.view.axis_x.length, 300);
+  assert.ok(!bad.view.axis_x.includes('\u0000'));
+  assert.equal(bad.view.axes_orth, true);
+  assert.equal(bad.view.proj, 'pca');
+  for (const name of ['dims:', 'axes_orth:', 'proj:']) assert.ok(bad.messages.some((m) => m.startsWith(name)), `${name} ${bad.messages.join(' | ')}`);
+  // A session file keeps them as JSON values (dims a number).
+  const file = readSavedSession(JSON.stringify(makeSavedSession({ text, settings, view: { ...geometry, dims: 3 } })), schemas);
+  assert.deepEqual(file.view, { ...geometry, dims: 3 });
+  assert.deepEqual(file.messages, []);
+});
+
 test('a link from a newer page, or with a bad version, is refused with a message', async () => {
   await assert.rejects(readLink('#v=3&end=1', schemas), (e) => e instanceof LinkError && /newer version/.test(e.message));
   await assert.rejects(readLink('#v=abc&end=1', schemas), (e) => e instanceof LinkError && /unknown version/.test(e.message));

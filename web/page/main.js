@@ -9,9 +9,12 @@ import { fmtInt } from './format.js';
 import { IdeasPanels } from './ideas.js';
 import { MapPanel } from './map-panel.js';
 import { ModelPanel } from './model-panel.js';
+import { OddOneOutPanel } from './odd-one-out.js';
 import { Persistence } from './persistence.js';
 import { QueriesPanel } from './queries.js';
 import { RunControl } from './run.js';
+import { SentenceEval } from './sentence-eval.js';
+import { SentencesPanel } from './sentences-panel.js';
 import { TextPanel } from './text-panel.js';
 import { Timeline } from './timeline.js';
 import { TopBar } from './top-bar.js';
@@ -27,8 +30,9 @@ let sampleText = '';
 const link = new WorkerLink({
   events: {
     onProgress: (p) => run.onProgress(p),
-    onFrame: (frame) => mapPanel.showTsneFrame(frame),
+    onFrame: (frame) => (frame.of === 'units' ? sentences.onTsneFrame(frame) : mapPanel.showTsneFrame(frame)),
     onTwin: (twin) => ideas.onTwin(twin),
+    onSentences: (status) => sentences.onStatus(status),
   },
   onLost: (reason) => workerLost(reason),
 });
@@ -79,8 +83,10 @@ const run = new RunControl({
       ideas.runStarted(null);
       clearStats();
       queries.clear();
+      oddPanel.clear();
       persistence.forgetModel();
       evalPanel.show(null);
+      sentenceEval.show(null);
     },
     began(kind, stats) {
       evalPanel.show(null);
@@ -150,7 +156,7 @@ const mapPanel = new MapPanel({
   view,
   run,
   onSelect: (word) => queries.selectWord(word),
-  onFrameShown: () => queries.followUp(),
+  onFrameShown: () => { queries.followUp(); oddPanel.followUp(); },
   live: () => timeline.live,
   wordsChanged: () => timeline.invalidate(),
   status,
@@ -168,6 +174,14 @@ const queries = new QueriesPanel({
   mappedOnly: () => mapPanel.mappedOnly,
   onPredicted: (context, reply) => ideas.ask(context, reply),
   changed: () => persistence.inputsSaved(),
+});
+const oddPanel = new OddOneOutPanel({
+  call,
+  view,
+  map: mapPanel.map,
+  hasRun: () => run.hasRun,
+  mappedOnly: () => mapPanel.mappedOnly,
+  selectWord: (word) => queries.selectWord(word),
 });
 // Yardstick, CE vs MSE, padding, counts, row strip.
 const ideas = new IdeasPanels({
@@ -197,6 +211,15 @@ const evalPanel = new EvalPanel({
   },
   render,
 });
+// The Sentences view (the map panel's other face) and the Eval tab's sentence tests.
+const sentences = new SentencesPanel({
+  call,
+  view,
+  text: () => text.text,
+  hasVectors: () => run.hasRun,
+  changed: () => persistence.inputsSaved(),
+});
+const sentenceEval = new SentenceEval({ call, hasRun: () => run.hasRun, beforeRun: () => sentences.syncPooling() });
 const files = new VectorFilesPanel({
   call,
   pauseRun: () => run.pauseIfRunning(),
@@ -240,6 +263,7 @@ function inputsChanged() {
   topBar.clearNote();
   text.hideError();
   persistence.textChanged();
+  sentences.textChanged();
   render();
   persistence.inputsSaved();
 }
@@ -248,7 +272,9 @@ function inputsChanged() {
 function applyView(v) {
   const projectionBefore = view.apply(v);
   queries.viewApplied();
+  oddPanel.viewApplied();
   mapPanel.viewApplied(projectionBefore);
+  sentences.viewApplied();
 }
 
 // A message for the status line until the state (or the inputs) change.
@@ -277,6 +303,7 @@ function render() {
   model.showStale(run.stale);
   files.renderControls({ locked: info.locked, hasRun: run.hasRun, nextWord: run.kind === 'nextword' });
   evalPanel.renderButton();
+  sentenceEval.renderButton();
   mapPanel.renderEmpty();
   $('chart-empty').hidden = charts.lossPoints > 0;
   if (run.state === 'idle' && model.isReady) topBar.showCounters({ epoch: 0, epochs: model.activeForm.value('epochs') ?? '–' });
@@ -305,6 +332,7 @@ async function workerLost(reason) {
     return;
   }
   run.setState('idle');
+  sentences.workerRestarted();
   const said = `The training worker stopped (${reason}). It was restarted.`;
   if (last?.model) {
     const restored = await run.loadModel(last);
@@ -349,6 +377,8 @@ Object.defineProperty(window, '__embplay', {
     get mapPoints() { return mapPanel.map.pointCount; },
     get mapLabels() { return mapPanel.map.labelCount; },
     get mapSettled() { return mapPanel.map.settled; },
+    get mapDims() { return mapPanel.map.dims; },
+    get oddResult() { return oddPanel.result; },
     get lossPoints() { return charts.lossPoints; },
     get pplPoints() { return charts.pplPoints; },
     get selected() { return view.selected; },
@@ -358,7 +388,11 @@ Object.defineProperty(window, '__embplay', {
     get runKind() { return run.kind; },
     get vectors() { return run.vectors ? { ...run.vectors } : null; },
     get evalResult() { return evalPanel.result; },
+    get sentences() { return sentences.info; },
+    get sentenceEvalResult() { return sentenceEval.result; },
+    unitPoints: () => sentences.screenPoints(),
     labelledPoints: () => mapPanel.map.labelledPoints(),
+    glCoverage: () => mapPanel.map.glCoverage(),
     mapCoords: () => mapPanel.map.points(),
     history: () => charts.history(),
     settings: () => (model.isReady ? model.settingsOf('nextword') : null),

@@ -1,10 +1,12 @@
 // The MAP panel: the map itself (map.js) and what steers it: the projection (PCA follows training;
-// t-SNE runs on demand and streams its frames), k-means clusters with their legend, the search and
-// its "only these" box, the downloads, and the caption saying what the picture is.
+// t-SNE runs on demand and streams its frames; axes place the words on two named directions, and
+// follow training too), 2D or 3D for PCA and t-SNE, k-means clusters with their legend, the search
+// and its "only these" box, the downloads, and the caption saying what the picture is.
 import { readSearch } from '../shared/search.js';
+import { axesCaption, axesOverlay } from './axes.js';
 import { matchClusters, reorder } from './cluster-match.js';
 import { download, fmtInt } from './format.js';
-import { CLUSTER_COLOURS, WordMap } from './map.js';
+import { WordMap, fillClusterLegend } from './map.js';
 
 const CLUSTER_MS = 1500;      // while training, clusters are recomputed at most this often
 const CLUSTER_SEED = 1;
@@ -26,7 +28,8 @@ export class MapPanel {
     this.onlyProblem = null;       // why the search's matches could not be mapped, or null
     this.searchError = null;       // why the search is not a valid expression, or null
     this.pool = 0;                 // how many most frequent words the map's words come from
-    this.projectionShown = null;   // the projection of the frames on the map: pca | tsne
+    this.projectionShown = null;   // the projection of the frames on the map: pca | tsne | axes
+    this.told = 'pca|2';           // how the worker makes frames when no t-SNE runs (#modeKey), as last told
     this.snapshotInFlight = false;
     this.clustersInFlight = false;
     this.lastClusters = -Infinity; // when clusters were last asked for
@@ -34,6 +37,7 @@ export class MapPanel {
     this.map = new WordMap($('map'), $('map-tooltip'), {
       onSelect,
       keepClear: [document.querySelector('.map-legend'), $('cluster-legend'), $('map-search-message'), $('tsne-message')],
+      glCanvas: $('map-gl'),
     });
     $('map-fit').addEventListener('click', () => this.map.fit());
     $('map-labels').addEventListener('change', () => this.map.setLabelDensity($('map-labels').value));
@@ -43,6 +47,8 @@ export class MapPanel {
     view.on('words', () => this.#wordsChanged());
     view.on('k', () => this.refreshClusters(true));
     view.on('projection', () => this.projectionChanged());
+    view.on('dims', () => this.projectionChanged());
+    view.on('axes', () => { if (this.view.projection === 'axes') this.projectionChanged(); });
     view.on('search', () => {
       this.searchChanged();
       clearTimeout(this.shownTimer);
@@ -69,10 +75,17 @@ export class MapPanel {
   }
 
   // A new source of vectors (a run, opened vectors): the map follows its words, trying the search's
-  // matches afresh (refresh falls back to all the words if they are too few).
+  // matches afresh (refresh falls back to all the words if they are too few), made as the view
+  // asks (PCA in 2D or 3D, or the axes, which the worker tries on the new words first).
   async follow() {
     this.mappedOnly = this.#wantedOnly();
     await this.#watch();
+    if (this.view.projection === 'axes' && !(await this.projectionChanged({ refresh: false }))) {
+      // The axes' words are not all in the new source (the message says which): PCA instead.
+      this.view.projection = 'pca';
+      await this.projectionChanged({ refresh: false });
+      $('tsne-message').hidden = false;  // keep saying why
+    }
     await this.refresh(true);
   }
 
@@ -118,11 +131,17 @@ export class MapPanel {
     if (!this.live()) return;  // the user looks at an earlier epoch: live frames wait
     this.map.setFrame(frame);
     if (frame.pool != null) this.pool = frame.pool;
-    if (frame.projection === 'tsne') $('map-caption').textContent = TSNE_CAPTION;
-    const [fx, fy] = frame.explained ?? [];
+    const in3d = frame.dims === 3 ? ' in 3D (drag to turn, scroll to zoom)' : '';
+    $('map-legend-text').textContent = `scroll to zoom · drag to ${frame.dims === 3 ? 'turn' : 'pan'} · click a word`;
+    if (frame.projection === 'tsne') $('map-caption').textContent = `${TSNE_CAPTION}${in3d}`;
+    const [fx, fy, fz] = frame.explained ?? [];
     if (Number.isFinite(fx) && Number.isFinite(fy)) {
-      $('map-caption').textContent = `PCA of the word vectors · x keeps ${(100 * fx).toFixed(0)}%, y ${(100 * fy).toFixed(0)}% of the spread`;
+      const z = Number.isFinite(fz) ? `, z ${(100 * fz).toFixed(0)}%` : '';
+      $('map-caption').textContent = `PCA of the word vectors${in3d} · x keeps ${(100 * fx).toFixed(0)}%, y ${(100 * fy).toFixed(0)}%${z} of the spread`;
     }
+    // The axes' names at the ends of the map's lines, while the frames are on them.
+    this.map.setOverlay('axes', frame.projection === 'axes' && frame.axes ? axesOverlay(frame.axes) : null);
+    if (frame.projection === 'axes' && frame.axes) $('map-caption').textContent = axesCaption(frame.axes);
     this.render();
     this.renderSearchMessage();
     this.refreshClusters();
@@ -131,6 +150,7 @@ export class MapPanel {
 
   clear() {
     this.map.clear();
+    this.told = 'pca|2';  // a new worker starts so; a reset one is told again, which does no harm
   }
 
   resetCaption() {
@@ -142,44 +162,78 @@ export class MapPanel {
     $('map-empty').hidden = this.map.pointCount > 0 || this.run.state === 'preparing';
   }
 
-  // ---- the projection: PCA (follows training) or t-SNE (run on demand, streamed as it settles) ----
+  // ---- the projection: PCA (follows training), t-SNE (run on demand, streamed as it settles) or
+  // the semantic axes (follow training); PCA and t-SNE in 2D or 3D ----
 
-  async projectionChanged() {
+  // The view's projection, dimensions or axes changed: the worker makes its frames so from now on
+  // (t-SNE starts), and the map asks for one (unless `refresh` is false: the caller will). False
+  // when it could not (the message says why): the worker and the map stay as they were.
+  async projectionChanged({ refresh = true } = {}) {
     const message = $('tsne-message');
     message.classList.remove('error');
     const projection = this.view.projection;
-    if (!this.run.hasRun) {
+    this.view.dimsEnabled = projection !== 'axes';
+    if (!this.run.hasRun && this.run.state !== 'preparing') {  // preparing: a new source the map follows
       message.textContent = 'Train, step or open vectors first.';
       message.hidden = false;
       this.view.projection = 'pca';
-      return;
+      this.view.dimsEnabled = true;
+      return false;
     }
+    if (projection === 'axes' && (!this.view.axes.x || !this.view.axes.y)) {
+      // Nothing to place the words on yet: the axes form opens and says what it wants.
+      $('axes-settings').open = true;
+      message.textContent = 'Axes: type the x and y axes, then Place words.';
+      message.hidden = false;
+      this.view.projection = this.projectionShown ?? 'pca';
+      this.view.dimsEnabled = true;
+      return false;
+    }
+    const wanted = this.#modeKey();
     try {
-      if (projection === 'pca') {
-        await this.call('projection', { projection, ...this.shownFields(), options: {} });
+      if (projection === 'pca' || projection === 'axes') {
+        const options = projection === 'axes' ? this.view.axes : { dimensions: this.view.dims };
+        await this.call('projection', { projection, ...this.shownFields(), options });
+        this.projectionShown = projection;
+        this.told = wanted;
         message.hidden = true;
-        this.refresh(true);
-        return;
+        if (refresh) this.refresh(true);
+        return true;
       }
       await this.#startTsne(this.shownFields());
+      this.told = `pca|${this.view.dims}`;  // after t-SNE, the worker makes PCA frames in its dimensions
     } catch (err) {
-      // The worker's projection did not change: nor does the map.
-      message.textContent = `t-SNE: ${err.message}`;
+      // The worker's projection did not change: nor does the map. Axes shown before that no longer
+      // read (a new source without their words) give way to PCA.
+      message.textContent = `${projection === 'axes' ? 'Axes' : 't-SNE'}: ${err.message}`;
       message.classList.add('error');
       message.hidden = false;
       this.projectionShown = this.projectionShown ?? 'pca';
       this.view.projection = this.projectionShown;
-      return;
+      this.view.dimsEnabled = this.projectionShown !== 'axes';
+      return false;
     }
     this.map.keepClearChanged();
+    return true;
   }
 
-  // A link or a saved session asked for t-SNE before there was a run: start it now that there is.
+  // What the view asks of the worker's frames while no t-SNE runs: 'pca|2', 'pca|3' or 'axes' (the
+  // axes as last placed: typing in their boxes changes nothing until Place words).
+  #modeKey() {
+    return this.view.projection === 'axes' ? 'axes' : `pca|${this.view.dims}`;
+  }
+
+  // A link or a saved session asked for t-SNE, the axes or 3D before there was a run (or before this
+  // worker): start it now that there is one.
   projectionRestored() {
-    if (!this.view.tsneWanted || !this.run.hasRun) return;
-    this.view.tsneWanted = false;
-    this.view.projection = 'tsne';
-    this.projectionChanged();
+    if (!this.run.hasRun) return;
+    if (this.view.tsneWanted) {
+      this.view.tsneWanted = false;
+      this.view.projection = 'tsne';
+      this.projectionChanged();
+    } else if (this.view.projection !== 'tsne' && this.#modeKey() !== this.told) {
+      this.projectionChanged();
+    }
   }
 
   // Starts t-SNE of the words `fields` name ({n, only}); its frames follow. Throws, leaving the
@@ -196,6 +250,7 @@ export class MapPanel {
   showTsneFrame(frame) {
     const message = $('tsne-message');
     if (frame.projection === 'pca') {
+      if (this.view.projection !== 'tsne') return;  // it stopped for the axes or PCA the user chose
       this.view.projection = 'pca';
       this.projectionShown = 'pca';
       message.hidden = true;
@@ -263,20 +318,7 @@ export class MapPanel {
   }
 
   #renderLegend(central) {
-    const legend = $('cluster-legend');
-    legend.replaceChildren();
-    legend.hidden = !central;
-    for (const [c, members] of (central ?? []).entries()) {
-      const li = document.createElement('li');
-      const swatch = document.createElement('span');
-      swatch.className = 'swatch';
-      swatch.style.background = CLUSTER_COLOURS[c % CLUSTER_COLOURS.length];
-      const text = document.createElement('span');
-      text.className = 'members';
-      text.textContent = members.join(', ');
-      li.append(swatch, text);
-      legend.append(li);
-    }
+    fillClusterLegend($('cluster-legend'), central?.map((members) => members.join(', ')) ?? null);
     this.map.keepClearChanged();
   }
 
@@ -359,7 +401,8 @@ export class MapPanel {
     this.mappedOnly = this.#wantedOnly();  // a run's map tries it (refresh falls back to all the words)
     this.onlyProblem = null;
     this.searchChanged();
-    if (!this.view.tsneWanted && projectionBefore !== 'pca' && this.run.hasRun) this.projectionChanged();
+    const flat = this.view.projection === 'pca' && this.view.dims === 2;
+    if (!this.view.tsneWanted && (projectionBefore !== 'pca' || !flat) && this.run.hasRun) this.projectionChanged();
     this.refreshClusters(true);
     this.#watch();
     if (this.run.hasRun) this.refresh(true);
@@ -377,10 +420,11 @@ export class MapPanel {
     }
     if (kind === 'csv') {
       const quote = (v) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-      const rows = this.map.points().map((p) => [quote(p.word), p.x, p.y, p.cluster ?? ''].join(','));
-      download(`word,x,y,cluster\n${rows.join('\n')}\n`, 'map.csv', 'text/csv');
+      const deep = this.map.dims === 3;  // the 3D view's depth is a column too
+      const rows = this.map.points().map((p) => [quote(p.word), p.x, p.y, ...(deep ? [p.z] : []), p.cluster ?? ''].join(','));
+      download(`word,x,y,${deep ? 'z,' : ''}cluster\n${rows.join('\n')}\n`, 'map.csv', 'text/csv');
     } else if (kind === 'png') {
-      $('map').toBlob((blob) => { if (blob) download(blob, 'map.png', 'image/png'); }, 'image/png');
+      this.map.pictureCanvas().toBlob((blob) => { if (blob) download(blob, 'map.png', 'image/png'); }, 'image/png');
     } else if (kind === 'svg') {
       download(this.map.toSvg(), 'map.svg', 'image/svg+xml');
     }

@@ -218,26 +218,31 @@ export class QueriesPanel {
     this.map.setAnalogy(best ? { a, b, c, answer: best } : null);
   }
 
-  // A list row: a clickable word, a bar of `fraction` (0..1) and a value (exact in data-value).
   #barRow(word, fraction, label, value) {
-    const li = document.createElement('li');
-    li.dataset.word = word;
-    li.dataset.value = String(value);
-    const button = document.createElement('button');
-    button.type = 'button';
-    button.className = 'word';
-    button.textContent = word;
-    button.title = `Show the neighbours of “${word}”`;
-    button.addEventListener('click', () => this.selectWord(word));
-    const bar = document.createElement('span');
-    bar.className = 'bar';
-    const fill = document.createElement('span');
-    fill.style.transform = `scaleX(${Math.max(0, Math.min(1, fraction))})`;
-    bar.append(fill);
-    const num = document.createElement('span');
-    num.className = 'value';
-    num.textContent = label;
-    li.append(button, bar, num);
-    return li;
+    return barRow(word, fraction, label, value, () => this.selectWord(word));
   }
+}
+
+// A list row of the right column's tabs: a clickable word (onClick: show its neighbours), a bar of
+// `fraction` (0..1) and a value (exact in data-value).
+export function barRow(word, fraction, label, value, onClick) {
+  const li = document.createElement('li');
+  li.dataset.word = word;
+  li.dataset.value = String(value);
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'word';
+  button.textContent = word;
+  button.title = `Show the neighbours of “${word}”`;
+  button.addEventListener('click', onClick);
+  const bar = document.createElement('span');
+  bar.className = 'bar';
+  const fill = document.createElement('span');
+  fill.style.transform = `scaleX(${Math.max(0, Math.min(1, fraction))})`;
+  bar.append(fill);
+  const num = document.createElement('span');
+  num.className = 'value';
+  num.textContent = label;
+  li.append(button, bar, num);
+  return li;
 }

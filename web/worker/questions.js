@@ -1,5 +1,6 @@
-// The questions the page asks about the current vectors: neighbours, analogies, k-means of the shown
-// words, next-word predictions and the held-out figures. Each is one call into the module.
+// The questions the page asks about the current vectors: neighbours, analogies, the odd one out,
+// k-means of the shown words, next-word predictions and the held-out figures. Each is one call into
+// the module.
 import { withTransfer } from '../shared/protocol.js';
 import { parse } from './engine.js';
 import { ShownWords } from './shown-words.js';
@@ -10,6 +11,7 @@ export function questionHandlers(engine, shown) {
   return {
     neighbors: ({ word, k, metric }) => parse(workspace().neighborsBy(word, k, metric)),
     analogy: ({ a, b, c, k, method }) => parse(workspace().analogy(a, b, c, k, method)),
+    oddOneOut: ({ words }) => parse(workspace().oddOneOut(String(words))),
     predict: ({ context, k }) => parse(workspace().predict(context, k)),
     evaluate: () => parse(workspace().evaluate()),
     clusters: ({ n, only, k, seed, previous }) => {
