@@ -2,10 +2,12 @@
 // (protocol.js). One source of vectors at a time: a run trained in time slices (run-loop.js), a
 // loaded model or an opened vectors file (files.js); the map's frames and timeline (frames.js),
 // t-SNE (tsne-job.js), questions about the vectors (questions.js), the seed ideas' twin (ideas.js)
-// and the units of text (sentences.js) all read it. This file only wires them together.
+// and the units of text (sentences.js) all read it; the sentence encoder (encoder.js) trains beside
+// it in the same workspace. This file only wires them together.
 /* global importScripts */
 import { serve } from '../shared/protocol.js';
 import { Engine } from './engine.js';
+import { EncoderJob } from './encoder.js';
 import { VectorFiles } from './files.js';
 import { MapFrames } from './frames.js';
 import { Ideas } from './ideas.js';
@@ -31,6 +33,7 @@ const ideas = new Ideas({ engine, post, slicer, training: () => loop.playing });
 const sentences = new Sentences({ engine, slicer, post, tsne });
 const loop = new RunLoop({ engine, frames, ideas, slicer, post, newSource, vectorsMoved: () => sentences.vectorsMoved() });
 const files = new VectorFiles({ engine, stop: () => loop.stop(), opened });
+const encoder = new EncoderJob({ engine, slicer, post });
 
 // A new source of vectors (a run, a loaded model, opened vectors, nothing): its t-SNE, resolved map
 // words, timeline and comparison belong to the old one.
@@ -61,6 +64,8 @@ serve(self, {
   step: () => loop.step(),
   reset: () => {
     loop.stop();
+    encoder.stop();
+    encoder.forget();
     engine.close();
     newSource();
     loop.forget();
@@ -109,4 +114,10 @@ serve(self, {
   unitClusters: (m) => sentences.clusters(m),
   unitProjection: (m) => sentences.projection(m),
   sentenceEvalRun: () => sentences.evalRun(),
+  encoderStart: (m) => encoder.start(m),
+  encoderPlay: () => encoder.play(),
+  encoderPause: () => encoder.pause(),
+  encoderStep: () => encoder.step(),
+  encoderPooling: (m) => encoder.setPooling(m),
+  encoderAttention: (m) => encoder.attention(m),
 });
