@@ -12,9 +12,6 @@
 //
 // Usage: bench_train <corpus.txt> [token-budget]     (default budget: 204,800 = 1,600 batches)
 
-#include <sys/resource.h>
-#include <time.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -25,6 +22,7 @@
 #include <sstream>
 #include <string>
 
+#include "measure.h"
 #include "model.h"
 #include "settings.h"
 #include "trainer.h"
@@ -32,6 +30,9 @@
 namespace {
 
 using Clock = std::chrono::steady_clock;
+using bench::cpu_seconds;
+using bench::peak_rss_mb;
+using bench::read_file;
 
 constexpr int64_t kDefaultBudget = 204800;  // examples timed
 constexpr int64_t kWarmupBatches = 8;       // untimed: first-touch allocation, caches
@@ -65,30 +66,8 @@ double flops_per_token(const embplay::ModelShape& shape) {
   return 3.0 * (hidden + output);
 }
 
-double peak_rss_mb() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return usage.ru_maxrss / 1024.0;  // Linux reports kilobytes
-}
-
-// CPU seconds this process has run: unlike wall time, it does not grow while another process holds
-// the core, so tokens per CPU second stays meaningful on a busy machine.
-double cpu_seconds() {
-  timespec t{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
-}
-
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 // Trains until `examples` more examples are done (or the epoch ends); returns how many were done.

@@ -353,6 +353,45 @@ class JsWorkspace {
     return reply([&] { return ws_.items_eval_start(parse_recsys_models(models)); });
   }
   std::string items_eval_step(double seconds) { return reply([&] { return ws_.items_eval_step(seconds); }); }
+  // The sentence encoder (encoder_session.h).
+  std::string encoder_start(const std::string& text, const std::string& options, bool by_line) {
+    return reply([&] { return ws_.encoder().start(text, options, by_line); });
+  }
+  std::string encoder_step(double budget) {
+    return reply([&] { return ws_.encoder().step(static_cast<int64_t>(budget)); });
+  }
+  std::string encoder_sts_load(const std::string& text) {
+    return reply([&] {
+      ws_.encoder().sts_load(text);
+      return json{{"ok", true}};
+    });
+  }
+  std::string encoder_sts() { return reply([&] { return ws_.encoder().sts(); }); }
+  // {coords: Float32Array(2n), explained, texts: [n]}.
+  val encoder_map(const std::string& pooling, val previous) {
+    return object_reply([&](val& out) {
+      set_projection(out, ws_.encoder().map(pooling, floats_of(previous)));
+      val texts = val::array();
+      for (const std::string& t : ws_.encoder().map_texts()) texts.call<void>("push", t);
+      out.set("texts", texts);
+    });
+  }
+  // {tokens: [T], known: [T], layers, heads, weights: Float32Array(L*H*T*T)}.
+  val encoder_attention(const std::string& text) {
+    return object_reply([&](val& out) {
+      const AttentionMap m = ws_.encoder().attention(text);
+      val tokens = val::array(), known = val::array();
+      for (size_t i = 0; i < m.tokens.size(); ++i) {
+        tokens.call<void>("push", m.tokens[i]);
+        known.call<void>("push", static_cast<bool>(m.known[i]));
+      }
+      out.set("tokens", tokens);
+      out.set("known", known);
+      out.set("layers", m.layers);
+      out.set("heads", m.heads);
+      out.set("weights", copy_to_js("Float32Array", m.weights.data(), m.weights.size()));
+    });
+  }
 
  private:
   Workspace ws_;
@@ -366,6 +405,7 @@ std::string count_tokens_text(const std::string& text, const std::string& tokeni
   return reply([&] { return count_tokens(text, parse_object(tokenizer, "tokenizer settings")); });
 }
 std::string item2vec_schema_text() { return item2vec_schema().dump(); }
+std::string encoder_schema_text() { return encoder_schema().dump(); }
 
 }  // namespace
 
@@ -376,6 +416,7 @@ EMSCRIPTEN_BINDINGS(embplay) {
   emscripten::function("kmeansSchema", &kmeans_schema_text);
   emscripten::function("countTokens", &count_tokens_text);
   emscripten::function("item2vecSchema", &item2vec_schema_text);
+  emscripten::function("encoderSchema", &encoder_schema_text);
   emscripten::class_<JsWorkspace>("Workspace")
       .constructor<>()
       .function("start", &JsWorkspace::start)
@@ -440,5 +481,11 @@ EMSCRIPTEN_BINDINGS(embplay) {
       .function("unitsClusters", &JsWorkspace::units_clusters)
       .function("unitsTsneStart", &JsWorkspace::units_tsne_start)
       .function("sentenceEvalLoad", &JsWorkspace::sentence_eval_load)
-      .function("sentenceEvalRun", &JsWorkspace::sentence_eval_run);
+      .function("sentenceEvalRun", &JsWorkspace::sentence_eval_run)
+      .function("encoderStart", &JsWorkspace::encoder_start)
+      .function("encoderStep", &JsWorkspace::encoder_step)
+      .function("encoderStsLoad", &JsWorkspace::encoder_sts_load)
+      .function("encoderSts", &JsWorkspace::encoder_sts)
+      .function("encoderMap", &JsWorkspace::encoder_map)
+      .function("encoderAttention", &JsWorkspace::encoder_attention);
 }

@@ -331,6 +331,27 @@ void matmul_tn(Matrix& c, const Matrix& a, const Matrix& b) {
              int(b.rows()), c.data(), int(c.rows()));
 }
 
+void gemm(bool trans_a, bool trans_b, int m, int n, int k, const float* a, int lda, const float* b, int ldb,
+          float* c, int ldc) {
+  if (kOwnKernels) {
+    simd::gemm(trans_a, trans_b, m, n, k, a, lda, b, ldb, c, ldc);
+    return;
+  }
+  if (m <= 0 || n <= 0) return;
+  using Stride = Eigen::OuterStride<>;
+  Eigen::Map<Matrix, 0, Stride> cm(c, m, n, Stride(ldc));
+  if (k <= 0) {
+    cm.setZero();
+    return;
+  }
+  const Eigen::Map<const Matrix, 0, Stride> am(a, trans_a ? k : m, trans_a ? m : k, Stride(lda));
+  const Eigen::Map<const Matrix, 0, Stride> bm(b, trans_b ? n : k, trans_b ? k : n, Stride(ldb));
+  if (trans_a && trans_b) cm.noalias() = am.transpose() * bm.transpose();
+  else if (trans_a) cm.noalias() = am.transpose() * bm;
+  else if (trans_b) cm.noalias() = am * bm.transpose();
+  else cm.noalias() = am * bm;
+}
+
 float exp_shifted(const float* x, float shift, float* out, int n) {
   if (kOwnKernels) return simd::exp_shifted(x, shift, out, n);
   Eigen::Map<Vector> terms(out, n);

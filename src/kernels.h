@@ -31,6 +31,14 @@ void matmul(Matrix& c, const Matrix& a, const Matrix& b);
 void matmul_nt(Matrix& c, const Matrix& a, const Matrix& b);
 void matmul_tn(Matrix& c, const Matrix& a, const Matrix& b);
 
+// The same product on blocks of larger column-major storage: C (m, n) = op(A) (m, k) * op(B) (k, n),
+// each block given by its first element and the distance between its columns (as simd::gemm
+// below). For the Transformer, whose attention multiplies one head's rows of one sequence's
+// columns, and whose buffers keep their storage while batches change length. C must not overlap
+// A or B; k = 0 gives C = 0.
+void gemm(bool trans_a, bool trans_b, int m, int n, int k, const float* a, int lda, const float* b, int ldb,
+          float* c, int ldc);
+
 // out[i] = exp(x[i] - shift) for i < n (out may be x); returns the float sum of out[0..n).
 float exp_shifted(const float* x, float shift, float* out, int n);
 // The sum of exp(x[i] - shift) for i < n, without writing the terms.

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <stdexcept>
 
 #include "kernels.h"
@@ -12,18 +13,22 @@
 namespace embplay {
 
 float SoftmaxCrossEntropy::forward_backward(const Matrix& logits, const int32_t* targets, Matrix& dlogits) const {
-  const int vocab = static_cast<int>(logits.rows());
-  const Eigen::Index batch = logits.cols();
-  dlogits.resize(logits.rows(), batch);
+  dlogits.resize(logits.rows(), logits.cols());
+  return softmax_cross_entropy(logits.data(), static_cast<int>(logits.rows()), static_cast<int>(logits.cols()),
+                               targets, dlogits.data());
+}
+
+float softmax_cross_entropy(const float* logits, int vocab, int batch, const int32_t* targets, float* dlogits) {
   const float inv_batch = 1.0f / static_cast<float>(batch);
   double total = 0;
-  for (Eigen::Index b = 0; b < batch; ++b) {
-    const float* z = logits.col(b).data();
+  for (int b = 0; b < batch; ++b) {
+    const float* z = logits + static_cast<std::ptrdiff_t>(b) * vocab;
+    float* dz = dlogits + static_cast<std::ptrdiff_t>(b) * vocab;
     const float max = kernels::max_of(z, vocab);
-    const float sum = kernels::exp_shifted(z, max, dlogits.col(b).data(), vocab);  // (V) exp(z - m)
+    const float sum = kernels::exp_shifted(z, max, dz, vocab);  // (V) exp(z - m)
     total += std::log(sum) - (z[targets[b]] - max);
-    dlogits.col(b) *= inv_batch / sum;
-    dlogits(targets[b], b) -= inv_batch;
+    Eigen::Map<Vector>(dz, vocab) *= inv_batch / sum;
+    dz[targets[b]] -= inv_batch;
   }
   return static_cast<float>(total / static_cast<double>(batch));
 }

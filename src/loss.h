@@ -23,6 +23,11 @@ class SoftmaxCrossEntropy final : public Loss {
   float forward_backward(const Matrix& logits, const int32_t* targets, Matrix& dlogits) const override;
 };
 
+// The same fused pass on raw column-major storage: logits (V, B), `vocab` floats per column, and
+// dlogits of that shape; returns the mean over the B columns. For callers whose buffers keep their
+// storage while the batch changes size (the Transformer's masked-word head, InfoNCE).
+float softmax_cross_entropy(const float* logits, int vocab, int batch, const int32_t* targets, float* dlogits);
+
 // Squared error between the softmax distribution and the one-hot target, summed over the V words
 // (the Brier score) and averaged over the batch: L = (1/B) sum_b sum_j (p_j - y_j)^2, p = softmax(z).
 // Its gradient goes through the softmax: with g = 2 (p - y), dL/dz_i = p_i (g_i - sum_j p_j g_j) / B.

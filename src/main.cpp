@@ -9,6 +9,8 @@
 #include <map>
 #include <sstream>
 
+#include "encoder_io.h"
+#include "encoder_trainer.h"
 #include "evaluation.h"
 #include "geometry.h"
 #include "item2vec.h"
@@ -147,6 +149,7 @@ void print_table(const json& schema) {
 }
 
 const char* sentence_usage();  // the sentence tools' part, in their block below
+const char* encoder_usage();   // the sentence encoder's, in its block below
 
 void print_help() {
   std::cout << kUsage << "\ntrain settings (the same names as the page's; - and _ are interchangeable):\n";
@@ -156,6 +159,8 @@ void print_help() {
   std::cout << "\nitem2vec options (recsys):\n";
   print_table(item2vec_schema());
   std::cout << "\n" << sentence_usage();
+  std::cout << "\n" << encoder_usage() << "\nencoder options (embplay encoder train):\n";
+  print_table(encoder_schema());
 }
 
 // Flags as name -> value; boolean flags without a value ("--json") get "true".
@@ -1249,6 +1254,159 @@ int ir_command(const Args& args) {
   return 0;
 }
 
+// ---- the sentence encoder: a small Transformer trained here (issue 14) ----
+
+const char* encoder_usage() {
+  return R"(sentence encoder (a small Transformer: masked-word pre-training, then SimCSE and/or pairs):
+  embplay encoder train --input FILE [--lines] [--pairs FILE [--min_score S]] [--dev FILE]
+                        [--init ENCODER.json] [--save ENCODER.json] [--json] [encoder options...]
+  embplay encoder sts --model ENCODER.json [--split test] [--sts_dir DIR] [--json]
+  embplay encoder attention --model ENCODER.json --text "SENTENCE" [--json]
+
+train reads --input's sentences (the tokenizer's: they end at . ! ? and blank lines; with --lines,
+one per non-empty line). --pairs: tab-separated "sentence<TAB>sentence[<TAB>score]" lines or an
+STS Benchmark file; pairs scoring below --min_score (default 0) are left out. --dev: an STS
+Benchmark file scored (Spearman of CLS, mean and max pooling) at every epoch end. --init goes on
+from a saved encoder (its vocabulary, weights and model options; the phases and rates are the
+flags'), e.g. SimCSE after a saved masked-word pre-training. With --json, one
+JSON object per epoch: {"phase", "epoch", "loss", "lr", "tokens_per_sec", "dev_cls", "dev_mean",
+"dev_max"}. sts scores sts-<split>.tsv from --sts_dir (default the repository's tests/data/sts);
+attention prints each layer's and head's attention weights for the sentence, a row per query.
+)";
+}
+
+SentenceEncoder load_encoder(const std::string& path) {
+  const json j = json::parse(read_file(path), nullptr, false);
+  if (j.is_discarded()) throw InputError(path + " is not valid JSON");
+  return encoder_from_json(j);
+}
+
+json sts_json(const EncoderStsScores& s, const std::string& prefix) {
+  json j;
+  for (EncoderPooling p : kEncoderPoolings) j[prefix + encoder_pooling_name(p)] = s.of(p);
+  return j;
+}
+
+int encoder_train(const Args& args) {
+  static const char* kFileFlags[] = {"input", "lines", "pairs", "min_score", "dev", "init", "save", "json"};
+  EncoderOptions o;
+  for (const auto& [name, value] : args.flags)
+    if (std::find(std::begin(kFileFlags), std::end(kFileFlags), name) == std::end(kFileFlags))
+      set_encoder_option(o, name, value);
+  validate(o);
+  const bool as_json = args.has("json");
+  std::unique_ptr<SentenceEncoder> init;
+  if (args.has("init")) init = std::make_unique<SentenceEncoder>(load_encoder(args.get("init")));
+  if (init) o.tokenizer = init->options.tokenizer;  // the text is read as the encoder reads it
+  std::vector<SentencePair> pairs;
+  if (args.has("pairs")) pairs = read_pairs(read_file(args.get("pairs")), o.tokenizer, float_flag(args, "min_score", 0));
+  std::vector<StsPair> dev;
+  if (args.has("dev")) dev = read_sts(read_file(args.get("dev")));
+  EncoderTrainer trainer(read_sentences(read_file(args.require("input")), o.tokenizer, args.has("lines")), std::move(pairs), o,
+                         init.get());
+  const EncoderStats& st = trainer.stats();
+  if (!as_json)
+    std::printf("%lld sentences (%lld cut to %d words), %lld words, %lld types, vocabulary %d (%lld words read as <unk>), %lld pairs\n",
+                (long long)st.sentences, (long long)st.cut, o.max_words, (long long)st.tokens, (long long)st.types, st.vocab,
+                (long long)st.oov_tokens, (long long)st.pairs);
+  const auto start = std::chrono::steady_clock::now();
+  double loss_sum = 0, seconds = 0;
+  int64_t loss_count = 0, tokens = 0;
+  EncoderProgress p;
+  do {
+    p = trainer.step(o.batch * 16);
+    loss_sum += p.loss_sum, loss_count += p.loss_count, tokens += p.tokens;
+    if (!p.epoch_end && !p.diverged) continue;
+    const double now = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double rate = tokens / std::max(now - seconds, 1e-9);
+    seconds = now;
+    json line = {{"phase", p.phase}, {"epoch", p.epoch}, {"loss", loss_count ? loss_sum / loss_count : 0.0}, {"lr", p.lr},
+                 {"tokens_per_sec", rate}};
+    if (!dev.empty()) line.update(sts_json(sts_scores(trainer.encoder(), dev), "dev_"));
+    if (as_json) {
+      std::cout << line.dump() << std::endl;
+    } else {
+      std::printf("%-6s epoch %d/%d  loss %.4f  lr %.3g  %.0f tokens/s", p.phase.c_str(), p.epoch, p.epochs,
+                  line["loss"].get<double>(), p.lr, rate);
+      if (!dev.empty())
+        std::printf("  dev Spearman x100: cls %.1f  mean %.1f  max %.1f", 100 * line["dev_cls"].get<double>(),
+                    100 * line["dev_mean"].get<double>(), 100 * line["dev_max"].get<double>());
+      std::printf("\n");
+      std::fflush(stdout);
+    }
+    loss_sum = 0, loss_count = 0, tokens = 0;
+  } while (!p.finished && !p.diverged);
+  if (p.diverged)
+    std::fprintf(stderr, "embplay: the %s loss was not finite at step %lld: try a smaller learning rate; the last epoch's weights are kept\n",
+                 p.phase.c_str(), (long long)p.step);
+  if (!as_json) std::printf("trained in %.1f s\n", seconds);
+  if (args.has("save")) {
+    write_file(args.get("save"), encoder_to_json(trainer.encoder()).dump());
+    if (!as_json) std::printf("saved %s\n", args.get("save").c_str());
+  }
+  return p.diverged ? 3 : 0;
+}
+
+int encoder_sts(const Args& args) {
+  args.allow_only({"model", "split", "sts_dir", "json"});
+  const SentenceEncoder e = load_encoder(args.require("model"));
+  const std::string path = args.get("sts_dir", EMBPLAY_EVAL_DIR "/../sts") + "/sts-" + args.get("split", "test") + ".tsv";
+  const std::vector<StsPair> pairs = read_sts(read_file(path));
+  const EncoderStsScores s = sts_scores(e, pairs);
+  if (args.has("json")) {
+    json out = sts_json(s, "");
+    out["split"] = args.get("split", "test");
+    out["pairs"] = pairs.size();
+    std::cout << out.dump() << std::endl;
+    return 0;
+  }
+  std::printf("STS Benchmark %s (%s): %zu pairs, Spearman x100 of the cosine of the two sentence vectors\n",
+              args.get("split", "test").c_str(), path.c_str(), pairs.size());
+  for (EncoderPooling p : kEncoderPoolings) std::printf("  %-5s %5.1f\n", encoder_pooling_name(p), 100 * s.of(p));
+  return 0;
+}
+
+int encoder_attention(const Args& args) {
+  args.allow_only({"model", "text", "json"});
+  const SentenceEncoder e = load_encoder(args.require("model"));
+  const AttentionMap m = attention_map(e, args.require("text"));
+  const size_t T = m.tokens.size();
+  if (args.has("json")) {
+    std::cout << json{{"tokens", m.tokens}, {"known", m.known}, {"layers", m.layers}, {"heads", m.heads}, {"weights", m.weights}}.dump()
+              << std::endl;
+    return 0;
+  }
+  for (int l = 0; l < m.layers; ++l)
+    for (int h = 0; h < m.heads; ++h) {
+      std::printf("layer %d, head %d (row: a query; columns: the keys it attends to)\n%12s", l, h, "");
+      for (const std::string& t : m.tokens) std::printf(" %6.6s", t.c_str());
+      std::printf("\n");
+      for (size_t i = 0; i < T; ++i) {
+        std::printf("%12.12s", m.tokens[i].c_str());
+        for (size_t j = 0; j < T; ++j) std::printf(" %6.3f", m.weights[((static_cast<size_t>(l) * m.heads + h) * T + i) * T + j]);
+        std::printf("\n");
+      }
+    }
+  return 0;
+}
+
+int encoder_command(int argc, char** argv) {
+  if (argc < 3) throw InputError("encoder needs a subcommand: train, sts or attention (see --help)");
+  const std::string sub = argv[2];
+  // The subcommand's flags start after it: parse them as a command of their own.
+  std::vector<char*> rest = {argv[0], argv[2]};
+  rest.insert(rest.end(), argv + 3, argv + argc);
+  const auto parse = [&](const std::map<std::string, bool>& switches) {
+    Args args = parse_args(static_cast<int>(rest.size()), rest.data(), switches);
+    args.command = "encoder " + sub;  // as messages name it
+    return args;
+  };
+  if (sub == "train") return encoder_train(parse({{"json", true}, {"lines", true}}));
+  if (sub == "sts") return encoder_sts(parse({{"json", true}}));
+  if (sub == "attention") return encoder_attention(parse({{"json", true}}));
+  throw InputError("unknown encoder subcommand: " + sub + " (train, sts or attention)");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -1277,9 +1435,10 @@ int main(int argc, char** argv) {
     if (command == "compare") return compare_command(parse_args(argc, argv, sentence_switches));
     if (command == "sts") return sts_command(parse_args(argc, argv, sentence_switches));
     if (command == "ir") return ir_command(parse_args(argc, argv, sentence_switches));
+    if (command == "encoder") return encoder_command(argc, argv);
     throw InputError("unknown command: " + command +
-                     " (train, neighbors, predict, word2vec, eval, convert, axes, odd, recsys, units, search, compare, sts or ir;"
-                     " see --help)");
+                     " (train, neighbors, predict, word2vec, eval, convert, axes, odd, recsys, units, search, compare, sts, ir"
+                     " or encoder; see --help)");
   } catch (const std::exception& e) {
     std::fprintf(stderr, "embplay: %s\n", e.what());
     return 2;

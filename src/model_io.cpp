@@ -37,7 +37,7 @@ std::vector<unsigned char> base64_decode(const std::string& text, const std::str
   int8_t value[256];
   std::memset(value, -1, sizeof value);
   for (int i = 0; i < 64; ++i) value[static_cast<unsigned char>(kAlphabet[i])] = static_cast<int8_t>(i);
-  if (text.size() % 4 != 0) throw InputError("model file: " + what + " is not valid base64");
+  if (text.size() % 4 != 0) throw InputError(what + " is not valid base64");
   std::vector<unsigned char> out;
   out.reserve(text.size() / 4 * 3);
   for (size_t i = 0; i < text.size(); i += 4) {
@@ -51,7 +51,7 @@ std::vector<unsigned char> base64_decode(const std::string& text, const std::str
         continue;
       }
       const int8_t v = value[static_cast<unsigned char>(c)];
-      if (v < 0 || pad > 0) throw InputError("model file: " + what + " is not valid base64");
+      if (v < 0 || pad > 0) throw InputError(what + " is not valid base64");
       n = (n << 6) | static_cast<uint32_t>(v);
     }
     out.push_back(static_cast<unsigned char>(n >> 16));
@@ -61,10 +61,8 @@ std::vector<unsigned char> base64_decode(const std::string& text, const std::str
   return out;
 }
 
-// Both targets (x86-64 and WebAssembly) are little-endian, so float bytes are written as they are.
 json encode(const RowMatrix& m) {
-  return {{"rows", m.rows()}, {"cols", m.cols()},
-          {"f32le", base64_encode(reinterpret_cast<const unsigned char*>(m.data()), sizeof(float) * m.size())}};
+  return {{"rows", m.rows()}, {"cols", m.cols()}, {"f32le", floats_to_base64(m.data(), static_cast<size_t>(m.size()))}};
 }
 
 RowMatrix decode(const json& weights, const char* name, Eigen::Index rows, Eigen::Index cols) {
@@ -73,23 +71,32 @@ RowMatrix decode(const json& weights, const char* name, Eigen::Index rows, Eigen
   const json& w = weights[name];
   if (w.value("rows", json()) != json(rows) || w.value("cols", json()) != json(cols))
     throw InputError("model file: " + what + " should be " + std::to_string(rows) + " x " + std::to_string(cols));
-  const std::vector<unsigned char> bytes = base64_decode(w.value("f32le", std::string()), what);
-  if (bytes.size() != sizeof(float) * static_cast<size_t>(rows * cols))
-    throw InputError("model file: " + what + " has the wrong number of values");
   RowMatrix m(rows, cols);
-  if (!bytes.empty()) std::memcpy(m.data(), bytes.data(), bytes.size());  // empty: data() may be null
-  if (!m.allFinite()) throw InputError("model file: " + what + " holds NaN or infinite values");
+  floats_from_base64(w.value("f32le", std::string()), m.data(), static_cast<size_t>(m.size()), "model file: " + what);
   return m;
 }
 
 }  // namespace
+
+// Both targets (x86-64 and WebAssembly) are little-endian, so float bytes are written as they are.
+std::string floats_to_base64(const float* data, size_t n) {
+  return base64_encode(reinterpret_cast<const unsigned char*>(data), sizeof(float) * n);
+}
+
+void floats_from_base64(const std::string& text, float* out, size_t n, const std::string& what) {
+  const std::vector<unsigned char> bytes = base64_decode(text, what);
+  if (bytes.size() != sizeof(float) * n) throw InputError(what + " has the wrong number of values");
+  if (!bytes.empty()) std::memcpy(out, bytes.data(), bytes.size());  // empty: out may be null
+  for (size_t i = 0; i < n; ++i)
+    if (!std::isfinite(out[i])) throw InputError(what + " holds NaN or infinite values");
+}
 
 json model_to_json(const TrainedModel& m) {
   const NextWordModel& w = m.model;
   json j = {{"format", kFormat},
           {"version", kModelFileVersion},
           {"settings", settings_to_json(m.settings)},
-          {"vocab", {{"words", m.vocab.words()}, {"counts", m.vocab.counts()}}},
+          {"vocab", vocab_to_json(m.vocab)},
           {"weights",
            {{"embed", encode(w.embed)},
             {"w1", encode(w.w1)},
@@ -100,27 +107,36 @@ json model_to_json(const TrainedModel& m) {
   return j;
 }
 
+void check_file_format(const json& j, const std::string& format, int version, const std::string& what) {
+  if (!j.is_object() || j.value("format", std::string()) != format)
+    throw InputError("not an Embedding Playground " + what + " file (no \"format\": \"" + format + "\")");
+  const json v = j.value("version", json());
+  if (!v.is_number_integer() || v.get<int>() != version)
+    throw InputError(what + " file version " + v.dump() + " is not supported (this page reads version " +
+                     std::to_string(version) + ")");
+}
+
+json vocab_to_json(const Vocab& v) { return {{"words", v.words()}, {"counts", v.counts()}}; }
+
+Vocab vocab_from_json(const json& j, const std::string& what) {
+  try {
+    const json& vocab = j.at("vocab");
+    return Vocab::from_words(vocab.at("words").get<std::vector<std::string>>(), vocab.at("counts").get<std::vector<int64_t>>());
+  } catch (const json::exception& e) {
+    throw InputError(what + " file: vocab is malformed (" + e.what() + ")");
+  } catch (const std::invalid_argument& e) {
+    throw InputError(what + " file: " + e.what());
+  }
+}
+
 TrainedModel model_from_json(const json& j) {
-  if (!j.is_object() || j.value("format", std::string()) != kFormat)
-    throw InputError("not an Embedding Playground model file (no \"format\": \"" + std::string(kFormat) + "\")");
-  const json version = j.value("version", json());
-  if (!version.is_number_integer() || version.get<int>() != kModelFileVersion)
-    throw InputError("model file version " + version.dump() + " is not supported (this page reads version " +
-                     std::to_string(kModelFileVersion) + ")");
+  check_file_format(j, kFormat, kModelFileVersion, "model");
   TrainedModel m;
   json settings = j.value("settings", json::object());
   if (settings.is_object() && !settings.contains("test_fraction")) settings["test_fraction"] = 0;
   if (settings.is_object() && !settings.contains("han_bigrams")) settings["han_bigrams"] = false;
   m.settings = settings_from_json(settings);
-  try {
-    const json& vocab = j.at("vocab");
-    m.vocab = Vocab::from_words(vocab.at("words").get<std::vector<std::string>>(),
-                                vocab.at("counts").get<std::vector<int64_t>>());
-  } catch (const json::exception& e) {
-    throw InputError(std::string("model file: vocab is malformed (") + e.what() + ")");
-  } catch (const std::invalid_argument& e) {
-    throw InputError(std::string("model file: ") + e.what());
-  }
+  m.vocab = vocab_from_json(j, "model");
 
   const ModelShape shape{m.vocab.size(), m.settings.context, m.settings.dim, m.settings.hidden, m.settings.direct};
   m.model = NextWordModel(shape);

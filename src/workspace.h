@@ -21,6 +21,7 @@
 
 #include "cluster.h"
 #include "common.h"
+#include "encoder_session.h"
 #include "evaluation.h"
 #include "geometry.h"
 #include "items_run.h"
@@ -313,6 +314,10 @@ class Workspace {
   // hybrid search (the units' pooling choice). {sts: {pairs, rows, tfidf}, ir: {documents, queries, pooling, rows}}.
   nlohmann::json sentence_eval_run() const;
 
+  // ---- the sentence encoder (issue 14): its own run beside the source of vectors -------------
+  EncoderSession& encoder() { return encoder_; }
+  const EncoderSession& encoder() const { return encoder_; }
+
  private:
   void clear();  // drops the source and everything computed from it
   // Checks units chosen by the page: units there, each with a vector, none twice.
@@ -325,6 +330,7 @@ class Workspace {
   // word2vec's progress under the next-word run's names (words for examples).
   nlohmann::json word2vec_progress(const Word2VecProgress& p, const Word2VecTrainer& trainer);
 
+  EncoderSession encoder_;                     // a sentence encoder, trained apart from the vectors
   std::unique_ptr<Trainer> trainer_;           // the next-word model, training
   std::unique_ptr<Trainer> twin_;              // the same run with the other loss
   std::unique_ptr<KneserNey> kn_;              // the n-gram yardstick on trainer_'s training split

@@ -90,6 +90,28 @@ TEST(Matmul, ResizesAndMatchesEigenProducts) {
   expect_product(c, w.cast<double>().transpose(), d.cast<double>(), "matmul_tn");
 }
 
+TEST(Gemm, TheDispatchedBlockProductMatchesOnBlocksOfLargerMatrices) {
+  // kernels::gemm (Eigen maps here, simd::gemm in WebAssembly builds): blocks in the middle of
+  // bigger matrices, every transpose, and nothing outside C's block written.
+  Rng rng(14);
+  const int m = 6, n = 5, k = 9;
+  for (bool ta : {false, true})
+    for (bool tb : {false, true}) {
+      const Matrix a = random_matrix(rng, 20, 20), b = random_matrix(rng, 20, 20);
+      Matrix c = Matrix::Constant(12, 10, 3.0f);
+      const float* a_block = a.data() + 2 + 3 * a.rows();  // starting at (2, 3)
+      const float* b_block = b.data() + 1 + 4 * b.rows();  // starting at (1, 4)
+      float* c_block = c.data() + 4 + 2 * c.rows();        // starting at (4, 2)
+      kernels::gemm(ta, tb, m, n, k, a_block, int(a.rows()), b_block, int(b.rows()), c_block, int(c.rows()));
+      const MatrixD ad = a.block(2, 3, ta ? k : m, ta ? m : k).cast<double>();
+      const MatrixD bd = b.block(1, 4, tb ? n : k, tb ? k : n).cast<double>();
+      expect_product(c.block(4, 2, m, n), ta ? MatrixD(ad.transpose()) : ad, tb ? MatrixD(bd.transpose()) : bd, "block");
+      for (Eigen::Index j = 0; j < c.cols(); ++j)
+        for (Eigen::Index i = 0; i < c.rows(); ++i)
+          if (i < 4 || i >= 4 + m || j < 2 || j >= 2 + n) ASSERT_EQ(c(i, j), 3.0f) << i << ", " << j;
+    }
+}
+
 // Distance in units in the last place of the float nearest to the exact value.
 double ulps(float got, double exact) {
   const float nearest = static_cast<float>(exact);

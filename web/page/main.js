@@ -4,6 +4,7 @@
 // persistence.js; each panel draws its part. Text and words reach the DOM only via textContent.
 import { REQUESTS } from '../shared/protocol.js';
 import { TrainingCharts } from './charts.js';
+import { EncoderPanel } from './encoder-panel.js';
 import { EvalPanel } from './eval-panel.js';
 import { fmtInt } from './format.js';
 import { IdeasPanels } from './ideas.js';
@@ -38,6 +39,7 @@ const link = new WorkerLink({
     onTwin: (twin) => { ideas.onTwin(twin); showStatus(); },
     onItemsEval: (e) => itemsEval.onEvent(e),
     onSentences: (status) => sentences.onStatus(status),
+    onEncoder: (e) => encoder.onEvent(e),
   },
   onLost: (reason) => workerLost(reason),
 });
@@ -70,6 +72,7 @@ const view = new ViewState({
   vectorsName: () => (run.kind === 'vectors' ? run.vectors?.name ?? '' : ''),
 });
 const charts = new TrainingCharts($('chart'), $('chart-metric'));
+const encoder = new EncoderPanel({ call, text: () => text.text });
 
 const run = new RunControl({
   call,
@@ -93,6 +96,7 @@ const run = new RunControl({
     textError: (message) => (message == null ? text.hideError() : text.showError(message)),
     forget() {
       view.select(null);
+      encoder.reset();
       mapPanel.clear();
       timeline.reset();
       charts.reset();
@@ -404,6 +408,7 @@ async function workerLost(reason) {
   }
   const last = await persistence.lastSaved();
   run.restarting();
+  encoder.reset();
   mapPanel.clear();
   timeline.reset();
   charts.reset();
@@ -443,6 +448,7 @@ async function boot() {
   }
   model.ready(schemas);
   view.ready(schemas);
+  encoder.ready(schemas);
   sampleText = await samplePromise;
   await itemsSample.describe();
   const saved = await persistence.readSaved();

@@ -11,6 +11,7 @@
 //                    {type: 'twin', twin}                       the twin catching up (see TWIN)
 //                    {type: 'itemsEval', itemsEval}             the recommenders' evaluation (see ITEMS EVAL)
 //                    {type: 'sentences', status}                units of text being built (see SENTENCES)
+//                    {type: 'encoder', ...}                     the sentence encoder training (see ENCODER)
 //                    {type: 'fatal', error}                     the module could not be loaded, or
 //                                                               training failed: the page replaces the
 //                                                               worker and loads the last saved model
@@ -307,6 +308,35 @@ export const REQUESTS = Object.freeze({
       + 'ir: {documents, queries, pooling, rows: [{method, ndcg10, recall100}]}}: STS Benchmark test (the pairs '
       + 'shipped in sts/) and Cranfield (ir/cranfield/) with the current vectors; fetched on first use',
   },
+  // The sentence encoder (page/encoder-panel.js, worker/encoder.js): a small Transformer trained on
+  // the text beside the word vectors, with its own Play, Pause and Step.
+  encoderStart: {
+    fields: ['text', 'options', 'lines'],
+    reply: '{sentences, tokens, types, oov_tokens, cut, vocab, phases: [mlm | simcse], map (sentences on the map), dev '
+      + '(true, or why there is no STS-B dev curve)}: a new encoder run on the text (options: encoderSchema() fields; '
+      + 'lines: one sentence per line); the run there was stays when this one cannot start',
+  },
+  encoderPlay: {
+    fields: [],
+    reply: 'null; the run trains in time slices, telling the page by encoder events (see ENCODER)',
+  },
+  encoderPause: {
+    fields: [],
+    reply: 'an ENCODER event\'s fields (with sts and map) when it was playing, else null',
+  },
+  encoderStep: {
+    fields: [],
+    reply: 'an ENCODER event\'s fields (with sts and map) after one batch',
+  },
+  encoderPooling: {
+    fields: ['pooling'],
+    reply: 'the sentence map by cls | mean | max pooling ({coords, explained, texts, pooling}), or null before a run',
+  },
+  encoderAttention: {
+    fields: ['text'],
+    reply: '{tokens: [T] ([CLS] then the words as read), known: [T] (false: read as <unk>), layers, heads, weights: '
+      + 'Float32Array(L*H*T*T) (buffer transferred; [((l*H + h)*T + i)*T + j]: query i\'s weight on key j, rows sum to 1)}',
+  },
 });
 
 // Fields of a progress event (type 'progress'): the module's step() result plus what the worker adds.
@@ -329,7 +359,7 @@ export const PROGRESS = Object.freeze([
   'rows',              // {rows: [id], changes: [norm]}: the embedding rows the last batch changed (next-word runs)
 ]);
 
-export const EVENTS = Object.freeze(['reply', 'progress', 'fatal', 'frame', 'twin', 'sentences', 'itemsEval']);
+export const EVENTS = Object.freeze(['reply', 'progress', 'fatal', 'frame', 'twin', 'sentences', 'itemsEval', 'encoder']);
 // A frame event (type 'frame') carries {frame}: a snapshot reply with projection 'tsne', dims, iteration,
 // iterations and done, pushed while t-SNE settles (coords' buffer transferred; words and counts in
 // the job's first frame only, null after it: the same words); {projection: 'pca',
@@ -350,6 +380,13 @@ export const EVENTS = Object.freeze(['reply', 'progress', 'fatal', 'frame', 'twi
 // ITEMS EVAL: an itemsEval event (type 'itemsEval', {itemsEval}) every ~250 ms while the
 // recommenders' evaluation runs, and one when it is done: {splits, rows: [{split, model, label,
 // hit_rate, ndcg, cases, seconds, details}], stage, fraction (0..1), done}, or {error, done: true}.
+// ENCODER: an encoder event ({type: 'encoder', ...}) while the sentence encoder trains: {progress (the
+// module's encoderStep() result: phase, phase_index, phases, epoch, epochs, step, phase_step,
+// phase_steps, epoch_position, epoch_size, examples, tokens, loss_sum, loss_count, lr, grad_norm,
+// tokens_per_sec, epoch_end, phase_end, finished, diverged), points: [[step, mean loss of one call,
+// phase]] since the last event, playing}, now and then with sts ({step, pairs, cls, mean, max}: STS-B
+// dev Spearman, or {error}) and map ({coords: Float32Array(2n) (buffer transferred), explained, texts,
+// pooling}); or {error, playing: false} when training failed.
 
 // Returns an error message for a malformed request, or null.
 export function checkRequest(msg) {
@@ -365,7 +402,7 @@ export function checkRequest(msg) {
 
 // Page side: wraps a Worker so that `call(type, fields)` returns a promise of the reply's result.
 // A reply with ok=false rejects with an Error whose message is for the user.
-export function createClient(worker, { onProgress, onFatal, onTraffic, onFrame, onTwin, onSentences, onItemsEval } = {}) {
+export function createClient(worker, { onProgress, onFatal, onTraffic, onFrame, onTwin, onSentences, onItemsEval, onEncoder } = {}) {
   let nextId = 1;
   const pending = new Map();  // id -> {resolve, reject, type}
   worker.addEventListener('message', (e) => {
@@ -387,6 +424,8 @@ export function createClient(worker, { onProgress, onFatal, onTraffic, onFrame, 
       if (onSentences) onSentences(msg.status);
     } else if (msg.type === 'itemsEval') {
       if (onItemsEval) onItemsEval(msg.itemsEval);
+    } else if (msg.type === 'encoder') {
+      if (onEncoder) onEncoder(msg);
     } else if (msg.type === 'fatal') {
       if (onFatal) onFatal(msg.error);
     }

@@ -22,6 +22,7 @@ export class Engine {
     return {
       nextword: parse(m.settingsSchema()), word2vec: parse(m.word2vecSchema()), item2vec: parse(m.item2vecSchema()),
       tsne: parse(m.tsneSchema()), kmeans: parse(m.kmeansSchema()),
+      encoder: parse(m.encoderSchema()),
     };
   }
 

@@ -3,10 +3,12 @@
 // loaded model or an opened vectors file (files.js); the map's frames and timeline (frames.js),
 // t-SNE (tsne-job.js), questions about the vectors (questions.js), the seed ideas' twin (ideas.js),
 // the units of text (sentences.js) and, for item2vec, the users' recommendations and the evaluation
-// (items.js) all read it. This file only wires them together.
+// (items.js) all read it; the sentence encoder (encoder.js) trains beside it in the same workspace.
+// This file only wires them together.
 /* global importScripts */
 import { serve } from '../shared/protocol.js';
 import { Engine, parse } from './engine.js';
+import { EncoderJob } from './encoder.js';
 import { VectorFiles } from './files.js';
 import { MapFrames } from './frames.js';
 import { Ideas } from './ideas.js';
@@ -34,6 +36,7 @@ const sentences = new Sentences({ engine, slicer, post, tsne });
 const loop = new RunLoop({ engine, frames, ideas, slicer, post, newSource, vectorsMoved: () => sentences.vectorsMoved() });
 const files = new VectorFiles({ engine, stop: () => loop.stop(), opened });
 const items = new ItemsQuestions({ engine, slicer, post });
+const encoder = new EncoderJob({ engine, slicer, post });
 
 // A new source of vectors (a run, a loaded model, opened vectors, nothing): its t-SNE, resolved map
 // words, timeline and comparison belong to the old one.
@@ -70,6 +73,8 @@ serve(self, {
   step: () => loop.step(),
   reset: () => {
     loop.stop();
+    encoder.stop();
+    encoder.forget();
     engine.close();
     newSource();
     loop.forget();
@@ -119,4 +124,10 @@ serve(self, {
   unitClusters: (m) => sentences.clusters(m),
   unitProjection: (m) => sentences.projection(m),
   sentenceEvalRun: () => sentences.evalRun(),
+  encoderStart: (m) => encoder.start(m),
+  encoderPlay: () => encoder.play(),
+  encoderPause: () => encoder.pause(),
+  encoderStep: () => encoder.step(),
+  encoderPooling: (m) => encoder.setPooling(m),
+  encoderAttention: (m) => encoder.attention(m),
 });
