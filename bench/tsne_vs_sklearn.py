@@ -2,8 +2,11 @@
 
     /usr/bin/python3 bench/tsne_vs_sklearn.py run POINTS [--n-jobs N]
         one JSON line: wall seconds, trustworthiness (k = 10) of scikit-learn's layout
-    /usr/bin/python3 bench/tsne_vs_sklearn.py score POINTS LAYOUT
+    /usr/bin/python3 bench/tsne_vs_sklearn.py score POINTS LAYOUT [--metric cosine]
         scikit-learn's trustworthiness (k = 10) of any layout (ours: one judge for all layouts)
+    /usr/bin/python3 bench/tsne_vs_sklearn.py vectors VECTORS N POINTS
+        the first N word vectors of a word2vec text file (the most frequent words), scaled to unit
+        length (so euclidean neighbours are cosine neighbours), as a points file
     /usr/bin/python3 bench/tsne_vs_sklearn.py report RESULTS_DIR README
         writes the "## t-SNE" section of README from the JSON lines in RESULTS_DIR
 
@@ -26,6 +29,10 @@ def read_points(path):
         return np.frombuffer(f.read(), dtype="<f4").reshape(n, d)
 
 
+def metric_of(args):
+    return args[args.index("--metric") + 1] if "--metric" in args else "euclidean"
+
+
 def run(args):
     from sklearn.manifold import TSNE, trustworthiness
 
@@ -39,14 +46,38 @@ def run(args):
     out = {"n": int(x.shape[0]), "dim": int(x.shape[1]), "n_jobs": n_jobs,
            "omp_threads": os.environ.get("OMP_NUM_THREADS", "default"), "seconds": round(seconds, 3),
            "iterations_run": int(tsne.n_iter_), "kl": round(float(tsne.kl_divergence_), 4),
-           "trustworthiness": round(float(trustworthiness(x, y, n_neighbors=10)), 4)}
+           "trustworthiness": round(float(trustworthiness(x, y, n_neighbors=10, metric=metric_of(args))), 4)}
+    if "--layout" in args:
+        write_points(args[args.index("--layout") + 1], y)
     print(json.dumps(out))
 
 
 def score(args):
     from sklearn.manifold import trustworthiness
 
-    print(round(float(trustworthiness(read_points(args[0]), read_points(args[1]), n_neighbors=10)), 4))
+    x, y = read_points(args[0]), read_points(args[1])
+    print(round(float(trustworthiness(x, y, n_neighbors=10, metric=metric_of(args))), 4))
+
+
+def write_points(path, x):
+    x = np.ascontiguousarray(x, dtype="<f4")
+    with open(path, "wb") as f:
+        f.write(np.array(x.shape, dtype="<i4").tobytes())
+        f.write(x.tobytes())
+
+
+def vectors(args):
+    path, n, out = args[0], int(args[1]), args[2]
+    rows = []
+    with open(path, encoding="utf-8") as f:
+        f.readline()  # "count dim"
+        for line in f:
+            rows.append([float(v) for v in line.split(" ")[1:]])
+            if len(rows) == n:
+                break
+    x = np.array(rows, dtype=np.float64)
+    x /= np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
+    write_points(out, x)
 
 
 def report(args):
@@ -134,4 +165,4 @@ def report(args):
 
 
 if __name__ == "__main__":
-    {"run": run, "score": score, "report": report}[sys.argv[1]](sys.argv[2:])
+    {"run": run, "score": score, "vectors": vectors, "report": report}[sys.argv[1]](sys.argv[2:])
