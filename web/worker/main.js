@@ -80,6 +80,7 @@ serve(self, {
     frames.usePca(options?.dimensions ?? 2);  // when t-SNE stops: PCA in its dimensions
     return reply;
   },
+  tsnePause: ({ paused }) => tsne.pause(Boolean(paused)),
   ...questionHandlers(engine, shown),
   ...ideas.handlers(),
   save: () => files.save(),
