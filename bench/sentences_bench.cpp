@@ -18,7 +18,7 @@
 #include <string>
 
 #include "text_eval.h"
-#include "vectors_io.h"
+#include "vector_import.h"
 
 using namespace embplay;
 using Clock = std::chrono::steady_clock;
@@ -103,12 +103,10 @@ int main(int argc, char** argv) {
     Vocab vocab;
     RowMatrix table;
     if (!vectors_path.empty()) {
-      WordVectors v = read_vectors(read_file(vectors_path), detect_vector_format(read_file(vectors_path).data(), 4096), kMaxMaxWords);
-      std::vector<std::string> words = {Vocab::pad_word(), Vocab::unk_word()};
-      words.insert(words.end(), v.words.begin(), v.words.end());
-      vocab = Vocab::from_words(words, std::vector<int64_t>(words.size(), 0));
-      table = RowMatrix::Zero(v.vectors.rows() + 2, v.vectors.cols());
-      table.bottomRows(v.vectors.rows()) = v.vectors;
+      const std::string bytes = read_file(vectors_path);
+      VectorTable file = with_reserved_rows(read_vectors(bytes, detect_vector_format(bytes.data(), 4096), kMaxMaxWords));
+      vocab = std::move(file.vocab);
+      table = std::move(file.table);
     } else {
       std::vector<std::string> words = {Vocab::pad_word(), Vocab::unk_word()};
       for (int32_t t = 0; t < index.terms(); ++t) words.push_back(index.term(t));

@@ -44,6 +44,15 @@ std::string reply(F&& body) {
   return problem.empty() ? out : error_json(problem);
 }
 
+// {"ok": true} once `body` has run, or {"error": ...}.
+template <typename F>
+std::string ok_reply(F&& body) {
+  return reply([&] {
+    body();
+    return json{{"ok", true}};
+  });
+}
+
 // An object reply built by `body` into `out`; on an error, `out` gets the field "error".
 template <typename F>
 val object_reply(F&& body) {
@@ -76,11 +85,43 @@ std::vector<float> floats_of(const val& v) {
   return emscripten::convertJSArrayToNumberVector<float>(v);
 }
 
+// An Int32Array's values; `what` names it in the error for anything else.
+Ids ids_of(const val& v, const char* what) {
+  if (!v.instanceof(val::global("Int32Array"))) throw InputError(std::string(what) + ": an Int32Array of ids");
+  return emscripten::convertJSArrayToNumberVector<int32_t>(v);
+}
+
+val strings_to_js(const std::vector<std::string>& strings) {
+  val out = val::array();
+  for (const std::string& s : strings) out.call<void>("push", s);
+  return out;
+}
+
 // n (the n most frequent words) or an Int32Array of vocabulary ids.
 WordSelection selection_of(const val& v) {
   if (v.isNumber()) return WordSelection::top(v.as<int>());
   if (!v.instanceof(val::global("Int32Array"))) throw InputError("words: a number of words, or an Int32Array of word ids");
-  return WordSelection::of(emscripten::convertJSArrayToNumberVector<int32_t>(v));
+  return WordSelection::of(ids_of(v, "words"));
+}
+
+// k-means options: k clusters, seeded (the rest checked against the options' table).
+KMeansOptions kmeans_options_of(int k, double seed) {
+  KMeansOptions options = kmeans_options_from_json({{"seed", seed}});
+  options.k = k;
+  return options;
+}
+
+// A clustering for JavaScript: {assignment: Int32Array, <words>: [[word]] per cluster, sizes}.
+void set_clusters(val& out, const Ids& assignment, const char* words_key, const std::vector<std::vector<std::string>>& words,
+                  const std::vector<int>& sizes) {
+  out.set("assignment", ids_to_js(assignment));
+  val lists = val::array(), counts = val::array();
+  for (size_t c = 0; c < words.size(); ++c) {
+    lists.call<void>("push", strings_to_js(words[c]));
+    counts.call<void>("push", sizes[c]);
+  }
+  out.set(words_key, lists);
+  out.set("sizes", counts);
 }
 
 void set_projection(val& out, const Projection& p) {
@@ -162,20 +203,10 @@ class JsWorkspace {
   // start: undefined, null, or an Int32Array(n) of a previous clustering to follow.
   val kmeans(val selection, int k, double seed, val start) {
     return object_reply([&](val& out) {
-      KMeansOptions options = kmeans_options_from_json({{"seed", seed}});
-      options.k = k;
+      KMeansOptions options = kmeans_options_of(k, seed);
       if (!start.isUndefined() && !start.isNull()) options.start = emscripten::convertJSArrayToNumberVector<int32_t>(start);
       const ClusterReply r = ws_.kmeans(selection_of(selection), options);
-      out.set("assignment", ids_to_js(r.assignment));
-      val central = val::array(), sizes = val::array();
-      for (size_t c = 0; c < r.central.size(); ++c) {
-        val members = val::array();
-        for (const std::string& w : r.central[c]) members.call<void>("push", w);
-        central.call<void>("push", members);
-        sizes.call<void>("push", r.sizes[c]);
-      }
-      out.set("central", central);
-      out.set("sizes", sizes);
+      set_clusters(out, r.assignment, "central", r.central, r.sizes);
       out.set("inertia", r.inertia);
     });
   }
@@ -206,18 +237,12 @@ class JsWorkspace {
     });
   }
   std::string import_begin(const std::string& format, int max_words) {
-    return reply([&] {
-      ws_.import_begin(format, max_words);
-      return json{{"ok", true}};
-    });
+    return ok_reply([&] { ws_.import_begin(format, max_words); });
   }
   // bytes: a Uint8Array, or a string as UTF-8.
   std::string import_chunk(const std::string& bytes) { return reply([&] { return ws_.import_chunk(bytes); }); }
   std::string import_metadata(const std::string& bytes) {
-    return reply([&] {
-      ws_.import_metadata(bytes);
-      return json{{"ok", true}};
-    });
+    return ok_reply([&] { ws_.import_metadata(bytes); });
   }
   std::string import_finish() { return reply([&] { return ws_.import_finish(); }); }
   // The current vectors as a file: a Uint8Array, or {"error"} as a string.
@@ -228,10 +253,7 @@ class JsWorkspace {
     return copy_to_js("Uint8Array", reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
   }
   std::string eval_load(const std::string& name, const std::string& text) {
-    return reply([&] {
-      ws_.eval_load(name, text);
-      return json{{"ok", true}};
-    });
+    return ok_reply([&] { ws_.eval_load(name, text); });
   }
   std::string eval_run() { return reply([&] { return ws_.eval_run(); }); }
   std::string kind() const { return ws_.kind(); }
@@ -264,6 +286,57 @@ class JsWorkspace {
     return reply([&] { return ws_.next_word_counts(context, n); });
   }
   std::string suggest_context() { return reply([&] { return ws_.suggest_context(); }); }
+  void drop_source() { ws_.drop_source(); }
+
+  // ---- units of text (sentences, paragraphs, documents), pooled
+  std::string units_open(const std::string& text, const std::string& kind) {
+    return ok_reply([&] { ws_.units_open(text, kind); });
+  }
+  std::string units_documents_begin(const std::string& format, const std::string& field) {
+    return ok_reply([&] { ws_.units_documents_begin(format, field); });
+  }
+  // bytes: a Uint8Array, or a string as UTF-8.
+  std::string units_documents_chunk(const std::string& bytes) { return reply([&] { return ws_.units_documents_chunk(bytes); }); }
+  std::string units_documents_finish() { return ok_reply([&] { ws_.units_documents_finish(); }); }
+  std::string units_pooling(const std::string& name, bool drop_stopwords) {
+    return ok_reply([&] { ws_.units_pooling(name, drop_stopwords); });
+  }
+  std::string units_repool() { return ok_reply([&] { ws_.units_repool(); }); }
+  std::string units_step(double budget) { return reply([&] { return ws_.units_step(static_cast<int64_t>(budget)); }); }
+  std::string units_status() { return reply([&] { return ws_.units_status(); }); }
+  std::string units_search(const std::string& query, const std::string& method, int k) {
+    return reply([&] { return ws_.units_search(query, method, k); });
+  }
+  std::string units_nearest(int unit, int k) { return reply([&] { return ws_.units_nearest(unit, k); }); }
+  std::string units_compare(const std::string& a, const std::string& b) { return reply([&] { return ws_.units_compare(a, b); }); }
+  // previous: null, or a Float32Array of the last frame of the same units.
+  val units_map(int max_units, val previous) {
+    return object_reply([&](val& out) {
+      const UnitMap m = ws_.units_map(max_units, floats_of(previous));
+      set_projection(out, m.projection);
+      out.set("units", ids_to_js(m.units));
+      out.set("known", ids_to_js(m.known));
+      out.set("words", ids_to_js(m.words));
+      out.set("texts", strings_to_js(m.texts));
+      out.set("withVector", m.with_vector);
+    });
+  }
+  val units_clusters(val units, int k, double seed) {
+    return object_reply([&](val& out) {
+      const UnitClusterReply r = ws_.units_clusters(ids_of(units, "units"), kmeans_options_of(k, seed));
+      set_clusters(out, r.assignment, "labels", r.labels, r.sizes);
+    });
+  }
+  std::string units_tsne_start(val units, const std::string& options) {
+    return reply([&] {
+      const TsneOptions o = tsne_options_from_json(parse_object(options, "t-SNE options"));
+      return ws_.units_tsne_start(ids_of(units, "units"), o);
+    });
+  }
+  std::string sentence_eval_load(const std::string& name, const std::string& text) {
+    return ok_reply([&] { ws_.sentence_eval_load(name, text); });
+  }
+  std::string sentence_eval_run() { return reply([&] { return ws_.sentence_eval_run(); }); }
 
  private:
   Workspace ws_;
@@ -321,5 +394,22 @@ EMSCRIPTEN_BINDINGS(embplay) {
       .function("twinPredict", &JsWorkspace::twin_predict)
       .function("nextWordCounts", &JsWorkspace::next_word_counts)
       .function("suggestContext", &JsWorkspace::suggest_context)
-      .function("lastRowChanges", &JsWorkspace::last_row_changes);
+      .function("lastRowChanges", &JsWorkspace::last_row_changes)
+      .function("dropSource", &JsWorkspace::drop_source)
+      .function("unitsOpen", &JsWorkspace::units_open)
+      .function("unitsDocumentsBegin", &JsWorkspace::units_documents_begin)
+      .function("unitsDocumentsChunk", &JsWorkspace::units_documents_chunk)
+      .function("unitsDocumentsFinish", &JsWorkspace::units_documents_finish)
+      .function("unitsPooling", &JsWorkspace::units_pooling)
+      .function("unitsRepool", &JsWorkspace::units_repool)
+      .function("unitsStep", &JsWorkspace::units_step)
+      .function("unitsStatus", &JsWorkspace::units_status)
+      .function("unitsSearch", &JsWorkspace::units_search)
+      .function("unitsNearest", &JsWorkspace::units_nearest)
+      .function("unitsCompare", &JsWorkspace::units_compare)
+      .function("unitsMap", &JsWorkspace::units_map)
+      .function("unitsClusters", &JsWorkspace::units_clusters)
+      .function("unitsTsneStart", &JsWorkspace::units_tsne_start)
+      .function("sentenceEvalLoad", &JsWorkspace::sentence_eval_load)
+      .function("sentenceEvalRun", &JsWorkspace::sentence_eval_run);
 }

@@ -645,7 +645,8 @@ ids and reports them on the even-numbered ones.
 )";
 }
 
-// The word vectors the sentence commands pool: a vectors file (--vectors) or a next-word model (--model).
+// The word vectors the sentence commands pool: a vectors file (--vectors), with the page's zero
+// <pad> and <unk> rows in front, or a next-word model (--model) with its tokenizer.
 struct LoadedTable {
   Vocab vocab;             // (V): <pad>, <unk>, then the words
   RowMatrix table;         // (V, d): rows 0 and 1 zero for a file
@@ -665,12 +666,9 @@ LoadedTable load_table(const Args& args) {
     t.has_tokenizer = true;
     return t;
   }
-  WordVectors v = load_vectors(args, int_flag(args, "max_words", kMaxMaxWords));
-  std::vector<std::string> words = {Vocab::pad_word(), Vocab::unk_word()};
-  words.insert(words.end(), v.words.begin(), v.words.end());
-  t.vocab = Vocab::from_words(std::move(words), std::vector<int64_t>(v.words.size() + 2, 0));
-  t.table = RowMatrix::Zero(v.vectors.rows() + 2, v.vectors.cols());
-  t.table.bottomRows(v.vectors.rows()) = v.vectors;
+  VectorTable file = with_reserved_rows(load_vectors(args, int_flag(args, "max_words", kMaxMaxWords)));
+  t.vocab = std::move(file.vocab);
+  t.table = std::move(file.table);
   return t;
 }
 
@@ -873,17 +871,9 @@ int search_command(const Args& args) {
 int compare_command(const Args& args) {
   args.allow_only({"vectors", "model", "format", "metadata", "max_words", "pooling", "sif_a", "components", "stopwords", "unit_words", "a", "b", "json"});
   const LoadedTable t = load_table(args);
-  // The two sentences are the units: SIF's p(w) and IDF come from them.
-  Units units;
-  units.text = args.require("a") + "\n" + args.require("b");
-  units.spans = {{0, args.get("a").size()}, {args.get("a").size() + 1, units.text.size()}};
-  units.lines = {1, 2};
   PoolingOptions po = pooling_flags(args);
-  po.remove_components = 0;  // two sentences have no principal direction worth removing
-  const TextIndex index = build_text_index(units, t.view().reading());
-  const Pooler pooler(index, t.view(), po);
-  const UnitEmbeddings e = embed_units(pooler);
-  const Comparison c = compare_texts(pooler, e, args.get("a"), args.get("b"));
+  const Comparison c = compare_pair(t.view(), po, args.require("a"), args.require("b"));
+  po.remove_components = 0;  // as compare_pair pools them, for the report
   auto list = [](const std::vector<WordContribution>& words) {
     json j = json::array();
     for (const auto& w : words) j.push_back({{"word", w.word}, {"contribution", w.contribution}, {"count", w.count}});

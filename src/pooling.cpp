@@ -10,6 +10,7 @@
 #include "evaluation.h"
 #include "settings.h"
 #include "stopwords.h"
+#include "vector_import.h"
 
 namespace embplay {
 namespace {
@@ -19,14 +20,8 @@ constexpr int32_t kStopword = -2;  // a term's row when it is a stopword left ou
 }  // namespace
 
 int32_t WordTable::row(const std::string& word) const {
-  if (vocab->contains(word)) {
-    const int32_t id = vocab->id(word);
-    return id > kUnkId ? id : -1;
-  }
-  if (tokenizer) return -1;
-  const std::string lower = lowercase_ascii(word);
-  if (lower == word || !vocab->contains(lower)) return -1;
-  const int32_t id = vocab->id(lower);
+  if (!tokenizer) return file_word_id(*vocab, word);
+  const int32_t id = vocab->contains(word) ? vocab->id(word) : -1;
   return id > kUnkId ? id : -1;
 }
 
@@ -294,6 +289,17 @@ Comparison compare_texts(const Pooler& pooler, const UnitEmbeddings& embeddings,
   out.a = contributions(a, b.pooled);
   out.b = contributions(b, a.pooled);
   return out;
+}
+
+Comparison compare_pair(const WordTable& table, PoolingOptions options, const std::string& a, const std::string& b) {
+  Units units;
+  units.text = a + "\n" + b;
+  units.spans = {{0, a.size()}, {a.size() + 1, units.text.size()}};
+  units.lines = {1, 2};
+  options.remove_components = 0;
+  const TextIndex index = build_text_index(units, table.reading());
+  const Pooler pooler(index, table, options);
+  return compare_texts(pooler, embed_units(pooler), a, b);
 }
 
 }  // namespace embplay

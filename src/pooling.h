@@ -152,4 +152,9 @@ struct Comparison {
 Comparison compare_texts(const Pooler& pooler, const UnitEmbeddings& embeddings, const std::string& a,
                          const std::string& b);
 
+// The same for two texts with no units around them: the two are the units (SIF's p(w) and IDF come
+// from them, words are read as `table` reads text) and no component is removed (two sentences have
+// no principal direction worth removing).
+Comparison compare_pair(const WordTable& table, PoolingOptions options, const std::string& a, const std::string& b);
+
 }  // namespace embplay

@@ -58,56 +58,8 @@ class LineCounter {
   int64_t line_ = 1;
 };
 
-Units sentences(std::string source) {
-  Units u;
-  u.text = std::move(source);
-  const std::vector<std::vector<Span>> found = token_spans(u.text);
-  LineCounter lines(u.text);
-  for (size_t s = 0; s < found.size(); ++s) {
-    // A sentence runs from its first token to the next sentence's first token (its ender and closing
-    // quotes included), trailing white space trimmed.
-    const size_t begin = found[s].front().begin;
-    size_t end = s + 1 < found.size() ? found[s + 1].front().begin : u.text.size();
-    while (end > begin && is_blank(u.text[end - 1])) --end;
-    u.spans.push_back({begin, end});
-    u.lines.push_back(lines.line_at(begin));
-  }
-  return u;
-}
-
-Units paragraphs(std::string source) {
-  Units u;
-  u.text = std::move(source);
-  const std::string_view t(u.text);
-  size_t pos = 0, begin = std::string_view::npos, end = 0;
-  int64_t line = 1, begin_line = 1;
-  auto close = [&] {
-    if (begin == std::string_view::npos) return;
-    u.spans.push_back({begin, end});
-    u.lines.push_back(begin_line);
-    begin = std::string_view::npos;
-  };
-  while (pos < t.size()) {
-    size_t nl = t.find('\n', pos);
-    if (nl == std::string_view::npos) nl = t.size();
-    size_t a = pos, b = nl;
-    while (a < b && is_blank(t[a])) ++a;
-    while (b > a && is_blank(t[b - 1])) --b;
-    if (a == b) {
-      close();  // a blank line ends the paragraph
-    } else {
-      if (begin == std::string_view::npos) begin = a, begin_line = line;
-      end = b;
-    }
-    pos = nl + 1;
-    ++line;
-  }
-  close();
-  return u;
-}
-
 // Appends one document's text to `u`.
-void add_document(Units& u, const std::string& text, int64_t line) {
+void add_document(Units& u, std::string_view text, int64_t line) {
   if (!u.text.empty()) u.text += '\n';
   const size_t begin = u.text.size();
   u.text += text;
@@ -117,40 +69,8 @@ void add_document(Units& u, const std::string& text, int64_t line) {
 
 bool all_blank(std::string_view s) { return std::all_of(s.begin(), s.end(), is_blank); }
 
-Units lines(const std::string& source) {
-  Units u;
-  for_each_line(source, [&](int64_t number, std::string_view line) {
-    if (!all_blank(line)) add_document(u, std::string(line), number);
-  });
-  return u;
-}
-
 [[noreturn]] void fail_at(int64_t line, const std::string& what) {
   throw InputError("line " + std::to_string(line) + ": " + what);
-}
-
-Units jsonl(const std::string& source, const UnitOptions& o) {
-  Units u;
-  bool any_id = false;
-  for_each_line(source, [&](int64_t number, std::string_view line) {
-    if (all_blank(line)) return;
-    const nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
-    if (j.is_discarded()) fail_at(number, "not valid JSON");
-    if (!j.is_object()) fail_at(number, "not a JSON object");
-    const auto text = j.find(o.field);
-    if (text == j.end()) fail_at(number, "no \"" + o.field + "\" field");
-    if (!text->is_string()) fail_at(number, "\"" + o.field + "\" is not text");
-    add_document(u, text->get<std::string>(), number);
-    std::string id;
-    const auto id_it = j.find(o.id_field);
-    if (id_it != j.end() && (id_it->is_string() || id_it->is_number_integer())) {
-      id = id_it->is_string() ? id_it->get<std::string>() : id_it->dump();
-      any_id = true;
-    }
-    u.ids.push_back(id.empty() ? std::to_string(number) : id);
-  });
-  if (!any_id) u.ids.clear();
-  return u;
 }
 
 bool all_digits(const std::string& s) {
@@ -167,29 +87,126 @@ size_t column_index(const std::string& column, const std::vector<std::string>& h
   throw InputError("csv: no column \"" + column + "\"" + (has_header ? " in the header" : " (without a header, give its number)"));
 }
 
-Units csv(const std::string& source, const UnitOptions& o) {
-  Units u;
-  size_t pos = 0;
-  int64_t line = 1;
-  std::vector<std::string> header;
-  if (o.header) header = read_csv_record(source, pos, &line);
-  const size_t text_col = column_index(o.column, header, o.header);
-  const bool with_id = !o.id_column.empty();
-  const size_t id_col = with_id ? column_index(o.id_column, header, o.header) : 0;
-  while (pos < source.size()) {
-    const int64_t at = line;
-    const std::vector<std::string> record = read_csv_record(source, pos, &line);
-    if (record.size() == 1 && record[0].empty()) continue;  // a blank line
-    const size_t need = std::max(text_col, with_id ? id_col : 0);
-    if (record.size() <= need)
-      fail_at(at, "no column " + std::to_string(need + 1) + " (the record has " + std::to_string(record.size()) + ")");
-    add_document(u, record[text_col], at);
-    if (with_id) u.ids.push_back(record[id_col]);
+}  // namespace
+
+UnitSplitter::UnitSplitter(std::string source, const UnitOptions& options) : options_(options) {
+  if (source.compare(0, 3, "\xEF\xBB\xBF") == 0) source.erase(0, 3);  // a byte-order mark is not text
+  const bool in_place = options.kind == UnitKind::kSentences || options.kind == UnitKind::kParagraphs;
+  // Sentences and paragraphs are spans of the source itself; documents are copied out of it.
+  (in_place ? units_.text : source_) = std::move(source);
+  if (options.kind == UnitKind::kCsv) {
+    std::vector<std::string> header;
+    if (options.header) header = read_csv_record(source_, pos_, &line_);
+    text_column_ = column_index(options.column, header, options.header);
+    if (!options.id_column.empty()) id_column_ = column_index(options.id_column, header, options.header);
   }
-  return u;
 }
 
-}  // namespace
+std::string_view UnitSplitter::source() const {
+  return options_.kind == UnitKind::kSentences || options_.kind == UnitKind::kParagraphs ? std::string_view(units_.text)
+                                                                                         : std::string_view(source_);
+}
+
+bool UnitSplitter::step(int64_t budget) {
+  const std::string_view t = source();
+  // Computed in 64 bits: size_t is 32 bits in WebAssembly.
+  const uint64_t stop = static_cast<uint64_t>(pos_) + static_cast<uint64_t>(std::max<int64_t>(budget, 1));
+  while (pos_ < t.size() && pos_ < stop) read_record();
+  if (pos_ >= t.size()) close_paragraph();
+  return pos_ >= t.size();
+}
+
+// Paragraphs (and the sentences inside them) run over non-blank lines; a blank line closes one.
+void UnitSplitter::read_line_of_paragraph() {
+  const std::string_view t = source();
+  size_t nl = t.find('\n', pos_);
+  if (nl == std::string_view::npos) nl = t.size();
+  size_t a = pos_, b = nl;
+  while (a < b && is_blank(t[a])) ++a;
+  while (b > a && is_blank(t[b - 1])) --b;
+  if (a == b) {
+    close_paragraph();
+  } else {
+    if (!open_) open_ = true, begin_ = a, begin_line_ = line_;
+    end_ = b;
+  }
+  pos_ = nl + 1;
+  ++line_;
+}
+
+void UnitSplitter::close_paragraph() {
+  if (!open_) return;
+  open_ = false;
+  if (options_.kind == UnitKind::kParagraphs) {
+    units_.spans.push_back({begin_, end_});
+    units_.lines.push_back(begin_line_);
+    return;
+  }
+  // Its sentences: each runs from its first token to the next sentence's first token (its ender and
+  // closing quotes included), trailing white space trimmed. Sentences never cross a blank line.
+  const std::string_view paragraph = std::string_view(units_.text).substr(begin_, end_ - begin_);
+  const std::vector<std::vector<Span>> found = token_spans(paragraph);
+  LineCounter lines(paragraph);
+  for (size_t s = 0; s < found.size(); ++s) {
+    const size_t begin = found[s].front().begin;
+    size_t end = s + 1 < found.size() ? found[s + 1].front().begin : paragraph.size();
+    while (end > begin && is_blank(paragraph[end - 1])) --end;
+    units_.spans.push_back({begin_ + begin, begin_ + end});
+    units_.lines.push_back(begin_line_ + lines.line_at(begin) - 1);
+  }
+}
+
+void UnitSplitter::read_record() {
+  if (options_.kind == UnitKind::kSentences || options_.kind == UnitKind::kParagraphs) return read_line_of_paragraph();
+  const std::string_view t = source();
+  if (options_.kind == UnitKind::kCsv) {
+    const int64_t at = line_;
+    const std::vector<std::string> record = read_csv_record(t, pos_, &line_);
+    if (record.size() == 1 && record[0].empty()) return;  // a blank line
+    const bool with_id = !options_.id_column.empty();
+    const size_t need = std::max(text_column_, with_id ? id_column_ : 0);
+    if (record.size() <= need)
+      fail_at(at, "no column " + std::to_string(need + 1) + " (the record has " + std::to_string(record.size()) + ")");
+    add_document(units_, record[text_column_], at);
+    if (with_id) units_.ids.push_back(record[id_column_]);
+    return;
+  }
+  size_t nl = t.find('\n', pos_);
+  if (nl == std::string_view::npos) nl = t.size();
+  std::string_view line = t.substr(pos_, nl - pos_);
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  const int64_t number = line_++;
+  pos_ = nl + 1;
+  if (all_blank(line)) return;
+  if (options_.kind == UnitKind::kLines) return add_document(units_, line, number);
+  const nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
+  if (j.is_discarded()) fail_at(number, "not valid JSON");
+  if (!j.is_object()) fail_at(number, "not a JSON object");
+  const auto text = j.find(options_.field);
+  if (text == j.end()) fail_at(number, "no \"" + options_.field + "\" field");
+  if (!text->is_string()) fail_at(number, "\"" + options_.field + "\" is not text");
+  add_document(units_, text->get<std::string>(), number);
+  std::string id;
+  const auto id_it = j.find(options_.id_field);
+  if (id_it != j.end() && (id_it->is_string() || id_it->is_number_integer())) {
+    id = id_it->is_string() ? id_it->get<std::string>() : id_it->dump();
+    any_id_ = true;
+  }
+  units_.ids.push_back(id.empty() ? std::to_string(number) : id);
+}
+
+Units UnitSplitter::finish() {
+  while (!step(int64_t(1) << 40)) {
+  }
+  if (options_.kind == UnitKind::kJsonl && !any_id_) units_.ids.clear();
+  if (units_.size() == 0) {
+    const UnitKind k = options_.kind;
+    throw InputError(std::string("no ") + (k == UnitKind::kSentences ? "sentences" : k == UnitKind::kParagraphs ? "paragraphs" : "documents") +
+                     ": the text is empty");
+  }
+  source_ = std::string();
+  return std::move(units_);
+}
 
 UnitKind parse_unit_kind(const std::string& name) {
   if (name == "sentences") return UnitKind::kSentences;
@@ -212,19 +229,7 @@ const char* unit_kind_name(UnitKind kind) {
 }
 
 Units split_units(std::string source, const UnitOptions& options) {
-  if (source.compare(0, 3, "\xEF\xBB\xBF") == 0) source.erase(0, 3);  // a byte-order mark is not text
-  Units u;
-  switch (options.kind) {
-    case UnitKind::kSentences: u = sentences(std::move(source)); break;
-    case UnitKind::kParagraphs: u = paragraphs(std::move(source)); break;
-    case UnitKind::kLines: u = lines(source); break;
-    case UnitKind::kJsonl: u = jsonl(source, options); break;
-    case UnitKind::kCsv: u = csv(source, options); break;
-  }
-  if (u.size() == 0)
-    throw InputError(std::string("no ") + (options.kind == UnitKind::kSentences ? "sentences" : options.kind == UnitKind::kParagraphs ? "paragraphs" : "documents") +
-                     ": the text is empty");
-  return u;
+  return UnitSplitter(std::move(source), options).finish();
 }
 
 std::vector<std::vector<Span>> token_spans(std::string_view text) {

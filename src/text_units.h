@@ -4,6 +4,7 @@
 // source it starts on (named by messages). Nothing here knows about vectors.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -54,9 +55,40 @@ struct Units {
 };
 
 // Cuts `source` into units (a leading UTF-8 byte-order mark dropped). Sentences and paragraphs are never empty (blank stretches are skipped);
-// documents are kept even when their text is empty, so a collection keeps its ids. Throws InputError
-// naming the line for a malformed record, and when there is no unit at all.
+// sentences never cross a blank line; documents are kept even when their text is empty, so a
+// collection keeps its ids. Throws InputError naming the line for a malformed record, and when
+// there is no unit at all.
 Units split_units(std::string source, const UnitOptions& options);
+
+// The same in steps, so that the page's worker can open 100,000 paragraphs without blocking:
+// step() reads about `budget` bytes of the source (whole lines or records), finish() reads what is
+// left and returns the units. Sentences are found paragraph by paragraph, so memory stays small.
+class UnitSplitter {
+ public:
+  // Throws InputError for a CSV column that is not there.
+  UnitSplitter(std::string source, const UnitOptions& options);
+  bool step(int64_t budget);  // true when the whole source is read; throws InputError "line N: ..."
+  size_t done() const { return std::min(pos_, size()); }  // bytes read
+  size_t size() const { return source().size(); }
+  Units finish();  // throws InputError when there is no unit
+
+ private:
+  std::string_view source() const;
+  void read_record();             // one line (paragraphs, sentences, lines, JSON lines) or CSV record
+  void read_line_of_paragraph();
+  void close_paragraph();         // the open paragraph becomes a unit, or its sentences do
+
+  UnitOptions options_;
+  Units units_;
+  std::string source_;            // documents: the file (units_.text holds their texts)
+  size_t pos_ = 0;                // next byte to read
+  int64_t line_ = 1;              // its line
+  bool open_ = false;             // a paragraph is open: [begin_, end_) from line begin_line_
+  size_t begin_ = 0, end_ = 0;
+  int64_t begin_line_ = 1;
+  size_t text_column_ = 0, id_column_ = 0;  // csv
+  bool any_id_ = false;                     // jsonl: some document named its id
+};
 
 // The tokens of `text` with their byte spans, sentence by sentence, as tokenize() finds them (with
 // punctuation tokens kept and case as written): the tokenizer's rules, and where each token stands.

@@ -82,8 +82,10 @@ void validate(const SearchOptions& o) {
   validate(o.bm25);
 }
 
+UnitSearch::UnitSearch(const TextIndex& index) : index_(index), pooler_(nullptr), units_(nullptr) {}
+
 UnitSearch::UnitSearch(const TextIndex& index, const Pooler& pooler, const UnitEmbeddings& embeddings)
-    : index_(index), pooler_(pooler), units_(embeddings), query_vector_(pooler.dim()) {
+    : index_(index), pooler_(&pooler), units_(&embeddings), query_vector_(pooler.dim()) {
   inv_norms_.assign(static_cast<size_t>(embeddings.size()), 0.0f);
   for (int32_t i = 0; i < embeddings.size(); ++i) {
     const float n = embeddings.has_vector(i) ? embeddings.vectors.row(i).norm() : 0.0f;
@@ -92,9 +94,10 @@ UnitSearch::UnitSearch(const TextIndex& index, const Pooler& pooler, const UnitE
 }
 
 bool UnitSearch::pool_query(const Query& query) {
-  const Pooler::Counts c = pooler_.pool_tokens(pooler_.tokens(query.words), query_vector_.data());
+  if (!pooler_) return false;
+  const Pooler::Counts c = pooler_->pool_tokens(pooler_->tokens(query.words), query_vector_.data());
   if (c.known == 0) return false;
-  units_.remove_components(query_vector_.data());
+  units_->remove_components(query_vector_.data());
   const float qn = query_vector_.norm();
   if (qn == 0) return false;
   query_vector_ /= qn;
@@ -102,14 +105,14 @@ bool UnitSearch::pool_query(const Query& query) {
 }
 
 void UnitSearch::embedding_scores(const Query& query, std::vector<float>& out) {
-  const size_t n = static_cast<size_t>(units_.size());
+  const size_t n = static_cast<size_t>(index_.units());
   out.resize(n);
   if (!pool_query(query)) {
     std::fill(out.begin(), out.end(), kNoScore);
     return;
   }
   Eigen::Map<Eigen::VectorXf> dots(out.data(), static_cast<Eigen::Index>(n));
-  dots.noalias() = units_.vectors * query_vector_;  // (N) = (N, D) (D)
+  dots.noalias() = units_->vectors * query_vector_;  // (N) = (N, D) (D)
   for (size_t i = 0; i < n; ++i) out[i] = inv_norms_[i] > 0 ? out[i] * inv_norms_[i] : kNoScore;
 }
 
@@ -146,24 +149,31 @@ SearchResult UnitSearch::search(const std::string& text, SearchMethod method, co
   r.words = query.words;
   r.stopwords = query.stopwords;
   bool any_vector = false, any_unit = false;
-  for (const auto& t : pooler_.tokens(query.words)) {
-    if (t.row >= 0) any_vector = true;
-    else if (std::find(r.no_vector.begin(), r.no_vector.end(), t.word) == r.no_vector.end()) r.no_vector.push_back(t.word);
+  if (pooler_) {
+    for (const auto& t : pooler_->tokens(query.words)) {
+      if (t.row >= 0) any_vector = true;
+      else if (std::find(r.no_vector.begin(), r.no_vector.end(), t.word) == r.no_vector.end()) r.no_vector.push_back(t.word);
+    }
   }
   for (size_t i = 0; i < query.words.size(); ++i) {
     if (query.terms[i] >= 0) any_unit = true;
     else if (std::find(r.no_unit.begin(), r.no_unit.end(), query.words[i]) == r.no_unit.end()) r.no_unit.push_back(query.words[i]);
   }
-  if (units_.with_vectors() == 0 && method == SearchMethod::kEmbedding)
+  if (!pooler_ && method == SearchMethod::kEmbedding)
+    throw InputError("no vectors yet: train, step or open vectors to rank by embedding (BM25 needs none)");
+  const int32_t with_vectors = units_ ? units_->with_vectors() : 0;
+  if (with_vectors == 0 && method == SearchMethod::kEmbedding)
     throw InputError("no unit has a word with a vector: the embedding cannot rank them (try BM25)");
   if (!any_vector && method == SearchMethod::kEmbedding)
     throw InputError("no word of the query has a vector (" + quoted_words(r.no_vector) + "): try BM25, or other words");
   if (!any_unit && method == SearchMethod::kBm25)
     throw InputError("no unit contains a word of the query (" + quoted_words(r.no_unit) + ")");
   SearchMethod used = method;
-  if (method == SearchMethod::kHybrid && (!any_vector || units_.with_vectors() == 0)) {
+  if (method == SearchMethod::kHybrid && (!any_vector || with_vectors == 0)) {
     used = SearchMethod::kBm25;
-    r.notice = "no word of the query has a vector: ranked by BM25 alone";
+    r.notice = !pooler_ ? "no vectors yet: ranked by BM25 alone"
+             : with_vectors == 0 ? "no unit has a word with a vector: ranked by BM25 alone"
+                                 : "no word of the query has a vector: ranked by BM25 alone";
     if (!any_unit) throw InputError("no unit contains a word of the query, and no word of the query has a vector (" + quoted_words(r.no_vector) + ")");
   } else if (method == SearchMethod::kHybrid && !any_unit) {
     used = SearchMethod::kEmbedding;
@@ -179,7 +189,7 @@ SearchResult UnitSearch::search(const std::string& text, SearchMethod method, co
   std::sort(distinct.begin(), distinct.end());
   distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
   for (int32_t u : top_units(s, o.k, floor, order_)) {
-    const float cosine = query_vector && inv_norms_[u] > 0 ? units_.vectors.row(u).dot(query_vector_.transpose()) * inv_norms_[u] : 0.0f;
+    const float cosine = query_vector && inv_norms_[u] > 0 ? units_->vectors.row(u).dot(query_vector_.transpose()) * inv_norms_[u] : 0.0f;
     Hit h{u, s[u], cosine, bm25_[u], {}};
     for (const auto& w : distinct) {
       const int32_t t = index_.find(w);
@@ -209,10 +219,18 @@ std::vector<Hit> nearest_units(const UnitEmbeddings& e, int32_t unit, int k) {
   return hits;
 }
 
-UnitClusters cluster_units(const TextIndex& index, const UnitEmbeddings& e, const KMeansOptions& options, int label_words) {
+UnitClusters cluster_units(const TextIndex& index, const UnitEmbeddings& e, const KMeansOptions& options, int label_words,
+                           const Ids& only) {
   Ids rows;
-  for (int32_t i = 0; i < e.size(); ++i)
-    if (e.has_vector(i)) rows.push_back(i);
+  if (only.empty()) {
+    for (int32_t i = 0; i < e.size(); ++i)
+      if (e.has_vector(i)) rows.push_back(i);
+  } else {
+    for (int32_t i : only) {
+      if (i < 0 || i >= e.size()) throw InputError("unit " + std::to_string(i) + " does not exist");
+      if (e.has_vector(i)) rows.push_back(i);
+    }
+  }
   if (static_cast<int>(rows.size()) < options.k)
     throw InputError(std::to_string(options.k) + " clusters need at least " + std::to_string(options.k) +
                      " units with a vector; there are " + std::to_string(rows.size()));

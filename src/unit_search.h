@@ -53,13 +53,15 @@ struct SearchResult {
 };
 
 // One index, its pooler and the pooled units; keeps per-query scratch, so one search at a time.
+// Without vectors (an index alone: units opened before any training), only BM25 ranks.
 class UnitSearch {
  public:
   UnitSearch(const TextIndex& index, const Pooler& pooler, const UnitEmbeddings& embeddings);
+  explicit UnitSearch(const TextIndex& index);
 
   // The top k units for `query`. Throws InputError for an empty or stopword-only query, an embedding
-  // (or hybrid) search whose query has no word with a vector or no unit with a vector, and a BM25
-  // search none of whose words a unit contains. The hybrid answers with what it has (BM25 alone when
+  // (or hybrid) search without vectors, or whose query has no word with a vector, or no unit with a
+  // vector, and a BM25 search none of whose words a unit contains. The hybrid answers with what it has (BM25 alone when
   // the query has no word with a vector, the embedding alone when BM25 matches nothing) and says so.
   SearchResult search(const std::string& query, SearchMethod method, const SearchOptions& options);
 
@@ -74,8 +76,8 @@ class UnitSearch {
   void embedding_scores(const Query& query, std::vector<float>& out);
 
   const TextIndex& index_;
-  const Pooler& pooler_;
-  const UnitEmbeddings& units_;
+  const Pooler* pooler_;          // null: BM25 only
+  const UnitEmbeddings* units_;   // null with pooler_
   std::vector<float> inv_norms_;           // (N): 1 / |unit vector|, 0 for units without one
   Eigen::VectorXf query_vector_;           // (D) scratch
   std::vector<float> emb_, bm25_, fused_;  // (N) scratch: each method's scores
@@ -97,8 +99,10 @@ struct UnitClusters {
 // words most over-represented in it against the other units: the log-odds ratio of the share of
 // units containing the word, inside and outside, with a prior of 0.5 unit on each side, divided by
 // its standard error (Monroe et al. 2008, uninformative prior). Stopwords and words in a single
-// unit of the cluster are skipped. Throws InputError for fewer units with a vector than k.
+// unit of the cluster are skipped. `only`, when given, names the units to cluster (a map's sample;
+// those without a vector are left out, -1), and the labels contrast them with each other. Throws
+// InputError for fewer units with a vector than k.
 UnitClusters cluster_units(const TextIndex& index, const UnitEmbeddings& embeddings, const KMeansOptions& options,
-                           int label_words = 5);
+                           int label_words = 5, const Ids& only = {});
 
 }  // namespace embplay

@@ -3,6 +3,7 @@
 
 #include <utility>
 
+#include "evaluation.h"
 #include "input_error.h"
 
 namespace embplay {
@@ -83,6 +84,17 @@ VectorTable with_reserved_rows(WordVectors v) {
   std::vector<int64_t> counts(words.size(), 0);
   out.vocab = Vocab::from_words(std::move(words), std::move(counts));
   return out;
+}
+
+int32_t file_word_id(const Vocab& vocab, const std::string& word, std::string* spelling) {
+  std::string found = word;
+  if (!vocab.contains(found)) {
+    std::string lower = lowercase_ascii(word);
+    if (vocab.contains(lower)) found = std::move(lower);
+  }
+  const int32_t id = vocab.contains(found) ? vocab.id(found) : -1;
+  if (spelling) *spelling = std::move(found);
+  return id > kUnkId ? id : -1;
 }
 
 }  // namespace embplay

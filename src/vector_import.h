@@ -75,4 +75,10 @@ struct VectorTable {
 };
 VectorTable with_reserved_rows(WordVectors vectors);
 
+// How the page reads a word against an opened file's words, which come with no tokenizer of their
+// own: as written, else in ASCII lowercase when only that spelling is there (GloVe is lowercase).
+// The word's id, or -1 when neither spelling is a word (<pad> and <unk> never are); `spelling`,
+// when given, gets the form looked up last.
+int32_t file_word_id(const Vocab& vocab, const std::string& word, std::string* spelling = nullptr);
+
 }  // namespace embplay

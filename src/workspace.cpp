@@ -49,14 +49,12 @@ int32_t find_word(const VectorView& v, const std::string& typed, std::string* qu
     const std::vector<std::string> words = tokenize_words(typed, *v.tokenizer);
     *single = words.size() == 1;
     *query = *single ? words[0] : typed;
-  } else {
-    const size_t b = typed.find_first_not_of(" \t\r\n"), e = typed.find_last_not_of(" \t\r\n");
-    *query = b == std::string::npos ? "" : typed.substr(b, e - b + 1);
-    *single = !query->empty() && query->find_first_of(" \t\r\n") == std::string::npos;
-    if (*single && !v.vocab->contains(*query) && v.vocab->contains(lowercase_ascii(*query))) *query = lowercase_ascii(*query);
+    return *single ? v.table_view().row(*query) : -1;
   }
-  if (!*single || !v.vocab->contains(*query) || v.vocab->id(*query) <= kUnkId) return -1;
-  return v.vocab->id(*query);
+  const size_t b = typed.find_first_not_of(" \t\r\n"), e = typed.find_last_not_of(" \t\r\n");
+  *query = b == std::string::npos ? "" : typed.substr(b, e - b + 1);
+  *single = !query->empty() && query->find_first_of(" \t\r\n") == std::string::npos;
+  return *single ? file_word_id(*v.vocab, std::string(*query), query) : -1;
 }
 
 // find_word(), or InputError: "type a single word", or that it is not in the vocabulary.
@@ -213,7 +211,10 @@ std::string Workspace::kind() const {
   return "none";
 }
 
+void Workspace::drop_source() { clear(); }
+
 void Workspace::clear() {
+  sentences_.drop_vectors();  // its pooling reads the table that is about to go
   trainer_.reset();
   loaded_.reset();
   w2v_.reset();
@@ -369,8 +370,12 @@ json Workspace::tsne_start(const WordSelection& selection, TsneOptions options) 
   const Ids ids = selected(v, selection);
   const RowMatrix chosen = gather_rows(*v.table, ids);
   if (selection.chosen) check_projectable(chosen, kMinTsnePoints, "t-SNE");
+  return start_tsne(chosen, ids, false, options);
+}
+
+json Workspace::start_tsne(const RowMatrix& chosen, const Ids& ids, bool units, TsneOptions options) {
   RowMatrix initial;
-  const bool warm = tsne_ && ids == tsne_ids_ && tsne_->dimensions() == options.dimensions;
+  const bool warm = tsne_ && tsne_units_ == units && ids == tsne_ids_ && tsne_->dimensions() == options.dimensions;
   if (warm) {
     initial = tsne_->coords();
     options.exaggeration_iterations = 0;  // the layout exists already
@@ -378,6 +383,7 @@ json Workspace::tsne_start(const WordSelection& selection, TsneOptions options) 
   auto next = std::make_unique<Tsne>(chosen, options, initial);
   tsne_ = std::move(next);
   tsne_ids_ = ids;
+  tsne_units_ = units;
   tsne_iterations_ = options.iterations;
   return {{"ok", true}, {"n", ids.size()}, {"warm", warm}, {"learning_rate", tsne_->learning_rate()}};
 }
@@ -605,6 +611,289 @@ std::optional<RowChanges> Workspace::last_row_changes() const {
   RowChanges out{trainer_->last_rows(), trainer_->last_row_changes()};
   out.moved.resize(std::min(out.moved.size(), out.rows.size()));
   return out;
+}
+
+// ---- sentences, paragraphs and documents --------------------------------------------------
+
+namespace {
+
+// The documents file a page may stream in: beyond this, split it (the units are held in memory
+// twice while they are indexed).
+constexpr size_t kMaxDocumentsBytes = size_t(512) << 20;
+
+// The first `max_bytes` of `text`, cut before a UTF-8 sequence, and whether it was cut.
+std::string_view cut_at(std::string_view text, size_t max_bytes, bool* cut) {
+  *cut = text.size() > max_bytes;
+  if (!*cut) return text;
+  size_t end = max_bytes;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return text.substr(0, end);
+}
+
+// A unit's text for the page as pieces: plain, marked, plain, ... (every second piece, from the
+// second, is one of `matched` as the index reads it). At most kUnitHitBytes of it: from a little
+// before the first match (… marks what is left out).
+json text_parts(std::string_view unit, const std::vector<std::string>& matched, const TokenizerOptions& reading) {
+  std::vector<std::string> sorted = matched;
+  std::sort(sorted.begin(), sorted.end());
+  const std::vector<Span> marks = find_words(unit, sorted, reading);
+  size_t from = 0;
+  if (unit.size() > kUnitHitBytes && !marks.empty() && marks[0].begin > kUnitHitBytes / 4) {
+    from = std::min(marks[0].begin - kUnitHitBytes / 5, unit.size() - kUnitHitBytes);
+    while (from < marks[0].begin && unit[from] != ' ') ++from;  // start at a word
+  }
+  bool cut = false;
+  const std::string_view shown = cut_at(unit.substr(from), kUnitHitBytes, &cut);
+  json parts = json::array();
+  size_t at = 0;
+  for (const Span& m : marks) {
+    if (m.begin < from || m.end > from + shown.size()) continue;
+    parts.push_back(std::string(shown.substr(at, m.begin - from - at)));
+    parts.push_back(std::string(shown.substr(m.begin - from, m.end - m.begin)));
+    at = m.end - from;
+  }
+  parts.push_back(std::string(shown.substr(at)) + (cut ? "…" : ""));
+  if (from > 0) parts[0] = "…" + parts[0].get<std::string>();
+  return parts;
+}
+
+}  // namespace
+
+void Workspace::units_open(std::string text, const std::string& kind) {
+  UnitOptions o;
+  o.kind = parse_unit_kind(kind);
+  if (o.kind != UnitKind::kSentences && o.kind != UnitKind::kParagraphs)
+    throw InputError("units of a text are sentences or paragraphs (a documents file is sent in chunks)");
+  sentences_.open(std::move(text), o);
+}
+
+void Workspace::units_documents_begin(const std::string& format, const std::string& field) {
+  UnitOptions o;
+  o.kind = parse_unit_kind(format);
+  if (o.kind != UnitKind::kLines && o.kind != UnitKind::kJsonl && o.kind != UnitKind::kCsv)
+    throw InputError("a documents file is lines, jsonl or csv");
+  if (!field.empty()) o.field = o.column = field;
+  documents_options_ = o;
+  documents_.clear();
+  documents_.shrink_to_fit();
+  receiving_documents_ = true;
+}
+
+json Workspace::units_documents_chunk(const std::string& bytes) {
+  if (!receiving_documents_) throw InputError("no documents file in progress: begin one first");
+  if (documents_.size() + bytes.size() > kMaxDocumentsBytes) {
+    receiving_documents_ = false;
+    documents_ = std::string();
+    throw InputError("the documents file is larger than " + std::to_string(kMaxDocumentsBytes >> 20) + " MB: split it");
+  }
+  documents_ += bytes;
+  return {{"bytes", documents_.size()}};
+}
+
+void Workspace::units_documents_finish() {
+  if (!receiving_documents_) throw InputError("no documents file in progress: begin one first");
+  receiving_documents_ = false;
+  sentences_.open(std::move(documents_), documents_options_);
+  documents_ = std::string();
+}
+
+void Workspace::units_pooling(const std::string& name, bool drop_stopwords) {
+  if (name == "idf") throw InputError("pooling: \"idf\" is not one of mean, max, mean+max, sif");
+  PoolingOptions o = pooling_preset(name);
+  o.drop_stopwords = drop_stopwords;
+  sentences_.set_pooling(o);
+}
+
+void Workspace::units_repool() { sentences_.repool(); }
+
+json Workspace::units_step(int64_t budget) {
+  const VectorView v = vectors();
+  const WordTable table = v.table_view();
+  const SentenceProgress p = sentences_.step(budget, v ? &table : nullptr);
+  json out = units_status();
+  out.update({{"phase", p.phase}, {"done", p.done}, {"total", p.total}, {"replaced", p.replaced}, {"pooled", p.pooled},
+              {"error", p.error.empty() ? json() : json(p.error)}});
+  return out;
+}
+
+json Workspace::units_status() const {
+  const VectorView v = vectors();
+  const WordTable table = v.table_view();
+  const WordTable* current = v ? &table : nullptr;
+  json out = {{"units", 0}, {"busy", sentences_.busy(current)}, {"next", sentences_.next_phase(current)}};
+  if (!sentences_.has_units()) return out;
+  const TextIndex& index = sentences_.index();
+  const UnitEmbeddings* e = sentences_.embeddings();
+  const size_t vector_bytes = e ? static_cast<size_t>(e->vectors.size()) * sizeof(float) : 0;
+  out.update({{"units", index.units()}, {"tokens", index.tokens()}, {"terms", index.terms()},
+              {"pooled", e != nullptr}, {"fresh", sentences_.pooled_fresh()},
+              {"with_vector", e ? json(e->with_vectors()) : json()},
+              {"pooling", describe(sentences_.pooling())}, {"dim", sentences_.pooler() ? json(sentences_.pooler()->dim()) : json()},
+              {"memory", {{"text_index", sentences_.memory_bytes() - vector_bytes}, {"vectors", vector_bytes}}}});
+  return out;
+}
+
+const UnitEmbeddings& Workspace::pooled_units() const {
+  if (!sentences_.has_units()) throw InputError("no units yet: open the Sentences view");
+  const UnitEmbeddings* e = sentences_.embeddings();
+  if (!e) throw InputError("no vectors yet: train, step or open vectors to pool the units (BM25 search works already)");
+  if (e->with_vectors() == 0)
+    throw InputError("none of the " + std::to_string(e->size()) + " units has a word with a vector: train longer, or open vectors that know their words");
+  return *e;
+}
+
+void Workspace::check_units(const Ids& units) const {
+  const UnitEmbeddings& e = pooled_units();
+  std::vector<bool> seen(static_cast<size_t>(e.size()), false);
+  for (int32_t u : units) {
+    if (u < 0 || u >= e.size()) throw InputError("unit " + std::to_string(u) + " does not exist");
+    if (!e.has_vector(u)) throw InputError("unit " + std::to_string(u) + " has no word with a vector");
+    if (seen[u]) throw InputError("unit " + std::to_string(u) + " is chosen twice");
+    seen[u] = true;
+  }
+}
+
+json Workspace::units_search(const std::string& query, const std::string& method, int k) {
+  if (!sentences_.has_units()) throw InputError("no units yet: open the Sentences view");
+  SearchOptions o;
+  o.k = k;
+  const SearchMethod m = parse_search_method(method);
+  const SearchResult r = sentences_.search().search(query, m, o);
+  const Units& units = sentences_.units();
+  const UnitEmbeddings* e = sentences_.embeddings();
+  json hits = json::array();
+  for (const Hit& h : r.hits)
+    hits.push_back({{"unit", h.unit}, {"id", units.id(h.unit)}, {"line", units.lines[h.unit]}, {"score", h.score},
+                    {"embedding", h.embedding}, {"bm25", h.bm25},
+                    {"parts", text_parts(units.unit(h.unit), h.matched, sentences_.index().tokenizer())},
+                    {"known", e ? json(e->known[h.unit]) : json()}, {"words", e ? json(e->words[h.unit]) : json()}});
+  return {{"method", search_method_name(m)}, {"hits", hits}, {"words", r.words}, {"stopwords", r.stopwords},
+          {"no_vector", r.no_vector}, {"no_unit", r.no_unit}, {"notice", r.notice}};
+}
+
+json Workspace::units_nearest(int unit, int k) const {
+  const UnitEmbeddings& e = pooled_units();
+  const Units& units = sentences_.units();
+  json hits = json::array();
+  for (const Hit& h : nearest_units(e, unit, k))
+    hits.push_back({{"unit", h.unit}, {"id", units.id(h.unit)}, {"line", units.lines[h.unit]}, {"score", h.score},
+                    {"embedding", h.embedding}, {"parts", text_parts(units.unit(h.unit), {}, sentences_.index().tokenizer())},
+                    {"known", e.known[h.unit]}, {"words", e.words[h.unit]}});
+  return {{"unit", unit}, {"id", units.id(unit)}, {"parts", text_parts(units.unit(unit), {}, sentences_.index().tokenizer())},
+          {"known", e.known[unit]}, {"words", e.words[unit]}, {"hits", hits}};
+}
+
+json Workspace::units_compare(const std::string& a, const std::string& b) const {
+  const VectorView v = vectors();
+  if (!v) throw InputError("no vectors yet: train, step or open vectors to compare sentences");
+  const Pooler* pooler = sentences_.pooler();
+  const bool with_units = pooler && sentences_.pooled_fresh();
+  const Comparison c = with_units ? compare_texts(*pooler, *sentences_.embeddings(), a, b)
+                                  : compare_pair(v.table_view(), sentences_.pooling(), a, b);
+  auto list = [](const std::vector<WordContribution>& words) {
+    json j = json::array();
+    for (const auto& w : words) j.push_back({{"word", w.word}, {"contribution", w.contribution}, {"count", w.count}});
+    return j;
+  };
+  PoolingOptions shown = sentences_.pooling();
+  if (!with_units) shown.remove_components = 0;
+  return {{"cosine", c.cosine}, {"pooling", describe(shown)}, {"with_units", with_units}, {"a", list(c.a)}, {"b", list(c.b)},
+          {"a_unknown", c.a_unknown}, {"b_unknown", c.b_unknown}};
+}
+
+UnitMap Workspace::units_map(int max_units, const std::vector<float>& previous) const {
+  const UnitEmbeddings& e = pooled_units();
+  UnitMap out;
+  out.with_vector = e.with_vectors();
+  const int64_t shown = std::min<int64_t>(out.with_vector, std::max(1, max_units));
+  // An even sample of the units with a vector, in text order: the j-th of `shown` is the
+  // floor(j * with_vector / shown)-th unit with a vector.
+  int64_t seen = 0;
+  for (int32_t i = 0; i < e.size() && static_cast<int64_t>(out.units.size()) < shown; ++i) {
+    if (!e.has_vector(i)) continue;
+    if (seen++ == static_cast<int64_t>(out.units.size()) * out.with_vector / shown) out.units.push_back(i);
+  }
+  const RowMatrix chosen = gather_rows(e.vectors, out.units);
+  check_projectable(chosen, kMinMapWords, "PCA");
+  out.projection = project(chosen, previous);
+  const Units& units = sentences_.units();
+  for (int32_t u : out.units) {
+    bool cut = false;
+    out.texts.push_back(std::string(cut_at(units.unit(u), kUnitSnippetBytes, &cut)) + (cut ? "…" : ""));
+    out.known.push_back(e.known[u]);
+    out.words.push_back(e.words[u]);
+  }
+  return out;
+}
+
+UnitClusterReply Workspace::units_clusters(const Ids& units, KMeansOptions options) const {
+  check_units(units);
+  if (options.k < 1 || options.k > static_cast<int>(units.size()))
+    throw InputError("clusters: k must be between 1 and the number of units on the map (" + std::to_string(units.size()) + ")");
+  const UnitClusters c = cluster_units(sentences_.index(), *sentences_.embeddings(), options, 5, units);
+  UnitClusterReply out;
+  for (int32_t u : units) out.assignment.push_back(c.assignment[u]);
+  out.labels = c.labels;
+  out.sizes = c.sizes;
+  return out;
+}
+
+json Workspace::units_tsne_start(const Ids& units, TsneOptions options) {
+  check_units(units);
+  const RowMatrix chosen = gather_rows(sentences_.embeddings()->vectors, units);
+  check_projectable(chosen, kMinTsnePoints, "t-SNE");
+  return start_tsne(chosen, units, true, options);
+}
+
+void Workspace::sentence_eval_load(const std::string& name, std::string text) {
+  const char* ir_names[3] = {"cranfield-documents", "cranfield-queries", "cranfield-qrels"};
+  if (name == "sts") {
+    sts_ = read_sts(text);
+    return;
+  }
+  for (int i = 0; i < 3; ++i)
+    if (name == ir_names[i]) {
+      ir_files_[i] = std::move(text);
+      ir_.reset();
+      if (!ir_files_[0].empty() && !ir_files_[1].empty() && !ir_files_[2].empty())
+        ir_ = std::make_unique<IrCollection>(read_ir_collection(ir_files_[0], ir_files_[1], ir_files_[2]));
+      return;
+    }
+  throw InputError("unknown sentence test \"" + name + "\" (sts, cranfield-documents, cranfield-queries or cranfield-qrels)");
+}
+
+json Workspace::sentence_eval_run() const {
+  const VectorView v = vectors();
+  if (!v) throw InputError("no vectors yet: train, step or open vectors first");
+  if (sts_.empty() || !ir_) throw InputError("the sentence tests are not loaded");
+  const WordTable table = v.table_view();
+  json sts_rows = json::array(), tfidf = json::array();
+  const StsBench bench(sts_, table.reading());
+  for (const char* preset : {"mean", "max", "mean+max", "sif"})
+    for (bool stop : {false, true}) {
+      PoolingOptions o = pooling_preset(preset);
+      o.drop_stopwords = stop;
+      const StsBench::Score s = bench.pooled(table, o);
+      sts_rows.push_back({{"pooling", preset}, {"stopwords", stop}, {"spearman", finite_or_null(s.spearman)},
+                          {"covered", s.covered}, {"coverage", s.coverage}});
+    }
+  for (bool stop : {false, true}) {
+    const StsBench::Score s = bench.tfidf(stop);
+    tfidf.push_back({{"stopwords", stop}, {"spearman", finite_or_null(s.spearman)}});
+  }
+  const TextIndex index = build_text_index(ir_->documents, table.reading());
+  const Pooler pooler(index, table, sentences_.pooling());
+  const UnitEmbeddings e = embed_units(pooler);
+  UnitSearch search(index, pooler, e);
+  const SearchOptions so;
+  json ir_rows = json::array();
+  for (SearchMethod m : {SearchMethod::kEmbedding, SearchMethod::kBm25, SearchMethod::kHybrid}) {
+    const IrScore s = evaluate_ir(*ir_, search, index, m, so);
+    ir_rows.push_back({{"method", search_method_name(m)}, {"ndcg10", s.ndcg10}, {"recall100", s.recall100}});
+  }
+  return {{"sts", {{"pairs", bench.pairs()}, {"rows", sts_rows}, {"tfidf", tfidf}}},
+          {"ir", {{"documents", ir_->documents.size()}, {"queries", ir_->queries.size()}, {"pooling", describe(sentences_.pooling())},
+                  {"rows", ir_rows}}}};
 }
 
 }  // namespace embplay

@@ -23,6 +23,9 @@
 #include "evaluation.h"
 #include "geometry.h"
 #include "ngram.h"
+#include "pooling.h"
+#include "sentence_index.h"
+#include "text_eval.h"
 #include "trainer.h"
 #include "tsne.h"
 #include "vector_import.h"
@@ -48,6 +51,7 @@ struct VectorView {
   const TokenizerOptions* tokenizer = nullptr;  // how a typed word is read; null: taken as typed
   bool counted = true;                          // the vocabulary's counts are real (not for files)
   explicit operator bool() const { return vocab != nullptr; }
+  WordTable table_view() const { return {vocab, table, tokenizer}; }  // for pooling
 };
 
 // k-means of the shown words.
@@ -84,6 +88,27 @@ struct RowChanges {
   std::vector<float> moved;  // (U): Euclidean norm of each row's update
 };
 
+// The units a map of units shows: their projection, and what the page tells about each.
+struct UnitMap {
+  Ids units;                       // (n): the units shown, in row order (an even sample when more have a vector)
+  Projection projection;           // (n, 2)
+  std::vector<std::string> texts;  // (n): each unit's text, cut to kUnitSnippetBytes
+  std::vector<int32_t> known;      // (n): its words with a vector
+  std::vector<int32_t> words;      // (n): its words counted (stopwords left out when pooling leaves them out)
+  int32_t with_vector = 0;         // units with a vector, shown or not
+};
+
+// k-means of the units on the map, each cluster labelled by its distinctive words.
+struct UnitClusterReply {
+  Ids assignment;                                 // (n): the cluster of each unit, in the order asked
+  std::vector<std::vector<std::string>> labels;   // (k): its most distinctive words, at most 5
+  std::vector<int> sizes;                         // (k)
+};
+
+// How much of a unit the page is sent: a map's tooltip, a search hit.
+constexpr size_t kUnitSnippetBytes = 280;
+constexpr size_t kUnitHitBytes = 480;
+
 // Analogies search this many of the most frequent words, as word2vec's compute-accuracy does: it
 // keeps a run over the whole set within seconds in the page.
 constexpr int kAnalogyWords = 30000;
@@ -116,6 +141,7 @@ class Workspace {
   void open_vectors(WordVectors vectors, const std::string& format);
 
   std::string kind() const;  // "nextword", "word2vec", "vectors" or "none"
+  void drop_source();        // no source any more (Reset); units of text stay, unpooled
   VectorView vectors() const;
 
   // ---- training ----------------------------------------------------------------------------
@@ -198,8 +224,62 @@ class Workspace {
   std::optional<ExampleBatch> examples(int limit) const;  // the first `limit` of this epoch
   std::optional<RowChanges> last_row_changes() const;     // of the last batch
 
+  // ---- sentences, paragraphs and documents: units of text, pooled (sentence_index.h) ---------
+  // Units come from a text or a documents file and are split, indexed and pooled in steps
+  // (units_step); they are pooled with whatever vectors the workspace holds: at once for a new
+  // source, and again when the caller says the vectors moved (units_repool: the worker does at
+  // epoch ends and at rest). BM25 works before there are any vectors.
+
+  // Starts building units from `text`: kind "sentences" or "paragraphs". The units there were answer
+  // until the new ones are indexed; a text without units keeps them (the step's error says why).
+  void units_open(std::string text, const std::string& kind);
+  // A documents file, streamed: begin (format "lines", "jsonl" or "csv"; field: the JSON field or
+  // the CSV column, by header name or number), chunks, finish (which starts the build).
+  void units_documents_begin(const std::string& format, const std::string& field);
+  nlohmann::json units_documents_chunk(const std::string& bytes);  // {bytes}: received so far
+  void units_documents_finish();
+  // How units are pooled: "mean", "max", "mean+max" or "sif", stopwords left out or not.
+  void units_pooling(const std::string& name, bool drop_stopwords);
+  void units_repool();  // the vectors moved (training): pool again
+  // About `budget` of the build's or the pooling's work (bytes split, units indexed or pooled):
+  // {phase, done, total, replaced, pooled, error} and the status.
+  nlohmann::json units_step(int64_t budget);
+  // {units, busy (steps have work to do), next (the phase the next step works on), tokens, terms,
+  // pooled, fresh, with_vector, pooling, dim, memory: {text_index, vectors}} ({units: 0, busy, next}
+  // before the first units).
+  nlohmann::json units_status() const;
+  // The top k units for a query by "embedding", "bm25" or "hybrid": {method, hits: [{unit, id,
+  // line, score, embedding, bm25, parts, known, words}], words, stopwords, no_vector, no_unit,
+  // notice}; parts: the hit's text cut in pieces, every second one (from the second) a matched word.
+  nlohmann::json units_search(const std::string& query, const std::string& method, int k);
+  // The k units nearest `unit` by cosine of their pooled vectors: {unit, text, hits: [...]}.
+  nlohmann::json units_nearest(int unit, int k) const;
+  // Two typed texts pooled as the units are (their weights when there are units, else alone):
+  // {cosine, pooling, a: [{word, contribution, count}], b, a_unknown, b_unknown}.
+  nlohmann::json units_compare(const std::string& a, const std::string& b) const;
+  // PCA of at most `max_units` units' vectors (an even sample of those with a vector), aligned to
+  // `previous` (2n floats: the last frame of the same units).
+  UnitMap units_map(int max_units, const std::vector<float>& previous) const;
+  // k-means (options.k, .seed) of the chosen units, labelled by their distinctive words.
+  UnitClusterReply units_clusters(const Ids& units, KMeansOptions options) const;
+  // t-SNE of the chosen units' vectors, stepped with tsne_step() like the words'.
+  nlohmann::json units_tsne_start(const Ids& units, TsneOptions options);
+
+  // The sentence tests' data: "sts" (the STS Benchmark TSV), "cranfield-documents",
+  // "cranfield-queries", "cranfield-qrels" (the retrieval collection's three files).
+  void sentence_eval_load(const std::string& name, std::string text);
+  // With the current vectors: STS Spearman per pooling (mean, max, mean+max, SIF, each with and
+  // without stopwords) beside TF-IDF's, and Cranfield nDCG@10 / Recall@100 of embedding, BM25 and
+  // hybrid search (the units' pooling choice). {sts: {pairs, rows, tfidf}, ir: {documents, queries, pooling, rows}}.
+  nlohmann::json sentence_eval_run() const;
+
  private:
   void clear();  // drops the source and everything computed from it
+  // Checks units chosen by the page: units there, each with a vector, none twice.
+  void check_units(const Ids& units) const;
+  const UnitEmbeddings& pooled_units() const;  // throws when there are none
+  // A t-SNE of `chosen` (n, d), warm from the last layout when it was of the same ids (words or units).
+  nlohmann::json start_tsne(const RowMatrix& chosen, const Ids& ids, bool units, TsneOptions options);
   const TrainedModel* model() const;
   Ids selected(const VectorView& v, const WordSelection& selection) const;
   nlohmann::json step_word2vec(int64_t budget);
@@ -214,11 +294,20 @@ class Workspace {
   std::string imported_format_;
   std::unique_ptr<VectorImport> import_;       // a file being streamed in
   std::unique_ptr<Tsne> tsne_;                 // the last t-SNE, on a copy of the shown vectors
-  Ids tsne_ids_;                               // its words' ids, in row order
+  Ids tsne_ids_;                               // its words' (or units') ids, in row order
+  bool tsne_units_ = false;                    // the last t-SNE is of units, not words
   int tsne_iterations_ = 0;                    // its total iterations
   std::vector<AnalogySection> analogies_;
   std::vector<SimilarityPair> wordsim_, simlex_;
   bool has_analogies_ = false, has_wordsim_ = false, has_simlex_ = false;
+  std::vector<StsPair> sts_;
+  std::string ir_files_[3];                 // Cranfield's documents, queries and qrels, as loaded
+  std::unique_ptr<IrCollection> ir_;        // read once all three are in
+  UnitOptions documents_options_;           // the documents file being streamed in
+  std::string documents_;
+  bool receiving_documents_ = false;
+  // Last: it reads the source's table, so it goes first (and clear() tells it before a source goes).
+  SentenceIndex sentences_;
 };
 
 }  // namespace embplay

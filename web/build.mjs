@@ -1,8 +1,8 @@
 // Builds the static page into dist/: bundles page/main.js (what runs in the page) and
 // worker/main.js (what runs in the worker; both import shared/) with esbuild into main.js and
 // worker.js (classic scripts, no ES modules, so the worker can importScripts the Emscripten
-// module) and copies the page's HTML, CSS, sample text, the evaluation sets (eval/) and the
-// WebAssembly module beside them. Every path in dist/ is relative, so the folder works from any
+// module) and copies the page's HTML, CSS, sample text, the evaluation sets (eval/), the sentence
+// tests (sts/, ir/cranfield/) and the WebAssembly module beside them. Every path in dist/ is relative, so the folder works from any
 // static host and any sub-path. Last, the service worker (page/sw.js), given the list of those files
 // and a build id: a hash of their contents, so each new build is picked up.
 //
@@ -11,7 +11,7 @@
 //     --out       output folder (default dist)
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { copyFile, mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -66,8 +66,24 @@ const evalFiles = ['questions-words.txt', 'wordsim353.tsv', 'simlex999.txt', 'RE
 await mkdir(join(out, 'eval'), { recursive: true });
 for (const f of evalFiles) await copyFile(join(root, 'tests/data/eval', f), join(out, 'eval', f));
 
-// The app shell: every file so far except source maps, hashed in name order.
-const shell = (await readdir(out)).filter((f) => !f.endsWith('.map') && f !== 'eval')
+// The sentence tests the Eval tab runs (fetched by the worker on first use, not part of the app shell:
+// 2 MB that most visits never need; the service worker keeps them once fetched), with their READMEs.
+// STS-B ships without its MSRpar and MSRvid rows, whose text is under Microsoft's licence terms
+// (tests/data/sts/README.md, "What the page ships").
+const MSR_FILES = new Set(['MSRpar', 'MSRvid']);
+await mkdir(join(out, 'sts'), { recursive: true });
+const stsRows = (await readFile(join(root, 'tests/data/sts/sts-test.tsv'), 'utf8')).split('\n');
+const shipped = stsRows.filter((line, i) => i === 0 || (line && !MSR_FILES.has(line.split('\t')[1])));
+await writeFile(join(out, 'sts/sts-test.tsv'), `${shipped.join('\n')}\n`);
+await copyFile(join(root, 'tests/data/sts/README.md'), join(out, 'sts/README.md'));
+await mkdir(join(out, 'ir/cranfield'), { recursive: true });
+for (const f of ['documents.jsonl', 'queries.jsonl', 'qrels.tsv', 'README.md']) {
+  await copyFile(join(root, 'tests/data/ir/cranfield', f), join(out, 'ir/cranfield', f));
+}
+const notShell = new Set(['eval', 'sts', 'ir']);
+
+// The app shell: every file so far except source maps and the test data, hashed in name order.
+const shell = (await readdir(out)).filter((f) => !f.endsWith('.map') && !notShell.has(f))
   .concat(evalFiles.map((f) => `eval/${f}`)).sort();
 const hash = createHash('sha256');
 for (const f of shell) hash.update(f).update('\0').update(await readFile(join(out, f)));

@@ -106,6 +106,23 @@ TEST(Documents, CsvErrorsNameTheLine) {
   EXPECT_EQ(error_of("id,body\n1,ok\n", o), "csv: no column \"text\" in the header");
 }
 
+TEST(UnitSplitter, StepsGiveTheOneShotUnits) {
+  const std::string text = "First one. Second \"two\"!\n\nThird\nline? Yes.\n \t \nLast";
+  for (UnitKind k : {UnitKind::kSentences, UnitKind::kParagraphs, UnitKind::kLines}) {
+    const Units whole = split_units(text, kind(k));
+    UnitSplitter steps(text, kind(k));
+    int calls = 1;
+    while (!steps.step(3)) ++calls;  // a few bytes (whole lines) at a time
+    EXPECT_EQ(steps.done(), text.size());
+    EXPECT_GT(calls, 3);
+    const Units u = steps.finish();
+    EXPECT_EQ(texts(u), texts(whole));
+    EXPECT_EQ(u.lines, whole.lines);
+  }
+  EXPECT_EQ(texts(split_units(text, kind(UnitKind::kSentences))),
+            (std::vector<std::string>{"First one.", "Second \"two\"!", "Third\nline?", "Yes.", "Last"}));
+}
+
 TEST(FindWords, MarksEveryFormOfTheWordsAsRead) {
   const std::string text = "The Cat sat; the cat\xE2\x80\x99s cat!";
   const std::vector<Span> spans = find_words(text, {"cat", "sat"}, TokenizerOptions{});

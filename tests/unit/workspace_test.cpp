@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <set>
 #include <string>
 
 #include "error_message.h"
@@ -269,5 +271,252 @@ TEST(Workspace, ExportedVectorsOpenAgainToTheSameVectors) {
   EXPECT_NE(error_of([&] { ws.save_model(); }).find("export the vectors"), std::string::npos);
 }
 
+// ---- units of text: owned by the workspace, pooled from whatever source it holds -------------
+
+// Steps the units' build and pooling in small budgets until nothing is left; returns the last reply.
+json units_to_rest(Workspace& ws, int64_t budget = 7) {
+  json p;
+  int calls = 0;
+  do {
+    p = ws.units_step(budget);
+    ++calls;
+  } while (p["busy"].get<bool>() && calls < 100000);
+  EXPECT_LT(calls, 100000);
+  return p;
+}
+
+// Two topics in paragraphs: animals and boats, with a few words of each.
+const char* kParagraphs =
+    "The cat sees the dog. The dog likes the cat.\n\n"
+    "A small boat sails on the sea. The boat has a sail.\n\n"
+    "My cat follows the dog to the garden.\n\n"
+    "The old boat sails past the harbour.\n";
+
+// Vectors for those words: animals along x, boats along y.
+const char* kTopicVectors =
+    "cat 1 0.1 0\ndog 0.9 0.2 0\ngarden 0.7 0.1 0.1\nboat 0.1 1 0\nsails 0.2 0.9 0\nsea 0 0.8 0.2\nsail 0.1 0.9 0.1\n"
+    "harbour 0 0.7 0.3\nthe 0.3 0.3 0.3\n";
+
+TEST(WorkspaceUnits, BuiltInStepsAnsweringBm25BeforeAnyVectorsThenPooledWhenVectorsCome) {
+  Workspace ws;
+  EXPECT_EQ(ws.units_status()["units"], 0);
+  EXPECT_NE(error_of([&] { ws.units_search("boat", "bm25", 3); }).find("no units yet"), std::string::npos);
+  ws.units_open(kParagraphs, "paragraphs");
+  EXPECT_EQ(ws.units_status()["next"], "splitting");
+  std::set<std::string> phases;
+  json p;
+  do {
+    p = ws.units_step(5);  // a few bytes, then a few units, at a time
+    phases.insert(p["phase"].get<std::string>());
+  } while (p["busy"].get<bool>());
+  EXPECT_EQ(phases, (std::set<std::string>{"splitting", "indexing"}));  // no vectors: nothing to pool
+  EXPECT_EQ(p["units"], 4);
+  EXPECT_EQ(p["pooled"], false);
+  const json bm25 = ws.units_search("boat sails", "bm25", 2);
+  ASSERT_EQ(bm25["hits"].size(), 2u);
+  for (const auto& h : bm25["hits"]) EXPECT_TRUE(h["unit"] == 1 || h["unit"] == 3);
+  // The hit's text in pieces: every second piece is a matched word, as written.
+  const json parts = bm25["hits"][0]["parts"];
+  std::string joined;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    joined += parts[i].get<std::string>();
+    if (i % 2 == 1) EXPECT_TRUE(parts[i] == "boat" || parts[i] == "sails") << parts[i];
+  }
+  EXPECT_EQ(joined, bm25["hits"][0]["unit"] == 1 ? "A small boat sails on the sea. The boat has a sail." : "The old boat sails past the harbour.");
+  EXPECT_NE(error_of([&] { ws.units_search("boat", "embedding", 2); }).find("no vectors yet"), std::string::npos);
+  EXPECT_EQ(ws.units_search("boat", "hybrid", 2)["notice"], "no vectors yet: ranked by BM25 alone");
+  EXPECT_NE(error_of([&] { ws.units_map(100, {}); }).find("no vectors yet"), std::string::npos);
+
+  // Vectors arrive: the next steps pool (no new index: the file reads words as the index did).
+  open_vectors(ws, kTopicVectors);
+  EXPECT_EQ(ws.units_status()["pooled"], false);
+  EXPECT_EQ(ws.units_status()["next"], "pooling");  // a step's work is counted in the next phase's units
+  p = ws.units_step(2);
+  EXPECT_EQ(p["phase"], "pooling");
+  p = units_to_rest(ws, 2);
+  EXPECT_EQ(p["pooled"], true);
+  EXPECT_EQ(p["fresh"], true);
+  EXPECT_EQ(p["with_vector"], 4);
+  const json near = ws.units_nearest(1, 3);
+  EXPECT_EQ(near["hits"][0]["unit"], 3);  // the other boat paragraph
+  const json emb = ws.units_search("sea harbour", "embedding", 4);
+  EXPECT_TRUE(emb["hits"][0]["unit"] == 1 || emb["hits"][0]["unit"] == 3);
+  EXPECT_EQ(emb["hits"][0]["known"].get<int>() > 0, true);
+}
+
+TEST(WorkspaceUnits, ALongHitIsShownFromALittleBeforeItsFirstMatch) {
+  Workspace ws;
+  std::string long_unit;
+  for (int i = 0; i < 80; ++i) long_unit += "word" + std::to_string(i) + " ";
+  long_unit += "harbour at the end.";
+  ws.units_open(long_unit, "paragraphs");
+  units_to_rest(ws);
+  const json parts = ws.units_search("harbour", "bm25", 1)["hits"][0]["parts"];
+  ASSERT_EQ(parts.size(), 3u);
+  EXPECT_EQ(parts[0].get<std::string>().rfind("…", 0), 0u);  // what is left out is marked
+  EXPECT_EQ(parts[1], "harbour");
+  EXPECT_EQ(parts[2], " at the end.");
+  EXPECT_LE(parts[0].get<std::string>().size(), kUnitHitBytes);
+}
+
+TEST(WorkspaceUnits, ABadDocumentsFileKeepsTheUnitsThereWere) {
+  Workspace ws;
+  open_vectors(ws, kTopicVectors);
+  ws.units_open(kParagraphs, "paragraphs");
+  units_to_rest(ws);
+  const json before = ws.units_search("boat", "hybrid", 4);
+  // A JSON lines file broken on line 2, sent in two chunks.
+  ws.units_documents_begin("jsonl", "body");
+  ws.units_documents_chunk("{\"body\": \"a boat\"}\n{\"body\": ");
+  ws.units_documents_chunk("oops}\n");
+  ws.units_documents_finish();
+  json p = units_to_rest(ws);
+  EXPECT_EQ(p["error"], "line 2: not valid JSON");
+  EXPECT_EQ(p["units"], 4);
+  EXPECT_EQ(ws.units_search("boat", "hybrid", 4), before);
+  // An empty file, and a text with no unit: the same.
+  ws.units_documents_begin("lines", "");
+  ws.units_documents_finish();
+  EXPECT_EQ(units_to_rest(ws)["error"], "no documents: the text is empty");
+  ws.units_open(" \n\n ", "sentences");
+  EXPECT_EQ(units_to_rest(ws)["error"], "no sentences: the text is empty");
+  EXPECT_EQ(ws.units_search("boat", "hybrid", 4), before);
+  EXPECT_NE(error_of([&] { ws.units_documents_chunk("x"); }).find("no documents file in progress"), std::string::npos);
+  EXPECT_NE(error_of([&] { ws.units_open("x", "csv"); }).find("sentences or paragraphs"), std::string::npos);
+  // A good CSV file replaces them, its column by name.
+  ws.units_documents_begin("csv", "text");
+  ws.units_documents_chunk("id,text\n1,the cat and the dog\n2,\"a boat, a sail\"\n");
+  ws.units_documents_finish();
+  p = units_to_rest(ws);
+  EXPECT_TRUE(p["error"].is_null());
+  EXPECT_EQ(p["units"], 2);
+  EXPECT_EQ(ws.units_search("sail", "bm25", 1)["hits"][0]["id"], "3");  // no id column: the source line
+}
+
+TEST(WorkspaceUnits, UnitsWithoutAKnownWordAndStopwordQueriesAreExplained) {
+  Workspace ws;
+  open_vectors(ws, kTopicVectors);
+  ws.units_open("Zebras graze quietly.\n\nGiraffes browse tall acacias.\n", "paragraphs");
+  const json p = units_to_rest(ws);
+  EXPECT_EQ(p["with_vector"], 0);
+  EXPECT_NE(error_of([&] { ws.units_map(100, {}); }).find("none of the 2 units has a word with a vector"), std::string::npos);
+  EXPECT_NE(error_of([&] { ws.units_nearest(0, 3); }).find("none of the 2 units"), std::string::npos);
+  EXPECT_NE(error_of([&] { ws.units_search("zebras", "embedding", 3); }).find("no unit has a word with a vector"), std::string::npos);
+  EXPECT_EQ(ws.units_search("zebras", "bm25", 3)["hits"][0]["unit"], 0);  // BM25 still finds them
+  EXPECT_NE(error_of([&] { ws.units_search("the and of", "bm25", 3); }).find("stopwords"), std::string::npos);
+}
+
+TEST(WorkspaceUnits, NewSourcesRepoolAndTrainingMovesThemOnlyWhenAsked) {
+  Workspace ws;
+  ws.start_word2vec(corpus(), word2vec_options_from_json({{"min_count", 1}, {"dim", 8}, {"epochs", 2}, {"seed", 5}}));
+  ws.units_open(corpus(40, 7), "sentences");
+  json p = units_to_rest(ws, 16);
+  EXPECT_EQ(p["units"], 40);
+  EXPECT_EQ(p["with_vector"], 40);
+  const json before = ws.units_nearest(0, 3);
+  ws.step(2000);  // the vectors move; the pooling waits until asked
+  EXPECT_EQ(ws.units_status()["fresh"], true);
+  EXPECT_EQ(ws.units_step(100)["busy"], false);
+  EXPECT_EQ(ws.units_nearest(0, 3), before);
+  ws.units_repool();
+  EXPECT_EQ(ws.units_status()["fresh"], false);
+  EXPECT_EQ(ws.units_nearest(0, 3), before);  // the last pooling answers until the new one is done
+  p = units_to_rest(ws, 16);
+  EXPECT_EQ(p["fresh"], true);
+  EXPECT_NE(ws.units_nearest(0, 3)["hits"][0]["score"], before["hits"][0]["score"]);
+  // Another source replaces the table the pooling read: the units stay, pooled again from the new one.
+  open_vectors(ws, kPlanted);
+  EXPECT_EQ(ws.units_status()["pooled"], false);
+  EXPECT_EQ(ws.units_search("queen", "bm25", 1)["hits"].size(), 1u);  // BM25 answers meanwhile
+  p = units_to_rest(ws, 16);
+  EXPECT_EQ(p["pooled"], true);
+  EXPECT_EQ(p["units"], 40);
+  EXPECT_LT(p["with_vector"].get<int>(), 40);  // the planted file knows "king" and "queen" only
+  // Reset: no source; the units stay for BM25.
+  ws.drop_source();
+  EXPECT_EQ(ws.units_status()["pooled"], false);
+  EXPECT_EQ(ws.units_search("queen", "bm25", 1)["hits"].size(), 1u);
+  EXPECT_EQ(units_to_rest(ws)["busy"], false);
+}
+
+TEST(WorkspaceUnits, VectorsThatReadWordsOtherwiseReindexTheSameUnits) {
+  Workspace ws;
+  ws.units_open("The Cat sees the Dog.\n\nthe cat and the dog.\n", "paragraphs");
+  units_to_rest(ws);
+  EXPECT_EQ(ws.units_status()["terms"], 5);  // lowercased: the cat sees dog and
+  Settings cased = small();
+  cased.tokenizer.lowercase = false;
+  ws.start("The Cat sees the Dog. the cat and the dog. " + corpus(50), cased);
+  std::set<std::string> phases;
+  json p;
+  do {
+    p = ws.units_step(1);
+    phases.insert(p["phase"].get<std::string>());
+  } while (p["busy"].get<bool>());
+  EXPECT_EQ(phases, (std::set<std::string>{"indexing", "pooling"}));
+  EXPECT_EQ(p["terms"], 8);  // The, Cat and Dog kept apart
+  EXPECT_EQ(p["next"], "ready");
+  EXPECT_EQ(p["units"], 2);
+}
+
+TEST(WorkspaceUnits, TheMapClustersTsneAndCompareReadThePooledUnits) {
+  Workspace ws;
+  open_vectors(ws, kTopicVectors);
+  std::string text;
+  for (int i = 0; i < 30; ++i) text += i % 2 ? "The boat sails on the sea.\n\n" : "The cat sees the dog in the garden.\n\n";
+  ws.units_open(text, "paragraphs");
+  units_to_rest(ws);
+  const UnitMap all = ws.units_map(1000, {});
+  EXPECT_EQ(all.units.size(), 30u);
+  EXPECT_EQ(all.texts[1], "The boat sails on the sea.");
+  EXPECT_EQ(all.known[1], all.words[1] - 1);  // "on" has no vector
+  const UnitMap sample = ws.units_map(10, {});
+  EXPECT_EQ(sample.units, (Ids{0, 3, 6, 9, 12, 15, 18, 21, 24, 27}));  // an even sample, in text order
+  EXPECT_EQ(sample.with_vector, 30);
+  // Aligned to a previous frame of the same units: the same picture again.
+  const std::vector<float> previous(sample.projection.coords.data(), sample.projection.coords.data() + 20);
+  EXPECT_TRUE(ws.units_map(10, previous).projection.coords.isApprox(sample.projection.coords, 1e-4f));
+  const UnitClusterReply c = ws.units_clusters(all.units, kmeans_options_from_json({{"k", 2}, {"seed", 1}}));
+  EXPECT_NE(c.assignment[0], c.assignment[1]);
+  for (size_t i = 2; i < 30; ++i) EXPECT_EQ(c.assignment[i], c.assignment[i % 2]);
+  const auto& boats = c.labels[c.assignment[1]];
+  EXPECT_NE(std::find(boats.begin(), boats.end(), "boat"), boats.end());
+  EXPECT_NE(error_of([&] { ws.units_clusters({0, 0, 1}, kmeans_options_from_json({{"k", 2}})); }).find("chosen twice"), std::string::npos);
+  EXPECT_NE(error_of([&] { ws.units_clusters({0, 99}, kmeans_options_from_json({{"k", 2}})); }).find("unit 99 does not exist"), std::string::npos);
+  EXPECT_EQ(ws.units_tsne_start(all.units, tsne_options_from_json({{"perplexity", 5}, {"iterations", 50}}))["n"], 30);
+  EXPECT_TRUE(ws.tsne_step(100).done);
+  EXPECT_EQ(ws.units_tsne_start(all.units, tsne_options_from_json({{"perplexity", 5}, {"iterations", 50}}))["warm"], true);
+  // Compared with the units' weights; the shares of one side sum to the cosine.
+  const json cmp = ws.units_compare("the cat sees a dog", "a dog in the garden");
+  EXPECT_EQ(cmp["with_units"], true);
+  double sum = 0;
+  for (const auto& w : cmp["a"]) sum += w["contribution"].get<double>();
+  EXPECT_NEAR(sum, cmp["cosine"].get<double>(), 1e-4);
+  EXPECT_NE(error_of([&] { ws.units_compare("of and to", "cat"); }).find("no word with a vector"), std::string::npos);
+}
+
+TEST(WorkspaceUnits, SentenceTestsRunOnTheShippedData) {
+  auto read = [](const std::string& name) {
+    std::ifstream in(std::string(EMBPLAY_TEST_DATA) + "/" + name, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  Workspace ws;
+  EXPECT_NE(error_of([&] { ws.sentence_eval_run(); }).find("no vectors yet"), std::string::npos);
+  open_vectors(ws, kTopicVectors);
+  EXPECT_NE(error_of([&] { ws.sentence_eval_run(); }).find("not loaded"), std::string::npos);
+  ws.sentence_eval_load("sts", read("sts/sts-test.tsv"));
+  ws.sentence_eval_load("cranfield-documents", read("ir/cranfield/documents.jsonl"));
+  ws.sentence_eval_load("cranfield-queries", read("ir/cranfield/queries.jsonl"));
+  ws.sentence_eval_load("cranfield-qrels", read("ir/cranfield/qrels.tsv"));
+  EXPECT_NE(error_of([&] { ws.sentence_eval_load("msr", ""); }).find("unknown sentence test"), std::string::npos);
+  const json r = ws.sentence_eval_run();
+  EXPECT_EQ(r["sts"]["pairs"], 1379);
+  EXPECT_EQ(r["sts"]["rows"].size(), 8u);
+  // TF-IDF and BM25 need no vectors: their figures are the collection's (bench/README.md).
+  EXPECT_NEAR(r["sts"]["tfidf"][0]["spearman"].get<double>(), 0.693, 0.01);
+  EXPECT_EQ(r["ir"]["rows"][1]["method"], "bm25");
+  EXPECT_NEAR(r["ir"]["rows"][1]["ndcg10"].get<double>(), 0.344, 0.01);
+  EXPECT_EQ(r["ir"]["queries"], 225);
+}
 }  // namespace
 }  // namespace embplay

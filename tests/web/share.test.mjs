@@ -209,6 +209,41 @@ test('"only these" travels as only=1, reads back from links and session files, a
   assert.deepEqual(file.messages, []);
 });
 
+test('the Sentences view travels in links and session files; links without it open the word map as before', async () => {
+  const text = prose(120);
+  const sentences = {
+    ...DEFAULT_VIEW, map: 'sentences', units: 'documents', doc: 'notes.csv', field: 'body', pooling: 'mean+max', stop: true,
+    uproj: 'tsne', uk: 3, unit: 12, query: 'wing flutter', mode: 'bm25', utab: 'compare', cmp_a: 'A man plays.', cmp_b: 'Music.',
+  };
+  const link = await makeLink(BASE, { kind: 'nextword', settings, view: sentences, text }, schemas);
+  assert.match(link.url, /&map=sentences&units=documents&doc=notes.csv&field=body&pooling=mean%2Bmax&stop=1&uproj=tsne&uk=3&unit=12&/);
+  const back = await readLink(fragmentOf(link.url), schemas);
+  assert.deepEqual(back.view, sentences);
+  assert.deepEqual(back.messages, []);
+  // The defaults are not written; a link from before the view (v1, or v2 without its keys) gets them.
+  const plain = await makeLink(BASE, { kind: 'nextword', settings, view: DEFAULT_VIEW, text }, schemas);
+  assert.doesNotMatch(plain.url, /[&#](map|units|pooling|stop|uproj|uk|unit|query|mode|utab|cmp_a|cmp_b|doc|field)=/);
+  for (const old of ['#v=1&words=100&end=1', '#v=2&model=nextword&words=300&proj=pca&end=1']) {
+    const v = (await readLink(old, schemas)).view;
+    assert.equal(v.map, 'words', old);
+    assert.equal(v.units, 'sentences');
+    assert.equal(v.pooling, 'sif');
+    assert.equal(v.unit, null);
+  }
+  // Hand-edited values: checked against their lists, with a message; strings cleaned and capped.
+  const bad = validateView({ map: 'cubes', pooling: 'median', mode: 'google', uk: 99, unit: '-3', query: 'a\u0000b'.repeat(200), field: '' }, schemas);
+  assert.deepEqual([bad.view.map, bad.view.pooling, bad.view.mode, bad.view.uk, bad.view.unit, bad.view.field],
+    ['words', 'sif', 'hybrid', MAX_CLUSTERS, null, 'text']);
+  assert.equal(bad.view.query.length, 200);
+  assert.ok(!bad.view.query.includes('\u0000'));
+  for (const name of ['map', 'pooling', 'mode', 'uk', 'unit']) {
+    assert.ok(bad.messages.some((m) => m.startsWith(`${name}:`)), `${name}: ${bad.messages.join(' | ')}`);
+  }
+  const file = readSavedSession(JSON.stringify(makeSavedSession({ text, settings, view: sentences })), schemas);
+  assert.deepEqual(file.view, sentences);
+  assert.deepEqual(file.messages, []);
+});
+
 test('semantic axes, the 3D view and the odd one out travel in v2 links and session files; older links open without them', async () => {
   const text = prose(120);
   const geometry = {

@@ -4,6 +4,48 @@ import { fmtInt } from './format.js';
 
 const $ = (id) => document.getElementById(id);
 
+// One run at a time of a Run button's test (`panel`: {hasRun(), running, render(), show(result)}):
+// the status line says it runs, then what came back (said(result), or nothing: show() says it) or why not.
+export async function runOnce(panel, { status, running, ask, said = null, failed }) {
+  if (!panel.hasRun() || panel.running) return;
+  panel.running = true;
+  panel.render();
+  status.textContent = running;
+  try {
+    const result = await ask();
+    panel.show(result);
+    if (said) status.textContent = said(result);
+  } catch (err) {
+    panel.show(null);
+    status.textContent = `${failed}: ${err.message}`;
+  } finally {
+    panel.running = false;
+    panel.render();
+  }
+}
+
+// Empties the tables' bodies, and hides them when `hidden`.
+export function emptyTables(tables, hidden) {
+  for (const table of tables) {
+    table.hidden = hidden;
+    table.tBodies[0].replaceChildren();
+  }
+}
+
+// A table row of the Eval tab: cells [text, title?, class?], as text.
+export function row(cells, className = '') {
+  const tr = document.createElement('tr');
+  if (className) tr.className = className;
+  for (const [text, title, cls] of cells) {
+    const td = document.createElement('td');
+    td.textContent = text;
+    if (title) td.title = title;
+    if (cls) td.className = cls;
+    tr.append(td);
+  }
+  return tr;
+}
+
 export class EvalPanel {
   // call(type, fields): the worker. hasRun(): there are vectors to score. subject(): what is scored,
   // for the status line (the vectors file, or the run's vectors at a step). render(): the page's
@@ -15,22 +57,15 @@ export class EvalPanel {
     $('eval-run').addEventListener('click', () => this.run());
   }
 
-  async run() {
-    if (!this.hasRun() || this.running) return;
-    this.running = true;
-    this.render();
-    $('eval-status').textContent = 'Running… (analogies search the 30,000 most frequent words)';
-    try {
-      const of = this.subject();
-      this.show(await this.call('evalRun'));
-      $('eval-status').textContent = `${of}: ${fmtInt(this.result.words)} words`;
-    } catch (err) {
-      this.show(null);
-      $('eval-status').textContent = `Could not evaluate: ${err.message}`;
-    } finally {
-      this.running = false;
-      this.render();
-    }
+  run() {
+    const of = this.subject();
+    return runOnce(this, {
+      status: $('eval-status'),
+      running: 'Running… (analogies search the 30,000 most frequent words)',
+      ask: () => this.call('evalRun'),
+      said: (result) => `${of}: ${fmtInt(result.words)} words`,
+      failed: 'Could not evaluate',
+    });
   }
 
   // Run works when there are vectors and no run of it is under way.
@@ -42,24 +77,9 @@ export class EvalPanel {
   show(result) {
     this.result = result;
     const pct = (x) => `${(100 * x).toFixed(1)}%`;
-    const row = (cells, className = '') => {
-      const tr = document.createElement('tr');
-      if (className) tr.className = className;
-      for (const [text, title, cls] of cells) {
-        const td = document.createElement('td');
-        td.textContent = text;
-        if (title) td.title = title;
-        if (cls) td.className = cls;
-        tr.append(td);
-      }
-      return tr;
-    };
     const sim = $('eval-similarity');
     const ana = $('eval-analogies');
-    sim.hidden = !result;
-    ana.hidden = !result;
-    sim.tBodies[0].replaceChildren();
-    ana.tBodies[0].replaceChildren();
+    emptyTables([sim, ana], !result);
     if (!result) {
       $('eval-status').textContent = this.hasRun() ? 'Score the current vectors on the standard tests.' : 'Train or open vectors, then Run.';
       return;

@@ -13,6 +13,8 @@ import { OddOneOutPanel } from './odd-one-out.js';
 import { Persistence } from './persistence.js';
 import { QueriesPanel } from './queries.js';
 import { RunControl } from './run.js';
+import { SentenceEval } from './sentence-eval.js';
+import { SentencesPanel } from './sentences-panel.js';
 import { TextPanel } from './text-panel.js';
 import { Timeline } from './timeline.js';
 import { TopBar } from './top-bar.js';
@@ -28,8 +30,9 @@ let sampleText = '';
 const link = new WorkerLink({
   events: {
     onProgress: (p) => run.onProgress(p),
-    onFrame: (frame) => mapPanel.showTsneFrame(frame),
+    onFrame: (frame) => (frame.of === 'units' ? sentences.onTsneFrame(frame) : mapPanel.showTsneFrame(frame)),
     onTwin: (twin) => ideas.onTwin(twin),
+    onSentences: (status) => sentences.onStatus(status),
   },
   onLost: (reason) => workerLost(reason),
 });
@@ -83,6 +86,7 @@ const run = new RunControl({
       oddPanel.clear();
       persistence.forgetModel();
       evalPanel.show(null);
+      sentenceEval.show(null);
     },
     began(kind, stats) {
       evalPanel.show(null);
@@ -207,6 +211,15 @@ const evalPanel = new EvalPanel({
   },
   render,
 });
+// The Sentences view (the map panel's other face) and the Eval tab's sentence tests.
+const sentences = new SentencesPanel({
+  call,
+  view,
+  text: () => text.text,
+  hasVectors: () => run.hasRun,
+  changed: () => persistence.inputsSaved(),
+});
+const sentenceEval = new SentenceEval({ call, hasRun: () => run.hasRun, beforeRun: () => sentences.syncPooling() });
 const files = new VectorFilesPanel({
   call,
   pauseRun: () => run.pauseIfRunning(),
@@ -250,6 +263,7 @@ function inputsChanged() {
   topBar.clearNote();
   text.hideError();
   persistence.textChanged();
+  sentences.textChanged();
   render();
   persistence.inputsSaved();
 }
@@ -260,6 +274,7 @@ function applyView(v) {
   queries.viewApplied();
   oddPanel.viewApplied();
   mapPanel.viewApplied(projectionBefore);
+  sentences.viewApplied();
 }
 
 // A message for the status line until the state (or the inputs) change.
@@ -288,6 +303,7 @@ function render() {
   model.showStale(run.stale);
   files.renderControls({ locked: info.locked, hasRun: run.hasRun, nextWord: run.kind === 'nextword' });
   evalPanel.renderButton();
+  sentenceEval.renderButton();
   mapPanel.renderEmpty();
   $('chart-empty').hidden = charts.lossPoints > 0;
   if (run.state === 'idle' && model.isReady) topBar.showCounters({ epoch: 0, epochs: model.activeForm.value('epochs') ?? '–' });
@@ -316,6 +332,7 @@ async function workerLost(reason) {
     return;
   }
   run.setState('idle');
+  sentences.workerRestarted();
   const said = `The training worker stopped (${reason}). It was restarted.`;
   if (last?.model) {
     const restored = await run.loadModel(last);
@@ -371,6 +388,9 @@ Object.defineProperty(window, '__embplay', {
     get runKind() { return run.kind; },
     get vectors() { return run.vectors ? { ...run.vectors } : null; },
     get evalResult() { return evalPanel.result; },
+    get sentences() { return sentences.info; },
+    get sentenceEvalResult() { return sentenceEval.result; },
+    unitPoints: () => sentences.screenPoints(),
     labelledPoints: () => mapPanel.map.labelledPoints(),
     glCoverage: () => mapPanel.map.glCoverage(),
     mapCoords: () => mapPanel.map.points(),

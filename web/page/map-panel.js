@@ -6,7 +6,7 @@ import { readSearch } from '../shared/search.js';
 import { axesCaption, axesOverlay } from './axes.js';
 import { matchClusters, reorder } from './cluster-match.js';
 import { download, fmtInt } from './format.js';
-import { CLUSTER_COLOURS, WordMap } from './map.js';
+import { WordMap, fillClusterLegend } from './map.js';
 
 const CLUSTER_MS = 1500;      // while training, clusters are recomputed at most this often
 const CLUSTER_SEED = 1;
@@ -344,20 +344,7 @@ export class MapPanel {
   }
 
   #renderLegend(central) {
-    const legend = $('cluster-legend');
-    legend.replaceChildren();
-    legend.hidden = !central;
-    for (const [c, members] of (central ?? []).entries()) {
-      const li = document.createElement('li');
-      const swatch = document.createElement('span');
-      swatch.className = 'swatch';
-      swatch.style.background = CLUSTER_COLOURS[c % CLUSTER_COLOURS.length];
-      const text = document.createElement('span');
-      text.className = 'members';
-      text.textContent = members.join(', ');
-      li.append(swatch, text);
-      legend.append(li);
-    }
+    fillClusterLegend($('cluster-legend'), central?.map((members) => members.join(', ')) ?? null);
     this.map.keepClearChanged();
   }
 

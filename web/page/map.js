@@ -19,6 +19,7 @@ export const LABEL_DENSITY = Object.freeze({
   few: { tries: 60, margin: 14 },
   normal: { tries: MAX_LABEL_TRIES, margin: 0 },
   many: { tries: 3000, margin: 0 },
+  forced: { tries: 0, margin: 0 },  // only the selection, its neighbours, search matches and the hovered point
 });
 const CELL = 48;           // CSS px: cell of the label collision grid
 const LABEL_DEPTH = 0.45;  // 3D: only points nearer than this (0 far .. 1 near) get a label unless forced
@@ -30,6 +31,23 @@ const lerp = (a, b, t) => a + (b - a) * t;
 // Cluster colours: Okabe & Ito's palette, told apart with every common colour-vision deficiency
 // (black replaced by grey so it also reads in dark mode). k-means offers at most this many clusters.
 export const CLUSTER_COLOURS = Object.freeze(['#E69F00', '#56B4E9', '#009E73', '#F0E442', '#0072B2', '#D55E00', '#CC79A7', '#999999']);
+// Fills a clustered map's legend (an <ol>): one line per cluster, its colour's swatch and `lines[c]`
+// (as text); null empties and hides it.
+export function fillClusterLegend(legend, lines) {
+  legend.replaceChildren();
+  legend.hidden = !lines;
+  for (const [c, line] of (lines ?? []).entries()) {
+    const li = document.createElement('li');
+    const swatch = document.createElement('span');
+    swatch.className = 'swatch';
+    swatch.style.background = CLUSTER_COLOURS[c % CLUSTER_COLOURS.length];
+    const text = document.createElement('span');
+    text.className = 'members';
+    text.textContent = line;
+    li.append(swatch, text);
+    legend.append(li);
+  }
+}
 const MAX_SEARCH_LABELS = 60;  // matches of a search that are labelled before the frequent words
 
 // Data-space box around the points: {cx, cy, w, h}.
@@ -72,9 +90,15 @@ export class WordMap {
   // canvas: the <canvas>; tooltip: an element with <strong> and <span> children;
   // onSelect(word | null) when the user clicks a word or empty space; keepClear: elements over
   // the canvas that labels must not cover; glCanvas: a canvas under it for the 3D view's points
-  // (gl-points.js; without one, or without WebGL, they are drawn on `canvas`).
-  constructor(canvas, tooltip, { onSelect, keepClear = [], glCanvas = null } = {}) {
+  // (gl-points.js; without one, or without WebGL, they are drawn on `canvas`). The points are words
+  // unless told otherwise (the unit map's are units of text, named by their number): labelOf(i) is
+  // point i's label, and describe(i, cosine) the tooltip's [title, detail] (default: the word, its
+  // rank, count and cosine); ringsOnly: the selection's neighbours and search matches are ringed, not labelled.
+  constructor(canvas, tooltip, { onSelect, keepClear = [], glCanvas = null, labelOf = null, describe = null, ringsOnly = false } = {}) {
     this.keepClear = keepClear;
+    this.ringsOnly = ringsOnly;  // neighbours and search matches get rings but no labels (long labels would pile up)
+    this.labelOf = labelOf ?? ((i) => this.words[i]);
+    this.describe = describe;
     this.clearRects = [];            // their rectangles in canvas CSS px
     this.canvas = canvas;
     this.ctx = canvas.getContext('2d');
@@ -303,7 +327,7 @@ export class WordMap {
     const labels = el('g', { 'font-family': this.theme.font, fill: this.theme.label, 'dominant-baseline': 'middle' });
     for (const { i, x, y, strong } of this.labels) {
       const t = el('text', { x: x.toFixed(2), y: y.toFixed(2), 'font-size': strong ? 12.5 : 11, 'font-weight': strong ? 600 : 400 });
-      t.textContent = this.words[i];
+      t.textContent = this.labelOf(i);
       labels.append(t);
     }
     svg.append(labels);
@@ -320,6 +344,12 @@ export class WordMap {
   // Labelled points as drawn, in CSS px relative to the canvas (for tests and tools).
   labelledPoints() {
     return this.labels.map(({ i }) => ({ word: this.words[i], x: this.screen.sx[i], y: this.screen.sy[i] }));
+  }
+
+  // Every point as drawn, in CSS px relative to the canvas (for tests and tools).
+  screenPoints() {
+    const v = this.#view();
+    return this.words.map((word, i) => ({ word, x: v.ax * this.pos[2 * i] + v.bx, y: v.ay * this.pos[2 * i + 1] + v.by }));
   }
 
   requestDraw() {
@@ -399,11 +429,15 @@ export class WordMap {
     }
     if (i < 0) { this.#hideTooltip(); return; }
     const [strong, detail] = this.tooltip.children;
-    strong.textContent = this.words[i];
     const sim = this.neighbours.get(this.words[i]);
-    const count = this.counts[i];  // null for vectors opened from a file
-    detail.textContent = `#${i + 1}` + (count != null ? ` · ${count.toLocaleString()}×` : '')
-      + (sim !== undefined ? ` · cos ${sim.toFixed(2)}` : '');
+    if (this.describe) {
+      [strong.textContent, detail.textContent] = this.describe(i, sim);
+    } else {
+      strong.textContent = this.words[i];
+      const count = this.counts[i];  // null for vectors opened from a file
+      detail.textContent = `#${i + 1}` + (count != null ? ` · ${count.toLocaleString()}×` : '')
+        + (sim !== undefined ? ` · cos ${sim.toFixed(2)}` : '');
+    }
     this.tooltip.hidden = false;
     const rect = this.canvas.getBoundingClientRect();
     const x = this.#screenX(i); const y = this.#screenY(i);
@@ -445,9 +479,9 @@ export class WordMap {
     const order = [];
     const forced = new Set();
     if (this.selected !== null && this.index.has(this.selected)) forced.add(this.index.get(this.selected));
-    for (const word of this.neighbours.keys()) if (this.index.has(word)) forced.add(this.index.get(word));
+    if (!this.ringsOnly) for (const word of this.neighbours.keys()) if (this.index.has(word)) forced.add(this.index.get(word));
     for (const word of this.#analogyWords()) if (this.index.has(word)) forced.add(this.index.get(word));
-    if (this.matches) {
+    if (this.matches && !this.ringsOnly) {
       let m = 0;
       for (const word of this.matches) {
         if (m++ >= MAX_SEARCH_LABELS) break;
@@ -469,7 +503,7 @@ export class WordMap {
       const strong = forced.has(i) || i < 12;
       const size = strong ? 12.5 : 11;
       const font = `${strong ? 600 : 400} ${size}px ${this.theme.font}`;
-      const tw = this.#textWidth(font, this.words[i]);
+      const tw = this.#textWidth(font, this.labelOf(i));
       const th = size + 2;
       const r = this.#radius(i) + 2.5;
       const candidates = [
@@ -683,10 +717,11 @@ export class WordMap {
       ctx.font = font;
       ctx.lineWidth = 3;
       ctx.strokeStyle = this.theme.halo;
-      ctx.strokeText(this.words[i], x, y);
+      const label = this.labelOf(i);
+      ctx.strokeText(label, x, y);
       ctx.fillStyle = isSel || isNb || analogyWords.has(this.words[i]) ? this.theme.accent
         : (focus ? this.theme.labelMuted : (strong ? this.theme.label : this.theme.labelMuted));
-      ctx.fillText(this.words[i], x, y);
+      ctx.fillText(label, x, y);
     }
     this.#publish();
   }

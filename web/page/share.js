@@ -19,6 +19,12 @@
 //    &odd=cat+dog+fox+car                 the Odd one out tab's words
 //    &tab=analogy&open=map-why            the tab shown (neighbours | analogy | odd | eval), the open "why" panels
 //    &vectors=glove.txt                   opened pre-trained vectors: their file's name only (never the file)
+//    &map=sentences                       the map shows words (absent) or units of text (the Sentences view):
+//    &units=paragraphs&pooling=mean&stop=1  its units (sentences | paragraphs | documents), pooling, stopwords out
+//    &doc=notes.csv&field=body             a documents file's name only (never the file) and its text field
+//    &uproj=tsne&uk=4&unit=12              the unit map's projection, clusters, the clicked unit
+//    &query=wing+flutter&mode=bm25&utab=compare   the search box and its ranking, the dock's tab
+//    &cmp_a=...&cmp_b=...                  the two sentences compared
 //    &z=<base64url>                       the text, deflate-raw compressed (when the link stays short)
 //    &sha256=<64 hex>&chars=<n>           or, for a longer text, its hash: the recipient opens the file
 //    &end=1                               last: a link without it was cut short
@@ -40,13 +46,21 @@ export const MAX_TEXT_BYTES = 1 << 20;
 export const MAX_WORD_CHARS = 64;       // the selected word
 export const MAX_PREDICT_CHARS = 200;   // the Predict box
 export const MAP_WORDS = Object.freeze([100, 300, 1000, 3000, 10000]);
-export const WHY_PANELS = Object.freeze(['map-why', 'curves-why', 'predict-why', 'context-why', 'dim-why']);
+export const WHY_PANELS = Object.freeze(['map-why', 'curves-why', 'predict-why', 'context-why', 'dim-why', 'units-why']);
 export const PROJECTIONS = Object.freeze(['pca', 'tsne', 'axes']);
 export const DIMENSIONS = Object.freeze([2, 3]);  // the map's PCA and t-SNE: flat, or the 3D view
 export const MODEL_KINDS = Object.freeze(['nextword', 'skipgram', 'cbow']);
 export const METRICS = Object.freeze(['cosine', 'euclidean']);
 export const ANALOGY_METHODS = Object.freeze(['3CosAdd', '3CosMul']);
 export const TABS = Object.freeze(['neighbours', 'analogy', 'odd', 'eval']);
+export const MAP_VIEWS = Object.freeze(['words', 'sentences']);
+export const UNIT_KINDS = Object.freeze(['sentences', 'paragraphs', 'documents']);
+export const UNIT_PROJECTIONS = Object.freeze(['pca', 'tsne']);  // the unit map has no semantic axes
+export const POOLINGS = Object.freeze(['mean', 'max', 'mean+max', 'sif']);
+export const SEARCH_MODES = Object.freeze(['embedding', 'bm25', 'hybrid']);
+export const UNIT_TABS = Object.freeze(['search', 'nearest', 'compare']);
+export const MAX_QUERY_CHARS = 200;     // the Sentences view's search box and each compared sentence
+export const MAX_FIELD_CHARS = 64;      // a documents file's text field or column
 export const MAX_SEARCH_CHARS = 200;    // the map's search box
 export const MAX_FILE_NAME_CHARS = 120; // the name of opened vectors
 export const MAX_AXIS_CHARS = 300;      // a semantic axis as typed ("he-she, man-woman, ...")
@@ -61,6 +75,8 @@ export const DEFAULT_VIEW = Object.freeze({
   words: 300, proj: 'pca', search: '', only: false, k: 0,
   word: '', metric: 'cosine', predict: '', an_a: '', an_b: '', an_c: '', an_method: '3CosAdd', tab: 'neighbours',
   open: [], vectors: '', dims: 2, axis_x: '', axis_y: '', axes_orth: true, odd: '',
+  map: 'words', units: 'sentences', doc: '', field: 'text', pooling: 'sif', stop: false, uproj: 'pca', uk: 0, unit: null,
+  query: '', mode: 'hybrid', utab: 'search', cmp_a: '', cmp_b: '',
 });
 
 // A link that cannot be read at all; its message is for the user.
@@ -227,6 +243,31 @@ export function defaultView(schemas) {
   return { ...DEFAULT_VIEW, ...Object.fromEntries(tsneViewSchema(schemas).map((spec) => [spec.name, spec.default])) };
 }
 
+// A clusters control (`name`: k for the words, uk for the units): 0 (off) or 2..most (k-means's
+// limit, maxClusters()), with a message.
+function readClusters(source, name, most, messages) {
+  const raw = source[name];
+  if (raw == null || raw === '') return 0;
+  const n = Number(raw);
+  if (!Number.isFinite(n)) {
+    messages.push(`${name}: ${shown(raw)} is not a number; clusters off`);
+    return 0;
+  }
+  const k = n <= 0 ? 0 : Math.min(most, Math.max(2, Math.round(n)));
+  if (k !== n) messages.push(`${name}: clusters are off (0) or 2 to ${most}, not ${shown(raw)}; using ${k || 'off'}`);
+  return k;
+}
+
+// The clicked unit: a unit's number (from 0), or null.
+function readUnit(source, messages) {
+  const raw = source.unit;
+  if (raw == null || raw === '') return null;
+  const n = Number(raw);
+  if (Number.isSafeInteger(n) && n >= 0) return n;
+  messages.push(`unit: ${shown(raw)} is not a unit's number; none selected`);
+  return null;
+}
+
 // Reads the view (the map, its search, whether it maps only the matches, its clusters, the selected word and metric, the Predict box,
 // the analogy, the tab and the open panels) from untrusted values. Every string is cleaned and
 // capped, every choice checked against its list, every number clamped with a message; t-SNE's
@@ -249,22 +290,13 @@ export function validateView(input, schemas) {
   const { settings: tsne, messages: tsneMessages } = validateSettings(tsneSource, tsneViewSchema(schemas));
   messages.push(...tsneMessages);
   const most = maxClusters(schemas);
-  let k = DEFAULT_VIEW.k;
-  if (source.k != null && source.k !== '') {
-    const n = Number(source.k);
-    if (!Number.isFinite(n)) messages.push(`k: ${shown(source.k)} is not a number; clusters off`);
-    else {
-      k = n <= 0 ? 0 : Math.min(most, Math.max(2, Math.round(n)));
-      if (k !== n) messages.push(`k: clusters are off (0) or 2 to ${most}, not ${shown(source.k)}; using ${k || 'off'}`);
-    }
-  }
   const view = {
     words,
     proj,
     ...tsne,
     search: cleanString(source.search, MAX_SEARCH_CHARS),
     only: readFlag(source, 'only', DEFAULT_VIEW.only, messages),
-    k,
+    k: readClusters(source, 'k', most, messages),
     word: cleanString(source.word, MAX_WORD_CHARS),
     metric: readChoice(source, 'metric', METRICS, DEFAULT_VIEW.metric, messages),
     predict: cleanString(source.predict, MAX_PREDICT_CHARS),
@@ -281,6 +313,20 @@ export function validateView(input, schemas) {
     axis_y: cleanString(source.axis_y, MAX_AXIS_CHARS),
     axes_orth: readFlag(source, 'axes_orth', DEFAULT_VIEW.axes_orth, messages),
     odd: cleanString(source.odd, MAX_ODD_CHARS),
+    map: readChoice(source, 'map', MAP_VIEWS, DEFAULT_VIEW.map, messages),
+    units: readChoice(source, 'units', UNIT_KINDS, DEFAULT_VIEW.units, messages),
+    doc: cleanString(source.doc, MAX_FILE_NAME_CHARS),
+    field: cleanString(source.field, MAX_FIELD_CHARS) || DEFAULT_VIEW.field,
+    pooling: readChoice(source, 'pooling', POOLINGS, DEFAULT_VIEW.pooling, messages),
+    stop: readFlag(source, 'stop', DEFAULT_VIEW.stop, messages),
+    uproj: readChoice(source, 'uproj', UNIT_PROJECTIONS, DEFAULT_VIEW.uproj, messages),
+    uk: readClusters(source, 'uk', most, messages),
+    unit: readUnit(source, messages),
+    query: cleanString(source.query, MAX_QUERY_CHARS),
+    mode: readChoice(source, 'mode', SEARCH_MODES, DEFAULT_VIEW.mode, messages),
+    utab: readChoice(source, 'utab', UNIT_TABS, DEFAULT_VIEW.utab, messages),
+    cmp_a: cleanString(source.cmp_a, MAX_QUERY_CHARS),
+    cmp_b: cleanString(source.cmp_b, MAX_QUERY_CHARS),
   };
   const asked = Array.isArray(source.open) ? source.open : String(source.open ?? '').split(',');
   view.open = WHY_PANELS.filter((id) => asked.includes(id));
@@ -338,7 +384,8 @@ export function parseFragment(fragment) {
 // ---- writing and reading links -----------------------------------------------------------------
 
 const VIEW_KEYS = Object.freeze(['words', 'proj', ...Object.keys(TSNE_VIEW_FIELDS), 'search', 'only', 'k', 'word',
-  'metric', 'predict', 'an_a', 'an_b', 'an_c', 'an_method', 'tab', 'vectors', 'dims', 'axis_x', 'axis_y', 'axes_orth', 'odd']);
+  'metric', 'predict', 'an_a', 'an_b', 'an_c', 'an_method', 'tab', 'vectors', 'dims', 'axis_x', 'axis_y', 'axes_orth', 'odd',
+  'map', 'units', 'doc', 'field', 'pooling', 'stop', 'uproj', 'uk', 'unit', 'query', 'mode', 'utab', 'cmp_a', 'cmp_b']);
 
 function paramsFor({ kind = 'nextword', settings, view }, schemas) {
   const p = new URLSearchParams();

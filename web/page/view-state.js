@@ -2,7 +2,8 @@
 // (share.js defaultView()): the map's words, projection, 2D or 3D and t-SNE fields, the semantic
 // axes, the search and its "only these" box, the clusters, the selected word and the neighbours'
 // metric, the Predict box, the analogy's words and method, the odd one out's words, the tab shown
-// and the open "why" panels. This module alone reads and
+// and the open "why" panels; the Sentences view's units, pooling, projection, clusters, clicked
+// unit, search and its ranking, dock tab and compared sentences. This module alone reads and
 // writes those controls: read() and apply() for links and sessions, small getters for the panels,
 // and on(name, fn) for the panels to hear the user change one.
 import { DEFAULT_VIEW, defaultView, maxClusters, TSNE_VIEW_FIELDS, WHY_PANELS } from './share.js';
@@ -11,9 +12,13 @@ const $ = (id) => document.getElementById(id);
 
 // The controls a change of which is saved (and put in the link) at once.
 const SAVED_CONTROLS = ['map-n', 'map-k', 'map-projection', 'tsne-perplexity', 'tsne-lr', 'tsne-iterations', 'tsne-seed', 'map-search', 'map-only',
-  'nb-metric', 'predict-input', 'an-a', 'an-b', 'an-c', 'an-method', 'map-dims', 'axis-x', 'axis-y', 'axes-orthogonal', 'odd-input'];
+  'nb-metric', 'predict-input', 'an-a', 'an-b', 'an-c', 'an-method', 'map-dims', 'axis-x', 'axis-y', 'axes-orthogonal', 'odd-input',
+  'units-kind', 'units-field', 'units-pooling', 'units-stop', 'units-projection', 'units-k', 'units-query', 'units-cmp-a', 'units-cmp-b'];
 // The t-SNE form's input for each of the view's t-SNE fields (share.js TSNE_VIEW_FIELDS).
 const TSNE_INPUTS = Object.freeze({ tsne_perplexity: 'tsne-perplexity', tsne_lr: 'tsne-lr', tsne_iterations: 'tsne-iterations', tsne_seed: 'tsne-seed' });
+// The Sentences view's dock tabs: [name, its button, its body].
+const UNIT_TABS = [['search', 'units-tab-search', 'units-search-body'], ['nearest', 'units-tab-nearest', 'units-nearest-body'],
+  ['compare', 'units-tab-compare', 'units-compare-body']];
 // The tabs beside the neighbours: [name, its button, its body].
 const TABS = [['neighbours', 'tab-neighbours', 'nb-body'], ['analogy', 'tab-analogy', 'an-body'], ['odd', 'tab-odd', 'odd-body'],
   ['eval', 'tab-eval', 'eval-body']];
@@ -28,12 +33,18 @@ export class ViewState {
     this.tab = DEFAULT_VIEW.tab;
     this.defaults = null;     // the view before anyone changes it, once the module's schemas came (ready())
     this.tsneWanted = false;  // a link or saved session asked for t-SNE before there was a run to project
+    this.map = DEFAULT_VIEW.map;      // the map shows words or sentences
+    this.unitsTab = DEFAULT_VIEW.utab;
+    this.unitsTsneWanted = false;     // a link or saved session asked for a t-SNE of the units before they were pooled
+    this.selectedUnit = null;         // the clicked unit
+    this.docName = '';                // the documents file's name (the file itself is never kept)
     this.handlers = {};
     const relay = (id, event, name, read = () => undefined) => $(id).addEventListener(event, (e) => {
       if (event === 'submit') e.preventDefault();
       this.#emit(name, read());
     });
     $('map-projection').addEventListener('change', () => { this.tsneWanted = false; });
+    $('units-projection').addEventListener('change', () => { this.unitsTsneWanted = false; });
     relay('map-n', 'change', 'words');
     relay('map-k', 'change', 'k');
     relay('map-projection', 'change', 'projection');
@@ -61,6 +72,30 @@ export class ViewState {
     relay('an-form', 'submit', 'analogy');
     relay('an-method', 'change', 'method');
     for (const [name, button] of TABS) $(button).addEventListener('click', () => this.showTab(name));
+    // The Sentences view (sentences-panel.js).
+    for (const button of document.querySelectorAll('.map-views [data-map-view]')) {
+      button.addEventListener('click', () => {
+        this.showMapView(button.dataset.mapView);
+        this.#emit('mapView', button.dataset.mapView);
+      });
+    }
+    relay('units-kind', 'change', 'unitsKind');
+    relay('units-field', 'change', 'unitsField');
+    relay('units-pooling', 'change', 'unitsPooling');
+    relay('units-stop', 'change', 'unitsPooling');
+    relay('units-projection', 'change', 'unitsProjection');
+    relay('units-k', 'change', 'unitsClusters');
+    relay('units-query', 'input', 'unitsQuery');
+    relay('units-search-form', 'submit', 'unitsSearch');
+    relay('units-compare-form', 'submit', 'unitsCompare');
+    for (const button of document.querySelectorAll('#units-mode [data-mode]')) {
+      button.addEventListener('click', () => {
+        this.searchMode = button.dataset.mode;
+        this.onChange();
+        this.#emit('unitsMode', button.dataset.mode);
+      });
+    }
+    for (const [name, button] of UNIT_TABS) $(button).addEventListener('click', () => this.showUnitsTab(name));
     for (const id of SAVED_CONTROLS) {
       $(id).addEventListener('input', () => this.onChange());
       $(id).addEventListener('change', () => this.onChange());
@@ -70,7 +105,7 @@ export class ViewState {
   }
 
   // The module's schemas arrived: t-SNE's form takes its ranges and defaults from tsneSchema() and
-  // the clusters control offers what kmeansSchema() allows, so the page never offers what the module refuses.
+  // the clusters controls (words and units) offer what kmeansSchema() allows, so the page never offers what the module refuses.
   ready(schemas) {
     this.defaults = defaultView(schemas);
     for (const [key, name] of Object.entries(TSNE_VIEW_FIELDS)) {
@@ -81,13 +116,17 @@ export class ViewState {
       input.value = String(spec.default);
       input.title = spec.hint;
     }
-    const select = $('map-k');
-    for (let k = 2; k <= maxClusters(schemas); k += 1) select.append(new Option(String(k), String(k)));
+    for (const select of [$('map-k'), $('units-k')]) {
+      for (let k = 2; k <= maxClusters(schemas); k += 1) select.append(new Option(String(k), String(k)));
+    }
   }
 
   // Calls fn(value) when the user changes the control `name`: words, k, projection (also the axes
   // form sent), dims, axes (y made orthogonal or not), search, only, predict, metric, method,
-  // analogy (the form sent), odd (the odd one out's form sent), word (the word typed and sent, or null).
+  // analogy (the form sent), odd (the odd one out's form sent), word (the word typed and sent, or
+  // null); and for the Sentences view: mapView, unitsKind, unitsField, unitsPooling (or its
+  // stopwords box), unitsProjection, unitsClusters, unitsQuery (typed), unitsSearch (sent),
+  // unitsMode, unitsCompare.
   on(name, fn) {
     (this.handlers[name] ??= []).push(fn);
   }
@@ -121,6 +160,21 @@ export class ViewState {
     return { a, b, c, method: $('an-method').value };
   }
 
+  // The Sentences view
+  get mapView() { return this.map ?? DEFAULT_VIEW.map; }
+  get unitsKind() { return $('units-kind').value; }
+  get unitsField() { return $('units-field').value.trim(); }
+  get pooling() { return { pooling: $('units-pooling').value, stopwords: $('units-stop').checked }; }
+  get unitsProjection() { return $('units-projection').value; }
+  set unitsProjection(value) { $('units-projection').value = value; }
+  get unitsClusters() { return Number($('units-k').value); }
+  get unitsQuery() { return $('units-query').value.trim(); }
+  get compareTexts() { return { a: $('units-cmp-a').value.trim(), b: $('units-cmp-b').value.trim() }; }
+  get searchMode() { return $('units-mode').querySelector('[aria-pressed="true"]')?.dataset.mode ?? DEFAULT_VIEW.mode; }
+  set searchMode(mode) {
+    for (const b of $('units-mode').querySelectorAll('[data-mode]')) b.setAttribute('aria-pressed', String(b.dataset.mode === mode));
+  }
+
   // The t-SNE form as the module's t-SNE options (tsneSchema() names); the module checks them.
   tsneOptions() {
     const options = Object.fromEntries(Object.entries(TSNE_VIEW_FIELDS).map(([key, name]) => [name, Number($(TSNE_INPUTS[key]).value)]));
@@ -132,6 +186,28 @@ export class ViewState {
   select(word) {
     this.selected = word;
     $('nb-input').value = word ?? '';
+  }
+
+  // The map panel shows words or units of text (the Sentences view).
+  showMapView(name) {
+    this.map = name;
+    document.querySelector('.map-panel').dataset.view = name;
+    for (const b of document.querySelectorAll('.map-views [data-map-view]')) b.setAttribute('aria-pressed', String(b.dataset.mapView === name));
+    this.onChange();
+  }
+
+  showUnitsTab(name) {
+    for (const [tab, button, body] of UNIT_TABS) {
+      $(button).setAttribute('aria-selected', String(name === tab));
+      $(body).hidden = name !== tab;
+    }
+    this.unitsTab = name;
+    this.onChange();
+  }
+
+  // The clicked unit (its number), or null; the documents file's name, or ''.
+  selectUnit(unit) {
+    this.selectedUnit = unit;
   }
 
   showTab(name) {
@@ -171,6 +247,20 @@ export class ViewState {
       axis_y: $('axis-y').value,
       axes_orth: $('axes-orthogonal').checked,
       odd: this.odd,
+      map: this.mapView,
+      units: this.unitsKind,
+      doc: this.docName ?? '',
+      field: $('units-field').value,
+      pooling: this.pooling.pooling,
+      stop: this.pooling.stopwords,
+      uproj: this.unitsTsneWanted ? 'tsne' : this.unitsProjection,
+      uk: this.unitsClusters,
+      unit: this.selectedUnit ?? null,
+      query: $('units-query').value,
+      mode: this.searchMode,
+      utab: this.unitsTab ?? DEFAULT_VIEW.utab,
+      cmp_a: $('units-cmp-a').value,
+      cmp_b: $('units-cmp-b').value,
     };
   }
 
@@ -200,6 +290,21 @@ export class ViewState {
     this.tsneWanted = v.proj === 'tsne';
     this.projection = v.proj;
     this.showTab(v.tab);
+    $('units-kind').value = v.units;
+    $('units-field').value = v.field;
+    $('units-pooling').value = v.pooling;
+    $('units-stop').checked = v.stop;
+    this.unitsTsneWanted = v.uproj === 'tsne';  // the unit map starts it once its units are pooled
+    this.unitsProjection = v.uproj;
+    $('units-k').value = String(v.uk);
+    $('units-query').value = v.query;
+    this.searchMode = v.mode;
+    $('units-cmp-a').value = v.cmp_a;
+    $('units-cmp-b').value = v.cmp_b;
+    this.docName = v.doc;
+    this.selectUnit(v.unit);
+    this.showUnitsTab(v.utab);
+    this.showMapView(v.map);
     for (const id of WHY_PANELS) {
       const el = $(id);
       if (el) el.open = v.open.includes(id);

@@ -8,7 +8,7 @@ const MAX_RESTARTS = 3;            // worker restarts allowed per RESTART_WINDOW
 const RESTART_WINDOW_MS = 60_000;
 
 export class WorkerLink {
-  // events: {onProgress, onFrame, onTwin}: what the current worker pushes. onLost(reason): the
+  // events: {onProgress, onFrame, onTwin, onSentences}: what the current worker pushes. onLost(reason): the
   // current worker died and was ended (its pending calls failed).
   constructor({ events, onLost }) {
     this.events = events;
@@ -36,6 +36,7 @@ export class WorkerLink {
       onProgress: current(this.events.onProgress),
       onFrame: current(this.events.onFrame),
       onTwin: current(this.events.onTwin),
+      onSentences: current(this.events.onSentences ?? (() => {})),
       onFatal: (message) => this.#lost(message.replace(/\.+$/, ''), worker),
       onTraffic: (dir, type) => { this.traffic[dir][type] = (this.traffic[dir][type] ?? 0) + 1; },
     });

@@ -9,6 +9,7 @@
 //                    {type: 'progress', ...}                    pushed while training (see PROGRESS)
 //                    {type: 'frame', frame}                     t-SNE settling (see EVENTS)
 //                    {type: 'twin', twin}                       the twin catching up (see TWIN)
+//                    {type: 'sentences', status}                units of text being built (see SENTENCES)
 //                    {type: 'fatal', error}                     the module could not be loaded, or
 //                                                               training failed: the page replaces the
 //                                                               worker and loads the last saved model
@@ -193,6 +194,77 @@ export const REQUESTS = Object.freeze({
       + 'score {name, total, covered, correct, accuracy, coverage}; the similarity sets {spearman, total, covered, '
       + 'coverage}. The worker fetches eval/*.txt on first use',
   },
+  // Units of text (the Sentences view; worker/sentences.js): the text's sentences or paragraphs, or a
+  // documents file, split, indexed and pooled from the current vectors in time slices. Each request
+  // that starts work replies at once; 'sentences' events tell how it goes (see SENTENCES).
+  unitsOpen: {
+    fields: ['text', 'kind'],
+    reply: 'null; units of the text (kind sentences | paragraphs) are built, then pooled. The units there were '
+      + 'answer until the new ones are indexed; a text without units keeps them (the event\'s error says why)',
+  },
+  unitsDocumentsBegin: {
+    fields: ['format', 'field'],
+    reply: 'null; a documents file will come in chunks: format lines | jsonl | csv; field: the JSON field or the CSV '
+      + 'column (a header name, or a number from 1) holding the text, \'\' for the default (text, or column 1)',
+  },
+  unitsDocumentsChunk: {
+    fields: ['bytes'],
+    reply: '{bytes}: received so far; bytes an ArrayBuffer (transfer it). At most 512 MB in all',
+  },
+  unitsDocumentsFinish: {
+    fields: [],
+    reply: 'null; the file\'s units are built, then pooled (errors name the line; the units there were stay)',
+  },
+  unitsPooling: {
+    fields: ['pooling', 'stopwords'],
+    reply: 'null; units are pooled again: pooling mean | max | mean+max | sif (mean with SIF weights a/(a+p(w)), the '
+      + 'first principal component removed), stopwords left out when true',
+  },
+  unitsStatus: {
+    fields: [],
+    reply: 'SENTENCES status: {units (0 before any), tokens, terms, pooled, fresh (pooled since the vectors last '
+      + 'moved), with_vector, pooling, dim, memory: {text_index, vectors} in bytes, heap (the module\'s memory in bytes)}',
+  },
+  unitSearch: {
+    fields: ['query', 'method', 'k'],
+    reply: '{method, hits: [{unit, id, line, score, embedding (cosine), bm25, parts, known, words}], words, stopwords, '
+      + 'no_vector, no_unit, notice, ms (the module\'s time)}: the top k units by embedding | bm25 | hybrid (z-scored, 0.3 embedding + 0.7 '
+      + 'BM25); parts: the text in pieces, every second one (from the second) a query word to mark; known/words: '
+      + 'the unit\'s coverage. Errors: no units, a query of stopwords only, no word with a vector (embedding)',
+  },
+  unitNearest: {
+    fields: ['unit', 'k'],
+    reply: '{unit, id, parts, known, words, hits: [{unit, id, line, score (cosine), parts, known, words}]}: the k units '
+      + 'nearest a unit by the cosine of their pooled vectors',
+  },
+  unitCompare: {
+    fields: ['a', 'b'],
+    reply: '{cosine, pooling, with_units, a: [{word, contribution, count}], b, a_unknown, b_unknown}: two typed texts '
+      + 'pooled as the units are (with their weights when units are pooled, else the two alone); each side\'s '
+      + 'contributions sum to the cosine',
+  },
+  unitMap: {
+    fields: ['max'],
+    reply: '{of: \'units\', units: Int32Array(n), coords: Float32Array(2n), explained, texts, known: Int32Array(n), '
+      + 'words: Int32Array(n), withVector, projection} (buffers transferred): PCA of at most max units (an even '
+      + 'sample of those with a vector), turned to the last unit frame; t-SNE\'s latest layout while it runs on them',
+  },
+  unitClusters: {
+    fields: ['units', 'k', 'seed'],
+    reply: '{assignment: Int32Array(n) (buffer transferred), labels: [[word]] per cluster, sizes}: k-means of the '
+      + 'units (the map\'s), labelled by their most distinctive words (log-odds against the other units)',
+  },
+  unitProjection: {
+    fields: ['projection', 'units', 'options'],
+    reply: 'pca: null. tsne: {ok, n, warm, learning_rate}; then frame events ({of: \'units\', units, coords, ...}) '
+      + 'as t-SNE of the units settles (one t-SNE at a time: a word map\'s t-SNE is dropped)',
+  },
+  sentenceEvalRun: {
+    fields: [],
+    reply: '{sts: {pairs, rows: [{pooling, stopwords, spearman, covered, coverage}], tfidf: [{stopwords, spearman}]}, '
+      + 'ir: {documents, queries, pooling, rows: [{method, ndcg10, recall100}]}}: STS Benchmark test (the pairs '
+      + 'shipped in sts/) and Cranfield (ir/cranfield/) with the current vectors; fetched on first use',
+  },
 });
 
 // Fields of a progress event (type 'progress'): the module's step() result plus what the worker adds.
@@ -212,7 +284,7 @@ export const PROGRESS = Object.freeze([
   'rows',              // {rows: [id], changes: [norm]}: the embedding rows the last batch changed (next-word runs)
 ]);
 
-export const EVENTS = Object.freeze(['reply', 'progress', 'fatal', 'frame', 'twin']);
+export const EVENTS = Object.freeze(['reply', 'progress', 'fatal', 'frame', 'twin', 'sentences']);
 // A frame event (type 'frame') carries {frame}: a snapshot reply with projection 'tsne', dims, iteration,
 // iterations and done, pushed while t-SNE settles (coords' buffer transferred); {projection: 'pca',
 // dropped: true} when t-SNE stopped with its source of vectors; {projection: 'tsne', error} when it failed.
@@ -222,6 +294,11 @@ export const EVENTS = Object.freeze(['reply', 'progress', 'fatal', 'frame', 'twi
 // run's step), epoch, train_loss, last_batch_loss, finished, diverged, caught_up (nothing left to
 // train up to the run's step), evaluations: [{epoch, perplexity, accuracy, top5, ...}] not yet
 // sent}, or {error} when the comparison stopped on an error.
+//
+// SENTENCES: a sentences event ({type: 'sentences', status}) while units are built or pooled: the
+// unitsStatus fields and {phase: splitting | indexing | pooling | ready, done, total (bytes split,
+// units indexed or pooled), replaced (new units are in), pooled (a pooling finished), busy (more
+// to do), next (the phase of the next step), error (the units being built could not be read, or null)}.
 
 // Returns an error message for a malformed request, or null.
 export function checkRequest(msg) {
@@ -237,7 +314,7 @@ export function checkRequest(msg) {
 
 // Page side: wraps a Worker so that `call(type, fields)` returns a promise of the reply's result.
 // A reply with ok=false rejects with an Error whose message is for the user.
-export function createClient(worker, { onProgress, onFatal, onTraffic, onFrame, onTwin } = {}) {
+export function createClient(worker, { onProgress, onFatal, onTraffic, onFrame, onTwin, onSentences } = {}) {
   let nextId = 1;
   const pending = new Map();  // id -> {resolve, reject, type}
   worker.addEventListener('message', (e) => {
@@ -255,6 +332,8 @@ export function createClient(worker, { onProgress, onFatal, onTraffic, onFrame, 
       if (onFrame) onFrame(msg.frame);
     } else if (msg.type === 'twin') {
       if (onTwin) onTwin(msg.twin);
+    } else if (msg.type === 'sentences') {
+      if (onSentences) onSentences(msg.status);
     } else if (msg.type === 'fatal') {
       if (onFatal) onFatal(msg.error);
     }

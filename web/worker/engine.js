@@ -46,10 +46,10 @@ export class Engine {
     this.canTrain = trainable;
   }
 
-  // The run is gone: the workspace too (a new one comes with the next run).
+  // The run is gone (Reset); the workspace stays, with what it holds besides a source of vectors
+  // (the units of text, the evaluation sets).
   close() {
-    if (this.workspace) this.workspace.delete();
-    this.workspace = null;
+    this.workspace?.dropSource();
     this.kind = 'none';
     this.hasModel = false;
     this.canTrain = false;

@@ -3,6 +3,7 @@
 // loaded as JSON, and the evaluation sets (shipped in eval/ beside the page) run on the vectors.
 import { withTransfer } from '../shared/protocol.js';
 import { parse } from './engine.js';
+import { ShippedSets } from './shipped-sets.js';
 
 // The evaluation sets, copied beside the page by web/build.mjs: name for the module, file.
 const EVAL_SETS = [['questions-words', 'questions-words.txt'], ['wordsim353', 'wordsim353.tsv'], ['simlex999', 'simlex999.txt']];
@@ -11,8 +12,8 @@ export class VectorFiles {
   // stop(): the run loop stops training; opened(kind): a model or vectors file became the source.
   constructor({ engine, stop, opened }) {
     Object.assign(this, { engine, stop, opened });
-    this.evalTexts = null;     // the evaluation sets' text, fetched on first use
-    this.evalWorkspace = null;   // the workspace they were passed to
+    this.evalSets = new ShippedSets(EVAL_SETS.map(([name, file]) => [name, `eval/${file}`]), 'evaluation set',
+      (workspace, name, text) => workspace.evalLoad(name, text));
   }
 
   save() {
@@ -64,18 +65,7 @@ export class VectorFiles {
 
   async evalRun() {
     this.engine.requireModel();
-    if (!this.evalTexts) {
-      this.evalTexts = await Promise.all(EVAL_SETS.map(async ([, file]) => {
-        const response = await fetch(`eval/${file}`);
-        if (!response.ok) throw new Error(`could not fetch the evaluation set ${file} (HTTP ${response.status})`);
-        return response.text();
-      }));
-    }
-    const workspace = this.engine.workspace;
-    if (this.evalWorkspace !== workspace) {
-      EVAL_SETS.forEach(([name], i) => parse(workspace.evalLoad(name, this.evalTexts[i])));
-      this.evalWorkspace = workspace;
-    }
-    return parse(workspace.evalRun());
+    await this.evalSets.loadInto(this.engine.workspace);
+    return parse(this.engine.workspace.evalRun());
   }
 }

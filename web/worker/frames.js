@@ -103,7 +103,7 @@ export class MapFrames {
   // every FRAME_MS unless `now` (an epoch's end, the loop stopping).
   forProgress(now) {
     const time = performance.now();
-    if (this.watching.n === 0 || this.tsne.active || !(now || time - this.lastFrameTime >= FRAME_MS)) return null;
+    if (this.watching.n === 0 || this.tsne.of === 'words' || !(now || time - this.lastFrameTime >= FRAME_MS)) return null;
     this.lastFrameTime = time;
     try {
       return this.snapshot(this.watching);

@@ -1,8 +1,8 @@
 // The training worker: loads the WebAssembly module (engine.js) and answers the page's requests
 // (protocol.js). One source of vectors at a time: a run trained in time slices (run-loop.js), a
 // loaded model or an opened vectors file (files.js); the map's frames and timeline (frames.js),
-// t-SNE (tsne-job.js), questions about the vectors (questions.js) and the seed ideas' twin
-// (ideas.js) all read it. This file only wires them together.
+// t-SNE (tsne-job.js), questions about the vectors (questions.js), the seed ideas' twin (ideas.js)
+// and the units of text (sentences.js) all read it. This file only wires them together.
 /* global importScripts */
 import { serve } from '../shared/protocol.js';
 import { Engine } from './engine.js';
@@ -11,6 +11,7 @@ import { MapFrames } from './frames.js';
 import { Ideas } from './ideas.js';
 import { questionHandlers } from './questions.js';
 import { RunLoop } from './run-loop.js';
+import { Sentences } from './sentences.js';
 import { ShownWords } from './shown-words.js';
 import { TimeSlicer } from './time-slicer.js';
 import { TsneJob } from './tsne-job.js';
@@ -21,10 +22,14 @@ const post = (event, transfer = []) => self.postMessage(event, transfer);
 const engine = new Engine();
 const slicer = new TimeSlicer();
 const shown = new ShownWords(engine);
-const tsne = new TsneJob({ engine, shown, slicer, post, onLayout: (key, coords, dims) => frames.remember(key, coords, dims) });
+const tsne = new TsneJob({
+  engine, shown, slicer, post,
+  onLayout: (key, coords, dims, of) => (of === 'units' ? sentences.remember(coords) : frames.remember(key, coords, dims)),
+});
 const frames = new MapFrames({ engine, shown, tsne });
 const ideas = new Ideas({ engine, post, slicer, training: () => loop.playing });
-const loop = new RunLoop({ engine, frames, ideas, slicer, post, newSource });
+const sentences = new Sentences({ engine, slicer, post, tsne });
+const loop = new RunLoop({ engine, frames, ideas, slicer, post, newSource, vectorsMoved: () => sentences.vectorsMoved() });
 const files = new VectorFiles({ engine, stop: () => loop.stop(), opened });
 
 // A new source of vectors (a run, a loaded model, opened vectors, nothing): its t-SNE, resolved map
@@ -34,6 +39,7 @@ function newSource() {
   shown.clear();
   frames.clear();
   ideas.reset();
+  sentences.newSource();
 }
 
 // A model or a vectors file became the source: it can be explored, not trained.
@@ -55,8 +61,8 @@ serve(self, {
   step: () => loop.step(),
   reset: () => {
     loop.stop();
-    newSource();
     engine.close();
+    newSource();
     loop.forget();
     return null;
   },
@@ -67,12 +73,12 @@ serve(self, {
     engine.requireModel();
     if (projection === 'pca') {
       frames.usePca(options?.dimensions ?? 2);
-      tsne.stop();
+      if (tsne.of === 'words') tsne.stop();
       return null;
     }
     if (projection === 'axes') {
       const reply = frames.useAxes({ n, only, axes: options });  // throws: the axes cannot be read
-      tsne.stop();
+      if (tsne.of === 'words') tsne.stop();
       return reply;
     }
     if (projection !== 'tsne') throw new Error('projection must be pca, tsne or axes');
@@ -91,4 +97,17 @@ serve(self, {
   importFinish: () => files.importFinish(),
   export: (m) => files.export(m),
   evalRun: () => files.evalRun(),
+  unitsOpen: (m) => sentences.open(m),
+  unitsDocumentsBegin: (m) => sentences.documentsBegin(m),
+  unitsDocumentsChunk: (m) => sentences.documentsChunk(m),
+  unitsDocumentsFinish: () => sentences.documentsFinish(),
+  unitsPooling: (m) => sentences.pooling(m),
+  unitsStatus: () => sentences.status(),
+  unitSearch: (m) => sentences.search(m),
+  unitNearest: (m) => sentences.nearest(m),
+  unitCompare: (m) => sentences.compare(m),
+  unitMap: (m) => sentences.map(m),
+  unitClusters: (m) => sentences.clusters(m),
+  unitProjection: (m) => sentences.projection(m),
+  sentenceEvalRun: () => sentences.evalRun(),
 });

@@ -42,9 +42,10 @@ class ChunkLoss {
 export class RunLoop {
   // post(event, transfer): to the page; newSource(): the old run's t-SNE, map words, timeline and
   // twin go (a new run replaces them); frames: the map's frames and timeline; ideas: the twin and
-  // the row strip (ideas.js).
-  constructor({ engine, frames, ideas, slicer, post, newSource }) {
-    Object.assign(this, { engine, frames, ideas, slicer, post, newSource });
+  // the row strip (ideas.js); vectorsMoved(): an epoch ended or training came to rest (the units of
+  // text are pooled again, sentences.js).
+  constructor({ engine, frames, ideas, slicer, post, newSource, vectorsMoved = () => {} }) {
+    Object.assign(this, { engine, frames, ideas, slicer, post, newSource, vectorsMoved });
     this.batch = 64;           // what one Step trains: examples, or words for word2vec
     this.budget = new SliceBudget({ size: this.batch * 4, min: this.batch });
     this.playing = false;
@@ -112,7 +113,10 @@ export class RunLoop {
       this.playing = true;
       this.rateMark = { time: performance.now(), examples: this.examples };
       this.job = this.slicer.start(() => this.#slice(), {
-        onEnd: () => this.ideas.catchUp(),  // paused or finished: a twin still behind trains by itself
+        onEnd: () => {  // paused or finished: a twin still behind trains by itself, the units pool at rest
+          this.ideas.catchUp();
+          this.vectorsMoved();
+        },
         onError: (err) => {
           // A trap or an error in the middle of training leaves the module in no state to go on.
           this.playing = false;
@@ -139,6 +143,7 @@ export class RunLoop {
     this.#advance(this.batch);
     const event = this.#progress(false);
     this.ideas.catchUp();  // a twin further behind than one batch goes on by itself
+    this.vectorsMoved();
     return event;
   }
 
@@ -180,7 +185,10 @@ export class RunLoop {
     const nextWord = this.engine.kind === 'nextword';
     if (nextWord && !p.diverged) this.ideas.afterStep(budget);
     this.raw = p;
-    if (p.epoch_end && !p.diverged) this.frames.keepEpoch(p.epoch);
+    if (p.epoch_end && !p.diverged) {
+      this.frames.keepEpoch(p.epoch);
+      if (!p.finished) this.vectorsMoved();  // the last epoch's pooling waits for the loop's end
+    }
     this.evaluation = p.epoch_end && !p.diverged && nextWord ? this.#evaluate() : null;
     return p;
   }

@@ -1,4 +1,4 @@
-// t-SNE of the shown words, run by the module in slices between the training chunks and the page's
+// t-SNE of the shown words (or of the unit map's units), run by the module in slices between the training chunks and the page's
 // requests (time-slicer.js); each slice's layout goes to the page as a frame event, so the points
 // settle on screen. The latest layout is kept: a snapshot of the same words returns it. Pausing
 // only stops the slices: the module's t-SNE keeps its layout, momentum and gains, so resuming goes
@@ -10,36 +10,51 @@ import { SliceBudget } from './time-slicer.js';
 const TSNE_MS = 25;   // t-SNE work per slice
 
 export class TsneJob {
-  // post(event, transfer): to the page; onLayout(key, coords, dims): each new layout of the words `key`.
+  // post(event, transfer): to the page; onLayout(key, coords, dims, of): each new layout in `dims`
+  // dimensions of the words (or, of 'units', the units) `key`.
   constructor({ engine, shown, slicer, post, onLayout }) {
     Object.assign(this, { engine, shown, slicer, post, onLayout });
-    this.current = null;   // {key, words, counts, pool, only, iteration, iterations, done, frame, budget}: the t-SNE shown, or null (PCA)
+    this.current = null;   // {key, meta (words or units: what frames carry), iteration, iterations, done, frame, budget}: the t-SNE shown, or null (PCA)
     this.job = null;
     this.paused = false;
   }
-
-  get active() { return this.current != null; }
 
   // Starts t-SNE of the words n, only name; throws (and nothing changes) when it cannot run on them.
   start({ n, only, options }) {
     const shown = this.shown.resolve(n, only);
     const reply = parse(this.engine.workspace.tsneStart(ShownWords.selection(n, shown), JSON.stringify(options)));
-    this.job?.cancel();
-    this.current = {
-      key: shown.key, words: shown.words, counts: shown.counts, pool: shown.pool, only: shown.ids ? only : '',
-      iteration: 0, iterations: options?.iterations ?? null, done: false, frame: null, budget: new SliceBudget({ ms: TSNE_MS, size: 5 }),
-    };
-    this.paused = false;
-    this.#run();
+    this.#begin(shown.key, { words: shown.words, counts: shown.counts, pool: shown.pool, only: shown.ids ? only : '' });
     return reply;
   }
 
+  // Starts t-SNE of units of text (sentences.js): `units` an Int32Array, `key` their name. Its
+  // frames say of: 'units' and carry the units.
+  startUnits({ units, key, options }) {
+    const reply = parse(this.engine.workspace.unitsTsneStart(units.slice(), JSON.stringify(options)));
+    this.#begin(key, { of: 'units', units: Array.from(units) });
+    return reply;
+  }
+
+  // What is running: 'units', 'words', or null (PCA).
+  get of() {
+    return this.current ? (this.current.meta.of ?? 'words') : null;
+  }
+
+  // A t-SNE of `key` began in the module: slices follow, each frame carrying `meta`.
+  #begin(key, meta) {
+    if (this.current && this.of !== (meta.of ?? 'words')) this.post({ type: 'frame', frame: { projection: 'pca', of: this.of, dropped: true } });
+    this.job?.cancel();
+    this.current = { key, meta, iteration: 0, iterations: null, done: false, frame: null, budget: new SliceBudget({ ms: TSNE_MS, size: 5 }) };
+    this.paused = false;
+    this.#run();
+  }
+
   // Slices until done, paused or stopped. The slicer yields before the first slice: the reply to the
-  // request goes out before any frame, so the page's "t-SNE of n words…" never overwrites the news
-  // of a t-SNE done at once.
+  // projection request goes out before any frame, so the page's "t-SNE of n words…" never overwrites
+  // the news of a t-SNE done at once.
   #run() {
     this.job = this.slicer.start(() => this.#slice(this.current.budget), {
-      onError: (err) => this.post({ type: 'frame', frame: { projection: 'tsne', error: String(err?.message ?? err) } }),
+      onError: (err) => this.post({ type: 'frame', frame: { projection: 'tsne', of: this.of, error: String(err?.message ?? err) } }),
     });
   }
 
@@ -66,18 +81,17 @@ export class TsneJob {
     budget.measure(r.iteration - t.iteration, performance.now() - t0);
     Object.assign(t, { iteration: r.iteration, iterations: r.iterations, done: r.done });
     const frame = {
-      words: t.words, counts: t.counts, pool: t.pool, only: t.only, coords: r.coords, dims: r.dims, projection: 'tsne',
-      iteration: r.iteration, iterations: r.iterations, done: r.done,
+      ...t.meta, coords: r.coords, dims: r.dims, projection: 'tsne', iteration: r.iteration, iterations: r.iterations, done: r.done,
     };
     t.frame = { ...frame, coords: r.coords.slice() };
-    this.onLayout(t.key, t.frame.coords, r.dims);
+    this.onLayout(t.key, t.frame.coords, r.dims, this.of);
     this.post({ type: 'frame', frame }, [r.coords.buffer]);
     return r.done;
   }
 
   // Back to PCA (asked, or the source of vectors changed): the page hears that t-SNE was dropped.
   stop() {
-    if (this.current) this.post({ type: 'frame', frame: { projection: 'pca', dropped: true } });
+    if (this.current) this.post({ type: 'frame', frame: { projection: 'pca', of: this.of, dropped: true } });
     this.current = null;
     this.paused = false;
     this.job?.cancel();
