@@ -119,7 +119,7 @@ def report(args):
         f"other work: load average {os.getloadavg()[2]:.1f} over the last 15 minutes at the end of the run). "
         f"Input: {n:,} points in {dim} dimensions (20 overlapping Gaussian clusters, seeded, one file read by both). "
         "Both: Barnes-Hut, theta 0.5, perplexity 30, 1,000 iterations (250 with early exaggeration 12), "
-        "learning rate auto, PCA initialisation. Wall time includes the neighbour search and calibration. "
+        "learning rate scikit-learn's auto (104.17 given to ours), PCA initialisation. Wall time includes the neighbour search and calibration. "
         "Trustworthiness k = 10, computed by scikit-learn for every layout "
         "(our C++ `trustworthiness()` below as a cross-check). Medians of the runs shown.",
         "",
@@ -138,7 +138,7 @@ def report(args):
         f"{median(ours, 'seconds_iterations'):.1f} s; our C++ trustworthiness {median(ours, 'trustworthiness'):.4f}. "
         "KL is each library's own estimate (ours: exact Z below 2,000 points, else the quadtree's).",
         "",
-        "The browser row is the page itself: vectors opened through Open vectors, t-SNE started from the t-SNE form (perplexity 30, learning rate auto, 1,000 iterations, PCA initialisation: no earlier layout of these words to warm-start from), timed from the Run click until the page says done; it runs in the worker in 25 ms slices and streams every slice's layout to the map, which draws it. Its layout, read back from the map, is scored by scikit-learn like the others.",
+        "The browser row is the page itself: vectors opened through Open vectors, t-SNE started from the t-SNE form (perplexity 30, learning rate 104.17 as scikit-learn's auto, 1,000 iterations, PCA initialisation: no earlier layout of these words to warm-start from; theta is not on the form, so the page's default, 0.8 since the t-SNE of word vectors section below), timed from the Run click until the page says done; it runs in the worker in 25 ms slices and streams every slice's layout to the map, which draws it. Its layout, read back from the map, is scored by scikit-learn like the others.",
         "",
         "Run it: `bench/tsne_compare.sh` (`RUNS=` runs per configuration, default 3; `OUT=` for the results, "
         "default `build/bench/tsne/`; uses Debian's `/usr/bin/python3` with python3-sklearn, installed by the script when missing, and em++ for the WebAssembly row).",
