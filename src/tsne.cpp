@@ -9,6 +9,7 @@
 
 #include "geometry.h"
 #include "input_error.h"
+#include "knn_forest.h"
 #include "option_table.h"
 
 namespace embplay {
@@ -110,6 +111,8 @@ const T& table() {
       T::flag("random_init", &TsneOptions::random_init, "start from random points instead of the PCA layout"),
       T::number("seed", T::Type::Int, 0, 4294967295.0, &TsneOptions::seed, "same seed, same random start"),
       T::number("dimensions", T::Type::Int, 2, 3, &TsneOptions::dimensions, "of the layout: 2 for the map, 3 for its 3D view"),
+      T::number("exact_neighbours_up_to", T::Type::Int, 4, 1e9, &TsneOptions::exact_neighbours_up_to,
+                "more points than this: approximate neighbours (a random-projection forest), much faster"),
   });
   return table;
 }
@@ -297,6 +300,13 @@ struct Tsne::Tree : Tsne::Repulsion {
   }
 };
 
+KnnGraph tsne_neighbours(const RowMatrix& vectors, int k, const TsneOptions& options) {
+  if (vectors.rows() <= options.exact_neighbours_up_to) return exact_knn(vectors, k);
+  KnnForestOptions forest;
+  forest.seed = options.seed;
+  return forest_knn(vectors, k, forest);
+}
+
 namespace {
 
 // A standard normal draw from the project's Rng (Box-Muller).
@@ -314,7 +324,7 @@ Tsne::Tsne(const RowMatrix& vectors, const TsneOptions& options, const RowMatrix
   if (dims_ == 3) tree_ = std::make_unique<Tree<3>>();
   else tree_ = std::make_unique<Tree<2>>();
   const int k = std::min(n_ - 1, static_cast<int>(3 * options.perplexity + 1));
-  p_ = symmetrize(conditional_affinities(exact_knn(vectors, k), options.perplexity));
+  p_ = symmetrize(conditional_affinities(tsne_neighbours(vectors, k, options), options.perplexity));
   learning_rate_ = options.learning_rate > 0 ? options.learning_rate
                                              : std::max(n_ / options.early_exaggeration, 50.0);
 

@@ -4,8 +4,8 @@
 //   Tsne t(vectors, options);           // (N, d) copied; affinities calibrated here
 //   while (!t.done()) { t.step(10); draw(t.coords()); }
 //
-// Affinities: for each point, a Gaussian over its K = min(N - 1, 3 * perplexity + 1) exact
-// nearest neighbours, its precision found by bisection so that the entropy is log(perplexity);
+// Affinities: for each point, a Gaussian over its K = min(N - 1, 3 * perplexity + 1) nearest
+// neighbours (exact up to options.exact_neighbours_up_to points, then approximate: knn_forest.h), its precision found by bisection so that the entropy is log(perplexity);
 // then symmetrised, P = (P_cond + P_cond^T) / 2N, sparse.
 // Gradient: dC/dy_i = 4 sum_j (exaggeration * p_ij - q_ij) (1 + |y_i - y_j|^2)^-1 (y_i - y_j),
 // attraction over the sparse P, repulsion over a space-partitioning tree (cells narrower than
@@ -42,6 +42,9 @@ struct TsneOptions {
   bool random_init = false;          // no initial coordinates: false = PCA, true = Gaussian
   uint64_t seed = 1;                 // random initialisation (and the fallback when PCA is flat); 0..2^32-1
   int dimensions = 2;                // of the layout: 2 (the map) or 3 (its 3D view)
+  // Neighbours are exact up to this many points (n^2 d work: about 1 s natively at 10,000 points
+  // in 64 dimensions), found by a random-projection forest seeded with `seed` above; 4..10^9.
+  int exact_neighbours_up_to = 20000;
 };
 
 // The options as one table, like settings_schema(): [{name, type, min, max, default, hint}, ...].
@@ -68,6 +71,9 @@ double calibrate_row(const double* dist_sq, int k, double perplexity, double* p)
 SparseRows conditional_affinities(const KnnGraph& g, double perplexity);
 // P = (P_cond + P_cond^T) / 2N: symmetric, sums to 1, columns sorted within each row.
 SparseRows symmetrize(const SparseRows& conditional);
+// The k nearest neighbours t-SNE calibrates on: exact_knn up to options.exact_neighbours_up_to
+// rows, else forest_knn seeded with options.seed.
+KnnGraph tsne_neighbours(const RowMatrix& vectors, int k, const TsneOptions& options);
 
 // Checks the vectors, each option's range, and the perplexity against the number of points;
 // throws InputError naming the problem.
