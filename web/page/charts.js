@@ -13,6 +13,12 @@ function lastValue(values) {
   return null;
 }
 const fmt = (v, digits) => (v == null ? '–' : v.toFixed(digits));
+// The loss axis's tick labels with as many decimals as their spacing needs (a word2vec loss that
+// moves from 4.19 to 4.15 gets 4.15, 4.17, 4.19, not 4.2 three times).
+const lossTicks = (vals, step) => {
+  const digits = Math.min(4, Math.max(1, Math.ceil(-Math.log10(step > 0 ? step : 0.1))));
+  return vals.map((v) => (v == null ? '' : v.toFixed(digits)));
+};
 const pct = (v) => (v == null ? '–' : `${(100 * v).toFixed(1)}%`);
 const SMOOTHING = 0.85;  // weight of the past in the smoothed loss (about 6 points)
 const METRICS = ['ppl', 'accuracy'];   // what the right axis shows
@@ -252,7 +258,7 @@ export class TrainingCharts {
       },
       axes: [
         { ...axis, label: 'epoch', labelSize: 14, labelFont: font, size: 30 },
-        { ...axis, scale: 'loss', size: 40, values: (u, vals) => vals.map((v) => (v == null ? '' : v.toFixed(1))) },
+        { ...axis, scale: 'loss', size: 40, values: (u, vals, axisIdx, space, step) => lossTicks(vals, step) },
         { ...axis, scale: this.metric, side: 1, grid: { show: false }, ...rightAxis },
       ],
       series: [
