@@ -1,11 +1,12 @@
-// t-SNE in the browser: the same 5,000 x 64 points as bench/tsne_compare.sh (bench_tsne
-// make-data's file, int32 n, int32 d, then n*d float32) opened through "Open vectors" in
-// headless Chromium, then t-SNE run from the page's t-SNE form (perplexity 30, learning rate
-// auto, 1,000 iterations), timed from the Run click to the frame that says done. The layout is
-// written as a points file so that bench/tsne_vs_sklearn.py score judges it like the others. With
-// --dims 3 the map's view is 3D first, so t-SNE lays the points out in three dimensions (the octree).
+// t-SNE in the browser: a points file (bench_tsne make-data's or tsne_vs_sklearn.py vectors'
+// format: int32 n, int32 d, then n*d float32) opened through "Open vectors" in headless Chromium,
+// then t-SNE run from the page's t-SNE form (perplexity 30; learning rate and iterations the form's
+// defaults unless --lr / --iterations say otherwise), timed from the Run click to the frame that
+// says done. The layout is written as a points file so that bench/tsne_vs_sklearn.py score judges
+// it like the others. With --dims 3 the map's view is 3D first, so t-SNE lays the points out in
+// three dimensions (the octree).
 //
-//   node bench/tsne_browser.mjs POINTS LAYOUT_OUT [--dims 3]
+//   node bench/tsne_browser.mjs POINTS LAYOUT_OUT [--dims 3] [--iterations N] [--lr X]
 // Prints one JSON line: {n, dim, seconds, iterations}. Needs dist/ (./build.sh build).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ import { ROOT, withPage } from './page.mjs';
 const [pointsPath, layoutPath] = process.argv.slice(2);
 const dimsAt = process.argv.indexOf('--dims');
 const DIMS = dimsAt > 0 ? Number(process.argv[dimsAt + 1]) : 2;
+const flag = (name) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : null);
 if (!pointsPath || !layoutPath) {
   console.error('usage: node bench/tsne_browser.mjs POINTS LAYOUT_OUT');
   process.exit(2);
@@ -35,8 +37,8 @@ await withPage(async (page, browser) => {
   if (DIMS === 3) await page.selectOption('#map-dims', '3');
   await page.click('#tsne-settings summary');
   await page.fill('#tsne-perplexity', '30');
-  await page.fill('#tsne-lr', '0');
-  await page.fill('#tsne-iterations', '1000');
+  if (flag('--lr') != null) await page.fill('#tsne-lr', flag('--lr'));
+  if (flag('--iterations') != null) await page.fill('#tsne-iterations', flag('--iterations'));
   const t0 = Date.now();
   await page.click('#tsne-form button[type="submit"]');
   await page.waitForFunction(() => /done/.test(document.getElementById('tsne-message').textContent), null, { timeout: 600_000, polling: 50 });

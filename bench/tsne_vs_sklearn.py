@@ -2,8 +2,11 @@
 
     /usr/bin/python3 bench/tsne_vs_sklearn.py run POINTS [--n-jobs N]
         one JSON line: wall seconds, trustworthiness (k = 10) of scikit-learn's layout
-    /usr/bin/python3 bench/tsne_vs_sklearn.py score POINTS LAYOUT
+    /usr/bin/python3 bench/tsne_vs_sklearn.py score POINTS LAYOUT [--metric cosine]
         scikit-learn's trustworthiness (k = 10) of any layout (ours: one judge for all layouts)
+    /usr/bin/python3 bench/tsne_vs_sklearn.py vectors VECTORS N POINTS
+        the first N word vectors of a word2vec text file (the most frequent words), scaled to unit
+        length (so euclidean neighbours are cosine neighbours), as a points file
     /usr/bin/python3 bench/tsne_vs_sklearn.py report RESULTS_DIR README
         writes the "## t-SNE" section of README from the JSON lines in RESULTS_DIR
 
@@ -26,6 +29,10 @@ def read_points(path):
         return np.frombuffer(f.read(), dtype="<f4").reshape(n, d)
 
 
+def metric_of(args):
+    return args[args.index("--metric") + 1] if "--metric" in args else "euclidean"
+
+
 def run(args):
     from sklearn.manifold import TSNE, trustworthiness
 
@@ -39,14 +46,38 @@ def run(args):
     out = {"n": int(x.shape[0]), "dim": int(x.shape[1]), "n_jobs": n_jobs,
            "omp_threads": os.environ.get("OMP_NUM_THREADS", "default"), "seconds": round(seconds, 3),
            "iterations_run": int(tsne.n_iter_), "kl": round(float(tsne.kl_divergence_), 4),
-           "trustworthiness": round(float(trustworthiness(x, y, n_neighbors=10)), 4)}
+           "trustworthiness": round(float(trustworthiness(x, y, n_neighbors=10, metric=metric_of(args))), 4)}
+    if "--layout" in args:
+        write_points(args[args.index("--layout") + 1], y)
     print(json.dumps(out))
 
 
 def score(args):
     from sklearn.manifold import trustworthiness
 
-    print(round(float(trustworthiness(read_points(args[0]), read_points(args[1]), n_neighbors=10)), 4))
+    x, y = read_points(args[0]), read_points(args[1])
+    print(round(float(trustworthiness(x, y, n_neighbors=10, metric=metric_of(args))), 4))
+
+
+def write_points(path, x):
+    x = np.ascontiguousarray(x, dtype="<f4")
+    with open(path, "wb") as f:
+        f.write(np.array(x.shape, dtype="<i4").tobytes())
+        f.write(x.tobytes())
+
+
+def vectors(args):
+    path, n, out = args[0], int(args[1]), args[2]
+    rows = []
+    with open(path, encoding="utf-8") as f:
+        f.readline()  # "count dim"
+        for line in f:
+            rows.append([float(v) for v in line.split(" ")[1:]])
+            if len(rows) == n:
+                break
+    x = np.array(rows, dtype=np.float64)
+    x /= np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
+    write_points(out, x)
 
 
 def report(args):
@@ -88,7 +119,7 @@ def report(args):
         f"other work: load average {os.getloadavg()[2]:.1f} over the last 15 minutes at the end of the run). "
         f"Input: {n:,} points in {dim} dimensions (20 overlapping Gaussian clusters, seeded, one file read by both). "
         "Both: Barnes-Hut, theta 0.5, perplexity 30, 1,000 iterations (250 with early exaggeration 12), "
-        "learning rate auto, PCA initialisation. Wall time includes the neighbour search and calibration. "
+        "learning rate scikit-learn's auto (104.17 given to ours), PCA initialisation. Wall time includes the neighbour search and calibration. "
         "Trustworthiness k = 10, computed by scikit-learn for every layout "
         "(our C++ `trustworthiness()` below as a cross-check). Medians of the runs shown.",
         "",
@@ -107,7 +138,7 @@ def report(args):
         f"{median(ours, 'seconds_iterations'):.1f} s; our C++ trustworthiness {median(ours, 'trustworthiness'):.4f}. "
         "KL is each library's own estimate (ours: exact Z below 2,000 points, else the quadtree's).",
         "",
-        "The browser row is the page itself: vectors opened through Open vectors, t-SNE started from the t-SNE form (perplexity 30, learning rate auto, 1,000 iterations, PCA initialisation: no earlier layout of these words to warm-start from), timed from the Run click until the page says done; it runs in the worker in 25 ms slices and streams every slice's layout to the map, which draws it. Its layout, read back from the map, is scored by scikit-learn like the others.",
+        "The browser row is the page itself: vectors opened through Open vectors, t-SNE started from the t-SNE form (perplexity 30, learning rate 104.17 as scikit-learn's auto, 1,000 iterations, PCA initialisation: no earlier layout of these words to warm-start from; theta is not on the form, so the page's default, 0.8 since the t-SNE of word vectors section below), timed from the Run click until the page says done; it runs in the worker in 25 ms slices and streams every slice's layout to the map, which draws it. Its layout, read back from the map, is scored by scikit-learn like the others.",
         "",
         "Run it: `bench/tsne_compare.sh` (`RUNS=` runs per configuration, default 3; `OUT=` for the results, "
         "default `build/bench/tsne/`; uses Debian's `/usr/bin/python3` with python3-sklearn, installed by the script when missing, and em++ for the WebAssembly row).",
@@ -134,4 +165,4 @@ def report(args):
 
 
 if __name__ == "__main__":
-    {"run": run, "score": score, "report": report}[sys.argv[1]](sys.argv[2:])
+    {"run": run, "score": score, "vectors": vectors, "report": report}[sys.argv[1]](sys.argv[2:])

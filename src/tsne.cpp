@@ -9,6 +9,7 @@
 
 #include "geometry.h"
 #include "input_error.h"
+#include "knn_forest.h"
 #include "option_table.h"
 
 namespace embplay {
@@ -99,7 +100,7 @@ const T& table() {
       T::number("perplexity", T::Type::Float, 2, 100, &TsneOptions::perplexity,
                 "effective neighbours of each word; below a third of the words shown"),
       T::number("learning_rate", T::Type::Float, 0, 10000, &TsneOptions::learning_rate,
-                "step size of the layout; 0 = auto: max(words / (4 early_exaggeration), 50)"),
+                "step size of the layout; 0 = auto: max(words / early_exaggeration, 50)"),
       T::number("iterations", T::Type::Int, 50, 5000, &TsneOptions::iterations, "steps in all, both phases"),
       T::number("early_exaggeration", T::Type::Float, 1, 100, &TsneOptions::early_exaggeration,
                 "the first phase pulls neighbours together this many times harder"),
@@ -110,6 +111,8 @@ const T& table() {
       T::flag("random_init", &TsneOptions::random_init, "start from random points instead of the PCA layout"),
       T::number("seed", T::Type::Int, 0, 4294967295.0, &TsneOptions::seed, "same seed, same random start"),
       T::number("dimensions", T::Type::Int, 2, 3, &TsneOptions::dimensions, "of the layout: 2 for the map, 3 for its 3D view"),
+      T::number("exact_neighbours_up_to", T::Type::Int, 4, 1e9, &TsneOptions::exact_neighbours_up_to,
+                "more points than this: approximate neighbours (a random-projection forest), much faster"),
   });
   return table;
 }
@@ -152,27 +155,31 @@ struct Tsne::Repulsion {
 
 // A point tree over a D-dimensional layout: each cell splits into 2^D children (a quadtree in 2D,
 // an octree in 3D). Leaves hold a list of points: one point, or several at exactly the same place
-// (duplicates), or, past the depth limit, points closer than doubles can split.
+// (duplicates), or, past the depth limit, points closer than doubles can split. So a leaf acts as
+// one body at its centre of mass (less the point itself when it is the leaf of the point asking),
+// and the walk never reads the layout: only the nodes, in the order it built them.
 template <int D>
 struct Tsne::Tree : Tsne::Repulsion {
   static constexpr int kMaxDepth = 48;
   static constexpr int kChildren = 1 << D;
   struct Node {
-    float c[D];     // cell centre
-    float half;     // half width
-    float m[D];     // centre of mass (a sum until build() ends)
-    int count;      // points inside
-    int child;      // first of 2^D children (child index: bit k set when x_k >= c_k), or -1
-    int head;       // leaf: first point of its list, or -1
+    double m[D];     // centre of mass (a sum until build() ends)
+    float c[D];      // cell centre
+    float half;      // half width
+    float width_sq;  // (2 half)^2, for the opening test
+    int count;       // points inside
+    int child;       // first of 2^D children (child index: bit k set when x_k >= c_k), or -1
+    int head;        // leaf: first point of its list, or -1
   };
   std::vector<Node> nodes;
-  std::vector<int> next;   // (N): the next point in the same leaf, -1 ends
-  std::vector<int> order;  // (N): the points leaf by leaf, depth first: nearby points together
+  std::vector<int> next;     // (N): the next point in the same leaf, -1 ends
+  std::vector<int> order;    // (N): the points leaf by leaf, depth first: nearby points together
+  std::vector<int> leaf_of;  // (N): the leaf holding each point
 
   static Node cell(const float* centre, float half) {
     Node nd{};
     for (int k = 0; k < D; ++k) nd.c[k] = centre[k], nd.m[k] = 0;
-    nd.half = half, nd.count = 0, nd.child = -1, nd.head = -1;
+    nd.half = half, nd.width_sq = 4 * half * half, nd.count = 0, nd.child = -1, nd.head = -1;
     return nd;
   }
 
@@ -194,6 +201,7 @@ struct Tsne::Tree : Tsne::Repulsion {
     nodes.clear();
     nodes.push_back(cell(centre, float(width / 2 * (1 + 1e-6))));
     next.assign(static_cast<size_t>(n), -1);
+    leaf_of.resize(static_cast<size_t>(n));
     for (int i = 0; i < n; ++i) insert(y, i);
     for (Node& nd : nodes)
       if (nd.count > 0)
@@ -204,9 +212,10 @@ struct Tsne::Tree : Tsne::Repulsion {
     int top = 0;
     stack[top++] = 0;
     while (top > 0) {
-      const Node& nd = nodes[static_cast<size_t>(stack[--top])];
+      const int at = stack[--top];
+      const Node& nd = nodes[static_cast<size_t>(at)];
       if (nd.child < 0) {
-        for (int j = nd.head; j >= 0; j = next[static_cast<size_t>(j)]) order.push_back(j);
+        for (int j = nd.head; j >= 0; j = next[static_cast<size_t>(j)]) order.push_back(j), leaf_of[static_cast<size_t>(j)] = at;
       } else {
         for (int c = kChildren - 1; c >= 0; --c) stack[top++] = nd.child + c;
       }
@@ -219,7 +228,7 @@ struct Tsne::Tree : Tsne::Repulsion {
     for (int depth = 0;; ++depth) {
       Node& nd = nodes[static_cast<size_t>(at)];
       ++nd.count;
-      for (int k = 0; k < D; ++k) nd.m[k] += float(p[k]);
+      for (int k = 0; k < D; ++k) nd.m[k] += p[k];
       if (nd.child >= 0) {
         at = nd.child + quadrant(nd, p);
         continue;
@@ -249,7 +258,7 @@ struct Tsne::Tree : Tsne::Repulsion {
       Node& dst = nodes[static_cast<size_t>(first + quadrant(parent, ph))];
       dst.head = h;
       dst.count = moved;
-      for (int k = 0; k < D; ++k) dst.m[k] = float(moved * ph[k]);
+      for (int k = 0; k < D; ++k) dst.m[k] = moved * ph[k];
       at = first + quadrant(parent, p);
     }
   }
@@ -257,30 +266,20 @@ struct Tsne::Tree : Tsne::Repulsion {
   // Repulsion on point i: adds sum_j w_ij^2 (y_i - y_j) to f[0..D), returns sum_j w_ij.
   double repel(const double* y, int i, double theta_sq, double* f) const {
     const double* p = y + D * i;
+    const int own = leaf_of[static_cast<size_t>(i)];
     double sum_w = 0, force[D] = {};
     int stack[kChildren * kMaxDepth + 8];
     int top = 0;
     stack[top++] = 0;
     while (top > 0) {
-      const Node& nd = nodes[static_cast<size_t>(stack[--top])];
-      if (nd.child < 0) {
-        for (int j = nd.head; j >= 0; j = next[static_cast<size_t>(j)]) {
-          if (j == i) continue;
-          double dx[D], d2 = 0;
-          for (int k = 0; k < D; ++k) dx[k] = p[k] - y[D * j + k], d2 += dx[k] * dx[k];
-          const double w = 1 / (1 + d2);
-          sum_w += w;
-          for (int k = 0; k < D; ++k) force[k] += w * w * dx[k];
-        }
-        continue;
-      }
+      const int at = stack[--top];
+      const Node& nd = nodes[static_cast<size_t>(at)];
       double dx[D], d2 = 0;
       for (int k = 0; k < D; ++k) dx[k] = p[k] - nd.m[k], d2 += dx[k] * dx[k];
-      const double width = 2 * nd.half;
-      if (width * width < theta_sq * d2) {
-        const double w = 1 / (1 + d2), mass = nd.count * w;
-        sum_w += mass;
-        for (int k = 0; k < D; ++k) force[k] += mass * w * dx[k];
+      if (nd.child < 0 || nd.width_sq < theta_sq * d2) {
+        const double w = 1 / (1 + d2), mass = nd.count - (at == own);
+        sum_w += mass * w;
+        for (int k = 0; k < D; ++k) force[k] += mass * w * w * dx[k];
         continue;
       }
       for (int c = 0; c < kChildren; ++c)
@@ -301,6 +300,13 @@ struct Tsne::Tree : Tsne::Repulsion {
   }
 };
 
+KnnGraph tsne_neighbours(const RowMatrix& vectors, int k, const TsneOptions& options) {
+  if (vectors.rows() <= options.exact_neighbours_up_to) return exact_knn(vectors, k);
+  KnnForestOptions forest;
+  forest.seed = options.seed;
+  return forest_knn(vectors, k, forest);
+}
+
 namespace {
 
 // A standard normal draw from the project's Rng (Box-Muller).
@@ -318,9 +324,9 @@ Tsne::Tsne(const RowMatrix& vectors, const TsneOptions& options, const RowMatrix
   if (dims_ == 3) tree_ = std::make_unique<Tree<3>>();
   else tree_ = std::make_unique<Tree<2>>();
   const int k = std::min(n_ - 1, static_cast<int>(3 * options.perplexity + 1));
-  p_ = symmetrize(conditional_affinities(exact_knn(vectors, k), options.perplexity));
+  p_ = symmetrize(conditional_affinities(tsne_neighbours(vectors, k, options), options.perplexity));
   learning_rate_ = options.learning_rate > 0 ? options.learning_rate
-                                             : std::max(n_ / options.early_exaggeration / 4, 50.0);
+                                             : std::max(n_ / options.early_exaggeration, 50.0);
 
   const int d = dims_;
   y_.assign(static_cast<size_t>(d) * static_cast<size_t>(n_), 0.0);

@@ -127,7 +127,7 @@ TEST(Tsne, OctreeGradientMatchesExactGradientIn3D) {
 // is centred on every axis.
 void expect_blobs_separated(int dims, int iterations) {
   const RowMatrix x = gaussian_blobs(5, 40, 20, 3.0, 2024);
-  TsneOptions o;  // defaults: perplexity 30, theta 0.5
+  TsneOptions o;  // defaults: perplexity 30, theta 0.8, learning rate N / 12
   o.dimensions = dims;
   o.iterations = iterations;
   Tsne t(x, o);

@@ -42,6 +42,7 @@ export class MapPanel {
       glCanvas: $('map-gl'),
     });
     $('map-fit').addEventListener('click', () => this.map.fit());
+    $('tsne-pause').addEventListener('click', () => this.#togglePause());
     $('map-labels').addEventListener('change', () => this.map.setLabelDensity($('map-labels').value));
     for (const item of document.querySelectorAll('#map-download [data-download]')) {
       item.addEventListener('click', () => this.download(item.dataset.download));
@@ -253,12 +254,14 @@ export class MapPanel {
     message.classList.remove('error');
     message.textContent = `t-SNE of ${fmtInt(r.n)} words${r.warm ? ', from the last layout' : ''}…`;
     message.hidden = false;
+    this.#showPause(false);
   }
 
   // A t-SNE frame pushed by the worker (or word that t-SNE was dropped with its run).
   showTsneFrame(frame) {
     const message = $('tsne-message');
     if (frame.projection === 'pca') {
+      this.#showPause(null);
       if (this.view.projection !== 'tsne') return;  // it stopped for the axes or PCA the user chose
       this.view.projection = 'pca';
       this.projectionShown = 'pca';
@@ -266,6 +269,7 @@ export class MapPanel {
       return;
     }
     if (frame.error) {
+      this.#showPause(null);
       message.textContent = `t-SNE stopped: ${frame.error}`;
       message.classList.add('error');
       message.hidden = false;
@@ -277,10 +281,32 @@ export class MapPanel {
     else if (this.tsneWords) Object.assign(frame, this.tsneWords);
     else return;
     this.showFrame(frame);
+    this.#showPause(frame.done ? null : false);
     message.classList.remove('error');
     message.textContent = `t-SNE · iteration ${fmtInt(frame.iteration)} / ${fmtInt(frame.iterations)}${frame.done ? ' · done' : ''}`;
     message.hidden = false;
     $('map').dataset.tsneIteration = String(frame.iteration);
+  }
+
+  // The pause button: hidden (null: no t-SNE settling), "Pause t-SNE" (false) or "Resume t-SNE" (true).
+  #showPause(paused) {
+    const button = $('tsne-pause');
+    button.hidden = paused == null;
+    button.textContent = paused ? 'Resume t-SNE' : 'Pause t-SNE';
+    button.setAttribute('aria-pressed', String(Boolean(paused)));
+  }
+
+  // Pauses the t-SNE settling on the map, or resumes it; the worker keeps its state meanwhile.
+  async #togglePause() {
+    const message = $('tsne-message');
+    try {
+      const r = await this.call('tsnePause', { paused: $('tsne-pause').getAttribute('aria-pressed') !== 'true' });
+      this.#showPause(r.done ? null : r.paused);
+      if (r.paused) message.textContent = `t-SNE · paused at iteration ${fmtInt(r.iteration)} / ${fmtInt(r.iterations)}`;
+    } catch (err) {
+      this.#showPause(null);
+      message.textContent = `t-SNE: ${err.message}`;
+    }
   }
 
   // ---- clusters -------------------------------------------------------------------------------

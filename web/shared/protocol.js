@@ -183,6 +183,12 @@ export const REQUESTS = Object.freeze({
       + 'orthogonal is false). An error (perplexity too large for the words, too few words, no spread; an axis '
       + 'with words not in the vocabulary, fewer than two words a side, no direction) leaves the projection as it was',
   },
+  tsnePause: {
+    fields: ['paused'],
+    reply: '{paused, iteration, iterations, done}: paused true stops the t-SNE running between two slices, false goes on '
+      + 'from the same iteration (the module keeps its layout, momentum and gains: the same layout as without the pause); '
+      + 'a t-SNE done is never paused. Errors when no t-SNE runs',
+  },
   predict: {
     fields: ['context', 'k'],
     reply: '{context: [tokens used], predictions: [{word, probability}]}',

@@ -100,6 +100,7 @@ serve(self, {
     frames.usePca(options?.dimensions ?? 2);  // when t-SNE stops: PCA in its dimensions
     return reply;
   },
+  tsnePause: ({ paused }) => tsne.pause(Boolean(paused)),
   ...questionHandlers(engine, shown),
   ...ideas.handlers(),
   ...items.handlers(),

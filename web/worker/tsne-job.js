@@ -1,6 +1,8 @@
 // t-SNE of the shown words (or of the unit map's units), run by the module in slices between the training chunks and the page's
 // requests (time-slicer.js); each slice's layout goes to the page as a frame event, so the points
-// settle on screen. The latest layout is kept: a snapshot of the same words returns it.
+// settle on screen. The latest layout is kept: a snapshot of the same words returns it. Pausing
+// only stops the slices: the module's t-SNE keeps its layout, momentum and gains, so resuming goes
+// on from the same iteration exactly as if it had never stopped.
 import { parse } from './engine.js';
 import { ShownWords } from './shown-words.js';
 import { SliceBudget } from './time-slicer.js';
@@ -17,8 +19,9 @@ export class TsneJob {
   // dimensions of the words (or, of 'units', the units) `key`.
   constructor({ engine, shown, slicer, post, onLayout }) {
     Object.assign(this, { engine, shown, slicer, post, onLayout });
-    this.current = null;   // {key, meta (words or units: what frames carry), iteration, frame, sent}: the t-SNE shown, or null (PCA)
+    this.current = null;   // {key, meta (words or units: what frames carry), iteration, iterations, done, frame, budget, sent}: the t-SNE shown, or null (PCA)
     this.job = null;
+    this.paused = false;
   }
 
   // Starts t-SNE of the words n, only name; throws (and nothing changes) when it cannot run on them.
@@ -47,17 +50,38 @@ export class TsneJob {
     if (this.current && this.of !== (meta.of ?? 'words')) this.post({ type: 'frame', frame: { projection: 'pca', of: this.of, dropped: true } });
     this.job?.cancel();
     this.current = {
-      key, meta, iteration: 0, frame: null,
+      key, meta, iteration: 0, iterations: null, done: false, frame: null, budget: new SliceBudget({ ms: TSNE_MS, size: 5 }),
       sent: false,  // a frame (with its words) went to the page
     };
-    const budget = new SliceBudget({ ms: TSNE_MS, size: 5 });
-    // The slicer yields before the first slice: the reply to the projection request goes out before
-    // any frame, so the page's "t-SNE of n words…" never overwrites the news of a t-SNE done at once.
     this.frameMs = Math.min(MAX_FRAME_MS, (meta.words ?? meta.units).length * FRAME_MS_PER_WORD);
     this.lastFrame = -Infinity;
-    this.job = this.slicer.start(() => this.#slice(budget), {
+    this.paused = false;
+    this.#run();
+  }
+
+  // Slices until done, paused or stopped. The slicer yields before the first slice: the reply to the
+  // projection request goes out before any frame, so the page's "t-SNE of n words…" never overwrites
+  // the news of a t-SNE done at once.
+  #run() {
+    this.job = this.slicer.start(() => this.#slice(this.current.budget), {
       onError: (err) => this.post({ type: 'frame', frame: { projection: 'tsne', of: this.of, error: String(err?.message ?? err) } }),
     });
+  }
+
+  // Pauses (true) or resumes (false) the t-SNE running; throws when there is none. Returns
+  // {paused, iteration, iterations, done}: a t-SNE already done stays done and is never "paused".
+  pause(paused) {
+    const t = this.current;
+    if (!t) throw new Error('no t-SNE is running');
+    if (paused && !t.done && !this.paused) {
+      this.job?.cancel();
+      this.job = null;
+      this.paused = true;
+    } else if (!paused && this.paused) {
+      this.paused = false;
+      this.#run();
+    }
+    return { paused: this.paused, iteration: t.iteration, iterations: t.iterations, done: t.done };
   }
 
   #slice(budget) {
@@ -65,7 +89,7 @@ export class TsneJob {
     const t0 = performance.now();
     const r = parse(this.engine.workspace.tsneStep(Math.round(budget.size)));
     budget.measure(r.iteration - t.iteration, performance.now() - t0);
-    t.iteration = r.iteration;
+    Object.assign(t, { iteration: r.iteration, iterations: r.iterations, done: r.done });
     const frame = {
       ...t.meta, coords: r.coords, dims: r.dims, projection: 'tsne', iteration: r.iteration, iterations: r.iterations, done: r.done,
     };
@@ -87,6 +111,7 @@ export class TsneJob {
   stop() {
     if (this.current) this.post({ type: 'frame', frame: { projection: 'pca', of: this.of, dropped: true } });
     this.current = null;
+    this.paused = false;
     this.job?.cancel();
     this.job = null;
   }
