@@ -26,8 +26,8 @@ struct EncoderOptions {
   int max_words = 32;       // words kept per sentence (the rest are cut); [CLS] comes in front; 2..256
   float dropout = 0.1f;     // on the embeddings, attention probabilities and residual branches; 0..0.9
   // the vocabulary, built on the training sentences
-  int max_vocab = 10000;    // most frequent words kept; 10..200000
-  int min_count = 2;        // rarer words read as <unk>; 1..1000
+  int max_vocab = 20000;    // most frequent words kept; 10..200000
+  int min_count = 1;        // rarer words read as <unk>; 1..1000 (1: on STS-B, rare words carry the meaning)
   // training: Adam with decoupled weight decay, each phase with its own warm-up and schedule
   int batch = 64;           // sentences (or pairs) per step; 2..1024
   float lr = 1e-3f;         // peak learning rate of masked-word pre-training; 0..1
