@@ -43,6 +43,7 @@ class EncoderSession {
   const std::vector<std::string>& map_texts() const { return map_texts_; }
   AttentionMap attention(const std::string& text) const;
   const EncoderTrainer& trainer() const;  // throws InputError before the first run
+  bool trained() const { return trainer_ != nullptr; }  // a run started (its weights may be the first ones)
 
  private:
   std::unique_ptr<EncoderTrainer> trainer_;

@@ -977,7 +977,13 @@ json Workspace::sentence_eval_run() const {
     const IrScore s = evaluate_ir(*ir_, search, index, m, so);
     ir_rows.push_back({{"method", search_method_name(m)}, {"ndcg10", s.ndcg10}, {"recall100", s.recall100}});
   }
-  return {{"sts", {{"pairs", bench.pairs()}, {"rows", sts_rows}, {"tfidf", tfidf}}},
+  // The sentence encoder, when one was trained, scored on the same pairs beside the pooled words.
+  json encoder = nullptr;
+  if (encoder_.trained()) {
+    const EncoderStsScores e = sts_scores(encoder_.trainer().encoder(), sts_);
+    encoder = {{"cls", finite_or_null(e.cls)}, {"mean", finite_or_null(e.mean)}, {"max", finite_or_null(e.max)}};
+  }
+  return {{"sts", {{"pairs", bench.pairs()}, {"rows", sts_rows}, {"tfidf", tfidf}, {"encoder", encoder}}},
           {"ir", {{"documents", ir_->documents.size()}, {"queries", ir_->queries.size()}, {"pooling", describe(sentences_.pooling())},
                   {"rows", ir_rows}}}};
 }

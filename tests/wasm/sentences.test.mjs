@@ -157,6 +157,17 @@ test('the sentence tests run on the shipped STS-B and Cranfield files', () => {
     assert.ok(Math.abs(r.sts.tfidf[0].spearman - 0.693) < 0.01, `TF-IDF's Spearman is the collection's: ${r.sts.tfidf[0].spearman}`);
     const bm25 = r.ir.rows.find((row) => row.method === 'bm25');
     assert.ok(Math.abs(bm25.ndcg10 - 0.344) < 0.01, `BM25 nDCG@10: ${bm25.ndcg10}`);
+    // A sentence encoder trained beside the vectors is scored on the same pairs, its three poolings.
+    assert.equal(r.sts.encoder, null);
+    const options = { dim: 16, heads: 2, layers: 1, ff: 32, batch: 16, simcse_epochs: 1, seed: 1 };
+    assert.equal(call(ws.encoderStart(topics(), JSON.stringify(options), false)).error, undefined);
+    call(ws.encoderStep(64));
+    const withEncoder = call(ws.sentenceEvalRun());
+    for (const pooling of ['cls', 'mean', 'max']) {
+      const rho = withEncoder.sts.encoder[pooling];
+      assert.ok(Number.isFinite(rho) && Math.abs(rho) <= 1, `${pooling}: ${rho}`);
+    }
+    assert.deepEqual(withEncoder.sts.tfidf, r.sts.tfidf);
   } finally {
     ws.delete();
   }

@@ -1,5 +1,6 @@
 // The Eval tab's sentence tests: Run scores the current vectors' pooled sentences on the STS
-// Benchmark (Spearman per pooling, beside TF-IDF, the yardstick) and searches the Cranfield
+// Benchmark (Spearman per pooling, and the sentence encoder's CLS, mean and max when one was
+// trained, beside TF-IDF, the yardstick) and searches the Cranfield
 // collection by embedding, BM25 (the yardstick) and hybrid (nDCG@10, Recall@100). The data ship
 // beside the page (sts/, ir/cranfield/) with their sources; the worker fetches them on first use.
 import { emptyTables, row, runOnce } from './eval-panel.js';
@@ -53,6 +54,12 @@ export class SentenceEval {
       const name = `${POOLING_NAMES[r.pooling] ?? r.pooling}${r.stopwords ? ', no stopwords' : ''}`;
       sts.tBodies[0].append(row([[name], [rho(r.spearman), `${fmtInt(r.covered)} of ${fmtInt(result.sts.pairs)} pairs have a vector on both sides`],
         [`${(100 * r.coverage).toFixed(1)}%`]]));
+    }
+    // The sentence encoder trained in this page (its panel), on the same pairs.
+    const encoder = result.sts.encoder;
+    for (const pooling of encoder ? ['cls', 'mean', 'max'] : []) {
+      sts.tBodies[0].append(row([[`sentence encoder, ${pooling === 'cls' ? 'CLS' : pooling}`],
+        [rho(encoder[pooling]), 'The Transformer trained in the Sentence encoder panel, as it is now'], ['100%']]));
     }
     for (const t of result.sts.tfidf) {
       sts.tBodies[0].append(row([[`TF-IDF${t.stopwords ? ', no stopwords' : ''} (yardstick)`], [rho(t.spearman)], ['100%']], 'total'));
