@@ -354,8 +354,10 @@ class JsWorkspace {
   }
   std::string items_eval_step(double seconds) { return reply([&] { return ws_.items_eval_step(seconds); }); }
   // The sentence encoder (encoder_session.h).
-  std::string encoder_start(const std::string& text, const std::string& options, bool by_line) {
-    return reply([&] { return ws_.encoder().start(text, options, by_line); });
+  // pairs: a pairs file's text ("" for none), those scoring under min_score left out.
+  std::string encoder_start(const std::string& text, const std::string& options, bool by_line, const std::string& pairs,
+                            double min_score) {
+    return reply([&] { return ws_.encoder().start(text, options, by_line, pairs, min_score); });
   }
   std::string encoder_step(double budget) {
     return reply([&] { return ws_.encoder().step(static_cast<int64_t>(budget)); });

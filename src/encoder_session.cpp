@@ -39,22 +39,26 @@ json progress_json(const EncoderProgress& p) {
           {"phase_end", p.phase_end}, {"finished", p.finished}, {"diverged", p.diverged}};
 }
 
-json EncoderSession::start(const std::string& text, const std::string& options_json, bool by_line) {
+json EncoderSession::start(const std::string& text, const std::string& options_json, bool by_line,
+                           const std::string& pairs_text, double min_score) {
   const json j = json::parse(options_json, nullptr, false);
   if (j.is_discarded() || !j.is_object()) throw InputError("the encoder's settings are not a JSON object");
   const EncoderOptions options = encoder_options_from_json(j);
   std::vector<Sentence> sentences = read_sentences(text, options.tokenizer, by_line);
+  // Sentence pairs (a file the page opened) train the supervised phase; without them it is skipped.
+  std::vector<SentencePair> pairs;
+  if (!pairs_text.empty()) pairs = read_pairs(pairs_text, options.tokenizer, min_score);
   std::vector<std::string> texts;
   for (size_t i : even_sample(sentences.size(), kMapSentences)) texts.push_back(joined(sentences[i]));
   // The new run replaces the old one only once it is built (a text without sentences throws here).
-  auto trainer = std::make_unique<EncoderTrainer>(std::move(sentences), std::vector<SentencePair>{}, options);
+  auto trainer = std::make_unique<EncoderTrainer>(std::move(sentences), std::move(pairs), options);
   trainer_ = std::move(trainer);
   map_texts_ = std::move(texts);
   const EncoderStats& s = trainer_->stats();
   json phases = json::array();
   for (EncoderPhase p : trainer_->phases()) phases.push_back(encoder_phase_name(p));
   return {{"sentences", s.sentences}, {"tokens", s.tokens}, {"types", s.types}, {"oov_tokens", s.oov_tokens},
-          {"cut", s.cut}, {"vocab", s.vocab}, {"phases", phases}, {"map", map_texts_.size()}};
+          {"cut", s.cut}, {"vocab", s.vocab}, {"pairs", s.pairs}, {"phases", phases}, {"map", map_texts_.size()}};
 }
 
 json EncoderSession::step(int64_t budget) {

@@ -28,7 +28,8 @@ class EncoderSession {
   // A new run on `text` (sentences by the tokenizer, or one per line when `by_line`) with the
   // options' JSON (encoder_schema(); absent fields keep their defaults). The run there was stays
   // until the new one is valid. {sentences, tokens, types, oov_tokens, cut, vocab, phases, map}.
-  nlohmann::json start(const std::string& text, const std::string& options_json, bool by_line);
+  nlohmann::json start(const std::string& text, const std::string& options_json, bool by_line,
+                       const std::string& pairs_text = "", double min_score = 0);
   bool has_run() const { return static_cast<bool>(trainer_); }
   // About `budget` sentences of training: progress_json() of the call.
   nlohmann::json step(int64_t budget);

@@ -93,6 +93,16 @@ test('the encoder trains in the page: curve, STS-B dev, moving map, attention he
   const dir = join(ROOT, 'build/e2e');
   await mkdir(dir, { recursive: true });
   await page.screenshot({ path: join(dir, 'encoder.png') });
+
+  // A pairs file: the next Train adds the supervised phase after SimCSE, with the pairs counted.
+  const pairs = 'the cat saw the dog\tthe dog saw the cat\t4.5\nthe cat ran\tthe sun set\t1\nthe sun set\tthe sun went down\t5\n';
+  await page.setInputFiles('#enc-pairs-file', { name: 'pairs.tsv', mimeType: 'text/tab-separated-values', buffer: Buffer.from(pairs) });
+  await waitFor(page, 'the pairs file is not named', () => /pairs\.tsv/.test(document.getElementById('enc-pairs-name').textContent));
+  await page.click('#enc-settings summary');
+  await page.fill('#enc-setting-simcse_epochs', '1');
+  await page.click('#enc-settings summary');
+  await page.click('#enc-train');
+  await waitFor(page, 'the supervised phase did not run', () => /pairs epoch/.test(document.getElementById('enc-status').textContent), { timeout: 60_000 });
   assert.deepEqual(problems, []);
   await page.close();
 });

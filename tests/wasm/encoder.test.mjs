@@ -39,7 +39,7 @@ function trainMlm(ws) {
 test('encoder training through the bindings lowers the masked-word loss', () => {
   const ws = new Module.Workspace();
   try {
-    const stats = call(ws.encoderStart(sentences(300), JSON.stringify(OPTIONS), true));
+    const stats = call(ws.encoderStart(sentences(300), JSON.stringify(OPTIONS), true, '', 0));
     assert.equal(stats.error, undefined, stats.error);
     assert.equal(stats.sentences, 300);
     assert.deepEqual(stats.phases, ['mlm', 'simcse']);
@@ -59,7 +59,7 @@ test('encoder training through the bindings lowers the masked-word loss', () => 
 test('the attention of a typed sentence: one distribution per query, every layer and head', () => {
   const ws = new Module.Workspace();
   try {
-    call(ws.encoderStart(sentences(100), JSON.stringify({ ...OPTIONS, mlm_epochs: 1 }), true));
+    call(ws.encoderStart(sentences(100), JSON.stringify({ ...OPTIONS, mlm_epochs: 1 }), true, '', 0));
     call(ws.encoderStep(32));
     const a = ws.encoderAttention('The cat sees a zebra near the river');
     assert.equal(a.error, undefined, a.error);
@@ -92,10 +92,10 @@ test('the sentence map and the STS curve: shapes, turned frames, and messages fo
     // Before a run: a message, nothing thrown.
     assert.match(call(ws.encoderStep(10)).error, /no sentence encoder/);
     assert.match(ws.encoderMap('cls', null).error, /no sentence encoder/);
-    assert.match(call(ws.encoderStart('', '{}', false)).error, /.+/);
-    assert.match(call(ws.encoderStart(sentences(20), '{"heads": 5, "dim": 32}', true)).error, /heads/);
+    assert.match(call(ws.encoderStart('', '{}', false, '', 0)).error, /.+/);
+    assert.match(call(ws.encoderStart(sentences(20), '{"heads": 5, "dim": 32}', true, '', 0)).error, /heads/);
 
-    const stats = call(ws.encoderStart(sentences(500), JSON.stringify({ ...OPTIONS, mlm_epochs: 1 }), true));
+    const stats = call(ws.encoderStart(sentences(500), JSON.stringify({ ...OPTIONS, mlm_epochs: 1 }), true, '', 0));
     assert.equal(stats.map, 400, 'the map shows an even sample of at most 400 sentences');
     call(ws.encoderStep(64));
     const first = ws.encoderMap('mean', null);
@@ -115,6 +115,28 @@ test('the sentence map and the STS curve: shapes, turned frames, and messages fo
     assert.equal(r.pairs, 500);
     for (const p of ['cls', 'mean', 'max']) assert.ok(r[p] > -1 && r[p] < 1, `${p} ${r[p]}`);
     assert.match(call(ws.encoderStsLoad('genre\tfile\nx')).error, /line/);
+  } finally {
+    ws.delete();
+  }
+});
+
+test('a pairs file adds the supervised phase after SimCSE; a bad one names its line and the run before stays', () => {
+  const ws = new Module.Workspace();
+  try {
+    const options = JSON.stringify({ ...OPTIONS, mlm_epochs: 0, simcse_epochs: 1, pairs_epochs: 1 });
+    const pairs = 'the cat sees the ball\tthe cat finds the ball\t4.5\nthe dog paints a fish\tthe king carries a boat\t0.5\n'
+      + 'a bird follows the garden\ta bird finds the garden\t4\n';
+    const stats = call(ws.encoderStart(sentences(100), options, true, pairs, 3));
+    assert.equal(stats.error, undefined, stats.error);
+    assert.equal(stats.pairs, 2, 'the pair scoring 0.5 is left out');
+    assert.deepEqual(stats.phases, ['simcse', 'pairs']);
+    let p;
+    do p = call(ws.encoderStep(64)); while (p.phase !== 'pairs' && !p.finished);
+    assert.equal(p.phase, 'pairs');
+    assert.ok(Number.isFinite(p.loss_sum / p.loss_count));
+    // A pairs file with a line that is not a pair: the message names it; the run above is kept.
+    assert.match(call(ws.encoderStart(sentences(100), options, true, 'one\ttwo\nno tab here\n', 0)).error, /line 2/);
+    assert.equal(call(ws.encoderStep(8)).error, undefined);
   } finally {
     ws.delete();
   }

@@ -160,7 +160,7 @@ test('the sentence tests run on the shipped STS-B and Cranfield files', () => {
     // A sentence encoder trained beside the vectors is scored on the same pairs, its three poolings.
     assert.equal(r.sts.encoder, null);
     const options = { dim: 16, heads: 2, layers: 1, ff: 32, batch: 16, simcse_epochs: 1, seed: 1 };
-    assert.equal(call(ws.encoderStart(topics(), JSON.stringify(options), false)).error, undefined);
+    assert.equal(call(ws.encoderStart(topics(), JSON.stringify(options), false, '', 0)).error, undefined);
     call(ws.encoderStep(64));
     const withEncoder = call(ws.sentenceEvalRun());
     for (const pooling of ['cls', 'mean', 'max']) {

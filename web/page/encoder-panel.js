@@ -6,6 +6,7 @@
 // than jumps), and, for a typed sentence, the attention of each layer and head as a heat map.
 import uPlot from 'uplot';
 import { SettingsForm } from './settings-form.js';
+import { readText } from './text-check.js';
 
 const $ = (id) => document.getElementById(id);
 const POOLINGS = ['cls', 'mean', 'max'];
@@ -271,6 +272,9 @@ export class EncoderPanel {
     this.curves = new EncoderCurves($('enc-chart'));
     this.map = new SentenceMap($('enc-map'), $('enc-map-text'));
     this.attention = new AttentionView();
+    this.pairs = null;   // {name, text}: a pairs file for the supervised phase, or null
+    $('enc-pairs-file').addEventListener('change', (e) => this.#guard(() => this.#openPairs(e.target)));
+    $('enc-pairs-clear').addEventListener('click', () => this.#showPairs(null));
     $('enc-train').addEventListener('click', () => this.#guard(() => this.train()));
     $('enc-play').addEventListener('click', () => this.#guard(() => this.playPause()));
     $('enc-step').addEventListener('click', () => this.#guard(() => this.step()));
@@ -287,13 +291,33 @@ export class EncoderPanel {
     this.#buttons();
   }
 
+  // A pairs file chosen: kept for the next Train (read by the module then, which names a bad line).
+  async #openPairs(input) {
+    const file = input.files?.[0];
+    input.value = '';
+    if (!file) return;
+    const { text, problem } = readText(new Uint8Array(await file.arrayBuffer()));
+    if (problem) throw new Error(`“${file.name}” does not look like text: ${problem.reason}`);
+    this.#showPairs({ name: file.name, text });
+  }
+
+  #showPairs(pairs) {
+    this.pairs = pairs;
+    $('enc-pairs-name').textContent = pairs ? `${pairs.name}: the supervised phase follows SimCSE at the next Train`
+      : 'no pairs: SimCSE only';
+    $('enc-pairs-clear').hidden = !pairs;
+  }
+
   async train() {
     if (!this.form.validate()) {
       $('enc-settings').open = true;
       throw new Error('Fix the encoder settings first.');
     }
     this.#stopped();
-    const stats = await this.call('encoderStart', { text: this.text(), options: this.form.values(), lines: $('enc-lines').checked });
+    const stats = await this.call('encoderStart', {
+      text: this.text(), options: this.form.values(), lines: $('enc-lines').checked,
+      pairs: this.pairs?.text ?? '', minScore: Number($('enc-min-score').value) || 0,
+    });
     this.started = true;
     this.finished = false;
     this.curves.reset();
@@ -301,7 +325,8 @@ export class EncoderPanel {
     this.attention.clear();
     const dev = stats.dev === true ? '' : ` (no STS-B curve: ${stats.dev})`;
     this.#status(`${stats.sentences.toLocaleString('en-US')} sentences, ${stats.tokens.toLocaleString('en-US')} words, `
-      + `vocabulary ${stats.vocab.toLocaleString('en-US')}; phases ${stats.phases.join(' → ')}${dev}`);
+      + `vocabulary ${stats.vocab.toLocaleString('en-US')}`
+      + `${stats.pairs ? `, ${stats.pairs.toLocaleString('en-US')} pairs` : ''}; phases ${stats.phases.join(' → ')}${dev}`);
     await this.#play();
   }
 

@@ -42,11 +42,13 @@ export class EncoderJob {
     return this.engine.workspace;
   }
 
-  // A new run: its stats ({sentences, tokens, types, oov_tokens, cut, vocab, phases, map}).
-  async start({ text, options, lines }) {
+  // A new run: its stats ({sentences, tokens, types, oov_tokens, cut, vocab, pairs, phases, map}).
+  // pairs: a pairs file's text for the supervised phase (or none), minScore: the least score kept.
+  async start({ text, options, lines, pairs = '', minScore = 0 }) {
     this.stop();
     const workspace = this.engine.open();
-    const stats = parse(workspace.encoderStart(String(text), JSON.stringify(options ?? {}), Boolean(lines)));
+    const stats = parse(workspace.encoderStart(String(text), JSON.stringify(options ?? {}), Boolean(lines), String(pairs ?? ''),
+      Number(minScore) || 0));
     this.forget();
     this.started = true;
     this.batch = Number(options?.batch) || 64;
