@@ -205,9 +205,11 @@ export class TextPanel {
   #showSmall({ tokens, too_small: small }) {
     const note = $('text-small');
     note.hidden = !small;
-    if (small) note.textContent = `A small text (${fmtInt(tokens)} words): training is quick, but the neighbours will be `
-      + 'mostly noise and the model no better than counting word triples. Paste more: from about 50,000 words '
-      + 'the map starts to mean something, from 100,000 clearly (bench/README.md, "Defaults by text size").';
+    if (!small) return;
+    note.textContent = `A small text (${fmtInt(tokens)} words): quick to train, but its neighbours will be mostly noise. `
+      + 'Paste more: the map starts to mean something from about 50,000 words.';
+    note.title = 'Below 10,000 words the network does about as well as counting word triples (the n-gram line); '
+      + 'from 50,000 words the map starts to show meaning, from 100,000 clearly (bench/README.md, "Defaults by text size").';
   }
 
   // Why the text could not be trained (or read); hidden again when it changes.
