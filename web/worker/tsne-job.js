@@ -19,7 +19,7 @@ export class TsneJob {
   // dimensions of the words (or, of 'units', the units) `key`.
   constructor({ engine, shown, slicer, post, onLayout }) {
     Object.assign(this, { engine, shown, slicer, post, onLayout });
-    this.current = null;   // {key, meta (words or units: what frames carry), iteration, iterations, done, frame, budget, sent}: the t-SNE shown, or null (PCA)
+    this.current = null;   // {key, meta (words or units: what frames carry), iteration, iterations, done, frame, budget, sent, sentIteration}: the t-SNE shown, or null (PCA)
     this.job = null;
     this.paused = false;
   }
@@ -77,6 +77,8 @@ export class TsneJob {
       this.job?.cancel();
       this.job = null;
       this.paused = true;
+      // Frames of many words are sent less often: the page gets the layout it stopped at.
+      if (t.frame && t.sentIteration !== t.iteration) this.#post(t, { ...t.frame, coords: t.frame.coords.slice() });
     } else if (!paused && this.paused) {
       this.paused = false;
       this.#run();
@@ -98,16 +100,21 @@ export class TsneJob {
     const now = performance.now();
     if (r.done || now - this.lastFrame >= this.frameMs) {
       this.lastFrame = now;
-      // The words go with the job's first frame only: thousands of strings copied for every frame
-      // would keep the page's garbage collector busy.
-      if (t.sent && t.meta.words) Object.assign(frame, { words: null, counts: null });
-      t.sent = true;
-      this.post({ type: 'frame', frame }, [r.coords.buffer]);
+      this.#post(t, frame);
     }
     return r.done;
   }
 
-  // Back to PCA (asked, or the source of vectors changed): the page hears that t-SNE was dropped.
+  // Sends `frame` of `t` to the page. The words go with the job's first frame only: thousands of
+  // strings copied for every frame would keep the page's garbage collector busy.
+  #post(t, frame) {
+    if (t.sent && t.meta.words) Object.assign(frame, { words: null, counts: null });
+    t.sent = true;
+    t.sentIteration = frame.iteration;
+    this.post({ type: 'frame', frame }, [frame.coords.buffer]);
+  }
+
+    // Back to PCA (asked, or the source of vectors changed): the page hears that t-SNE was dropped.
   stop() {
     if (this.current) this.post({ type: 'frame', frame: { projection: 'pca', of: this.of, dropped: true } });
     this.current = null;
