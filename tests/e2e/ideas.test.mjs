@@ -237,11 +237,15 @@ test('Compare while paused, then Play: the twin keeps up to the end; a Reset whi
   const { page, problems } = await open(context, env.server.url);
   await page.fill('#text', patternText(6000));
   await page.fill('#setting-epochs', '10');
+  // Pause is clicked inside the page the moment the epoch is reached: a round trip through
+  // Playwright can take long enough for a 10-epoch run on a small text to finish first.
   const pauseAt = async (epoch) => {
     await page.click('#play');
-    await waitFor(page, `training did not reach epoch ${epoch}`, (e) => window.__embplay.state === 'running' && window.__embplay.progress?.epoch >= e,
-      { arg: epoch, timeout: TRAIN_TIMEOUT_MS });
-    await page.click('#play');
+    await page.waitForFunction((e) => {
+      if (window.__embplay.state !== 'running' || !(window.__embplay.progress?.epoch >= e)) return false;
+      document.getElementById('play').click();
+      return true;
+    }, epoch, { polling: 2, timeout: TRAIN_TIMEOUT_MS }).catch(() => { throw new Error(`training did not reach epoch ${epoch}`); });
     await waitFor(page, 'Pause did not pause', () => window.__embplay.state === 'paused');
   };
 
