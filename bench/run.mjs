@@ -5,6 +5,7 @@
 //   1. writes the seeded corpus (bench/make_corpus.mjs; reused when already there)
 //   2. runs each engine as its own child process, one after the other, so they never share the cores:
 //        native      build/native/bench_train
+//        native-2t   the same on two threads (the big matrix products cut in two; same losses, bit for bit)
 //        wasm        bench/wasm_bench.cjs, which also saves the batches it trained on
 //        tfjs-wasm   bench/tfjs_bench.cjs on those same batches (TensorFlow.js autodiff)
 //        tfjs-wasm-manual  the same with hand-written backprop (for information; not a target)
@@ -13,7 +14,7 @@
 // Targets: wasm >= 5x TensorFlow.js (wasm backend), wasm >= 0.2x native. A MISS is reported, not
 // failed: the exit code is 0 unless a benchmark crashed or its output could not be read.
 //
-// Usage: node bench/run.mjs [--runs N] [--quick] [--only native,wasm,tfjs-wasm,tfjs-wasm-manual]
+// Usage: node bench/run.mjs [--runs N] [--quick] [--only native,native-2t,wasm,tfjs-wasm,tfjs-wasm-manual]
 //   --runs N   N rounds of every engine, keeping each engine's median by tokens/s (default 1)
 //   --quick    about a tenth of the work: a smoke test of the harness, not a measurement
 
@@ -40,7 +41,10 @@ const TARGETS = [
   { name: 'wasm / tfjs-wasm', over: 'wasm', under: 'tfjs-wasm', min: 5 },
   { name: 'wasm / native', over: 'wasm', under: 'native', min: 0.2 },
 ];
-const INFO_RATIOS = [{ name: 'wasm / tfjs-wasm-manual', over: 'wasm', under: 'tfjs-wasm-manual' }];
+const INFO_RATIOS = [
+  { name: 'wasm / tfjs-wasm-manual', over: 'wasm', under: 'tfjs-wasm-manual' },
+  { name: 'native-2t / native', over: 'native-2t', under: 'native' },
+];
 
 function parseArgs(argv) {
   const args = { runs: 1, quick: false, only: null };
@@ -60,6 +64,7 @@ function engines(budgets) {
     '--examples', EXAMPLES_PATH, ...extra];
   return [
     { engine: 'native', needs: [NATIVE], command: [NATIVE, CORPUS_PATH, String(budgets.native)] },
+    { engine: 'native-2t', needs: [NATIVE], command: [NATIVE, CORPUS_PATH, String(budgets.native), '2'] },
     // Saves the batches for TensorFlow.js: its budget plus room for its warm-up, no more (the file is
     // parsed in the TensorFlow.js process and would count in its memory).
     { engine: 'wasm', needs: WASM, command: [node, path.join(ROOT, 'bench', 'wasm_bench.cjs'), CORPUS_PATH,

@@ -12,6 +12,8 @@
 #include <cstring>
 #include <limits>
 
+#include "parallel.h"
+
 #ifdef __wasm_simd128__
 #include <wasm_simd128.h>
 #endif
@@ -301,38 +303,11 @@ float max_of(const float* x, int n) {
 
 // ---- what the model and the loss call: Eigen natively, simd:: in WebAssembly SIMD builds ----
 
-void matmul(Matrix& c, const Matrix& a, const Matrix& b) {
-  if (!kOwnKernels) {
-    c.noalias() = a * b;
-    return;
-  }
-  c.resize(a.rows(), b.cols());
-  simd::gemm(false, false, int(c.rows()), int(c.cols()), int(a.cols()), a.data(), int(a.rows()), b.data(),
-             int(b.rows()), c.data(), int(c.rows()));
-}
+namespace {
 
-void matmul_nt(Matrix& c, const Matrix& a, const Matrix& b) {
-  if (!kOwnKernels) {
-    c.noalias() = a * b.transpose();
-    return;
-  }
-  c.resize(a.rows(), b.rows());
-  simd::gemm(false, true, int(c.rows()), int(c.cols()), int(a.cols()), a.data(), int(a.rows()), b.data(),
-             int(b.rows()), c.data(), int(c.rows()));
-}
-
-void matmul_tn(Matrix& c, const Matrix& a, const Matrix& b) {
-  if (!kOwnKernels) {
-    c.noalias() = a.transpose() * b;
-    return;
-  }
-  c.resize(a.cols(), b.cols());
-  simd::gemm(true, false, int(c.rows()), int(c.cols()), int(a.rows()), a.data(), int(a.rows()), b.data(),
-             int(b.rows()), c.data(), int(c.rows()));
-}
-
-void gemm(bool trans_a, bool trans_b, int m, int n, int k, const float* a, int lda, const float* b, int ldb,
-          float* c, int ldc) {
+// One product on one thread: simd::gemm in WebAssembly SIMD builds, Eigen on maps otherwise.
+void gemm_here(bool trans_a, bool trans_b, int m, int n, int k, const float* a, int lda, const float* b, int ldb,
+               float* c, int ldc) {
   if (kOwnKernels) {
     simd::gemm(trans_a, trans_b, m, n, k, a, lda, b, ldb, c, ldc);
     return;
@@ -350,6 +325,67 @@ void gemm(bool trans_a, bool trans_b, int m, int n, int k, const float* a, int l
   else if (trans_a) cm.noalias() = am.transpose() * bm;
   else if (trans_b) cm.noalias() = am * bm.transpose();
   else cm.noalias() = am * bm;
+}
+
+// Products of at least this many multiply-adds are computed as two halves of C, one per lane of
+// parallel::run_two. Below it, handing work to the other thread costs more than it saves.
+constexpr double kSplitMultiplyAdds = 2.0 * 1024 * 1024;
+
+// Where C is cut: the larger of its two dimensions, near the middle, at a multiple of the SIMD
+// tile (8 rows, 4 columns). Decided from the shapes alone, never from the thread count: with one
+// thread or two, every element of C comes from the same half-product, so from the same sequence of
+// float operations, and the results are the same bits. Returns 0 when C is not cut.
+struct Cut {
+  bool rows;  // cut C's rows (op(A)'s rows), else its columns (op(B)'s columns)
+  int at;     // the first row or column of the second half
+};
+Cut cut_of(int m, int n, int k) {
+  if (static_cast<double>(m) * n * k < kSplitMultiplyAdds) return {false, 0};
+  const bool rows = m > n;
+  const int size = rows ? m : n, step = rows ? 8 : 4;
+  const int at = (size / 2 + step - 1) / step * step;
+  return {rows, at < size ? at : 0};
+}
+
+}  // namespace
+
+void gemm(bool trans_a, bool trans_b, int m, int n, int k, const float* a, int lda, const float* b, int ldb,
+          float* c, int ldc) {
+  const Cut cut = cut_of(m, n, k);
+  if (cut.at == 0) {
+    gemm_here(trans_a, trans_b, m, n, k, a, lda, b, ldb, c, ldc);
+    return;
+  }
+  const std::ptrdiff_t at = cut.at;
+  parallel::run_two([&](int lane) {
+    if (cut.rows) {  // rows [0, at) or [at, m) of op(A) and of C
+      const float* a_half = lane == 0 ? a : trans_a ? a + at * lda : a + at;
+      gemm_here(trans_a, trans_b, lane == 0 ? cut.at : m - cut.at, n, k, a_half, lda, b, ldb,
+                lane == 0 ? c : c + at, ldc);
+    } else {  // columns [0, at) or [at, n) of op(B) and of C
+      const float* b_half = lane == 0 ? b : trans_b ? b + at : b + at * ldb;
+      gemm_here(trans_a, trans_b, m, lane == 0 ? cut.at : n - cut.at, k, a, lda, b_half, ldb,
+                lane == 0 ? c : c + at * ldc, ldc);
+    }
+  });
+}
+
+void matmul(Matrix& c, const Matrix& a, const Matrix& b) {
+  c.resize(a.rows(), b.cols());
+  gemm(false, false, int(c.rows()), int(c.cols()), int(a.cols()), a.data(), int(a.rows()), b.data(), int(b.rows()),
+       c.data(), int(c.rows()));
+}
+
+void matmul_nt(Matrix& c, const Matrix& a, const Matrix& b) {
+  c.resize(a.rows(), b.rows());
+  gemm(false, true, int(c.rows()), int(c.cols()), int(a.cols()), a.data(), int(a.rows()), b.data(), int(b.rows()),
+       c.data(), int(c.rows()));
+}
+
+void matmul_tn(Matrix& c, const Matrix& a, const Matrix& b) {
+  c.resize(a.cols(), b.cols());
+  gemm(true, false, int(c.rows()), int(c.cols()), int(a.rows()), a.data(), int(a.rows()), b.data(), int(b.rows()),
+       c.data(), int(c.rows()));
 }
 
 float exp_shifted(const float* x, float shift, float* out, int n) {

@@ -6,10 +6,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
+#include <string>
 #include <vector>
 
 #include "kernels.h"
+#include "parallel.h"
 
 namespace embplay {
 namespace {
@@ -110,6 +113,36 @@ TEST(Gemm, TheDispatchedBlockProductMatchesOnBlocksOfLargerMatrices) {
         for (Eigen::Index i = 0; i < c.rows(); ++i)
           if (i < 4 || i >= 4 + m || j < 2 || j >= 2 + n) ASSERT_EQ(c(i, j), 3.0f) << i << ", " << j;
     }
+}
+
+TEST(Gemm, ProductsCutInTwoGiveTheSameBitsWithOneThreadOrTwo) {
+  // Above 2M multiply-adds kernels::gemm computes C as two halves, on two threads when asked. The
+  // cut depends on the shapes only, so one thread and two must agree exactly; and the halves must
+  // join into the right product. Shapes cut by rows, by columns, off the tile multiples, and k = 1.
+  struct Shape {
+    int m, n, k;
+  };
+  Rng rng(16);
+  for (const Shape& s : {Shape{517, 67, 61}, Shape{45, 1031, 47}, Shape{9, 9, 30001}, Shape{1, 5003, 421},
+                         Shape{2049, 1027, 1}})
+    for (bool ta : {false, true})
+      for (bool tb : {false, true}) {
+        const Matrix a = ta ? random_matrix(rng, s.k, s.m) : random_matrix(rng, s.m, s.k);
+        const Matrix b = tb ? random_matrix(rng, s.n, s.k) : random_matrix(rng, s.k, s.n);
+        Matrix c[2];
+        for (int threads : {1, 2}) {
+          ASSERT_EQ(parallel::set_threads(threads), threads);
+          Matrix& out = c[threads - 1];
+          out = Matrix::Constant(s.m, s.n, 5.0f);  // every element must be written
+          kernels::gemm(ta, tb, s.m, s.n, s.k, a.data(), int(a.rows()), b.data(), int(b.rows()), out.data(), s.m);
+        }
+        parallel::set_threads(1);
+        const std::string what = std::to_string(s.m) + " x " + std::to_string(s.n) + " x " + std::to_string(s.k) +
+                                 (ta ? " T" : " N") + (tb ? "T" : "N");
+        ASSERT_EQ(std::memcmp(c[0].data(), c[1].data(), sizeof(float) * c[0].size()), 0) << what;
+        const MatrixD ad = a.cast<double>(), bd = b.cast<double>();
+        expect_product(c[1], ta ? MatrixD(ad.transpose()) : ad, tb ? MatrixD(bd.transpose()) : bd, what.c_str());
+      }
 }
 
 // Distance in units in the last place of the float nearest to the exact value.

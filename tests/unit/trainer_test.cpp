@@ -2,7 +2,9 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <string>
 
+#include "parallel.h"
 #include "trainer.h"
 
 namespace embplay {
@@ -80,6 +82,36 @@ TEST(Trainer, SameSeedSameRunOtherSeedOtherRun) {
   Trainer c(corpus(5), s);
   train_all(c);
   EXPECT_NE(a.model().embed, c.model().embed);
+}
+
+TEST(Trainer, OneThreadAndTwoTrainTheSameBits) {
+  // A vocabulary of ~1,200 words makes the output layer's products big enough to be cut in two
+  // (kernels.h); the cut depends on the shapes only, so two threads must reproduce one exactly.
+  Rng words(3);
+  std::string text;
+  for (int sentence = 0; sentence < 1500; ++sentence) {
+    for (int w = 0; w < 8; ++w) text += "w" + std::to_string(words.below(1200)) + " ";
+    text += ". ";
+  }
+  Settings s;
+  s.dim = 16;
+  s.hidden = 64;
+  s.batch = 64;
+  s.epochs = 1;
+  s.optimizer = "adam";
+  s.lr = 0.01f;
+  Trainer one(text, s), two(text, s);
+  ASSERT_GT(one.model().w2.rows() * s.hidden * s.batch, 2 * 1024 * 1024);
+  ASSERT_EQ(parallel::set_threads(1), 1);
+  const Progress p1 = one.step(2000);
+  ASSERT_EQ(parallel::set_threads(2), 2);
+  const Progress p2 = two.step(2000);
+  parallel::set_threads(1);
+  EXPECT_EQ(p1.train_loss, p2.train_loss);
+  EXPECT_EQ(one.model().embed, two.model().embed);
+  EXPECT_EQ(one.model().w1, two.model().w1);
+  EXPECT_EQ(one.model().w2, two.model().w2);
+  EXPECT_NE(one.model().w2, Trainer(text, s).model().w2);  // it did train
 }
 
 TEST(Trainer, StepStopsAtEpochEndsAndReportsProgress) {
