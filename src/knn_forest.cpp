@@ -159,4 +159,11 @@ double knn_recall(const KnnGraph& approximate, const KnnGraph& exact) {
   return static_cast<double>(found) / static_cast<double>(k * exact.n);
 }
 
+KnnGraph nearest_neighbours(const RowMatrix& x, int k, int exact_up_to, uint64_t seed) {
+  if (x.rows() <= exact_up_to) return exact_knn(x, k);
+  KnnForestOptions forest;
+  forest.seed = seed;
+  return forest_knn(x, k, forest);
+}
+
 }  // namespace embplay

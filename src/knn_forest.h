@@ -24,6 +24,10 @@ struct KnnForestOptions {
 // Requires 1 <= k < n.
 KnnGraph forest_knn(const RowMatrix& x, int k, const KnnForestOptions& options = {});
 
+// The k nearest neighbours a projection (t-SNE, UMAP) starts from: exact_knn up to `exact_up_to`
+// rows (n^2 d work), else forest_knn seeded with `seed`.
+KnnGraph nearest_neighbours(const RowMatrix& x, int k, int exact_up_to, uint64_t seed);
+
 // The share of exact's neighbours that approximate found, over every row (1 = the same sets).
 double knn_recall(const KnnGraph& approximate, const KnnGraph& exact);
 

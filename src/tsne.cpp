@@ -301,10 +301,7 @@ struct Tsne::Tree : Tsne::Repulsion {
 };
 
 KnnGraph tsne_neighbours(const RowMatrix& vectors, int k, const TsneOptions& options) {
-  if (vectors.rows() <= options.exact_neighbours_up_to) return exact_knn(vectors, k);
-  KnnForestOptions forest;
-  forest.seed = options.seed;
-  return forest_knn(vectors, k, forest);
+  return nearest_neighbours(vectors, k, options.exact_neighbours_up_to, options.seed);
 }
 
 namespace {
