@@ -17,9 +17,9 @@ namespace {
 // Every band: Adam, a learning rate decaying linearly to 0, words seen fewer than 3 times as <unk>,
 // and early stopping keeping the best epoch's weights (so `epochs` is a cap).
 // Below kSmallTextTokens the same small model learns 3 times more slowly for longer (lr 0.001, up
-// to 100 epochs, patience 10): at lr 0.003 it peaks after 10-20 epochs of some 130 steps, while the
-// linear decay has barely started, and only tied the trigram (sotu-5k +0.5%); slower, it beats it
-// (bench/README.md: 4 texts of 5,000 words, 3 seeds, 11 runs of 12 below the trigram).
+// to 100 epochs, patience 10): at lr 0.003 it peaks after 10-22 epochs of some 130 steps and only
+// ties the trigram on some texts (sotu-5k +0.5%, +3.2%); slower, it beats it (bench/README.md,
+// "Under 10,000 tokens": 4 texts of 5,000 words, 3 seeds, 11 runs of 12 below the trigram).
 constexpr int64_t kMediumText = 35000;   // tokens: from here, k 3 and d 128
 constexpr int64_t kLargeText = 300000;   // tokens: from here, k 8, h 256, larger batches
 
