@@ -22,7 +22,7 @@ cd "$(dirname "$0")/.."
 EMBPLAY=$PWD/build/native/embplay
 OUT=${OUT:-$PWD/build/bench/defaults}
 [ -x "$EMBPLAY" ] || { echo "build first: ./build.sh build (or cmake, see README)" >&2; exit 2; }
-[ $# -gt 0 ] || set -- moby-5k sotu-5k moby-20k sotu-20k moby-50k sotu-50k moby-100k sotu-100k sotu-800k kjv
+[ $# -gt 0 ] || set -- moby-5k sotu-5k sotu-early-5k kjv-5k moby-20k sotu-20k moby-50k sotu-50k moby-100k sotu-100k sotu-800k kjv
 
 # The rule (bench/README.md, "Defaults by text size") is the core's (src/suggested_settings.cpp):
 # `embplay train` and `embplay word2vec` take it for every setting not given, so the rule's runs
@@ -36,7 +36,7 @@ nouns() {
   case $1 in
     moby-*) echo whale ship sea man boat captain water head ;;
     sotu-*) echo government congress people war country law nation world ;;
-    kjv) echo god king land man house son people day ;;
+    kjv|kjv-*) echo god king land man house son people day ;;
   esac
 }
 

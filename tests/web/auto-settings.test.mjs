@@ -46,6 +46,7 @@ test('the module suggests by the text\'s size and says when it is too small', ()
   const small = counted(text(3000));
   assert.equal(small.too_small, true);
   assert.equal(small.suggested.nextword.context, 2);
+  assert.deepEqual([small.suggested.nextword.lr, small.suggested.nextword.epochs, small.suggested.nextword.patience], [0.001, 100, 10]);
   assert.equal(small.suggested.word2vec.min_count, 3);
   const middle = counted(text(40000));
   assert.equal(middle.too_small, false);

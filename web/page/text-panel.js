@@ -208,7 +208,8 @@ export class TextPanel {
     if (!small) return;
     note.textContent = `A small text (${fmtInt(tokens)} words): quick to train, but its neighbours will be mostly noise. `
       + 'Paste more: the map starts to mean something from about 50,000 words.';
-    note.title = 'Below 10,000 words the network does about as well as counting word triples (the n-gram line); '
+    note.title = 'Below 10,000 words the network, trained slowly for up to 100 epochs, beats counting word triples '
+      + '(the n-gram line) by only a few percent; '
       + 'from 50,000 words the map starts to show meaning, from 100,000 clearly (bench/README.md, "Defaults by text size").';
   }
 
