@@ -24,24 +24,33 @@ if [ ! -f "$VEC" ]; then
 fi
 $PY bench/tsne_vs_sklearn.py vectors "$VEC" "$N" "$OUT/words.bin"
 score() { $PY bench/tsne_vs_sklearn.py score "$OUT/words.bin" "$1" --metric cosine; }
-# One JSON line: the config, what the run printed, and the cosine trustworthiness of its layout.
+# record CONFIG LAYOUT COMMAND...: runs COMMAND (which writes LAYOUT and prints one JSON line) and
+# appends one line: the config, what it printed, the processor seconds of its process (user + system:
+# on shared cores they move less than wall time) and the cosine trustworthiness of its layout.
 record() {
-  local config=$1 line=$2 layout=$3
-  echo "{\"config\": \"$config\", ${line#\{}" | sed "s/}\$/, \"cosine_trustworthiness\": $(score "$layout")}/" | tee -a "$OUT/results.jsonl"
+  local config=$1 layout=$2 line cpu
+  shift 2
+  line=$(/usr/bin/time -f "%U %S" -o "$OUT/cpu" "$@")
+  cpu=$(awk '{ printf "%.2f", $1 + $2 }' "$OUT/cpu")
+  echo "{\"config\": \"$config\", ${line#\{}" |
+    sed "s/}\$/, \"process_cpu_seconds\": $cpu, \"cosine_trustworthiness\": $(score "$layout")}/" | tee -a "$OUT/results.jsonl"
 }
+WASM=node  # node 20's fetch cannot load the .wasm beside the glue: without it, the glue reads the file
+node --no-experimental-fetch -e 0 2>/dev/null && WASM="node --no-experimental-fetch"
 JS_EPOCHS=$(node -e "const n = $N; console.log(n <= 2500 ? 500 : n <= 5000 ? 400 : n <= 7500 ? 300 : 200)")
 
 for run in $(seq "$RUNS"); do
   echo "== run $run/$RUNS (load average $(cut -d' ' -f1-3 /proc/loadavg))" >&2
-  record "ours, native, defaults" "$(build/native/bench_umap run "$OUT/words.bin" "$OUT/ours.bin")" "$OUT/ours.bin"
-  record "ours, native, umap-js's epochs" "$(build/native/bench_umap run "$OUT/words.bin" "$OUT/ours_js_epochs.bin" "$JS_EPOCHS")" "$OUT/ours_js_epochs.bin"
+  record "ours, native, defaults" "$OUT/ours.bin" build/native/bench_umap run "$OUT/words.bin" "$OUT/ours.bin"
+  record "ours, native, umap-js's epochs" "$OUT/ours_js.bin" build/native/bench_umap run "$OUT/words.bin" "$OUT/ours_js.bin" "$JS_EPOCHS"
   if [ -f build/wasm/bench_umap.js ]; then
-    record "ours, WebAssembly in node, defaults" "$(node build/wasm/bench_umap.js run "$OUT/words.bin" "$OUT/ours_wasm.bin")" "$OUT/ours_wasm.bin"
-    record "ours, WebAssembly in node, umap-js's epochs" "$(node build/wasm/bench_umap.js run "$OUT/words.bin" "$OUT/ours_wasm_js.bin" "$JS_EPOCHS")" "$OUT/ours_wasm_js.bin"
+    record "ours, WebAssembly in node, defaults" "$OUT/ours_wasm.bin" $WASM build/wasm/bench_umap.js run "$OUT/words.bin" "$OUT/ours_wasm.bin"
+    record "ours, WebAssembly in node, umap-js's epochs" "$OUT/ours_wasm_js.bin" \
+      $WASM build/wasm/bench_umap.js run "$OUT/words.bin" "$OUT/ours_wasm_js.bin" "$JS_EPOCHS"
   fi
-  record "umap-js 1.4.0 in node, defaults" "$(node bench/umap_js.mjs "$OUT/words.bin" "$OUT/umapjs.bin")" "$OUT/umapjs.bin"
+  record "umap-js 1.4.0 in node, defaults" "$OUT/umapjs.bin" node bench/umap_js.mjs "$OUT/words.bin" "$OUT/umapjs.bin"
   if $PY -c "import umap" 2>/dev/null; then
-    line=$(NUMBA_NUM_THREADS=1 OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $PY bench/umap_learn.py "$OUT/words.bin" "$OUT/umap_learn.bin")
-    record "umap-learn 0.5.3, defaults, 1 thread" "$line" "$OUT/umap_learn.bin"
+    record "umap-learn 0.5.3, defaults, 1 thread" "$OUT/umap_learn.bin" \
+      env NUMBA_NUM_THREADS=1 OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $PY bench/umap_learn.py "$OUT/words.bin" "$OUT/umap_learn.bin"
   fi
 done
