@@ -1,6 +1,7 @@
 // UMAP in headless Chromium: chosen in the projection menu beside t-SNE, with its own options, it
-// runs in the worker in slices, streams its epochs to the map (caption and message say UMAP), and
-// ends with the word families apart: each word's nearest word on the map is of its own family.
+// runs in the worker in slices, streams its epochs to the map (caption and message say UMAP), pauses
+// and resumes with t-SNE's button, and ends with the word families apart: each word's nearest word
+// on the map is of its own family.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -13,7 +14,7 @@ after(async () => { await env?.close(); });
 
 const WORDS = 1000;
 const FAMILIES = 6;
-const EPOCHS = 300;
+const EPOCHS = 3000;  // long enough to be paused on its way
 
 // Seeded words in six families (w<i> is in family i % 6), 8 dimensions.
 function vectorsFile() {
@@ -43,8 +44,22 @@ test('UMAP from the projection menu lays the words out, epoch by epoch, with the
   await page.click('#umap-settings summary');  // closed again: the menu alone starts it
   await page.selectOption('#map-projection', 'umap');
 
-  await waitFor(page, 'UMAP did not start', () => Number(document.getElementById('map').dataset.tsneIteration) > 0, { timeout: 30_000 });
-  await waitFor(page, 'UMAP did not finish', (n) => new RegExp(`UMAP · epoch ${n} / ${n} · done`).test(document.getElementById('tsne-message').textContent),
+  // Pause is clicked inside the page at the first frame: a round trip through Playwright could
+  // let a fast run finish first.
+  await page.waitForFunction(() => {
+    const button = document.getElementById('tsne-pause');
+    if (!(Number(document.getElementById('map').dataset.tsneIteration) > 0) || button.hidden) return false;
+    button.click();
+    return true;
+  }, null, { polling: 2, timeout: 30_000 });
+  await waitFor(page, 'the pause was not shown', () => /UMAP · paused at epoch/.test(document.getElementById('tsne-message').textContent));
+  assert.equal(await page.textContent('#tsne-pause'), 'Resume UMAP');
+  const pausedAt = await page.$eval('#map', (c) => Number(c.dataset.tsneIteration));
+  assert.ok(pausedAt > 0 && pausedAt < EPOCHS, `paused at epoch ${pausedAt}`);
+  await page.waitForTimeout(1000);
+  assert.equal(await page.$eval('#map', (c) => Number(c.dataset.tsneIteration)), pausedAt, 'no epoch ran while paused');
+  await page.click('#tsne-pause');
+  await waitFor(page, 'UMAP did not finish', (n) => new RegExp(`UMAP · epoch ${n.toLocaleString('en-US')} / ${n.toLocaleString('en-US')} · done`).test(document.getElementById('tsne-message').textContent),
     { arg: EPOCHS, timeout: 120_000 });
   assert.match(await page.textContent('#map-caption'), /^UMAP of the word vectors/);
   assert.equal(await page.isHidden('#tsne-pause'), true, 'no pause button once UMAP is done');
