@@ -48,6 +48,9 @@ for run in $(seq "$RUNS"); do
     record "ours, WebAssembly in node, umap-js's epochs" "$OUT/ours_wasm_js.bin" \
       $WASM build/wasm/bench_umap.js run "$OUT/words.bin" "$OUT/ours_wasm_js.bin" "$JS_EPOCHS"
   fi
+  if [ -f dist/embplay.wasm ]; then  # the page in headless Chromium: wall time from Run UMAP to done
+    record "ours, the page, defaults" "$OUT/ours_page.bin" node bench/tsne_browser.mjs "$OUT/words.bin" "$OUT/ours_page.bin" --method umap
+  fi
   record "umap-js 1.4.0 in node, defaults" "$OUT/umapjs.bin" node bench/umap_js.mjs "$OUT/words.bin" "$OUT/umapjs.bin"
   if $PY -c "import umap" 2>/dev/null; then
     record "umap-learn 0.5.3, defaults, 1 thread" "$OUT/umap_learn.bin" \
