@@ -4,9 +4,10 @@
 // defaults unless --lr / --iterations say otherwise), timed from the Run click to the frame that
 // says done. The layout is written as a points file so that bench/tsne_vs_sklearn.py score judges
 // it like the others. With --dims 3 the map's view is 3D first, so t-SNE lays the points out in
-// three dimensions (the octree).
+// three dimensions (the octree). With --method umap, UMAP from the page's UMAP form instead (its
+// defaults; --iterations sets its epochs), timed the same way.
 //
-//   node bench/tsne_browser.mjs POINTS LAYOUT_OUT [--dims 3] [--iterations N] [--lr X]
+//   node bench/tsne_browser.mjs POINTS LAYOUT_OUT [--dims 3] [--iterations N] [--lr X] [--method umap]
 // Prints one JSON line: {n, dim, seconds, iterations}. Needs dist/ (./build.sh build).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -35,12 +36,18 @@ await withPage(async (page, browser) => {
   await page.waitForFunction((count) => window.__embplay.mapPoints === count, n, { timeout: 60_000 });
 
   if (DIMS === 3) await page.selectOption('#map-dims', '3');
-  await page.click('#tsne-settings summary');
-  await page.fill('#tsne-perplexity', '30');
-  if (flag('--lr') != null) await page.fill('#tsne-lr', flag('--lr'));
-  if (flag('--iterations') != null) await page.fill('#tsne-iterations', flag('--iterations'));
+  const umap = flag('--method') === 'umap';
+  if (umap) {
+    await page.click('#umap-settings summary');
+    if (flag('--iterations') != null) await page.fill('#umap-epochs', flag('--iterations'));
+  } else {
+    await page.click('#tsne-settings summary');
+    await page.fill('#tsne-perplexity', '30');
+    if (flag('--lr') != null) await page.fill('#tsne-lr', flag('--lr'));
+    if (flag('--iterations') != null) await page.fill('#tsne-iterations', flag('--iterations'));
+  }
   const t0 = Date.now();
-  await page.click('#tsne-form button[type="submit"]');
+  await page.click(umap ? '#umap-form button[type="submit"]' : '#tsne-form button[type="submit"]');
   await page.waitForFunction(() => /done/.test(document.getElementById('tsne-message').textContent), null, { timeout: 600_000, polling: 50 });
   const seconds = (Date.now() - t0) / 1000;
   const iterations = Number(await page.$eval('#map', (c) => c.dataset.tsneIteration));

@@ -77,6 +77,19 @@ val copy_to_js(const char* array, const T* data, size_t size) {
 }
 
 val floats_to_js(const RowMatrix& m) { return copy_to_js("Float32Array", m.data(), static_cast<size_t>(m.size())); }
+
+// A slice of t-SNE or UMAP as {coords, dims, iteration, iterations, done}, or {error}.
+template <typename F>
+val frame_reply(F&& step) {
+  return object_reply([&](val& out) {
+    const TsneFrame f = step();
+    out.set("coords", floats_to_js(f.coords));
+    out.set("dims", static_cast<int>(f.coords.cols()));
+    out.set("iteration", f.iteration);
+    out.set("iterations", f.iterations);
+    out.set("done", f.done);
+  });
+}
 val ids_to_js(const Ids& ids) { return copy_to_js("Int32Array", ids.data(), ids.size()); }
 
 // A Float32Array's values; empty for anything else (null, undefined).
@@ -217,16 +230,14 @@ class JsWorkspace {
       return ws_.tsne_start(selection_of(selection), o);
     });
   }
-  val tsne_step(int iterations) {
-    return object_reply([&](val& out) {
-      const TsneFrame f = ws_.tsne_step(iterations);
-      out.set("coords", floats_to_js(f.coords));
-      out.set("dims", static_cast<int>(f.coords.cols()));
-      out.set("iteration", f.iteration);
-      out.set("iterations", f.iterations);
-      out.set("done", f.done);
+  val tsne_step(int iterations) { return frame_reply([&] { return ws_.tsne_step(iterations); }); }
+  std::string umap_start(val selection, const std::string& options) {
+    return reply([&] {
+      const UmapOptions o = umap_options_from_json(parse_object(options, "UMAP options"));
+      return ws_.umap_start(selection_of(selection), o);
     });
   }
+  val umap_step(int epochs) { return frame_reply([&] { return ws_.umap_step(epochs); }); }
   std::string predict(const std::string& context, int k) { return reply([&] { return ws_.predict(context, k); }); }
 
   std::string save_model() { return reply([&] { return ws_.save_model(); }); }
@@ -402,6 +413,7 @@ class JsWorkspace {
 std::string settings_schema_text() { return settings_schema().dump(); }
 std::string word2vec_schema_text() { return word2vec_schema().dump(); }
 std::string tsne_schema_text() { return tsne_schema().dump(); }
+std::string umap_schema_text() { return umap_schema().dump(); }
 std::string kmeans_schema_text() { return kmeans_schema().dump(); }
 std::string count_tokens_text(const std::string& text, const std::string& tokenizer) {
   return reply([&] { return count_tokens(text, parse_object(tokenizer, "tokenizer settings")); });
@@ -415,6 +427,7 @@ EMSCRIPTEN_BINDINGS(embplay) {
   emscripten::function("settingsSchema", &settings_schema_text);
   emscripten::function("word2vecSchema", &word2vec_schema_text);
   emscripten::function("tsneSchema", &tsne_schema_text);
+  emscripten::function("umapSchema", &umap_schema_text);
   emscripten::function("kmeansSchema", &kmeans_schema_text);
   emscripten::function("countTokens", &count_tokens_text);
   emscripten::function("item2vecSchema", &item2vec_schema_text);
@@ -440,6 +453,8 @@ EMSCRIPTEN_BINDINGS(embplay) {
       .function("kmeans", &JsWorkspace::kmeans)
       .function("tsneStart", &JsWorkspace::tsne_start)
       .function("tsneStep", &JsWorkspace::tsne_step)
+      .function("umapStart", &JsWorkspace::umap_start)
+      .function("umapStep", &JsWorkspace::umap_step)
       .function("predict", &JsWorkspace::predict)
       .function("saveModel", &JsWorkspace::save_model)
       .function("loadModel", &JsWorkspace::load_model)

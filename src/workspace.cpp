@@ -248,6 +248,8 @@ void Workspace::clear() {
   imported_.reset();
   tsne_.reset();
   tsne_ids_.clear();
+  umap_.reset();
+  umap_ids_.clear();
   twin_.reset();
   kn_.reset();
 }
@@ -432,6 +434,25 @@ TsneFrame Workspace::tsne_step(int iterations) {
   if (!tsne_) throw InputError("no t-SNE running: call tsneStart first");
   tsne_->step(std::max(0, iterations));
   return {tsne_->coords(), tsne_->iteration(), tsne_iterations_, tsne_->done()};
+}
+
+json Workspace::umap_start(const WordSelection& selection, UmapOptions options) {
+  const VectorView v = vectors();
+  if (!v) throw InputError("no model yet");
+  const Ids ids = selected(v, selection);
+  const RowMatrix chosen = gather_rows(*v.table, ids);
+  if (selection.chosen) check_projectable(chosen, kMinUmapPoints, "UMAP");
+  const bool warm = umap_ && ids == umap_ids_ && umap_->dimensions() == options.dimensions;
+  auto next = std::make_unique<Umap>(chosen, options, warm ? umap_->coords() : RowMatrix());
+  umap_ = std::move(next);
+  umap_ids_ = ids;
+  return {{"ok", true}, {"n", ids.size()}, {"warm", warm}, {"epochs", umap_->epochs()}};
+}
+
+TsneFrame Workspace::umap_step(int epochs) {
+  if (!umap_) throw InputError("no UMAP running: call umapStart first");
+  umap_->step(std::max(0, epochs));
+  return {umap_->coords(), umap_->epoch(), umap_->epochs(), umap_->done()};
 }
 
 // ---- questions --------------------------------------------------------------------------------

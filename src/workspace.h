@@ -32,6 +32,7 @@
 #include "text_eval.h"
 #include "trainer.h"
 #include "tsne.h"
+#include "umap.h"
 #include "vector_import.h"
 #include "word2vec.h"
 
@@ -75,7 +76,7 @@ struct AxesReply {
   nlohmann::json axes;  // {x: {positive, negative, pairs, label_positive, label_negative}, y: {...}, cosine, orthogonal}
 };
 
-// One slice of the running t-SNE.
+// One slice of the running t-SNE (or UMAP: its iterations are epochs).
 struct TsneFrame {
   RowMatrix coords;  // (n, D): D = its options' dimensions
   int iteration = 0;
@@ -203,6 +204,10 @@ class Workspace {
   // exaggeration). {ok, n, warm, learning_rate}; on an error the previous t-SNE stays.
   nlohmann::json tsne_start(const WordSelection& selection, TsneOptions options);
   TsneFrame tsne_step(int iterations);  // up to `iterations` more
+  // UMAP of a copy of the shown words' vectors, as tsne_start (warm from the last UMAP layout of
+  // the same words). {ok, n, warm, epochs}; on an error the previous UMAP stays.
+  nlohmann::json umap_start(const WordSelection& selection, UmapOptions options);
+  TsneFrame umap_step(int epochs);  // up to `epochs` more
 
   // Have the vectors collapsed (all pointing one way, as word2vec's did on small texts)?
   // {mean_cosine: mean_pairwise_cosine() of the kCollapseWords most frequent words' vectors, words:
@@ -346,6 +351,8 @@ class Workspace {
   Ids tsne_ids_;                               // its words' (or units') ids, in row order
   bool tsne_units_ = false;                    // the last t-SNE is of units, not words
   int tsne_iterations_ = 0;                    // its total iterations
+  std::unique_ptr<Umap> umap_;                 // the last UMAP, on a copy of the shown words' vectors
+  Ids umap_ids_;                               // its words' ids, in row order
   std::vector<AnalogySection> analogies_;
   std::vector<SimilarityPair> wordsim_, simlex_;
   bool has_analogies_ = false, has_wordsim_ = false, has_simlex_ = false;

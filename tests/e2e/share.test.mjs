@@ -274,7 +274,7 @@ test('mangled new fields (search, clusters, projection, metric, analogy, tab, mo
   await a.close();
   const evilSearch = '<script>window.__pwned=5</script>';
   const evilWord = '<img src=x onerror=window.__pwned=6>';
-  const mangled = good.replace('#v=2&model=nextword&', `#v=2&model=glove&search=${encodeURIComponent(evilSearch)}&k=100000&proj=umap&metric=%3Cb%3E`
+  const mangled = good.replace('#v=2&model=nextword&', `#v=2&model=glove&search=${encodeURIComponent(evilSearch)}&k=100000&proj=isomap&metric=%3Cb%3E`
     + `&an_a=${encodeURIComponent(evilWord)}&an_method=eval&tab=%3Cscript%3E&tsne_perplexity=1e400&`);
   const { page, problems } = await openPage(context, mangled);
   assert.equal(await page.getAttribute('#notice', 'data-kind'), 'error');

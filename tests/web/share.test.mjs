@@ -150,11 +150,12 @@ test('a v2 link round-trips a word2vec run and the whole view: t-SNE, search, cl
 
 test('v2 view fields from a link: clamped or replaced with a message, strings cleaned, nothing unknown kept', async () => {
   const { view: v, messages } = validateView({
-    proj: 'umap', tsne_perplexity: '1e9', tsne_lr: '-4', tsne_iterations: '77.7', search: `<script>alert(1)</script>\n${'s'.repeat(300)}`,
+    proj: 'isomap', tsne_perplexity: '1e9', tsne_lr: '-4', tsne_iterations: '77.7', search: `<script>alert(1)</script>\n${'s'.repeat(300)}`,
     k: '100000', metric: 'manhattan', an_a: '<img src=x onerror=alert(1)>', an_b: 'a\u0000b', an_c: 'x'.repeat(100),
     an_method: 'eval()', tab: 'settings', vectors: `evil\n${'v'.repeat(300)}`, extra: '1', tsne_seed: '-1',
   }, schemas);
   assert.equal(v.proj, 'pca');
+  assert.equal(validateView({ proj: 'umap' }, schemas).view.proj, 'umap', 'UMAP is a projection a link can ask for');
   assert.equal(v.tsne_perplexity, 100);
   assert.equal(v.tsne_lr, 0);
   assert.equal(v.tsne_iterations, 78);
@@ -299,7 +300,7 @@ test('semantic axes, the 3D view and the odd one out travel in v2 links and sess
     assert.deepEqual(opened.messages, [], old);
   }
   // Hand-edited values: a dimension other than 2 or 3 is 2 with a message; axes are cleaned and capped.
-  const bad = validateView({ dims: '4', axis_x: `he-she\u0000, man-woman${'x'.repeat(400)}`, axes_orth: 'maybe', proj: 'umap' }, schemas);
+  const bad = validateView({ dims: '4', axis_x: `he-she\u0000, man-woman${'x'.repeat(400)}`, axes_orth: 'maybe', proj: 'isomap' }, schemas);
   assert.equal(bad.view.dims, 2);
   assert.equal(bad.view.axis_x.length, 300);
   assert.ok(!bad.view.axis_x.includes('\u0000'));

@@ -1,5 +1,5 @@
 // The MAP panel: the map itself (map.js) and what steers it: the projection (PCA follows training;
-// t-SNE runs on demand and streams its frames; axes place the words on two named directions, and
+// t-SNE and UMAP run on demand and stream their frames; axes place the words on two named directions, and
 // follow training too), 2D or 3D for PCA and t-SNE, k-means clusters with their legend, the search
 // and its "only these" box, the downloads, and the caption saying what the picture is.
 import { readSearch } from '../shared/search.js';
@@ -15,6 +15,14 @@ const ONLY_DELAY_MS = 400;    // "only these" maps the search this long after th
 const pcaCaption = (noun) => `the ${noun} vectors, projected by PCA`;
 const tsneCaption = (noun) => `t-SNE of the ${noun} vectors · near on the map = ${noun === 'item' ? 'bought together' : 'near in meaning'}; `
   + 'distances between groups mean little';
+const umapCaption = (noun) => `UMAP of the ${noun} vectors · near on the map = ${noun === 'item' ? 'bought together' : 'near in meaning'}; `
+  + 'distances between groups mean a little more than t-SNE\'s';
+// The projections that run in steps in the worker and stream their frames: their names, what a step
+// is called, and their captions.
+const LAYOUTS = Object.freeze({
+  tsne: { name: 't-SNE', step: 'iteration', caption: tsneCaption },
+  umap: { name: 'UMAP', step: 'epoch', caption: umapCaption },
+});
 
 const $ = (id) => document.getElementById(id);
 
@@ -30,7 +38,7 @@ export class MapPanel {
     this.onlyProblem = null;       // why the search's matches could not be mapped, or null
     this.searchError = null;       // why the search is not a valid expression, or null
     this.pool = 0;                 // how many most frequent words the map's words come from
-    this.projectionShown = null;   // the projection of the frames on the map: pca | tsne | axes
+    this.projectionShown = null;   // the projection of the frames on the map: pca | tsne | umap | axes
     this.told = 'pca|2';           // how the worker makes frames when no t-SNE runs (#modeKey), as last told
     this.snapshotInFlight = false;
     this.clustersInFlight = false;
@@ -97,7 +105,7 @@ export class MapPanel {
   #wordsChanged() {
     this.mappedOnly = this.#wantedOnly();  // tried afresh on the new words; refresh falls back to all of them
     this.#watch();
-    if (this.view.projection === 'tsne') this.projectionChanged();
+    if (LAYOUTS[this.view.projection]) this.projectionChanged();
     this.wordsChanged();
     this.refresh(true);
   }
@@ -138,7 +146,7 @@ export class MapPanel {
     if (frame.pool != null) this.pool = frame.pool;
     const in3d = frame.dims === 3 ? ' in 3D (drag to turn, scroll to zoom)' : '';
     $('map-legend-text').textContent = `scroll to zoom · drag to ${frame.dims === 3 ? 'turn' : 'pan'} · click a word`;
-    if (frame.projection === 'tsne') $('map-caption').textContent = `${tsneCaption(this.#noun())}${in3d}`;
+    if (LAYOUTS[frame.projection]) $('map-caption').textContent = `${LAYOUTS[frame.projection].caption(this.#noun())}${in3d}`;
     const [fx, fy, fz] = frame.explained ?? [];
     if (Number.isFinite(fx) && Number.isFinite(fy)) {
       const z = Number.isFinite(fz) ? `, z ${(100 * fz).toFixed(0)}%` : '';
@@ -209,13 +217,13 @@ export class MapPanel {
         if (!(await this.#retryOnly()) && refresh) this.refresh(true);
         return true;
       }
-      if (await this.#retryOnly()) return true;  // t-SNE runs on the matches now
+      if (await this.#retryOnly()) return true;  // t-SNE or UMAP runs on the matches now
       await this.#startTsne(this.shownFields());
       this.told = `pca|${this.view.dims}`;  // after t-SNE, the worker makes PCA frames in its dimensions
     } catch (err) {
       // The worker's projection did not change: nor does the map. Axes shown before that no longer
       // read (a new source without their words) give way to PCA.
-      message.textContent = `${projection === 'axes' ? 'Axes' : 't-SNE'}: ${err.message}`;
+      message.textContent = `${projection === 'axes' ? 'Axes' : LAYOUTS[projection]?.name ?? 'PCA'}: ${err.message}`;
       message.classList.add('error');
       message.hidden = false;
       this.projectionShown = this.projectionShown ?? 'pca';
@@ -238,61 +246,69 @@ export class MapPanel {
   projectionRestored() {
     if (!this.run.hasRun) return;
     if (this.view.tsneWanted) {
+      this.view.projection = this.view.tsneWanted;
       this.view.tsneWanted = false;
-      this.view.projection = 'tsne';
       this.projectionChanged();
-    } else if (this.view.projection !== 'tsne' && this.#modeKey() !== this.told) {
+    } else if (!LAYOUTS[this.view.projection] && this.#modeKey() !== this.told) {
       this.projectionChanged();
     }
   }
 
-  // Starts t-SNE of the words `fields` name ({n, only}); its frames follow. Throws, leaving the
-  // worker's projection as it was, when it cannot run on them.
+  // Starts t-SNE or UMAP (the view's projection) of the words `fields` name ({n, only}); its frames
+  // follow. Throws, leaving the worker's projection as it was, when it cannot run on them.
   async #startTsne(fields) {
-    const r = await this.call('projection', { projection: 'tsne', ...fields, options: this.view.tsneOptions() });
+    const projection = this.view.projection;
+    const options = projection === 'umap' ? this.view.umapOptions() : this.view.tsneOptions();
+    const r = await this.call('projection', { projection, ...fields, options });
     const message = $('tsne-message');
     message.classList.remove('error');
-    message.textContent = `t-SNE of ${fmtInt(r.n)} words${r.warm ? ', from the last layout' : ''}…`;
+    message.textContent = `${LAYOUTS[projection].name} of ${fmtInt(r.n)} words${r.warm ? ', from the last layout' : ''}…`;
     message.hidden = false;
-    this.#showPause(false);
+    this.#showPause(false, projection);
   }
 
-  // A t-SNE frame pushed by the worker (or word that t-SNE was dropped with its run).
+  // A t-SNE or UMAP frame pushed by the worker (or word that it was dropped with its run).
   showTsneFrame(frame) {
     const message = $('tsne-message');
     if (frame.projection === 'pca') {
       this.#showPause(null);
-      if (this.view.projection !== 'tsne') return;  // it stopped for the axes or PCA the user chose
+      if (!LAYOUTS[this.view.projection]) return;  // it stopped for the axes or PCA the user chose
       this.view.projection = 'pca';
       this.projectionShown = 'pca';
       message.hidden = true;
       return;
     }
+    const layout = LAYOUTS[frame.projection];
+    // A frame of the method just left (t-SNE for UMAP, or back) was on its way: the new one's follow.
+    if (LAYOUTS[this.view.projection] && frame.projection !== this.view.projection) return;
     if (frame.error) {
       this.#showPause(null);
-      message.textContent = `t-SNE stopped: ${frame.error}`;
+      message.textContent = `${layout.name} stopped: ${frame.error}`;
       message.classList.add('error');
       message.hidden = false;
       return;
     }
-    this.projectionShown = 'tsne';
+    this.projectionShown = frame.projection;
     // A job's first frame names its words; the later ones are of the same words.
     if (frame.words) this.tsneWords = { words: frame.words, counts: frame.counts };
     else if (this.tsneWords) Object.assign(frame, this.tsneWords);
     else return;
     this.showFrame(frame);
-    this.#showPause(frame.done ? null : false);
+    this.#showPause(frame.done ? null : false, frame.projection);
     message.classList.remove('error');
-    message.textContent = `t-SNE · iteration ${fmtInt(frame.iteration)} / ${fmtInt(frame.iterations)}${frame.done ? ' · done' : ''}`;
+    message.textContent = `${layout.name} · ${layout.step} ${fmtInt(frame.iteration)} / ${fmtInt(frame.iterations)}${frame.done ? ' · done' : ''}`;
     message.hidden = false;
     $('map').dataset.tsneIteration = String(frame.iteration);
   }
 
-  // The pause button: hidden (null: no t-SNE settling), "Pause t-SNE" (false) or "Resume t-SNE" (true).
-  #showPause(paused) {
+  // The pause button: hidden (null: nothing settling), "Pause t-SNE" (false) or "Resume t-SNE" (true),
+  // or UMAP's (`projection`; by default the one settling).
+  #showPause(paused, projection = this.pausing) {
     const button = $('tsne-pause');
+    this.pausing = projection;
     button.hidden = paused == null;
-    button.textContent = paused ? 'Resume t-SNE' : 'Pause t-SNE';
+    const name = LAYOUTS[projection]?.name ?? 't-SNE';
+    button.textContent = paused ? `Resume ${name}` : `Pause ${name}`;
     button.setAttribute('aria-pressed', String(Boolean(paused)));
   }
 
@@ -302,10 +318,11 @@ export class MapPanel {
     try {
       const r = await this.call('tsnePause', { paused: $('tsne-pause').getAttribute('aria-pressed') !== 'true' });
       this.#showPause(r.done ? null : r.paused);
-      if (r.paused) message.textContent = `t-SNE · paused at iteration ${fmtInt(r.iteration)} / ${fmtInt(r.iterations)}`;
+      const layout = LAYOUTS[this.pausing] ?? LAYOUTS.tsne;
+      if (r.paused) message.textContent = `${layout.name} · paused at ${layout.step} ${fmtInt(r.iteration)} / ${fmtInt(r.iterations)}`;
     } catch (err) {
       this.#showPause(null);
-      message.textContent = `t-SNE: ${err.message}`;
+      message.textContent = `${LAYOUTS[this.pausing]?.name ?? 't-SNE'}: ${err.message}`;
     }
   }
 
@@ -401,7 +418,7 @@ export class MapPanel {
     const ask = ++this.shownAsk;
     let frame = null;
     try {
-      if (this.view.projection === 'tsne') await this.#startTsne(fields);  // its frames follow
+      if (LAYOUTS[this.view.projection]) await this.#startTsne(fields);  // its frames follow
       else frame = await this.call('snapshot', fields);
     } catch (err) {
       if (ask !== this.shownAsk) return false;

@@ -8,7 +8,7 @@
 //                                         nextword, word2vecSchema() (less `model`) for word2vec,
 //                                         item2vecSchema() for item2vec
 //    &data=events                         what the text is: text (absent) | events (a CSV) | baskets
-//    &words=300&proj=tsne                 the map: how many words, which projection (pca | tsne | axes)
+//    &words=300&proj=tsne                 the map: how many words, which projection (pca | tsne | umap | axes)
 //    &dims=3                              PCA and t-SNE in 3D (absent: 2D)
 //    &tsne_perplexity=30&tsne_lr=0&tsne_iterations=1000&tsne_seed=1   t-SNE's options (tsneSchema())
 //    &axis_x=he-she%2C+man-woman&axis_y=%7Brich+wealthy%7D+-+%7Bpoor+needy%7D&axes_orth=0
@@ -50,7 +50,7 @@ export const MAX_WORD_CHARS = 64;       // the selected word (an item's name), a
 export const MAX_PREDICT_CHARS = 200;   // the Predict box
 export const MAP_WORDS = Object.freeze([100, 300, 1000, 3000, 10000]);
 export const WHY_PANELS = Object.freeze(['map-why', 'curves-why', 'predict-why', 'context-why', 'dim-why', 'units-why']);
-export const PROJECTIONS = Object.freeze(['pca', 'tsne', 'axes']);
+export const PROJECTIONS = Object.freeze(['pca', 'tsne', 'umap', 'axes']);
 export const DIMENSIONS = Object.freeze([2, 3]);  // the map's PCA and t-SNE: flat, or the 3D view
 export const MODEL_KINDS = Object.freeze(['nextword', 'skipgram', 'cbow', 'item2vec']);
 export const DATA_KINDS = Object.freeze(['text', 'events', 'baskets']);

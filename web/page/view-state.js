@@ -16,6 +16,9 @@ const SAVED_CONTROLS = ['map-n', 'map-k', 'map-projection', 'tsne-perplexity', '
   'units-kind', 'units-field', 'units-pooling', 'units-stop', 'units-projection', 'units-k', 'units-query', 'units-cmp-a', 'units-cmp-b'];
 // The t-SNE form's input for each of the view's t-SNE fields (share.js TSNE_VIEW_FIELDS).
 const TSNE_INPUTS = Object.freeze({ tsne_perplexity: 'tsne-perplexity', tsne_lr: 'tsne-lr', tsne_iterations: 'tsne-iterations', tsne_seed: 'tsne-seed' });
+// The UMAP form's input for each UMAP option it sets (umapSchema() names); the others keep their
+// defaults. Not part of a link or a saved session (yet): a link's UMAP runs with the defaults.
+const UMAP_INPUTS = Object.freeze({ neighbours: 'umap-neighbours', min_dist: 'umap-min-dist', epochs: 'umap-epochs', seed: 'umap-seed' });
 // The Sentences view's dock tabs: [name, its button, its body].
 const UNIT_TABS = [['search', 'units-tab-search', 'units-search-body'], ['nearest', 'units-tab-nearest', 'units-nearest-body'],
   ['compare', 'units-tab-compare', 'units-compare-body']];
@@ -32,7 +35,7 @@ export class ViewState {
     this.selected = null;     // the selected word, or null
     this.tab = DEFAULT_VIEW.tab;
     this.defaults = null;     // the view before anyone changes it, once the module's schemas came (ready())
-    this.tsneWanted = false;  // a link or saved session asked for t-SNE before there was a run to project
+    this.tsneWanted = false;  // 'tsne' or 'umap': a link or saved session asked for it before there was a run to project
     this.map = DEFAULT_VIEW.map;      // the map shows words or sentences
     this.unitsTab = DEFAULT_VIEW.utab;
     this.unitsTsneWanted = false;     // a link or saved session asked for a t-SNE of the units before they were pooled
@@ -52,6 +55,13 @@ export class ViewState {
       e.preventDefault();
       $('tsne-settings').open = false;
       $('map-projection').value = 'tsne';
+      this.#emit('projection');
+    });
+    $('umap-form').addEventListener('submit', (e) => {
+      e.preventDefault();
+      $('umap-settings').open = false;
+      $('map-projection').value = 'umap';
+      this.tsneWanted = false;
       this.#emit('projection');
     });
     relay('map-dims', 'change', 'dims');
@@ -116,6 +126,10 @@ export class ViewState {
       input.max = String(spec.max);
       input.value = String(spec.default);
       input.title = spec.hint;
+    }
+    for (const [name, id] of Object.entries(UMAP_INPUTS)) {
+      const spec = schemas.umap.find((s) => s.name === name);
+      Object.assign($(id), { min: String(spec.min), max: String(spec.max), value: String(spec.default), title: spec.hint });
     }
     for (const select of [$('map-k'), $('units-k')]) {
       for (let k = 2; k <= maxClusters(schemas); k += 1) select.append(new Option(String(k), String(k)));
@@ -187,6 +201,12 @@ export class ViewState {
     return { ...options, dimensions: this.dims };
   }
 
+  // The UMAP form as the module's UMAP options (umapSchema() names); the module checks them.
+  umapOptions() {
+    const options = Object.fromEntries(Object.entries(UMAP_INPUTS).map(([name, id]) => [name, Number($(id).value)]));
+    return { ...options, dimensions: this.dims };
+  }
+
   // ---- what they change
 
   select(word) {
@@ -233,7 +253,7 @@ export class ViewState {
     const { a, b, c, method } = this.analogy;
     return {
       words: this.mapWords,
-      proj: this.tsneWanted ? 'tsne' : this.projection,
+      proj: this.tsneWanted || this.projection,
       ...Object.fromEntries(Object.entries(TSNE_INPUTS).map(([key, id]) => [key, num(id, this.defaults[key])])),
       search: $('map-search').value,
       only: this.onlyTicked,
@@ -295,7 +315,7 @@ export class ViewState {
     $('odd-input').value = v.odd;
     this.dimsEnabled = v.proj !== 'axes';
     this.user = v.user;
-    this.tsneWanted = v.proj === 'tsne';
+    this.tsneWanted = v.proj === 'tsne' || v.proj === 'umap' ? v.proj : false;
     this.projection = v.proj;
     this.showTab(v.tab);
     $('units-kind').value = v.units;

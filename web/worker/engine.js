@@ -21,7 +21,7 @@ export class Engine {
     const m = this.module;
     return {
       nextword: parse(m.settingsSchema()), word2vec: parse(m.word2vecSchema()), item2vec: parse(m.item2vecSchema()),
-      tsne: parse(m.tsneSchema()), kmeans: parse(m.kmeansSchema()),
+      tsne: parse(m.tsneSchema()), umap: parse(m.umapSchema()), kmeans: parse(m.kmeansSchema()),
       encoder: parse(m.encoderSchema()),
     };
   }

@@ -95,8 +95,8 @@ serve(self, {
       if (tsne.of === 'words') tsne.stop();
       return reply;
     }
-    if (projection !== 'tsne') throw new Error('projection must be pca, tsne or axes');
-    const reply = tsne.start({ n, only, options });
+    if (projection !== 'tsne' && projection !== 'umap') throw new Error('projection must be pca, tsne, umap or axes');
+    const reply = tsne.start({ n, only, options, method: projection });
     frames.usePca(options?.dimensions ?? 2);  // when t-SNE stops: PCA in its dimensions
     return reply;
   },

@@ -1,0 +1,76 @@
+// UMAP benchmark: times our UMAP on a points file (as bench_tsne writes them) and scores the layout.
+// Built natively (bench_umap) and as WebAssembly run by node (build/wasm/bench_umap.js), the same code.
+//
+//   bench_umap run DATA LAYOUT [epochs] [neighbours] [min_dist] [seed]
+//
+// Prints one JSON line: seconds for the graph (kNN, memberships, union, a and b), for the epochs,
+// in total (wall and processor), and trustworthiness (k = 10, euclidean). bench/umap_words.sh drives it.
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <fstream>
+#include <stdexcept>
+#include <string>
+
+#include "common.h"
+#include "projection_quality.h"
+#include "umap.h"
+
+using namespace embplay;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+double cpu_since(std::clock_t t) { return static_cast<double>(std::clock() - t) / CLOCKS_PER_SEC; }
+
+RowMatrix read_points(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  int32_t shape[2];
+  in.read(reinterpret_cast<char*>(shape), sizeof shape);
+  RowMatrix x(shape[0], shape[1]);
+  in.read(reinterpret_cast<char*>(x.data()), static_cast<std::streamsize>(sizeof(float) * x.size()));
+  if (!in) throw std::runtime_error("cannot read " + path);
+  return x;
+}
+
+void write_points(const std::string& path, const RowMatrix& x) {
+  std::ofstream out(path, std::ios::binary);
+  const int32_t shape[2] = {static_cast<int32_t>(x.rows()), static_cast<int32_t>(x.cols())};
+  out.write(reinterpret_cast<const char*>(shape), sizeof shape);
+  out.write(reinterpret_cast<const char*>(x.data()), static_cast<std::streamsize>(sizeof(float) * x.size()));
+  if (!out) throw std::runtime_error("cannot write " + path);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::string mode = argc > 1 ? argv[1] : "";
+  auto arg = [&](int i, double fallback) { return argc > i ? std::stod(argv[i]) : fallback; };
+  if (mode == "run" && argc > 3) {
+    const RowMatrix x = read_points(argv[2]);
+    UmapOptions o;
+    o.epochs = static_cast<int>(arg(4, 0));
+    o.neighbours = static_cast<int>(arg(5, 15));
+    o.min_dist = arg(6, 0.1);
+    o.seed = static_cast<uint64_t>(arg(7, 1));
+    const auto t0 = Clock::now();
+    const std::clock_t c0 = std::clock();
+    Umap umap(x, o);
+    const double graph = since(t0), cpu_graph = cpu_since(c0);
+    const auto t1 = Clock::now();
+    while (!umap.done()) umap.step(10);  // as the worker does: in slices
+    const double epochs = since(t1), total = since(t0), cpu_total = cpu_since(c0);
+    const RowMatrix y = umap.coords();
+    write_points(argv[3], y);
+    std::printf(
+        "{\"n\": %d, \"dim\": %d, \"epochs\": %d, \"neighbours\": %d, \"min_dist\": %g, "
+        "\"seconds_graph\": %.3f, \"seconds_epochs\": %.3f, \"seconds\": %.3f, \"cpu_seconds_graph\": %.3f, "
+        "\"cpu_seconds\": %.3f, \"trustworthiness\": %.4f}\n",
+        static_cast<int>(x.rows()), static_cast<int>(x.cols()), umap.epochs(), o.neighbours, o.min_dist, graph, epochs,
+        total, cpu_graph, cpu_total, trustworthiness(x, y, 10));
+    return 0;
+  }
+  std::fprintf(stderr, "usage: bench_umap run DATA LAYOUT [epochs neighbours min_dist seed]\n");
+  return 2;
+}
