@@ -113,15 +113,17 @@ void hierarchical_log_probabilities(const HuffmanTree& tree, const RowMatrix& w2
   scratch.node_log_p.resize(inner);
   log_p.resize(tree.words(), batch);
   for (int b = 0; b < batch; ++b) {
+    // log sigmoid(z) of the column's nodes in one vectorised pass; log sigmoid(-z) = log sigmoid(z) - z.
+    const auto z = scratch.scores.col(b).array();
+    scratch.log_right = z.min(0.0f) - (-z.abs()).exp().log1p();
     scratch.node_log_p(tree.root()) = 0;
     for (int32_t n = tree.root(); n >= 0; --n) {
-      const float z = scratch.scores(n, b), here = scratch.node_log_p(n);
-      for (int side = 0; side < 2; ++side) {
-        const float lp = here + log_sigmoid(side ? z : -z);
-        const int32_t c = tree.child(n, side);
-        if (c >= 0) scratch.node_log_p(c) = lp;
-        else log_p(-1 - c, b) = lp;
-      }
+      const float right = scratch.node_log_p(n) + scratch.log_right(n), left = right - z(n);
+      const int32_t l = tree.child(n, 0), r = tree.child(n, 1);
+      if (l >= 0) scratch.node_log_p(l) = left;
+      else log_p(-1 - l, b) = left;
+      if (r >= 0) scratch.node_log_p(r) = right;
+      else log_p(-1 - r, b) = right;
     }
   }
 }
@@ -159,8 +161,9 @@ float SampledSoftmax::forward_backward(const RowMatrix& w2, const Vector& b2, co
   for (int i = 0; i < u; ++i) wc_.row(i) = w2.row(candidates_[i]);
   logits_.resize(u, batch);
   kernels::gemm(true, false, u, batch, features, wc_.data(), features, f.data(), features, logits_.data(), u);
-  for (int b = 0; b < batch; ++b)
-    for (int i = 0; i < u; ++i) logits_(i, b) += b2(candidates_[i]) - log_expected_[candidates_[i]];
+  offsets_.resize(u);
+  for (int i = 0; i < u; ++i) offsets_(i) = b2(candidates_[i]) - log_expected_[candidates_[i]];
+  logits_.colwise() += offsets_;
   dlogits_.resize(u, batch);
   const float loss = softmax_cross_entropy(logits_.data(), u, batch, slot_targets_.data(), dlogits_.data());
 

@@ -62,6 +62,7 @@ struct HierarchicalScratch {
   std::vector<int32_t> row_slot;  // (V) slot of each row in OutputRowGradients::rows, -1 if unused
   Matrix scores;                  // (V - 1, B) z of every inner node (exact probabilities)
   Vector node_log_p;              // (V - 1) log p(reaching node n) for one example
+  Vector log_right;               // (V - 1) log sigmoid(z_n) for one example
 };
 
 // Training: returns the mean over the batch of -log p(target) (exact) and writes the gradients.
@@ -100,6 +101,7 @@ class SampledSoftmax {
   Ids candidates_;                    // (U)
   Ids slot_targets_;                  // (B) each target's slot
   RowMatrix wc_;                      // (U, F) the candidates' rows of W2
+  Vector offsets_;                    // (U) b2 - log(samples q) of each candidate
   Matrix logits_, dlogits_;           // (U, B)
 };
 
