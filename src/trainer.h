@@ -43,7 +43,8 @@ struct Progress {
   int64_t step = 0;           // batches done in the whole run
   int64_t epoch_position = 0; // examples done in the current epoch
   int64_t epoch_size = 0;     // training examples per epoch
-  double train_loss = 0;      // mean training loss (the run's loss) over the current epoch so far
+  double train_loss = 0;      // mean training loss (the run's loss) over the current epoch so far; with
+                              // softmax "sampled" the loss over each batch's candidates, below the exact one
   double last_batch_loss = 0;
   double tokens_per_sec = 0;  // over the work of this call
   int64_t examples = 0;       // examples trained by this call
