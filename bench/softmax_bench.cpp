@@ -10,9 +10,11 @@
 //    "train_loss":..,"valid_perplexity":..,"eval_tokens_per_sec":..}
 //
 // The rest of the shapes are the reference workload's (bench/README.md): k = 3, d = 64, h = 128,
-// batch 128, plain SGD lr 0.1, seed 1; the sampled softmax draws `samples` = 256 words a batch.
+// batch 128, plain SGD lr 0.1, seed 1; the sampled softmax draws `samples` = 256 words a batch
+// unless told otherwise.
 //
-// Usage: bench_softmax <corpus.txt> [full|hierarchical|sampled ...]   (default: all three)
+// Usage: bench_softmax <corpus.txt> [full|hierarchical|sampled|sampled:N ...]   (default: all three;
+//        sampled:N draws N words a batch instead of 256)
 // The corpus: node bench/make_corpus.mjs build/bench/zipf-50k.txt --tokens 2000000 --types 200000
 
 #include <algorithm>
@@ -35,7 +37,7 @@ constexpr int64_t kWarmupBatches = 4;
 constexpr int64_t kChunk = 2048;       // examples per step() call, like the page's worker
 constexpr int64_t kEvalExamples = 2048;
 
-embplay::Settings settings_for(const std::string& softmax) {
+embplay::Settings settings_for(const std::string& softmax, int samples) {
   embplay::Settings s;
   s.context = 3;
   s.dim = 64;
@@ -50,7 +52,7 @@ embplay::Settings settings_for(const std::string& softmax) {
   s.valid_fraction = 0.01f;
   s.test_fraction = 0;
   s.softmax = softmax;
-  s.samples = 256;
+  s.samples = samples;
   return s;
 }
 
@@ -68,8 +70,12 @@ int64_t train(embplay::Trainer& trainer, int64_t examples) {
   return done;
 }
 
-void run(const std::string& text, const std::string& softmax) {
-  const embplay::Settings settings = settings_for(softmax);
+// kind: "full", "hierarchical", "sampled" or "sampled:N" (N samples a batch; 256 by default).
+void run(const std::string& text, const std::string& kind) {
+  const size_t colon = kind.find(':');
+  const std::string softmax = kind.substr(0, colon);
+  const int samples = colon == std::string::npos ? 256 : std::stoi(kind.substr(colon + 1));
+  const embplay::Settings settings = settings_for(softmax, samples);
   const auto setup_start = Clock::now();
   embplay::Trainer trainer(text, settings);
   const double setup_s = seconds_since(setup_start);
@@ -96,10 +102,10 @@ void run(const std::string& text, const std::string& softmax) {
 
   const double tokens_per_sec = tokens / seconds;
   std::printf(
-      "{\"softmax\":\"%s\",\"vocab\":%d,\"tokens\":%lld,\"tokens_per_sec\":%.0f,\"tokens_per_cpu_sec\":%.0f,"
+      "{\"softmax\":\"%s\",\"samples\":%d,\"vocab\":%d,\"tokens\":%lld,\"tokens_per_sec\":%.0f,\"tokens_per_cpu_sec\":%.0f,"
       "\"target\":%.0f,\"meets_target\":%s,\"train_loss\":%.3f,\"valid_examples\":%lld,\"valid_perplexity\":%.1f,"
       "\"eval_tokens_per_sec\":%.0f,\"setup_s\":%.2f,\"peak_rss_mb\":%.0f}\n",
-      softmax.c_str(), vocab, static_cast<long long>(tokens), tokens_per_sec, tokens / cpu_s, kTarget,
+      softmax.c_str(), softmax == "sampled" ? samples : 0, vocab, static_cast<long long>(tokens), tokens_per_sec, tokens / cpu_s, kTarget,
       tokens_per_sec >= kTarget ? "true" : "false", trainer.progress().train_loss, static_cast<long long>(ev.examples),
       ev.perplexity, ev.examples / eval_s, setup_s, bench::peak_rss_mb());
   std::fflush(stdout);
@@ -109,7 +115,7 @@ void run(const std::string& text, const std::string& softmax) {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: %s <corpus.txt> [full|hierarchical|sampled ...]\n", argv[0]);
+    std::fprintf(stderr, "usage: %s <corpus.txt> [full|hierarchical|sampled|sampled:N ...]\n", argv[0]);
     return 2;
   }
   try {
