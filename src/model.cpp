@@ -12,7 +12,7 @@ NextWordModel::NextWordModel(const ModelShape& shape) : shape_(shape) {
   embed = RowMatrix::Zero(shape.vocab, shape.dim);
   w1 = Matrix::Zero(shape.hidden, shape.input());
   b1 = Vector::Zero(shape.hidden);
-  w2 = Matrix::Zero(shape.vocab, shape.features());
+  w2 = RowMatrix::Zero(shape.vocab, shape.features());
   b2 = Vector::Zero(shape.vocab);
   if (shape.direct) w3 = Matrix::Zero(shape.vocab, shape.input());
 }
@@ -24,7 +24,8 @@ NextWordModel::NextWordModel(const ModelShape& shape, Rng& rng) : NextWordModel(
   const float a1 = std::sqrt(6.0f / static_cast<float>(shape.input() + shape.hidden));
   for (Eigen::Index i = 0; i < w1.size(); ++i) w1.data()[i] = rng.symmetric(a1);
   const float a2 = std::sqrt(6.0f / static_cast<float>(shape.features() + shape.vocab));
-  for (Eigen::Index i = 0; i < w2.size(); ++i) w2.data()[i] = rng.symmetric(a2);
+  for (Eigen::Index c = 0; c < w2.cols(); ++c)  // column by column: the order of the draws is the layout's of old
+    for (Eigen::Index r = 0; r < w2.rows(); ++r) w2(r, c) = rng.symmetric(a2);
   const float a3 = std::sqrt(6.0f / static_cast<float>(shape.input() + shape.vocab));
   for (Eigen::Index i = 0; i < w3.size(); ++i) w3.data()[i] = rng.symmetric(a3);
 }
@@ -41,7 +42,8 @@ void apply_dropout(Matrix& m, Matrix& keep, float rate, Rng& rng) {
 
 }  // namespace
 
-void NextWordModel::forward(const int32_t* contexts, int batch, Activations& act, float dropout, Rng* rng) const {
+void NextWordModel::forward_features(const int32_t* contexts, int batch, Activations& act, float dropout,
+                                     Rng* rng) const {
   const int k = shape_.context, d = shape_.dim;
   const bool drop = dropout > 0 && rng != nullptr;
   act.x.resize(shape_.input(), batch);
@@ -62,25 +64,48 @@ void NextWordModel::forward(const int32_t* contexts, int batch, Activations& act
       act.keep_a.resize(0, 0);
     }
   }
-  const Matrix& features = shape_.hidden == 0 ? act.x : drop ? act.a_kept : act.a;  // (F, B)
+}
+
+const Matrix& NextWordModel::features(const Activations& act) const {
+  return shape_.hidden == 0 ? act.x : act.keep_a.size() > 0 ? act.a_kept : act.a;  // (F, B)
+}
+
+void NextWordModel::forward(const int32_t* contexts, int batch, Activations& act, float dropout, Rng* rng) const {
+  forward_features(contexts, batch, act, dropout, rng);
+  const Matrix& f = features(act);
+  const int feats = shape_.features();
+  if (tree) {
+    hierarchical_log_probabilities(*tree, w2, b2, f, act.logits, act.hierarchical);
+    return;
+  }
+  // (V, B) = W2 f: W2 (V, F) row-major is the (F, V) column-major matrix W2^T.
   act.logits.resize(shape_.vocab, batch);
-  kernels::matmul(act.logits, w2, features);  // (V, B) = (V, F) (F, B)
+  kernels::gemm(true, false, shape_.vocab, batch, feats, w2.data(), feats, f.data(), feats, act.logits.data(),
+                shape_.vocab);
   act.logits.colwise() += b2;
   if (shape_.direct) act.logits.noalias() += w3 * act.x;  // direct connections
 }
 
 void NextWordModel::backward(const int32_t* contexts, int batch, Activations& act, Gradients& grads) const {
-  const int k = shape_.context, d = shape_.dim;
-  const bool drop_a = shape_.hidden > 0 && act.keep_a.size() > 0;
-  const Matrix& features = shape_.hidden == 0 ? act.x : drop_a ? act.a_kept : act.a;
-
-  // Output layer: z = W2 f + b2.
-  kernels::matmul_nt(grads.w2, act.dlogits, features);  // (V, F) = (V, B) (F, B)^T
-  kernels::matmul_tn(act.da, w2, act.dlogits);          // (F, B) = (V, F)^T (V, B)
+  const Matrix& f = features(act);
+  const int feats = shape_.features(), vocab = shape_.vocab;
+  // Output layer: z = W2 f + b2. With W2 row-major, its gradient dlogits f^T (V, F) is stored as
+  // f dlogits^T (F, V) column-major, and da = W2^T dlogits (F, B) is a plain product.
+  grads.w2.resize(vocab, feats);
+  kernels::gemm(false, true, feats, vocab, batch, f.data(), feats, act.dlogits.data(), vocab, grads.w2.data(), feats);
+  act.da.resize(feats, batch);
+  kernels::gemm(false, false, feats, batch, vocab, w2.data(), feats, act.dlogits.data(), vocab, act.da.data(), feats);
   // b2's gradient (V) sums dlogits over the batch, a whole column at a time: contiguous, so it
   // vectorises in WebAssembly too, where Eigen's rowwise().sum() walks each row across the columns.
-  grads.b2.setZero(shape_.vocab);
+  grads.b2.setZero(vocab);
   for (int b = 0; b < batch; ++b) grads.b2 += act.dlogits.col(b);
+  if (shape_.direct) grads.w3.noalias() = act.dlogits * act.x.transpose();  // (V, k*d)
+  backward_features(contexts, batch, act, grads);
+}
+
+void NextWordModel::backward_features(const int32_t* contexts, int batch, Activations& act, Gradients& grads) const {
+  const int k = shape_.context, d = shape_.dim;
+  const bool drop_a = shape_.hidden > 0 && act.keep_a.size() > 0;
 
   // Hidden layer: a = tanh(W1 x + b1), da/dpre = 1 - a^2.
   if (shape_.hidden > 0) {
@@ -92,10 +117,7 @@ void NextWordModel::backward(const int32_t* contexts, int batch, Activations& ac
   } else {
     act.dx = act.da;
   }
-  if (shape_.direct) {  // z += W3 x
-    grads.w3.noalias() = act.dlogits * act.x.transpose();  // (V, k*d)
-    act.dx.noalias() += w3.transpose() * act.dlogits;      // (k*d, B)
-  }
+  if (shape_.direct) act.dx.noalias() += w3.transpose() * act.dlogits;  // z += W3 x (full softmax only): (k*d, B)
 
   if (act.keep_x.size() > 0) act.dx.array() *= act.keep_x.array();  // through x's dropout mask
 

@@ -14,9 +14,17 @@
 // Dropout (training only, "inverted"): each entry of x and of a is kept with probability 1 - rate
 // and then scaled by 1 / (1 - rate), so its expected value is unchanged and evaluation runs the
 // plain forward pass. The masks are drawn from the caller's Rng and kept for the backward pass.
+//
+// The output layer is a full softmax over z, unless `tree` is set: then it is a hierarchical softmax
+// (output_layer.h) whose inner nodes are the rows of W2 and b2, and forward() writes exact
+// log-probabilities into `logits` (their softmax is the same distribution). W2 is stored row-major,
+// so one word's (or one node's) row is contiguous for the layers that touch only a few rows.
 #pragma once
 
+#include <memory>
+
 #include "common.h"
+#include "output_layer.h"
 
 namespace embplay {
 
@@ -34,9 +42,10 @@ struct ModelShape {
 struct Gradients {
   Matrix w1;          // (h, k*d)
   Vector b1;          // (h)
-  Matrix w2;          // (V, features)
-  Vector b2;          // (V)
+  RowMatrix w2;       // (V, features), empty when the output layer's rows are in `output`
+  Vector b2;          // (V), likewise
   Matrix w3;          // (V, k*d), empty without direct connections
+  OutputRowGradients output;  // hierarchical or sampled softmax: the rows of W2 and b2 the batch touched
   Ids rows;           // (U): distinct embedding rows the batch used, ascending
   RowMatrix embed;    // (U, d): gradient of each of those rows
 };
@@ -48,11 +57,12 @@ struct Activations {
   Matrix a_kept;   // (h, B) a after dropout: what feeds the output layer when training with dropout
   Matrix keep_x;   // (k*d, B) dropout mask of x: 0 or 1 / (1 - rate); empty without dropout
   Matrix keep_a;   // (h, B) dropout mask of a; empty without dropout
-  Matrix logits;   // (V, B)
+  Matrix logits;   // (V, B) logits, or exact log-probabilities with a hierarchical softmax
   Matrix dlogits;  // (V, B)
   Matrix da;       // (features, B)
   Matrix dx;       // (k*d, B)
   std::vector<int32_t> row_slot;  // (V) scratch: slot of each row in Gradients::rows, -1 if unused
+  HierarchicalScratch hierarchical;  // exact probabilities of a hierarchical softmax
 };
 
 class NextWordModel {
@@ -71,12 +81,22 @@ class NextWordModel {
   // After forward and with act.dlogits filled by a Loss: writes every gradient into grads.
   void backward(const int32_t* contexts, int batch, Activations& act, Gradients& grads) const;
 
+  // The two halves, for output layers that train on a few rows (output_layer.h): forward_features
+  // writes x and a (not the logits); features(act) is then f (F, B), what feeds the output layer;
+  // with act.da = dLoss/df filled, backward_features writes the gradients of W1, b1 and the embeddings.
+  void forward_features(const int32_t* contexts, int batch, Activations& act, float dropout = 0,
+                        Rng* rng = nullptr) const;
+  const Matrix& features(const Activations& act) const;
+  void backward_features(const int32_t* contexts, int batch, Activations& act, Gradients& grads) const;
+
   RowMatrix embed;  // (V, d): row i is the vector of word i
   Matrix w1;        // (h, k*d)
   Vector b1;        // (h)
-  Matrix w2;        // (V, features)
+  RowMatrix w2;     // (V, features): row j scores word j (hierarchical softmax: inner node j, the last row unused)
   Vector b2;        // (V)
   Matrix w3;        // (V, k*d), empty (0 x 0) without direct connections
+  // Set when the output layer is a hierarchical softmax over this tree of the training counts.
+  std::shared_ptr<const HuffmanTree> tree;
 
  private:
   ModelShape shape_;

@@ -3,10 +3,11 @@
 //    "vocab": {"words": [...], "counts": [...]},
 //    "weights": {"embed": {"rows": V, "cols": d, "f32le": "<base64>"}, "w1", "b1", "w2", "b2"[, "w3"]}}
 // Matrices are written row by row; vectors have cols = 1. "w3" is there only with direct
-// connections (settings.direct). Files written before a setting existed load with its default,
-// except where the default changed what such a file meant: test_fraction 0 (they held out no test
-// sentences) and han_bigrams off (they read each ideograph as a token, and typed words must be
-// read the same way).
+// connections (settings.direct). With settings.softmax "hierarchical", w2 and b2 hold the Huffman
+// tree's inner nodes (output_layer.h); the tree is rebuilt from the vocabulary's counts.
+// Files written before a setting existed load with its default, except where the default changed
+// what such a file meant: test_fraction 0 (they held out no test sentences) and han_bigrams off
+// (they read each ideograph as a token, and typed words must be read the same way).
 #include "model_io.h"
 
 #include <cmath>
@@ -147,6 +148,8 @@ TrainedModel model_from_json(const json& j) {
   m.model.w2 = decode(weights, "w2", shape.vocab, shape.features());
   m.model.b2 = decode(weights, "b2", 1, shape.vocab).transpose();
   if (shape.direct) m.model.w3 = decode(weights, "w3", shape.vocab, shape.input());
+  // A hierarchical softmax's tree is not stored: the vocabulary's counts rebuild the same one.
+  if (m.settings.softmax == "hierarchical") m.model.tree = std::make_shared<const HuffmanTree>(m.vocab.counts());
   return m;
 }
 

@@ -16,10 +16,11 @@ class Sgd final : public Optimizer {
     if (decay && weight_decay > 0) wv *= 1.0f - lr * weight_decay;  // the L2 term's gradient, wd * w
     wv.noalias() -= lr * Eigen::Map<const Vector>(g, size);
   }
-  void update_rows(int, RowMatrix& table, const Ids& rows, const RowMatrix& grads) override {
+  void update_rows(int, float* table, Eigen::Index cols, const Ids& rows, const float* grads, bool decay) override {
     for (size_t i = 0; i < rows.size(); ++i) {
-      if (weight_decay > 0) table.row(rows[i]) *= 1.0f - lr * weight_decay;
-      table.row(rows[i]).noalias() -= lr * grads.row(static_cast<Eigen::Index>(i));
+      Eigen::Map<Vector> row(table + static_cast<Eigen::Index>(rows[i]) * cols, cols);
+      if (decay && weight_decay > 0) row *= 1.0f - lr * weight_decay;
+      row.noalias() -= lr * Eigen::Map<const Vector>(grads + static_cast<Eigen::Index>(i) * cols, cols);
     }
   }
 
@@ -45,13 +46,12 @@ class Adam final : public Optimizer {
     if (decay && weight_decay > 0) Eigen::Map<Vector>(w, size) *= 1.0f - lr * weight_decay;  // AdamW
     apply(m_[slot].data(), v_[slot].data(), w, g, size);
   }
-  void update_rows(int slot, RowMatrix& table, const Ids& rows, const RowMatrix& grads) override {
-    const Eigen::Index cols = table.cols();
+  void update_rows(int slot, float* table, Eigen::Index cols, const Ids& rows, const float* grads, bool decay) override {
     for (size_t i = 0; i < rows.size(); ++i) {
       const Eigen::Index offset = static_cast<Eigen::Index>(rows[i]) * cols;
-      if (weight_decay > 0) table.row(rows[i]) *= 1.0f - lr * weight_decay;  // AdamW
-      apply(m_[slot].data() + offset, v_[slot].data() + offset, table.row(rows[i]).data(),
-            grads.row(static_cast<Eigen::Index>(i)).data(), cols);
+      if (decay && weight_decay > 0) Eigen::Map<Vector>(table + offset, cols) *= 1.0f - lr * weight_decay;  // AdamW
+      apply(m_[slot].data() + offset, v_[slot].data() + offset, table + offset,
+            grads + static_cast<Eigen::Index>(i) * cols, cols);
     }
   }
 
@@ -73,7 +73,7 @@ class Adam final : public Optimizer {
 
 double gradient_norm(const Gradients& g) {
   double sq = double(g.w1.squaredNorm()) + g.b1.squaredNorm() + g.w2.squaredNorm() + g.b2.squaredNorm() +
-              g.w3.squaredNorm() + g.embed.squaredNorm();
+              g.w3.squaredNorm() + g.embed.squaredNorm() + g.output.w.squaredNorm() + g.output.b.squaredNorm();
   return std::sqrt(sq);
 }
 
@@ -87,6 +87,8 @@ double clip_gradients(Gradients& g, float max_norm) {
     g.b2 *= scale;
     g.w3 *= scale;
     g.embed *= scale;
+    g.output.w *= scale;
+    g.output.b *= scale;
   }
   return norm;
 }

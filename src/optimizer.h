@@ -25,13 +25,20 @@ class Optimizer {
   // For each i: table.row(rows[i]) -= update(grads.row(i)); the slot was added with rows * cols floats.
   // Weight decay reaches only these rows (the ones the batch used), so the step stays sparse: a
   // rare word's vector decays only when it is seen.
-  virtual void update_rows(int slot, RowMatrix& table, const Ids& rows, const RowMatrix& grads) = 0;
+  void update_rows(int slot, RowMatrix& table, const Ids& rows, const RowMatrix& grads) {
+    update_rows(slot, table.data(), table.cols(), rows, grads.data(), true);
+  }
+  // The same on raw row-major storage of `cols` floats a row (cols = 1: single entries of a vector,
+  // such as the output biases); `decay`: apply weight decay to the rows.
+  virtual void update_rows(int slot, float* table, Eigen::Index cols, const Ids& rows, const float* grads,
+                           bool decay) = 0;
 
   float lr = 0.01f;           // set before each step by the trainer's schedule
   float weight_decay = 0.0f;  // SGD: L2, g += wd * w.  Adam: decoupled (AdamW), w -= lr * wd * w.
 };
 
-// Gradient-norm clipping: the global L2 norm over every dense gradient and the used embedding rows.
+// Gradient-norm clipping: the global L2 norm over every dense gradient, the used embedding rows and
+// the output rows a hierarchical or sampled softmax touched.
 // When it exceeds max_norm (> 0), every gradient is scaled by max_norm / norm. Returns the norm before.
 double clip_gradients(Gradients& grads, float max_norm);
 double gradient_norm(const Gradients& grads);

@@ -34,6 +34,11 @@ const T& table() {
              "early stopping: epochs without a better validation perplexity before stopping; 0 = off"),
       T::choice("loss", {"cross_entropy", "mse"}, &Settings::loss,
              "training loss: cross-entropy, or squared error between softmax and one-hot"),
+      T::choice("softmax", {"full", "hierarchical", "sampled"}, &Settings::softmax,
+             "training's output layer: the full softmax, a hierarchical softmax over a Huffman tree of the word "
+             "counts, or a softmax over a sample of words; perplexity is always exact"),
+      T::number("samples", T::Type::Int, 1, 10000, &Settings::samples,
+             "sampled softmax: words drawn per batch as the targets' competitors"),
       T::choice("schedule", {"constant", "linear", "cosine"}, &Settings::schedule,
              "learning rate over the run: constant, or decaying linearly or along a cosine to zero"),
       T::number("warmup", T::Type::Float, 0, 1000000, &Settings::warmup,
@@ -63,6 +68,12 @@ Settings settings_from_json(const json& j) {
   if (s.valid_fraction + s.test_fraction > 0.5f + 1e-6f)
     throw InputError("settings valid_fraction + test_fraction must be at most 0.5, so that at least half of the "
                      "sentences train; now " + T::format_number(s.valid_fraction + s.test_fraction));
+  if (s.softmax != "full" && s.loss != "cross_entropy")
+    throw InputError("setting loss " + s.loss + " needs softmax full: the " + s.softmax +
+                     " softmax trains with cross-entropy only");
+  if (s.softmax != "full" && s.direct)
+    throw InputError("setting direct (connections to the logits) needs softmax full: the " + s.softmax +
+                     " softmax has no logits to add them to");
   return s;
 }
 

@@ -29,6 +29,9 @@ struct Settings {
   std::string split = "shuffle"; // "shuffle" (seeded, by sentence) or "blocks" (train | valid | test in text order)
   int patience = 0;              // early stopping: epochs without a better validation perplexity; 0 = off
   std::string loss = "cross_entropy";  // "cross_entropy" or "mse" (softmax vs one-hot, squared error)
+  std::string softmax = "full";  // training's output layer: "full", "hierarchical" or "sampled" (output_layer.h);
+                                 // evaluation is exact whichever trains
+  int samples = 256;             // sampled softmax: noise words drawn per batch; 1..10000
   std::string schedule = "constant";   // learning rate over the run: "constant", "linear" or "cosine" decay
   float warmup = 0;              // linear warm-up: steps when >= 1, else a fraction of all steps; 0 = none
   float clip = 0;                // gradient-norm clipping: global L2 norm bound; 0 = off

@@ -33,11 +33,14 @@ void check_trainable(const TextStats& stats, int context) {
 
 // The dropout masks' generator: seeded from the run's seed, apart from the shuffles' generator.
 Rng dropout_rng(uint32_t seed) { return Rng(uint64_t{seed} ^ 0xD0D0D0D0D0D0D0D0ull); }
+// The sampled softmax's generator, likewise apart.
+Rng sample_rng(uint32_t seed) { return Rng(uint64_t{seed} ^ 0x5A5A5A5A5A5A5A5Aull); }
 
 }  // namespace
 
 Trainer::Trainer(const std::string& text, const Settings& settings)
-    : rng_(settings.seed), initial_rng_(settings.seed), dropout_rng_(dropout_rng(settings.seed)) {
+    : rng_(settings.seed), initial_rng_(settings.seed), dropout_rng_(dropout_rng(settings.seed)),
+      sample_rng_(sample_rng(settings.seed)) {
   // One validation path for every caller: a round trip through the settings table checks each range.
   trained_.settings = settings_from_json(settings_to_json(settings));
   const Settings& s = trained_.settings;
@@ -48,7 +51,8 @@ Trainer::Trainer(const std::string& text, const Settings& settings)
 }
 
 Trainer::Trainer(const SplitTexts& texts, const Settings& settings)
-    : rng_(settings.seed), initial_rng_(settings.seed), dropout_rng_(dropout_rng(settings.seed)) {
+    : rng_(settings.seed), initial_rng_(settings.seed), dropout_rng_(dropout_rng(settings.seed)),
+      sample_rng_(sample_rng(settings.seed)) {
   trained_.settings = settings_from_json(settings_to_json(settings));
   const Settings& s = trained_.settings;
   Split split;
@@ -84,6 +88,7 @@ void Trainer::init(Split split) {
 
   const ModelShape shape{trained_.vocab.size(), s.context, s.dim, s.hidden, s.direct};
   trained_.model = NextWordModel(shape, rng_);
+  if (s.softmax == "hierarchical") trained_.model.tree = std::make_shared<const HuffmanTree>(trained_.vocab.counts());
   initial_ = trained_.model;
   initial_rng_ = rng_;
   prepare();
@@ -92,7 +97,8 @@ void Trainer::init(Split split) {
 Trainer::Trainer(const Trainer& original, const std::string& loss)
     : trained_(original.trained_), stats_(original.stats_), notice_(original.notice_), data_(original.data_),
       rng_(original.initial_rng_), initial_rng_(original.initial_rng_),
-      dropout_rng_(dropout_rng(original.settings().seed)), initial_(original.initial_) {
+      dropout_rng_(dropout_rng(original.settings().seed)), initial_(original.initial_),
+      sample_rng_(sample_rng(original.settings().seed)) {
   trained_.settings.loss = loss;
   trained_.settings = settings_from_json(settings_to_json(trained_.settings));  // checks the loss' name
   trained_.model = initial_;
@@ -107,6 +113,8 @@ void Trainer::prepare() {
   const Settings& s = trained_.settings;
   const NextWordModel& m = trained_.model;
   loss_ = make_loss(s.loss);
+  sampled_.reset();
+  if (s.softmax == "sampled") sampled_ = std::make_unique<SampledSoftmax>(trained_.vocab.counts(), s.samples);
   optimizer_ = make_optimizer(s.optimizer, s.lr);
   optimizer_->weight_decay = s.weight_decay;
   slot_embed_ = optimizer_->add_slot(m.embed.size());
@@ -209,8 +217,17 @@ void Trainer::train_batch(int64_t first, int batch) {
   }
 
   NextWordModel& m = trained_.model;
-  m.forward(batch_contexts_.data(), batch, act_, s.dropout, &dropout_rng_);
-  const float loss = loss_->forward_backward(act_.logits, batch_targets_.data(), act_.dlogits);
+  float loss = 0;
+  if (s.softmax == "full") {
+    m.forward(batch_contexts_.data(), batch, act_, s.dropout, &dropout_rng_);
+    loss = loss_->forward_backward(act_.logits, batch_targets_.data(), act_.dlogits);
+  } else {  // only the output rows the batch needs: act_.da and grads_.output are written here
+    m.forward_features(batch_contexts_.data(), batch, act_, s.dropout, &dropout_rng_);
+    loss = m.tree ? hierarchical_forward_backward(*m.tree, m.w2, m.b2, m.features(act_), batch_targets_.data(),
+                                                  grads_.output, act_.da, hierarchical_)
+                  : sampled_->forward_backward(m.w2, m.b2, m.features(act_), batch_targets_.data(), sample_rng_,
+                                               grads_.output, act_.da);
+  }
   progress_.last_batch_loss = loss;
   // Diverged: a loss that overflowed, or a smoothed loss far worse than guessing uniformly
   // (log V nats), which only a learning rate that is too large produces.
@@ -226,7 +243,8 @@ void Trainer::train_batch(int64_t first, int batch) {
   progress_.loss_sum += sum;
   progress_.loss_count += batch;
 
-  m.backward(batch_contexts_.data(), batch, act_, grads_);
+  if (s.softmax == "full") m.backward(batch_contexts_.data(), batch, act_, grads_);
+  else m.backward_features(batch_contexts_.data(), batch, act_, grads_);
   if (s.clip > 0) progress_.grad_norm = clip_gradients(grads_, s.clip);
   optimizer_->lr = progress_.lr = schedule_.at(progress_.step);
   optimizer_->begin_step();
@@ -240,8 +258,14 @@ void Trainer::train_batch(int64_t first, int batch) {
     optimizer_->update(slot_w1_, m.w1.data(), grads_.w1.data(), m.w1.size(), true);
     optimizer_->update(slot_b1_, m.b1.data(), grads_.b1.data(), m.b1.size());
   }
-  optimizer_->update(slot_w2_, m.w2.data(), grads_.w2.data(), m.w2.size(), true);
-  optimizer_->update(slot_b2_, m.b2.data(), grads_.b2.data(), m.b2.size());
+  if (s.softmax == "full") {
+    optimizer_->update(slot_w2_, m.w2.data(), grads_.w2.data(), m.w2.size(), true);
+    optimizer_->update(slot_b2_, m.b2.data(), grads_.b2.data(), m.b2.size());
+  } else {  // sparse: only the rows the batch touched move (for Adam, lazily, as the embeddings)
+    const OutputRowGradients& out = grads_.output;
+    optimizer_->update_rows(slot_w2_, m.w2.data(), m.w2.cols(), out.rows, out.w.data(), true);
+    optimizer_->update_rows(slot_b2_, m.b2.data(), 1, out.rows, out.b.data(), false);
+  }
   if (m.shape().direct) optimizer_->update(slot_w3_, m.w3.data(), grads_.w3.data(), m.w3.size(), true);
 }
 

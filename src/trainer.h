@@ -11,6 +11,7 @@
 #include "dataset.h"
 #include "loss.h"
 #include "model.h"
+#include "output_layer.h"
 #include "optimizer.h"
 #include "schedule.h"
 #include "settings.h"
@@ -42,7 +43,8 @@ struct Progress {
   int64_t step = 0;           // batches done in the whole run
   int64_t epoch_position = 0; // examples done in the current epoch
   int64_t epoch_size = 0;     // training examples per epoch
-  double train_loss = 0;      // mean training loss (the run's loss) over the current epoch so far
+  double train_loss = 0;      // mean training loss (the run's loss) over the current epoch so far; with
+                              // softmax "sampled" the loss over each batch's candidates, below the exact one
   double last_batch_loss = 0;
   double tokens_per_sec = 0;  // over the work of this call
   int64_t examples = 0;       // examples trained by this call
@@ -116,6 +118,8 @@ class Trainer {
   const Ids& last_rows() const { return grads_.rows; }
   // (U): how far each of those rows moved in that batch (Euclidean norm of the update).
   const std::vector<float>& last_row_changes() const { return row_change_; }
+  // The rows of W2 and b2 the last batch changed with a hierarchical or sampled softmax (empty with the full one).
+  const Ids& last_output_rows() const { return grads_.output.rows; }
   const Progress& progress() const { return progress_; }
 
  private:
@@ -141,7 +145,10 @@ class Trainer {
   Rng initial_rng_;             // rng_ right after the initial weights: a twin's batches start here
   Rng dropout_rng_;             // dropout masks, apart from rng_ so that shuffles do not depend on them
   NextWordModel initial_;       // the initial weights, for a twin
-  std::unique_ptr<Loss> loss_;
+  std::unique_ptr<Loss> loss_;                       // the full softmax's loss
+  std::unique_ptr<SampledSoftmax> sampled_;          // set with softmax "sampled"
+  HierarchicalScratch hierarchical_;                 // softmax "hierarchical" (the tree is the model's)
+  Rng sample_rng_;                                   // the sampled softmax's draws
   std::unique_ptr<Optimizer> optimizer_;
   LrSchedule schedule_;
   int slot_embed_ = 0, slot_w1_ = 0, slot_b1_ = 0, slot_w2_ = 0, slot_b2_ = 0, slot_w3_ = 0;

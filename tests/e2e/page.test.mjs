@@ -17,6 +17,27 @@ let env;
 before(async () => { env = await startBrowser(); });
 after(async () => { await env?.close(); });
 
+test('the softmax setting: a hierarchical softmax trains in the page, with an exact perplexity and predictions', { timeout: TRAIN_TIMEOUT_MS + 60_000 }, async () => {
+  const { page, problems } = await openFreshPage(env);
+  await page.fill('#text', patternText());
+  await page.fill('#setting-epochs', '2');
+  assert.deepEqual(await page.$$eval('#setting-softmax option', (options) => options.map((o) => o.value)),
+    ['full', 'hierarchical', 'sampled'], 'the form offers the three output layers, from the settings table');
+  await page.selectOption('#setting-softmax', 'hierarchical');
+  await page.click('#play');
+  await waitFor(page, `training did not finish (${problems.join('; ') || 'no page errors'})`,
+    () => window.__embplay.state === 'finished', { timeout: TRAIN_TIMEOUT_MS });
+  const state = await debug(page);
+  assert.ok(state.evaluation && state.evaluation.perplexity > 1, `a validation perplexity is shown: ${JSON.stringify(state.evaluation)}`);
+  assert.match(await page.textContent('#m-ppl'), /\d/, 'the top bar shows the validation perplexity');
+  await page.fill('#predict-input', 'the cat');
+  await waitFor(page, 'the prediction box did not show 10 rows', () => document.querySelectorAll('#predict-list li').length === 10);
+  const probabilities = await page.$$eval('#predict-list li', (rows) => rows.map((r) => Number(r.dataset.value)));
+  const total = probabilities.reduce((a, b) => a + b, 0);
+  assert.ok(total > 0 && total <= 1 + 1e-6, `the top-10 probabilities sum to ${total}, which should be in (0, 1]`);
+  assert.deepEqual(problems, [], 'no page errors');
+});
+
 test('trains a text: the map, the curves, a prediction and neighbours', { timeout: TRAIN_TIMEOUT_MS + 60_000 }, async () => {
   const { page, problems } = await openFreshPage(env);
   await page.fill('#text', patternText());

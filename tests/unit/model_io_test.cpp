@@ -56,15 +56,44 @@ TEST(ModelIo, DirectConnectionsRoundTripAndAreWrittenOnlyWhenPresent) {
   EXPECT_THROW(model_from_json(broken), InputError);
 }
 
+TEST(ModelIo, AHierarchicalSoftmaxRoundTripsWithItsTree) {
+  Settings s;
+  s.dim = 6;
+  s.hidden = 5;
+  s.epochs = 2;
+  s.softmax = "hierarchical";
+  Trainer t("the cat sat on the mat. the dog sat on the log. a cat and a dog.", s);
+  while (!t.step(100).finished) {
+  }
+  const TrainedModel& m = t.trained();
+  const TrainedModel back = model_from_json(nlohmann::json::parse(model_to_json(m).dump()));
+  EXPECT_EQ(back.settings.softmax, "hierarchical");
+  ASSERT_NE(back.model.tree, nullptr);  // rebuilt from the counts: the same paths
+  for (int32_t w = 0; w < m.vocab.size(); ++w)
+    EXPECT_EQ(std::vector<int32_t>(back.model.tree->path_nodes(w), back.model.tree->path_nodes(w) + back.model.tree->path_length(w)),
+              std::vector<int32_t>(m.model.tree->path_nodes(w), m.model.tree->path_nodes(w) + m.model.tree->path_length(w)));
+  const auto p = predict_next(m, {"the"}, 100), q = predict_next(back, {"the"}, 100);
+  ASSERT_EQ(p.size(), static_cast<size_t>(m.vocab.size()));
+  double sum = 0;
+  for (size_t i = 0; i < p.size(); ++i) {
+    EXPECT_EQ(p[i].id, q[i].id);
+    EXPECT_EQ(p[i].probability, q[i].probability);
+    sum += p[i].probability;
+  }
+  EXPECT_NEAR(sum, 1.0, 1e-5);
+}
+
 TEST(ModelIo, FilesFromBeforeTheNewSettingsLoadWithDefaults) {
   nlohmann::json j = model_to_json(trained_model(5));
   for (const char* name : {"test_fraction", "split", "patience", "loss", "schedule", "warmup", "clip", "weight_decay",
-                           "direct", "ngram_order", "han_bigrams"})
+                           "direct", "ngram_order", "han_bigrams", "softmax", "samples"})
     j["settings"].erase(name);
   j["settings"]["valid_fraction"] = 0.5;  // allowed then; with the default test_fraction it would not be
   const TrainedModel m = model_from_json(j);
   EXPECT_FALSE(m.settings.direct);
   EXPECT_EQ(m.settings.loss, "cross_entropy");
+  EXPECT_EQ(m.settings.softmax, "full");
+  EXPECT_EQ(m.model.tree, nullptr);
   EXPECT_EQ(m.settings.test_fraction, 0.0f);
   EXPECT_FALSE(m.settings.tokenizer.han_bigrams);  // read as they were trained: one token per ideograph
   EXPECT_EQ(m.model.w3.size(), 0);

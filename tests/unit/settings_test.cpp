@@ -38,6 +38,11 @@ TEST(Settings, ErrorsNameTheFieldAndTheRange) {
   EXPECT_NE(message({{"optimizer", "rmsprop"}}).find("adam"), std::string::npos);
   EXPECT_NE(message({{"colour", 1}}).find("unknown setting: colour"), std::string::npos);
   EXPECT_NE(message(nlohmann::json::array()).find("object"), std::string::npos);
+  EXPECT_NE(message({{"softmax", "negative"}}).find("one of full hierarchical sampled"), std::string::npos);
+  EXPECT_NE(message({{"samples", 0}}).find("samples must be a whole number from 1 to 10000"), std::string::npos);
+  EXPECT_NE(message({{"softmax", "sampled"}, {"loss", "mse"}}).find("setting loss mse needs softmax full"), std::string::npos);
+  EXPECT_NE(message({{"softmax", "hierarchical"}, {"direct", true}}).find("setting direct"), std::string::npos);
+  EXPECT_EQ(message({{"softmax", "hierarchical"}, {"samples", 10}}), "");
 }
 
 TEST(Settings, SetFromCommandLineText) {

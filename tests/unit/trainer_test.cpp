@@ -1,6 +1,7 @@
 // Training as a whole: losses fall, steps touch only their rows, runs repeat, bad input is refused.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -388,6 +389,141 @@ TEST(Trainer, ScheduleClippingDecayAndDirectConnectionsTrain) {
   EXPECT_LT(p.lr, 0.01f * s.lr);  // cosine has decayed to about zero
   EXPECT_EQ(t.model().w3.rows(), t.vocab().size());
   EXPECT_LT(t.evaluate().loss, 0.5 * before);
+}
+
+// ---- Output layers for large vocabularies (settings.softmax) ----
+
+// Sentences over 60 words where each word is mostly followed by one other: structure a model with
+// one context word can learn, and a unigram model cannot.
+std::string chain_corpus(int sentences, uint64_t seed) {
+  Rng rng(seed);
+  std::string text;
+  for (int s = 0; s < sentences; ++s) {
+    int w = static_cast<int>(rng.below(60));
+    for (int i = 0; i < 8; ++i) {
+      text += "w" + std::to_string(w) + " ";
+      w = rng.uniform() < 0.8f ? (w * 7 + 3) % 60 : static_cast<int>(rng.below(60));
+    }
+    text += ". ";
+  }
+  return text;
+}
+
+Settings softmax_settings(const std::string& softmax) {
+  Settings s;
+  s.context = 1;
+  s.dim = 16;
+  s.hidden = 32;
+  s.batch = 32;
+  s.epochs = 6;
+  s.lr = 0.01f;
+  s.softmax = softmax;
+  s.samples = 20;
+  return s;
+}
+
+// exp of the mean -log p(target) on the validation split, by brute force in double: the product of
+// the path's sigmoids (hierarchical) or the full softmax over all V words (full and sampled).
+double brute_force_perplexity(const Trainer& t) {
+  const NextWordModel& m = t.model();
+  const Examples& ex = t.valid_examples();
+  Activations act;
+  m.forward_features(ex.contexts.data(), static_cast<int>(ex.size()), act);
+  const Matrix& f = m.features(act);
+  double nll = 0;
+  for (int64_t b = 0; b < ex.size(); ++b) {
+    const int32_t target = ex.targets[b];
+    auto z = [&](int32_t row) { return double(m.w2.row(row).dot(f.col(b).transpose())) + m.b2(row); };
+    if (m.tree) {
+      for (int i = 0; i < m.tree->path_length(target); ++i) {
+        const double zn = z(m.tree->path_nodes(target)[i]);
+        nll += std::log1p(std::exp(m.tree->path_codes(target)[i] ? -zn : zn));
+      }
+    } else {
+      double sum = 0;
+      for (int32_t w = 0; w < m.shape().vocab; ++w) sum += std::exp(z(w));
+      nll += std::log(sum) - z(target);
+    }
+  }
+  return std::exp(nll / double(ex.size()));
+}
+
+// The unigram model of the training counts (add-one), on the validation targets.
+double unigram_perplexity(const Trainer& t) {
+  const std::vector<int64_t>& counts = t.vocab().counts();
+  double total = 0;
+  for (int64_t c : counts) total += double(c + 1);
+  double nll = 0;
+  const Examples& ex = t.valid_examples();
+  for (int64_t b = 0; b < ex.size(); ++b) nll -= std::log(double(counts[ex.targets[b]] + 1) / total);
+  return std::exp(nll / double(ex.size()));
+}
+
+TEST(Trainer, HierarchicalAndSampledSoftmaxTrainAndReportExactPerplexity) {
+  const std::string text = chain_corpus(600, 3);
+  for (const char* softmax : {"hierarchical", "sampled"}) {
+    Trainer t(text, softmax_settings(softmax));
+    ASSERT_EQ(t.model().tree != nullptr, std::string(softmax) == "hierarchical");
+    EXPECT_NEAR(t.evaluate().perplexity, brute_force_perplexity(t), 1e-3 * brute_force_perplexity(t)) << softmax;
+    const double first_epoch = t.step(1 << 30).train_loss;
+    Progress p;
+    do p = t.step(1 << 30); while (!p.finished && !p.diverged);
+    ASSERT_FALSE(p.diverged) << softmax;
+    EXPECT_LT(p.train_loss, 0.8 * first_epoch) << softmax;
+    const Evaluation ev = t.evaluate();
+    EXPECT_NEAR(ev.perplexity, brute_force_perplexity(t), 1e-3 * ev.perplexity) << softmax;  // exact, not sampled
+    EXPECT_DOUBLE_EQ(ev.perplexity, std::exp(ev.loss));
+    EXPECT_LT(ev.perplexity, 0.5 * unigram_perplexity(t)) << softmax;
+    EXPECT_GT(ev.accuracy, 0.5) << softmax;
+  }
+}
+
+Ids sorted(Ids ids) {
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+TEST(Trainer, SparseSoftmaxStepsMoveOnlyTheOutputRowsTheyTouched) {
+  for (const char* softmax : {"hierarchical", "sampled"}) {
+    for (const char* opt : {"sgd", "adam"}) {
+      Settings s = softmax_settings(softmax);
+      s.optimizer = opt;
+      s.weight_decay = 0.01f;  // decay too must reach only the touched rows
+      s.batch = 2;
+      Trainer t(chain_corpus(100, 5), s);
+      t.step(1);  // one batch, so Adam's moments are non-zero for some rows afterwards
+      const RowMatrix w2 = t.model().w2;
+      const Vector b2 = t.model().b2;
+      t.step(1);
+      const Ids& touched = t.last_output_rows();
+      ASSERT_FALSE(touched.empty());
+      EXPECT_LT(touched.size(), size_t(w2.rows()) / 2) << softmax;  // two examples: a few rows of 62
+      Ids changed;
+      for (Eigen::Index r = 0; r < w2.rows(); ++r)
+        if (t.model().w2.row(r) != w2.row(r) || t.model().b2(r) != b2(r)) changed.push_back(int32_t(r));
+      EXPECT_EQ(changed, sorted(touched)) << softmax << " " << opt;
+    }
+  }
+}
+
+TEST(Trainer, SparseSoftmaxRefusesTheMseLossAndDirectConnections) {
+  for (const char* softmax : {"hierarchical", "sampled"}) {
+    Settings s = softmax_settings(softmax);
+    s.loss = "mse";
+    try {
+      Trainer t(chain_corpus(50, 1), s);
+      ADD_FAILURE() << "mse with " << softmax << " was accepted";
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find("needs softmax full"), std::string::npos) << e.what();
+    }
+    s.loss = "cross_entropy";
+    s.direct = true;
+    EXPECT_THROW(Trainer(chain_corpus(50, 1), s), InputError);
+  }
+  Trainer full(chain_corpus(50, 1), softmax_settings("full"));
+  EXPECT_NO_THROW(full.twin("mse"));
+  Trainer hierarchical(chain_corpus(50, 1), softmax_settings("hierarchical"));
+  EXPECT_THROW(hierarchical.twin("mse"), InputError);
 }
 
 }  // namespace

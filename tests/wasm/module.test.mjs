@@ -95,6 +95,35 @@ test('each step reports its examples and their loss sum: loss_sum / loss_count i
   }
 });
 
+test('the hierarchical and the sampled softmax train in the module; perplexity and predictions stay exact', () => {
+  for (const softmax of ['hierarchical', 'sampled']) {
+    const s = new Module.Workspace();
+    try {
+      const started = call(s.start(corpus(), JSON.stringify({ ...settings, softmax, samples: 8 })));
+      assert.equal(started.ok, true, started.error);
+      const before = call(s.evaluate());
+      assert.equal(trainToEnd(s).diverged, false);
+      const after = call(s.evaluate());
+      assert.ok(after.loss < 0.6 * before.loss, `${softmax}: validation loss ${before.loss} -> ${after.loss}`);
+      // Every word's probability: they sum to 1 (the hierarchical one by its tree, the sampled one
+      // because evaluation is the full softmax).
+      const all = call(s.predict('the', started.stats.vocab)).predictions;
+      assert.equal(all.length, started.stats.vocab);
+      const total = all.reduce((sum, x) => sum + x.probability, 0);
+      assert.ok(Math.abs(total - 1) < 1e-4, `${softmax}: probabilities sum to ${total}`);
+    } finally {
+      s.delete();
+    }
+  }
+  const s = new Module.Workspace();
+  try {
+    assert.match(call(s.start(corpus(), JSON.stringify({ ...settings, softmax: 'sampled', loss: 'mse' }))).error,
+      /loss mse needs softmax full/);
+  } finally {
+    s.delete();
+  }
+});
+
 test('bad input gets a message, not an exception', () => {
   const s = new Module.Workspace();
   try {

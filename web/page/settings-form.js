@@ -27,6 +27,11 @@ export const NEXT_WORD_NOTES = {
     + 'padded with <pad>: every position gets a full window.',
   dim: 'Each batch only touches the vector rows of the words in it, so a step stays cheap '
     + 'however large the vocabulary: the embedding gradient is sparse.',
+  softmax: 'With a large vocabulary the full softmax scores every word for every example. The '
+    + 'hierarchical one scores the few nodes on the target’s path in a Huffman tree of the word counts, '
+    + 'the sampled one the batch’s targets and a sample of other words; the validation and test '
+    + 'perplexity and the predictions stay exact. The sampled one’s training loss is over its few '
+    + 'candidates, so its curve sits below the validation loss.',
   seed: 'The seed fixes the initial weights (word vectors uniform in ±0.5, so the map starts spread out; '
     + 'W1, W2 and W3 Glorot-uniform, keeping tanh out of saturation; biases 0), the order of the '
     + 'batches and the dropout masks.',
