@@ -32,7 +32,9 @@ async function exists(path) {
   try { await stat(path); return true; } catch { return false; }
 }
 
-const wasmFiles = ['embplay.js', 'embplay.wasm'];
+// The one-thread module, and the module with threads that a cross-origin isolated page loads (with
+// the script its helper thread starts from).
+const wasmFiles = ['embplay.js', 'embplay.wasm', 'embplay-mt.js', 'embplay-mt.wasm', 'embplay-mt.worker.js'];
 const missing = [];
 for (const f of wasmFiles) if (!(await exists(join(wasmDir, f)))) missing.push(join(wasmDir, f));
 if (missing.length) {
