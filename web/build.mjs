@@ -108,7 +108,8 @@ for (const f of ['documents.jsonl', 'queries.jsonl', 'qrels.tsv', 'README.md']) 
 const notShell = new Set(['eval', 'sts', 'ir', 'samples']);
 
 // The app shell: every file so far except source maps and the test data, hashed in name order (the
-// purchases sample is in it, as before).
+// purchases sample is in it, as before). Both modules are in it: the first load the service worker
+// controls is the first isolated one (the threaded module), and it may be offline.
 const shell = (await readdir(out)).filter((f) => !f.endsWith('.map') && !notShell.has(f))
   .concat(evalFiles.map((f) => `eval/${f}`), sampleFiles).sort();
 const hash = createHash('sha256');
