@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "parallel.h"
 #include "workspace.h"
 
 namespace {
@@ -420,6 +421,9 @@ std::string count_tokens_text(const std::string& text, const std::string& tokeni
 }
 std::string item2vec_schema_text() { return item2vec_schema().dump(); }
 std::string encoder_schema_text() { return encoder_schema().dump(); }
+// Asks for 1 or 2 threads for the big matrix products; returns the count in use: always 1 in a
+// module built without threads. Results are the same bits either way (parallel.h).
+int set_threads(int n) { return parallel::set_threads(n); }
 
 }  // namespace
 
@@ -430,6 +434,7 @@ EMSCRIPTEN_BINDINGS(embplay) {
   emscripten::function("umapSchema", &umap_schema_text);
   emscripten::function("kmeansSchema", &kmeans_schema_text);
   emscripten::function("countTokens", &count_tokens_text);
+  emscripten::function("setThreads", &set_threads);
   emscripten::function("item2vecSchema", &item2vec_schema_text);
   emscripten::function("encoderSchema", &encoder_schema_text);
   emscripten::class_<JsWorkspace>("Workspace")

@@ -32,7 +32,9 @@ async function exists(path) {
   try { await stat(path); return true; } catch { return false; }
 }
 
-const wasmFiles = ['embplay.js', 'embplay.wasm'];
+// The one-thread module, and the module with threads that a cross-origin isolated page loads (with
+// the script its helper thread starts from).
+const wasmFiles = ['embplay.js', 'embplay.wasm', 'embplay-mt.js', 'embplay-mt.wasm', 'embplay-mt.worker.js'];
 const missing = [];
 for (const f of wasmFiles) if (!(await exists(join(wasmDir, f)))) missing.push(join(wasmDir, f));
 if (missing.length) {
@@ -106,7 +108,8 @@ for (const f of ['documents.jsonl', 'queries.jsonl', 'qrels.tsv', 'README.md']) 
 const notShell = new Set(['eval', 'sts', 'ir', 'samples']);
 
 // The app shell: every file so far except source maps and the test data, hashed in name order (the
-// purchases sample is in it, as before).
+// purchases sample is in it, as before). Both modules are in it: the first load the service worker
+// controls is the first isolated one (the threaded module), and it may be offline.
 const shell = (await readdir(out)).filter((f) => !f.endsWith('.map') && !notShell.has(f))
   .concat(evalFiles.map((f) => `eval/${f}`), sampleFiles).sort();
 const hash = createHash('sha256');

@@ -197,3 +197,8 @@ test(`validation loss matches the native build on the same seed (within ${TOLERA
     s.delete();
   }
 });
+
+test('this module has no threads: setThreads says how many it uses, 1', () => {
+  assert.equal(Module.setThreads(2), 1);
+  assert.equal(Module.setThreads(1), 1);
+});

@@ -437,6 +437,7 @@ async function workerLost(reason) {
 
 // The module loads, the forms are built from its schemas, then the page restores what it had: a
 // link in the address bar, else the session saved in this browser, else the sample text.
+let threads = 1;  // the worker's, from its init reply (2 in a cross-origin isolated page)
 async function boot() {
   const samplePromise = fetch('sample.txt').then((r) => (r.ok ? r.text() : '')).catch(() => '');
   let schemas;
@@ -446,6 +447,7 @@ async function boot() {
     run.crash(err.message);
     return;
   }
+  threads = schemas.threads;
   model.ready(schemas);
   view.ready(schemas);
   encoder.ready(schemas);
@@ -480,6 +482,7 @@ Object.defineProperty(window, '__embplay', {
     get ready() { return model.isReady && !persistence.restoring; },
     get neededText() { return persistence.neededText ? { ...persistence.neededText } : null; },
     get runKind() { return run.kind; },
+    get threads() { return threads; },
     get vectors() { return run.vectors ? { ...run.vectors } : null; },
     get evalResult() { return evalPanel.result; },
     get dataKind() { return text.dataKind; },
@@ -508,7 +511,8 @@ render();
 boot();
 
 // The app shell is cached for offline use by sw.js (versioned by the build), on http(s) only:
-// a service worker never runs from file://, and the tests' fresh profiles start without one.
+// a service worker never runs from file://, and the tests' fresh profiles start without one. It also
+// makes the page cross-origin isolated from the next load on, so the worker can use two threads.
 if ('serviceWorker' in navigator && /^https?:$/.test(location.protocol)) {
   navigator.serviceWorker.register('sw.js').catch(() => {});
 }

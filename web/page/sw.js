@@ -2,9 +2,25 @@
 // files web/build.mjs writes) in a cache named after the build, and answers network first, so an
 // online page always gets the newest files and an offline one the cached ones. A new build has a
 // new BUILD_ID, so this file changes, the browser installs it, and the old cache is deleted.
+//
+// It also makes the page cross-origin isolated, which static hosts such as GitHub Pages cannot do with
+// their own headers: every same-origin answer gets COOP and COEP, so from the first load this worker
+// controls (the second visit, or a reload) the page has SharedArrayBuffer and the training worker
+// runs the module with two threads (web/worker/engine.js). Until then, and in browsers without
+// isolation, it runs the one-thread module.
 /* global BUILD_ID, SHELL_FILES */
 const CACHE = `embplay-${BUILD_ID}`;
 const SHELL = ['./', ...SHELL_FILES];
+
+// The response with the isolation headers. Only same-origin answers are rebuilt (an opaque one has no
+// readable headers, and the page fetches nothing cross-origin).
+function isolated(response) {
+  if (response.type !== 'basic' && response.type !== 'default') return response;
+  const headers = new Headers(response.headers);
+  headers.set('Cross-Origin-Opener-Policy', 'same-origin');
+  headers.set('Cross-Origin-Embedder-Policy', 'require-corp');
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+}
 
 self.addEventListener('install', (event) => {
   event.waitUntil((async () => {
@@ -31,11 +47,11 @@ self.addEventListener('fetch', (event) => {
         const copy = response.clone();
         caches.open(CACHE).then((cache) => cache.put(request, copy)).catch(() => {});
       }
-      return response;
+      return isolated(response);
     } catch (err) {
       const cached = await caches.match(request, { ignoreSearch: true })
         ?? (request.mode === 'navigate' ? await caches.match('./') : undefined);
-      if (cached) return cached;
+      if (cached) return isolated(cached);
       throw err;
     }
   })());

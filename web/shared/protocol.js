@@ -58,7 +58,8 @@ export const REQUESTS = Object.freeze({
   init: {
     fields: [],
     reply: 'the module\'s schemas, each [{name, type, min, max, default, choices?, hint}]: nextword (the settings), '
-      + 'word2vec (its options), item2vec (its options), tsne (t-SNE\'s options), kmeans (k-means\'s options)',
+      + 'word2vec (its options), item2vec (its options), tsne (t-SNE\'s options), kmeans (k-means\'s options); '
+      + 'and threads: 2 when the worker runs the threaded module (a cross-origin isolated page), else 1',
   },
   countTokens: {
     fields: ['text', 'tokenizer'],

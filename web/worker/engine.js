@@ -9,6 +9,9 @@ export function parse(json) {
   return value;
 }
 
+// The module's glue script: with threads when the page is cross-origin isolated (see main.js).
+export const MODULE_SCRIPT = globalThis.crossOriginIsolated ? 'embplay-mt.js' : 'embplay.js';
+
 export class Engine {
   module = null;
   workspace = null;        // Module.Workspace, or null before the first run and after a reset
@@ -16,10 +19,17 @@ export class Engine {
   hasModel = false;      // a run began, or a model or vectors file was opened
   canTrain = false;      // the source came from start(), word2vec() or items(), so step() works
 
+  threads = 1;           // the threads the module's big matrix products use: 2 in the threaded module
+
   async init() {
-    if (!this.module) this.module = await createEmbPlay({ locateFile: (file) => file });
+    if (!this.module) {
+      // mainScriptUrlOrBlob: the threaded glue's helper thread loads this script, not the bundle.
+      this.module = await createEmbPlay({ locateFile: (file) => file, mainScriptUrlOrBlob: MODULE_SCRIPT });
+      this.threads = this.module.setThreads(2);
+    }
     const m = this.module;
     return {
+      threads: this.threads,
       nextword: parse(m.settingsSchema()), word2vec: parse(m.word2vecSchema()), item2vec: parse(m.item2vecSchema()),
       tsne: parse(m.tsneSchema()), umap: parse(m.umapSchema()), kmeans: parse(m.kmeansSchema()),
       encoder: parse(m.encoderSchema()),

@@ -7,7 +7,7 @@
 // This file only wires them together.
 /* global importScripts */
 import { serve } from '../shared/protocol.js';
-import { Engine, parse } from './engine.js';
+import { Engine, MODULE_SCRIPT, parse } from './engine.js';
 import { EncoderJob } from './encoder.js';
 import { VectorFiles } from './files.js';
 import { MapFrames } from './frames.js';
@@ -20,7 +20,10 @@ import { ShownWords } from './shown-words.js';
 import { TimeSlicer } from './time-slicer.js';
 import { TsneJob } from './tsne-job.js';
 
-importScripts('embplay.js');
+// The module with WebAssembly threads needs shared memory, which a page only gets when it is
+// cross-origin isolated (the service worker's headers, web/page/sw.js, from the second visit on);
+// elsewhere the one-thread module. Both train to the same bits (src/parallel.h).
+importScripts(MODULE_SCRIPT);
 
 const post = (event, transfer = []) => self.postMessage(event, transfer);
 const engine = new Engine();

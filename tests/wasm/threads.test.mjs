@@ -1,0 +1,59 @@
+// The module with WebAssembly threads (embplay-mt, what a cross-origin isolated page loads) in node:
+// it uses two threads, and trains to exactly the one-thread module's losses on the same seed, on
+// a vocabulary big enough that the output layer's products are cut in two (src/parallel.h).
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { Module as OneThread, root } from './load-module.mjs';
+
+const dir = path.join(root, 'build/wasm');
+const createThreaded = createRequire(import.meta.url)(path.join(dir, 'embplay-mt.js'));
+const Threaded = await createThreaded({ wasmBinary: fs.readFileSync(path.join(dir, 'embplay-mt.wasm')) });
+// The module's pool keeps a worker thread, which would keep node running after the tests: stop the
+// helper, then end the pool's workers (Emscripten's own call, which its glue exports).
+after(() => {
+  Threaded.setThreads(1);
+  Threaded.PThread.terminateAllThreads();
+});
+
+// 2,000 sentences of 8 words drawn (seeded) from 1,500.
+function manyWords() {
+  let state = 7;
+  const words = [];
+  for (let s = 0; s < 2000; s++) {
+    for (let w = 0; w < 8; w++) {
+      state = (state * 1103515245 + 12345) % 2147483648;
+      words.push(`w${(state >> 8) % 1500}`);
+    }
+    words.push('.');
+  }
+  return words.join(' ');
+}
+
+function losses(Module) {
+  const settings = { dim: 16, hidden: 64, batch: 64, epochs: 1, optimizer: 'adam', lr: 0.01, seed: 3 };
+  const s = new Module.Workspace();
+  try {
+    const started = JSON.parse(s.start(manyWords(), JSON.stringify(settings)));
+    assert.equal(started.ok, true, started.error);
+    const seen = [];
+    for (let i = 0; i < 4; i++) seen.push(JSON.parse(s.step(2000)).train_loss);
+    seen.push(JSON.parse(s.evaluate()).loss);
+    return seen;
+  } finally {
+    s.delete();
+  }
+}
+
+test('the threaded module uses two threads and trains to the one-thread module\'s losses exactly', () => {
+  assert.equal(Threaded.setThreads(2), 2);
+  assert.equal(OneThread.setThreads(2), 1);
+  const one = losses(OneThread);
+  const two = losses(Threaded);
+  assert.ok(one.every(Number.isFinite), `finite losses: ${one}`);
+  assert.deepEqual(two, one);
+  assert.equal(Threaded.setThreads(1), 1);
+});
