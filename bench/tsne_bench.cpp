@@ -17,10 +17,13 @@
 #include <string>
 
 #include "common.h"
+#include "points_file.h"
 #include "projection_quality.h"
 #include "tsne.h"
 
 using namespace embplay;
+using bench::read_points;
+using bench::write_points;
 
 namespace {
 
@@ -32,24 +35,6 @@ double cpu_since(std::clock_t t) { return static_cast<double>(std::clock() - t) 
 double normal(Rng& rng) {
   const double u = 1.0 - rng.uniform(), v = rng.uniform();
   return std::sqrt(-2.0 * std::log(u)) * std::cos(6.283185307179586 * v);
-}
-
-void write_points(const std::string& path, const RowMatrix& x) {
-  std::ofstream out(path, std::ios::binary);
-  const int32_t shape[2] = {static_cast<int32_t>(x.rows()), static_cast<int32_t>(x.cols())};
-  out.write(reinterpret_cast<const char*>(shape), sizeof shape);
-  out.write(reinterpret_cast<const char*>(x.data()), static_cast<std::streamsize>(sizeof(float) * x.size()));
-  if (!out) throw std::runtime_error("cannot write " + path);
-}
-
-RowMatrix read_points(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  int32_t shape[2];
-  in.read(reinterpret_cast<char*>(shape), sizeof shape);
-  RowMatrix x(shape[0], shape[1]);
-  in.read(reinterpret_cast<char*>(x.data()), static_cast<std::streamsize>(sizeof(float) * x.size()));
-  if (!in) throw std::runtime_error("cannot read " + path);
-  return x;
 }
 
 // Cluster centres with standard deviation `spread` per coordinate, points around them with 1:

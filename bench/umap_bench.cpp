@@ -13,34 +13,19 @@
 #include <string>
 
 #include "common.h"
+#include "points_file.h"
 #include "projection_quality.h"
 #include "umap.h"
 
 using namespace embplay;
+using bench::read_points;
+using bench::write_points;
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
 double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 double cpu_since(std::clock_t t) { return static_cast<double>(std::clock() - t) / CLOCKS_PER_SEC; }
-
-RowMatrix read_points(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  int32_t shape[2];
-  in.read(reinterpret_cast<char*>(shape), sizeof shape);
-  RowMatrix x(shape[0], shape[1]);
-  in.read(reinterpret_cast<char*>(x.data()), static_cast<std::streamsize>(sizeof(float) * x.size()));
-  if (!in) throw std::runtime_error("cannot read " + path);
-  return x;
-}
-
-void write_points(const std::string& path, const RowMatrix& x) {
-  std::ofstream out(path, std::ios::binary);
-  const int32_t shape[2] = {static_cast<int32_t>(x.rows()), static_cast<int32_t>(x.cols())};
-  out.write(reinterpret_cast<const char*>(shape), sizeof shape);
-  out.write(reinterpret_cast<const char*>(x.data()), static_cast<std::streamsize>(sizeof(float) * x.size()));
-  if (!out) throw std::runtime_error("cannot write " + path);
-}
 
 }  // namespace
 

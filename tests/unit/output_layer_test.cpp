@@ -46,6 +46,21 @@ void expect_gradient(float* x, Eigen::Index n, const std::function<float(Eigen::
   }
 }
 
+// Checks an output layer's sparse gradients (rows of W2 and b2 it touched) and its dense gradient
+// of the features against finite differences of `loss`; untouched rows must have gradient 0.
+void expect_output_gradients(Output& o, const OutputRowGradients& grads, const Matrix& df,
+                             const std::function<double()>& loss) {
+  RowMatrix dense_w = RowMatrix::Zero(o.w2.rows(), o.w2.cols());
+  Vector dense_b = Vector::Zero(o.b2.size());
+  for (size_t i = 0; i < grads.rows.size(); ++i) {
+    dense_w.row(grads.rows[i]) = grads.w.row(i);
+    dense_b(grads.rows[i]) = grads.b(i);
+  }
+  expect_gradient(o.w2.data(), o.w2.size(), [&](Eigen::Index i) { return dense_w.data()[i]; }, loss, "w2");
+  expect_gradient(o.b2.data(), o.b2.size(), [&](Eigen::Index i) { return dense_b(i); }, loss, "b2");
+  expect_gradient(o.f.data(), o.f.size(), [&](Eigen::Index i) { return df.data()[i]; }, loss, "f");
+}
+
 TEST(HuffmanTree, IsAFullBinaryCodeWithShortPathsForFrequentWords) {
   const std::vector<int64_t> counts = zipf_counts(300);
   const HuffmanTree tree(counts);
@@ -127,16 +142,7 @@ TEST(HierarchicalSoftmax, GradientsMatchFiniteDifferences) {
     HierarchicalScratch s;
     return double(hierarchical_forward_backward(tree, o.w2, o.b2, o.f, targets.data(), g, d, s));
   };
-  // A dense view of the sparse gradient: untouched rows have gradient 0.
-  RowMatrix dense_w = RowMatrix::Zero(v, features);
-  Vector dense_b = Vector::Zero(v);
-  for (size_t i = 0; i < grads.rows.size(); ++i) {
-    dense_w.row(grads.rows[i]) = grads.w.row(i);
-    dense_b(grads.rows[i]) = grads.b(i);
-  }
-  expect_gradient(o.w2.data(), o.w2.size(), [&](Eigen::Index i) { return dense_w.data()[i]; }, loss, "w2");
-  expect_gradient(o.b2.data(), o.b2.size(), [&](Eigen::Index i) { return dense_b(i); }, loss, "b2");
-  expect_gradient(o.f.data(), o.f.size(), [&](Eigen::Index i) { return df.data()[i]; }, loss, "f");
+  expect_output_gradients(o, grads, df, loss);
 }
 
 TEST(SampledSoftmax, GradientsMatchFiniteDifferences) {
@@ -155,15 +161,7 @@ TEST(SampledSoftmax, GradientsMatchFiniteDifferences) {
     Matrix d;
     return double(sampled.forward_backward(o.w2, o.b2, o.f, targets.data(), same, g, d));
   };
-  RowMatrix dense_w = RowMatrix::Zero(v, features);
-  Vector dense_b = Vector::Zero(v);
-  for (size_t i = 0; i < grads.rows.size(); ++i) {
-    dense_w.row(grads.rows[i]) = grads.w.row(i);
-    dense_b(grads.rows[i]) = grads.b(i);
-  }
-  expect_gradient(o.w2.data(), o.w2.size(), [&](Eigen::Index i) { return dense_w.data()[i]; }, loss, "w2");
-  expect_gradient(o.b2.data(), o.b2.size(), [&](Eigen::Index i) { return dense_b(i); }, loss, "b2");
-  expect_gradient(o.f.data(), o.f.size(), [&](Eigen::Index i) { return df.data()[i]; }, loss, "f");
+  expect_output_gradients(o, grads, df, loss);
 }
 
 TEST(SampledSoftmax, CandidatesHoldEveryTargetAndTheLogQCorrection) {
