@@ -243,3 +243,19 @@ test('a short text says it is small and the settings follow its size, but not a 
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('Play pressed the moment a text is pasted trains with the settings suggested for that text', { timeout: 60_000 }, async () => {
+  const { page, problems } = await openFreshPage(env);
+  // The sample (about 3,000 words) has the band under 10,000 tokens: lr 0.001.
+  await waitFor(page, 'the sample\'s band was not suggested', () => document.getElementById('setting-lr').value === '0.001');
+  // A text of the middle band, then Play before the count that follows typing is due.
+  await page.fill('#text', patternText(6000));
+  await page.click('#play');
+  await waitFor(page, 'the run did not start', () => window.__embplay.runSettings !== null);
+  const settings = await page.evaluate(() => window.__embplay.runSettings);
+  assert.equal(settings.context, 3, 'the middle band\'s k');
+  assert.equal(settings.dim, 128, 'the middle band\'s d');
+  await page.click('#play');  // pause
+  assert.deepEqual(problems, []);
+  await page.close();
+});

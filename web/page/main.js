@@ -79,6 +79,7 @@ const run = new RunControl({
   model,
   text: () => text.text,
   dataKind: () => text.dataKind,
+  settled: () => text.settled(),
   textMissing: () => persistence.neededText != null,
   latestEvaluation: () => charts.latestEvaluation,
   page: {
@@ -482,6 +483,7 @@ Object.defineProperty(window, '__embplay', {
     get ready() { return model.isReady && !persistence.restoring; },
     get neededText() { return persistence.neededText ? { ...persistence.neededText } : null; },
     get runKind() { return run.kind; },
+    get runSettings() { return run.settings ? { ...run.settings } : null; },
     get threads() { return threads; },
     get vectors() { return run.vectors ? { ...run.vectors } : null; },
     get evalResult() { return evalPanel.result; },

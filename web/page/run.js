@@ -7,7 +7,8 @@ import { RUN_STATES } from './run-state.js';
 
 export class RunControl {
   // call(type, fields): the worker. model: the MODEL panel (model-panel.js). text(): the text to
-  // train on; dataKind(): what it is (text, or events / baskets for item2vec). textMissing(): a
+  // train on; dataKind(): what it is (text, or events / baskets for item2vec). settled(): a promise
+  // that the settings following the text's size follow this text (its count is done). textMissing(): a
   // link's text has not been opened yet. latestEvaluation(): the last
   // held-out figures the chart holds. page: what the panels do, each a function:
   //   changed()                        the state or the inputs changed: the controls follow
@@ -27,8 +28,8 @@ export class RunControl {
   //   diverged(lr)                     -> the advice for the status line
   //   crashed(message)                 the page cannot go on
   //   saved()                          the inputs should be saved
-  constructor({ call, model, text, dataKind = () => 'text', textMissing, latestEvaluation, page }) {
-    Object.assign(this, { call, model, text, dataKind, textMissing, latestEvaluation, page });
+  constructor({ call, model, text, dataKind = () => 'text', settled = async () => {}, textMissing, latestEvaluation, page }) {
+    Object.assign(this, { call, model, text, dataKind, settled, textMissing, latestEvaluation, page });
     this.state = 'loading';
     this.progress = null;          // last progress event
     this.evaluation = null;        // last validation result
@@ -153,12 +154,13 @@ export class RunControl {
       this.page.changed();
       return false;
     }
+    const before = this.state;
+    this.preparingSize = this.text().length;
+    this.setState('preparing');
+    await this.settled();
     const text = this.text();
     const kind = this.model.kind;
     const settings = this.model.activeForm.values();
-    const before = this.state;
-    this.preparingSize = text.length;
-    this.setState('preparing');
     this.page.textError(null);
     const dataKind = this.dataKind();
     let stats;

@@ -171,9 +171,22 @@ export class TextPanel {
 
   // The text's size in the words (tokens) a run will read, counted by the worker with the run's own
   // tokenizer and the form's settings, so that it matches the run's TOKENS; a very long text shows
-  // its size instead.
-  async showSize() {
+  // its size instead. The count's answer brings the settings suggested for the text's size.
+  showSize() {
     clearTimeout(this.sizeTimer);
+    this.sizeTimer = null;
+    this.sizing = this.#measure();
+    return this.sizing;
+  }
+
+  // Finishes a count still due (typing paused less than COUNT_DELAY_MS ago) or on its way, so that
+  // a run started at once takes the settings suggested for this text, not the previous one's.
+  async settled() {
+    if (this.sizeTimer != null) this.showSize();
+    await this.sizing;
+  }
+
+  async #measure() {
     const text = this.text;
     const asked = ++this.counting;
     const label = $('text-size');
