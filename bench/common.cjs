@@ -42,10 +42,11 @@ function rssMb() { return process.memoryUsage().rss / MB; }
 // grow while another process holds the core, so tokens per CPU second stays meaningful when busy.
 function cpuSeconds() { const { user, system } = process.cpuUsage(); return (user + system) / 1e6; }
 
-// Loads build/wasm/embplay.{js,wasm} (classic MODULARIZE output; an ES6 module would not load here).
-async function loadEmbPlay(root = ROOT) {
-  const js = path.join(root, 'build', 'wasm', 'embplay.js');
-  const wasm = path.join(root, 'build', 'wasm', 'embplay.wasm');
+// Loads build/wasm/embplay.{js,wasm} (classic MODULARIZE output; an ES6 module would not load here),
+// or with name 'embplay-mt' the module with WebAssembly threads that an isolated page loads.
+async function loadEmbPlay(root = ROOT, name = 'embplay') {
+  const js = path.join(root, 'build', 'wasm', `${name}.js`);
+  const wasm = path.join(root, 'build', 'wasm', `${name}.wasm`);
   for (const file of [js, wasm]) {
     if (!fs.existsSync(file)) throw new Error(`${path.relative(root, file)} is missing: run ./build.sh build first`);
   }

@@ -7,6 +7,7 @@
 //        native      build/native/bench_train
 //        native-2t   the same on two threads (the big matrix products cut in two; same losses, bit for bit)
 //        wasm        bench/wasm_bench.cjs, which also saves the batches it trained on
+//        wasm-2t     the same with the module with WebAssembly threads (embplay-mt), on two threads
 //        tfjs-wasm   bench/tfjs_bench.cjs on those same batches (TensorFlow.js autodiff)
 //        tfjs-wasm-manual  the same with hand-written backprop (for information; not a target)
 //   3. prints a table and the target ratios, and writes build/bench/results.json
@@ -14,7 +15,7 @@
 // Targets: wasm >= 5x TensorFlow.js (wasm backend), wasm >= 0.2x native. A MISS is reported, not
 // failed: the exit code is 0 unless a benchmark crashed or its output could not be read.
 //
-// Usage: node bench/run.mjs [--runs N] [--quick] [--only native,native-2t,wasm,tfjs-wasm,tfjs-wasm-manual]
+// Usage: node bench/run.mjs [--runs N] [--quick] [--only native,native-2t,wasm,wasm-2t,tfjs-wasm,tfjs-wasm-manual]
 //   --runs N   N rounds of every engine, keeping each engine's median by tokens/s (default 1)
 //   --quick    about a tenth of the work: a smoke test of the harness, not a measurement
 
@@ -32,6 +33,7 @@ const EXAMPLES_PATH = path.join(OUT, 'examples.json');
 const RESULTS_PATH = path.join(OUT, 'results.json');
 const NATIVE = path.join(ROOT, 'build', 'native', 'bench_train');
 const WASM = [path.join(ROOT, 'build', 'wasm', 'embplay.js'), path.join(ROOT, 'build', 'wasm', 'embplay.wasm')];
+const WASM_MT = [path.join(ROOT, 'build', 'wasm', 'embplay-mt.js'), path.join(ROOT, 'build', 'wasm', 'embplay-mt.wasm')];
 
 // Timed examples per engine (multiples of the batch of 128), about 10-20 s each.
 const BUDGETS = { native: 204800, wasm: 102400, tfjs: 12800 };
@@ -44,6 +46,8 @@ const TARGETS = [
 const INFO_RATIOS = [
   { name: 'wasm / tfjs-wasm-manual', over: 'wasm', under: 'tfjs-wasm-manual' },
   { name: 'native-2t / native', over: 'native-2t', under: 'native' },
+  { name: 'wasm-2t / wasm', over: 'wasm-2t', under: 'wasm' },
+  { name: 'wasm-2t / tfjs-wasm', over: 'wasm-2t', under: 'tfjs-wasm' },
 ];
 
 function parseArgs(argv) {
@@ -69,6 +73,8 @@ function engines(budgets) {
     // parsed in the TensorFlow.js process and would count in its memory).
     { engine: 'wasm', needs: WASM, command: [node, path.join(ROOT, 'bench', 'wasm_bench.cjs'), CORPUS_PATH,
       String(budgets.wasm), '--examples-out', EXAMPLES_PATH, '--examples-count', String(budgets.tfjs + 16 * 128)] },
+    { engine: 'wasm-2t', needs: WASM_MT, command: [node, path.join(ROOT, 'bench', 'wasm_bench.cjs'), CORPUS_PATH,
+      String(budgets.wasm), '--threads', '2'] },
     { engine: 'tfjs-wasm', needs: [EXAMPLES_PATH], command: tfjs([]) },
     { engine: 'tfjs-wasm-manual', needs: [EXAMPLES_PATH], command: tfjs(['--manual']) },
   ];

@@ -12,7 +12,10 @@
 // targets}, so tfjs_bench.cjs can train on the same batches without loading this module into its
 // own process.
 //
-// Usage: node bench/wasm_bench.cjs [corpus.txt] [token-budget] [--examples-out file [--examples-count N]]
+// --threads 2 runs the module with WebAssembly threads (embplay-mt, what a cross-origin isolated
+// page loads) on two threads; the engine is then "wasm-2t".
+//
+// Usage: node bench/wasm_bench.cjs [corpus.txt] [token-budget] [--examples-out file [--examples-count N]] [--threads 2]
 'use strict';
 
 const fs = require('node:fs');
@@ -24,17 +27,19 @@ const WARMUP_BATCHES = 8;      // untimed, as in train_bench.cpp
 const CHUNK = 2048;            // examples per step() call, like the page's worker
 
 function parseArgs(argv) {
-  const args = { corpus: common.DEFAULT_CORPUS, budget: DEFAULT_BUDGET, examplesOut: null, examplesCount: null };
+  const args = { corpus: common.DEFAULT_CORPUS, budget: DEFAULT_BUDGET, examplesOut: null, examplesCount: null, threads: 1 };
   const positional = [];
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--examples-out') args.examplesOut = path.resolve(argv[++i]);
     else if (argv[i] === '--examples-count') args.examplesCount = Number(argv[++i]);
+    else if (argv[i] === '--threads') args.threads = Number(argv[++i]);
     else if (argv[i].startsWith('--')) throw new Error(`unknown option ${argv[i]}`);
     else positional.push(argv[i]);
   }
   if (positional[0]) args.corpus = path.resolve(positional[0]);
   if (positional[1]) args.budget = Number(positional[1]);
   if (!(Number.isInteger(args.budget) && args.budget > 0)) throw new Error('token budget must be a positive integer');
+  if (args.threads !== 1 && args.threads !== 2) throw new Error('--threads must be 1 or 2');
   if (args.examplesCount != null && !(Number.isInteger(args.examplesCount) && args.examplesCount > 0)) {
     throw new Error('--examples-count must be a positive integer');
   }
@@ -62,7 +67,8 @@ async function main() {
   const settings = common.REFERENCE_SETTINGS;
   const text = fs.readFileSync(args.corpus, 'utf8');
 
-  const Module = await common.loadEmbPlay();
+  const Module = await common.loadEmbPlay(undefined, args.threads === 2 ? 'embplay-mt' : 'embplay');
+  if (args.threads === 2 && Module.setThreads(2) !== 2) throw new Error('the threaded module did not start its second thread');
   const session = new Module.Workspace();
   try {
     const setupStart = performance.now();
@@ -97,7 +103,7 @@ async function main() {
     const perToken = common.flopsPerToken(shape);
     const tokensPerSec = tokens / seconds;
     common.emit({
-      engine: 'wasm',
+      engine: args.threads === 2 ? 'wasm-2t' : 'wasm',
       tokens_per_sec: common.round(tokensPerSec, 1),
       flops_per_token: perToken,
       gflops: common.round(tokensPerSec * perToken / 1e9, 3),
@@ -114,6 +120,10 @@ async function main() {
     });
   } finally {
     session.delete();
+    if (args.threads === 2) {  // the pool's worker would keep node running
+      Module.setThreads(1);
+      Module.PThread.terminateAllThreads();
+    }
   }
 }
 
