@@ -25,50 +25,31 @@
 #include <vector>
 
 #include "measure.h"
+#include "reference.h"
 #include "trainer.h"
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using bench::Clock;
+using bench::seconds_since;
+using bench::train;
 
 constexpr int kVocabRows = 50000;
 constexpr double kTarget = 100000;  // tokens/s, issue 16
 constexpr int64_t kWarmupBatches = 4;
-constexpr int64_t kChunk = 2048;       // examples per step() call, like the page's worker
 constexpr int64_t kEvalExamples = 2048;
 
+// The reference settings with a 50,000-word vocabulary and the given softmax.
 embplay::Settings settings_for(const std::string& softmax, int samples) {
-  embplay::Settings s;
-  s.context = 3;
-  s.dim = 64;
-  s.hidden = 128;
+  embplay::Settings s = bench::reference_settings();
   s.vocab.max_size = kVocabRows - 2;  // + <pad> + <unk>
-  s.vocab.min_count = 1;
-  s.optimizer = "sgd";
-  s.lr = 0.1f;
-  s.batch = 128;
-  s.epochs = 1;
-  s.seed = 1;
-  s.valid_fraction = 0.01f;
   s.test_fraction = 0;
   s.softmax = softmax;
   s.samples = samples;
   return s;
 }
 
-double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
-// Trains about `examples` examples in chunks; returns how many were done.
-int64_t train(embplay::Trainer& trainer, int64_t examples) {
-  int64_t done = 0;
-  while (done < examples) {
-    const embplay::Progress p = trainer.step(std::min(kChunk, examples - done));
-    if (p.diverged) throw std::runtime_error("training diverged");
-    done += p.examples;
-    if (p.finished) break;
-  }
-  return done;
-}
 
 // kind: "full", "hierarchical", "sampled" or "sampled:N" (N samples a batch; 256 by default).
 void run(const std::string& text, const std::string& kind) {

@@ -26,6 +26,7 @@
 #include <string>
 
 #include "measure.h"
+#include "reference.h"
 #include "model.h"
 #include "parallel.h"
 #include "settings.h"
@@ -33,31 +34,17 @@
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using bench::Clock;
 using bench::cpu_seconds;
 using bench::peak_rss_mb;
 using bench::read_file;
+using bench::reference_settings;
+using bench::seconds_since;
+using bench::train;
 
 constexpr int64_t kDefaultBudget = 204800;  // examples timed
 constexpr int64_t kWarmupBatches = 8;       // untimed: first-touch allocation, caches
-constexpr int64_t kChunk = 2048;            // examples per step() call, like the page's worker
 
-// The reference settings; everything else keeps the core's defaults.
-embplay::Settings reference_settings() {
-  embplay::Settings s;
-  s.context = 3;
-  s.dim = 64;
-  s.hidden = 128;
-  s.vocab.max_size = 5000;
-  s.vocab.min_count = 1;
-  s.optimizer = "sgd";
-  s.lr = 0.1f;
-  s.batch = 128;
-  s.epochs = 1;
-  s.seed = 1;
-  s.valid_fraction = 0.01f;
-  return s;
-}
 
 // Matrix-product FLOPs per example (= per predicted token), from the shapes:
 //   forward   2*(k*d)*h  hidden layer        + 2*f*V  output layer   (f = h, or k*d when h = 0)
@@ -70,24 +57,7 @@ double flops_per_token(const embplay::ModelShape& shape) {
   return 3.0 * (hidden + output);
 }
 
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
 
-// Trains until `examples` more examples are done (or the epoch ends); returns how many were done.
-int64_t train(embplay::Trainer& trainer, int64_t examples) {
-  int64_t done = 0;
-  while (done < examples) {
-    const int64_t before = trainer.progress().epoch_position;
-    const embplay::Progress p = trainer.step(std::min(kChunk, examples - done));
-    if (p.diverged) throw std::runtime_error("training diverged");
-    const int64_t after = p.epoch_end || p.finished ? p.epoch_size : p.epoch_position;
-    if (after <= before) break;  // nothing left in this epoch
-    done += after - before;
-    if (p.epoch_end || p.finished) break;
-  }
-  return done;
-}
 
 }  // namespace
 
