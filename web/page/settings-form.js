@@ -197,23 +197,26 @@ export class SettingsForm {
     return [...this.fields].filter(([, { mark }]) => !mark.hidden).map(([name]) => name);
   }
 
-  // Validates one field and shows or hides its message; returns whether it is valid.
+  // Validates one field and shows or hides its message; returns whether it is valid. The page asks
+  // at every frame of a run (can Play start?), so the DOM is written only when the answer changes:
+  // rewriting it each time made the browser redo the style and layout of the whole column.
   #check(name) {
     const { spec, input, error, field } = this.fields.get(name);
+    let message = null;
     try {
       parseField(spec, input);
-      error.hidden = true;
-      error.textContent = '';
-      input.removeAttribute('aria-invalid');
-      field.classList.remove('invalid');
-      return true;
     } catch (err) {
-      error.textContent = err.message;
-      error.hidden = false;
-      input.setAttribute('aria-invalid', 'true');
-      field.classList.add('invalid');
-      return false;
+      message = err.message;
     }
+    const invalid = message != null;
+    if (field.classList.contains('invalid') !== invalid) {
+      field.classList.toggle('invalid', invalid);
+      if (invalid) input.setAttribute('aria-invalid', 'true');
+      else input.removeAttribute('aria-invalid');
+      error.hidden = !invalid;
+    }
+    if (error.textContent !== (message ?? '')) error.textContent = message ?? '';
+    return !invalid;
   }
 
   // Whether every field is valid (and shows each field's message).
