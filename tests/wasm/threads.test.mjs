@@ -4,6 +4,8 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
+import { execFileSync, spawnSync } from 'node:child_process';
+import os from 'node:os';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -56,4 +58,24 @@ test('the threaded module uses two threads and trains to the one-thread module\'
   assert.ok(one.every(Number.isFinite), `finite losses: ${one}`);
   assert.deepEqual(two, one);
   assert.equal(Threaded.setThreads(1), 1);
+});
+
+test('the command-line tool trains the same model file with --threads 1 and 2, and refuses 3', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'embplay-threads-'));
+  const input = path.join(dir, 'words.txt');
+  fs.writeFileSync(input, manyWords());
+  const embplay = path.join(root, 'build/native/embplay');
+  const train = (threads) => {
+    const out = path.join(dir, `model-${threads}.json`);
+    execFileSync(embplay, ['train', '--input', input, '--dim', '16', '--hidden', '64', '--batch', '64', '--epochs', '1',
+      '--optimizer', 'adam', '--lr', '0.01', '--seed', '3', '--threads', String(threads), '--save', out, '--json']);
+    return fs.readFileSync(out, 'utf8');
+  };
+  const one = train(1);
+  assert.ok(one.includes('"weights"'), 'a model file');
+  assert.equal(train(2), one);
+  const refused = spawnSync(embplay, ['train', '--input', input, '--threads', '3'], { encoding: 'utf8' });
+  assert.notEqual(refused.status, 0);
+  assert.match(refused.stderr, /--threads must be 1 or 2/);
+  fs.rmSync(dir, { recursive: true, force: true });
 });
