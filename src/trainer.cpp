@@ -217,8 +217,9 @@ void Trainer::train_batch(int64_t first, int batch) {
   }
 
   NextWordModel& m = trained_.model;
+  const bool full = !m.tree && !sampled_;  // the whole (V, F) output layer, or only the rows it needs
   float loss = 0;
-  if (s.softmax == "full") {
+  if (full) {
     m.forward(batch_contexts_.data(), batch, act_, s.dropout, &dropout_rng_);
     loss = loss_->forward_backward(act_.logits, batch_targets_.data(), act_.dlogits);
   } else {  // only the output rows the batch needs: act_.da and grads_.output are written here
@@ -243,7 +244,7 @@ void Trainer::train_batch(int64_t first, int batch) {
   progress_.loss_sum += sum;
   progress_.loss_count += batch;
 
-  if (s.softmax == "full") m.backward(batch_contexts_.data(), batch, act_, grads_);
+  if (full) m.backward(batch_contexts_.data(), batch, act_, grads_);
   else m.backward_features(batch_contexts_.data(), batch, act_, grads_);
   if (s.clip > 0) progress_.grad_norm = clip_gradients(grads_, s.clip);
   optimizer_->lr = progress_.lr = schedule_.at(progress_.step);
@@ -258,7 +259,7 @@ void Trainer::train_batch(int64_t first, int batch) {
     optimizer_->update(slot_w1_, m.w1.data(), grads_.w1.data(), m.w1.size(), true);
     optimizer_->update(slot_b1_, m.b1.data(), grads_.b1.data(), m.b1.size());
   }
-  if (s.softmax == "full") {
+  if (full) {
     optimizer_->update(slot_w2_, m.w2.data(), grads_.w2.data(), m.w2.size(), true);
     optimizer_->update(slot_b2_, m.b2.data(), grads_.b2.data(), m.b2.size());
   } else {  // sparse: only the rows the batch touched move (for Adam, lazily, as the embeddings)

@@ -406,12 +406,18 @@ ClusterReply Workspace::kmeans(const WordSelection& selection, KMeansOptions opt
   return out;
 }
 
-json Workspace::tsne_start(const WordSelection& selection, TsneOptions options) {
+std::pair<Ids, RowMatrix> Workspace::rows_to_project(const WordSelection& selection, int min_points,
+                                                     const char* method) const {
   const VectorView v = vectors();
   if (!v) throw InputError("no model yet");
-  const Ids ids = selected(v, selection);
-  const RowMatrix chosen = gather_rows(*v.table, ids);
-  if (selection.chosen) check_projectable(chosen, kMinTsnePoints, "t-SNE");
+  Ids ids = selected(v, selection);
+  RowMatrix chosen = gather_rows(*v.table, ids);
+  if (selection.chosen) check_projectable(chosen, min_points, method);
+  return {std::move(ids), std::move(chosen)};
+}
+
+json Workspace::tsne_start(const WordSelection& selection, TsneOptions options) {
+  const auto [ids, chosen] = rows_to_project(selection, kMinTsnePoints, "t-SNE");
   return start_tsne(chosen, ids, false, options);
 }
 
@@ -437,11 +443,7 @@ TsneFrame Workspace::tsne_step(int iterations) {
 }
 
 json Workspace::umap_start(const WordSelection& selection, UmapOptions options) {
-  const VectorView v = vectors();
-  if (!v) throw InputError("no model yet");
-  const Ids ids = selected(v, selection);
-  const RowMatrix chosen = gather_rows(*v.table, ids);
-  if (selection.chosen) check_projectable(chosen, kMinUmapPoints, "UMAP");
+  const auto [ids, chosen] = rows_to_project(selection, kMinUmapPoints, "UMAP");
   const bool warm = umap_ && ids == umap_ids_ && umap_->dimensions() == options.dimensions;
   auto next = std::make_unique<Umap>(chosen, options, warm ? umap_->coords() : RowMatrix());
   umap_ = std::move(next);

@@ -332,6 +332,9 @@ class Workspace {
   nlohmann::json start_tsne(const RowMatrix& chosen, const Ids& ids, bool units, TsneOptions options);
   const TrainedModel* model() const;
   Ids selected(const VectorView& v, const WordSelection& selection) const;
+  // The selection's ids and their vectors for t-SNE or UMAP (`method`); words the user chose must be
+  // at least `min_points` and spread out.
+  std::pair<Ids, RowMatrix> rows_to_project(const WordSelection& selection, int min_points, const char* method) const;
   // word2vec's progress under the next-word run's names (words for examples).
   nlohmann::json word2vec_progress(const Word2VecProgress& p, const Word2VecTrainer& trainer);
 
