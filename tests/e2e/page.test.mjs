@@ -107,6 +107,32 @@ test('trains a text: the map, the curves, a prediction and neighbours', { timeou
   await page.close();
 });
 
+// Chromium works out where the document's selection is at every frame; a caret left at the end of a
+// long pasted text cost the main thread a quarter of its time while a run drew (issue 16).
+test('the caret left in the text box stops being the page\'s selection once the focus leaves, and comes back with it', { timeout: 60_000 }, async () => {
+  const { page, problems } = await openFreshPage(env);
+  await page.fill('#text', patternText(300));
+  await page.evaluate(() => document.getElementById('text').setSelectionRange(5, 9));
+  const selection = () => page.evaluate(() => {
+    const box = document.getElementById('text');
+    return { ranges: getSelection().rangeCount, start: box.selectionStart, end: box.selectionEnd, focused: document.activeElement === box };
+  });
+  assert.deepEqual(await selection(), { ranges: 1, start: 5, end: 9, focused: true });
+  await page.click('#step');
+  await waitFor(page, 'the selection left in the box was not dropped', () => getSelection().rangeCount === 0);
+  assert.deepEqual(await selection(), { ranges: 0, start: 5, end: 9, focused: false }, 'the box keeps its own selection');
+  await page.focus('#text');
+  assert.deepEqual(await selection(), { ranges: 1, start: 5, end: 9, focused: true }, 'focusing the box brings it back');
+  // Focus moving into another field keeps that field's caret.
+  await page.click('#nb-input');
+  await page.keyboard.type('whale');
+  await page.waitForTimeout(50);
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'nb-input');
+  assert.equal(await page.inputValue('#nb-input'), 'whale');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('bad input: a clear message, Play disabled, the text kept', { timeout: 60_000 }, async () => {
   const { page, problems } = await openFreshPage(env);
 

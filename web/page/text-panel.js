@@ -32,6 +32,21 @@ const ITEM_STAT_LABELS = {
   's-tokens': 'Events', 's-vocab': 'Items', 's-oov': 'Users', 's-sentences': 'Baskets', 's-train': 'Per epoch', 's-valid': 'Named',
 };
 
+// Chromium works out where the document's selection is at every frame, and a caret left at the end
+// of megabytes of pasted text costs it a whole core while a run draws (a trace: WidgetBase::
+// UpdateSelectionBounds, a quarter of the main thread, and the worker starved of the second core).
+// Once the focus has gone elsewhere that selection is dropped; the box keeps its own caret and
+// selection (selectionStart/End) and puts them back when it is focused again.
+function dropSelectionLeftInBox() {
+  const box = $('text');
+  const selection = window.getSelection();
+  if (document.activeElement === box || !selection?.rangeCount) return;
+  // A textarea's selection shows outside it as a position in its parent, just before the box.
+  if (selection.anchorNode === box.parentNode && box.parentNode.childNodes[selection.anchorOffset] === box) {
+    selection.removeAllRanges();
+  }
+}
+
 export class TextPanel {
   // onChange(): the text changed. onFileOpened(): a file's text was put in (a link may wait for
   // it). sample(): the sample text. onSkipNeeded(): the user trains their own text instead of a
@@ -46,6 +61,7 @@ export class TextPanel {
     this.counting = 0;       // bumped by each count asked, so an older answer is dropped
     this.unread = null;      // {name, text} of an opened file that does not look like text, until decided
     $('text').addEventListener('input', () => { this.onChange(); this.sizeSoon(); });
+    $('text').addEventListener('blur', () => setTimeout(dropSelectionLeftInBox));
     $('sample').addEventListener('click', () => (this.dataKind === 'text' ? this.setText(sample()) : this.loadItemsSample()));
     $('text-clear').addEventListener('click', () => this.setText(''));
     $('data-kind').addEventListener('change', () => {
