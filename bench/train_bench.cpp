@@ -12,7 +12,7 @@
 //
 // Usage: bench_train <corpus.txt> [token-budget] [threads]
 //   token-budget  default 204,800 = 1,600 batches
-//   threads       1 (default) or 2: the big matrix products in two halves at once (src/parallel.h);
+//   threads       1 (default) or 2: the big matrix products in parts on both threads (src/parallel.h);
 //                 the engine is then reported as "native-2t". The losses are the same bits either way.
 
 #include <algorithm>

@@ -327,24 +327,36 @@ void gemm_here(bool trans_a, bool trans_b, int m, int n, int k, const float* a, 
   else cm.noalias() = am * bm;
 }
 
-// Products of at least this many multiply-adds are computed as two halves of C, one per lane of
-// parallel::run_two. Below it, handing work to the other thread costs more than it saves.
+// Products of at least this many multiply-adds are cut into parts of C, shared by the threads of
+// parallel::run_parts. Below it, handing work to the other thread costs more than it saves.
 constexpr double kSplitMultiplyAdds = 2.0 * 1024 * 1024;
+// Parts of about this many multiply-adds, at most kMaxParts: small enough that a thread whose core
+// is busy elsewhere for a while leaves its share to the other, big enough to keep the SIMD kernels
+// on long rows.
+constexpr double kPartMultiplyAdds = 4.0 * 1024 * 1024;
+constexpr int kMaxParts = 8;
 
-// Where C is cut: the larger of its two dimensions, near the middle, at a multiple of the SIMD
-// tile (8 rows, 4 columns). Decided from the shapes alone, never from the thread count: with one
-// thread or two, every element of C comes from the same half-product, so from the same sequence of
-// float operations, and the results are the same bits. Returns 0 when C is not cut.
+// How C is cut: along the larger of its two dimensions, at multiples of the SIMD tile (8 rows, 4
+// columns), into parts decided from the shapes alone, never from the thread count: with one
+// thread or two, every element of C comes from the same part's product, so from the same sequence
+// of float operations, and the results are the same bits.
 struct Cut {
-  bool rows;  // cut C's rows (op(A)'s rows), else its columns (op(B)'s columns)
-  int at;     // the first row or column of the second half
+  bool rows = false;  // cut C's rows (op(A)'s rows), else its columns (op(B)'s columns)
+  int size = 0;       // C's rows or columns
+  int step = 1;       // parts begin at multiples of this
+  int parts = 1;      // 1: not cut
+  int begin(int part) const { return std::min(size, (size * part / parts + step - 1) / step * step); }
 };
 Cut cut_of(int m, int n, int k) {
-  if (static_cast<double>(m) * n * k < kSplitMultiplyAdds) return {false, 0};
-  const bool rows = m > n;
-  const int size = rows ? m : n, step = rows ? 8 : 4;
-  const int at = (size / 2 + step - 1) / step * step;
-  return {rows, at < size ? at : 0};
+  const double work = static_cast<double>(m) * n * k;
+  Cut cut;
+  cut.rows = m > n;
+  cut.size = cut.rows ? m : n;
+  cut.step = cut.rows ? 8 : 4;
+  if (work < kSplitMultiplyAdds) return cut;
+  cut.parts = std::clamp(static_cast<int>(work / kPartMultiplyAdds), 2, kMaxParts);
+  cut.parts = std::min(cut.parts, cut.size / cut.step);  // parts of at least one tile
+  return cut;
 }
 
 }  // namespace
@@ -352,20 +364,20 @@ Cut cut_of(int m, int n, int k) {
 void gemm(bool trans_a, bool trans_b, int m, int n, int k, const float* a, int lda, const float* b, int ldb,
           float* c, int ldc) {
   const Cut cut = cut_of(m, n, k);
-  if (cut.at == 0) {
+  if (cut.parts < 2) {
     gemm_here(trans_a, trans_b, m, n, k, a, lda, b, ldb, c, ldc);
     return;
   }
-  const std::ptrdiff_t at = cut.at;
-  parallel::run_two([&](int lane) {
-    if (cut.rows) {  // rows [0, at) or [at, m) of op(A) and of C
-      const float* a_half = lane == 0 ? a : trans_a ? a + at * lda : a + at;
-      gemm_here(trans_a, trans_b, lane == 0 ? cut.at : m - cut.at, n, k, a_half, lda, b, ldb,
-                lane == 0 ? c : c + at, ldc);
-    } else {  // columns [0, at) or [at, n) of op(B) and of C
-      const float* b_half = lane == 0 ? b : trans_b ? b + at : b + at * ldb;
-      gemm_here(trans_a, trans_b, m, lane == 0 ? cut.at : n - cut.at, k, a, lda, b_half, ldb,
-                lane == 0 ? c : c + at * ldc, ldc);
+  parallel::run_parts(cut.parts, [&](int part) {
+    const std::ptrdiff_t at = cut.begin(part);
+    const int count = cut.begin(part + 1) - cut.begin(part);
+    if (count == 0) return;
+    if (cut.rows) {  // rows [at, at + count) of op(A) and of C
+      const float* a_part = trans_a ? a + at * lda : a + at;
+      gemm_here(trans_a, trans_b, count, n, k, a_part, lda, b, ldb, c + at, ldc);
+    } else {  // columns [at, at + count) of op(B) and of C
+      const float* b_part = trans_b ? b + at : b + at * ldb;
+      gemm_here(trans_a, trans_b, m, count, k, a, lda, b_part, ldb, c + at * ldc, ldc);
     }
   });
 }

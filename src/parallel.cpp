@@ -1,7 +1,9 @@
-// The helper thread behind parallel::run_two: it sleeps on a condition variable until the calling
-// thread hands it lane 1, runs it, and signals back. One mutex (dispatch_) is held by the caller
-// for a whole run_two, so one run at a time uses the helper; callers who find it taken run both
-// lanes themselves.
+// The helper thread behind parallel::run_parts: it sleeps on a condition variable until a caller
+// offers it work, then takes parts from the same counter as the caller until none are left. So a
+// helper that is not scheduled at once (a browser's 2 cores are shared with its page, its
+// compositor and its GPU process) costs the caller nothing more than running the parts itself.
+// One mutex (dispatch_) is held by the caller for a whole run_parts, so one run at a time uses the
+// helper; callers who find it taken run all the parts themselves.
 #include "parallel.h"
 
 #include <algorithm>
@@ -26,9 +28,8 @@ namespace parallel {
 int max_threads() { return 1; }
 int set_threads(int) { return 1; }
 int threads() { return 1; }
-void run_two(void (*lane)(void*, int), void* context) {
-  lane(context, 0);
-  lane(context, 1);
+void run_parts(int parts, void (*part)(void*, int), void* context) {
+  for (int i = 0; i < parts; ++i) part(context, i);
 }
 
 #else
@@ -59,53 +60,66 @@ class Helper {
     running_.store(run);
   }
 
-  void run_two(void (*lane)(void*, int), void* context) {
+  void run_parts(int parts, void (*part)(void*, int), void* context) {
     // thread_ only changes under dispatch_, so once we hold it the helper cannot stop under us.
-    if (!dispatch_.try_lock()) return run_both_here(lane, context);
+    if (parts < 2 || !dispatch_.try_lock()) return run_all_here(parts, part, context);
     if (!thread_.joinable()) {
       dispatch_.unlock();
-      return run_both_here(lane, context);
+      return run_all_here(parts, part, context);
     }
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      lane_ = lane;
+      part_ = part;
       context_ = context;
-      pending_ = true;
+      parts_ = parts;
+      next_.store(1);  // part 0 is the caller's
+      offered_ = true;
     }
     wake_.notify_one();
-    lane(context, 0);
+    part(context, 0);
+    take_parts();
     {
       std::unique_lock<std::mutex> lock(mutex_);
-      done_.wait(lock, [this] { return !pending_; });
+      offered_ = false;  // a helper waking from now on finds nothing to do
+      done_.wait(lock, [this] { return !helping_; });
     }
     dispatch_.unlock();
   }
 
  private:
-  static void run_both_here(void (*lane)(void*, int), void* context) {
-    lane(context, 0);
-    lane(context, 1);
+  static void run_all_here(int parts, void (*part)(void*, int), void* context) {
+    for (int i = 0; i < parts; ++i) part(context, i);
+  }
+
+  // Runs parts not yet taken until there are none left (both threads do this).
+  void take_parts() {
+    for (int i = next_.fetch_add(1); i < parts_; i = next_.fetch_add(1)) part_(context_, i);
   }
 
   void serve() {
     std::unique_lock<std::mutex> lock(mutex_);
     for (;;) {
-      wake_.wait(lock, [this] { return pending_ || quit_; });
+      wake_.wait(lock, [this] { return offered_ || quit_; });
       if (quit_) return;
+      offered_ = false;
+      helping_ = true;  // the caller waits for this to clear before run_parts returns
       lock.unlock();
-      lane_(context_, 1);
+      take_parts();
       lock.lock();
-      pending_ = false;
+      helping_ = false;
       done_.notify_one();
     }
   }
 
-  std::mutex dispatch_;  // held through a whole run_two, and while starting or stopping
+  std::mutex dispatch_;  // held through a whole run_parts, and while starting or stopping
   std::mutex mutex_;     // guards the fields below
   std::condition_variable wake_, done_;
-  void (*lane_)(void*, int) = nullptr;
+  void (*part_)(void*, int) = nullptr;
   void* context_ = nullptr;
-  bool pending_ = false;  // lane 1 handed over and not finished
+  int parts_ = 0;
+  std::atomic<int> next_{0};  // the next part to take (read by both threads while a run is on)
+  bool offered_ = false;      // a run_parts is waiting to be helped
+  bool helping_ = false;      // the helper is taking parts (it read part_, context_ and parts_)
   bool quit_ = false;
   std::thread thread_;
   std::atomic<bool> running_{false};
@@ -127,7 +141,7 @@ int set_threads(int n) {
 
 int threads() { return helper().count(); }
 
-void run_two(void (*lane)(void*, int), void* context) { helper().run_two(lane, context); }
+void run_parts(int parts, void (*part)(void*, int), void* context) { helper().run_parts(parts, part, context); }
 
 #endif
 

@@ -1,9 +1,8 @@
-// Two lanes of work at once: the calling thread runs lane 0, one persistent helper thread lane 1.
+// Work cut into parts, run by the calling thread and one persistent helper thread.
 //
-// For the big matrix products (kernels.cpp), which cut their output in two. The cut is decided by
-// the shapes alone, and each lane's work is the same with one thread as with two (with one, the
-// calling thread runs lane 0 then lane 1), so results do not depend on the thread count: a seeded
-// run gives the same bits either way.
+// For the big matrix products (kernels.cpp), which cut their output into parts. The cut is decided
+// by the shapes alone, and each part's work is the same whichever thread runs it, so results do not
+// depend on the thread count: a seeded run gives the same bits with one thread or two.
 //
 // Builds without threads (the one-thread WebAssembly module) compile this too and always run one.
 #pragma once
@@ -21,16 +20,19 @@ int max_threads();
 int set_threads(int n);
 int threads();
 
-// Runs lane(0) and lane(1) and returns when both are done: at once when two threads are in use, one
-// after the other otherwise. Also one after the other when the helper is already busy (a call from
-// inside a lane, or from a second thread). The lanes must not throw.
-void run_two(void (*lane)(void* context, int index), void* context);
+// Runs part(context, i) once for each i in [0, parts) and returns when all are done. The calling
+// thread runs part 0 and then takes the parts not yet taken, one at a time, as does the helper
+// from when it wakes: a helper that is late (its core busy with something else) takes fewer parts
+// or none, and the caller never waits for a part nobody has started. With one thread, or when the
+// helper is already busy (a call from inside a part, or from a second thread), the caller runs
+// them all in order. The parts must not throw.
+void run_parts(int parts, void (*part)(void* context, int index), void* context);
 
-// The same with any callable taking the lane index; nothing is allocated.
+// The same with any callable taking the part's index; nothing is allocated.
 template <typename Body>
-void run_two(Body&& body) {
+void run_parts(int parts, Body&& body) {
   using Callable = std::remove_reference_t<Body>;
-  run_two([](void* context, int index) { (*static_cast<Callable*>(context))(index); }, &body);
+  run_parts(parts, [](void* context, int index) { (*static_cast<Callable*>(context))(index); }, &body);
 }
 
 }  // namespace parallel
