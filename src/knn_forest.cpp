@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "input_error.h"
+#include "parallel.h"
 
 namespace embplay {
 namespace {
@@ -67,6 +68,25 @@ void nearest_of(const RowMatrix& x, int32_t i, const std::vector<int32_t>& candi
   for (int m = 0; m < k; ++m) out[m] = scratch[static_cast<size_t>(m)].second;
 }
 
+// What one thread reuses from point to point.
+struct Scratch {
+  std::vector<int32_t> candidates;
+  std::vector<std::pair<float, int32_t>> nearest;
+};
+
+// Runs body(i, scratch) for every point i, with scratch.candidates empty, in parts on both threads
+// (parallel::run_ranges). Each point's result is its own, so one thread or two give the same graph.
+template <typename Body>
+void each_point(int32_t n, Body&& body) {
+  parallel::run_ranges(n, 2048, 16, [&](int, int64_t begin, int64_t end) {
+    Scratch scratch;
+    for (int64_t i = begin; i < end; ++i) {
+      scratch.candidates.clear();
+      body(static_cast<int32_t>(i), scratch);
+    }
+  });
+}
+
 void sort_unique_without(std::vector<int32_t>& v, int32_t self) {
   std::sort(v.begin(), v.end());
   v.erase(std::unique(v.begin(), v.end()), v.end());
@@ -89,19 +109,16 @@ KnnGraph forest_knn(const RowMatrix& x, int k, const KnnForestOptions& options) 
   g.n = n;
   g.k = k;
   g.index.resize(static_cast<size_t>(n) * k);
-  std::vector<int32_t> candidates;
-  std::vector<std::pair<float, int32_t>> scratch;
-  for (int32_t i = 0; i < n; ++i) {
-    candidates.clear();
+  each_point(n, [&](int32_t i, Scratch& s) {
     for (const ProjectionTree& t : forest) {
       int32_t begin = t.leaf_begin[static_cast<size_t>(i)], end = t.leaf_end[static_cast<size_t>(i)];
       begin = std::max(0, std::min(begin, end - span));
       end = std::min(n, std::max(end, begin + span));
-      candidates.insert(candidates.end(), t.order.begin() + begin, t.order.begin() + end);
+      s.candidates.insert(s.candidates.end(), t.order.begin() + begin, t.order.begin() + end);
     }
-    sort_unique_without(candidates, i);
-    nearest_of(x, i, candidates, k, scratch, &g.index[static_cast<size_t>(i) * k]);
-  }
+    sort_unique_without(s.candidates, i);
+    nearest_of(x, i, s.candidates, k, s.nearest, &g.index[static_cast<size_t>(i) * k]);
+  });
 
   // Neighbours of neighbours are likely neighbours: each pass offers every point its current k,
   // the nearest `width` of each of its nearest `width`, and the points that count it among their
@@ -113,18 +130,18 @@ KnnGraph forest_knn(const RowMatrix& x, int k, const KnnForestOptions& options) 
     for (auto& r : reverse) r.clear();
     for (int32_t i = 0; i < n; ++i)
       for (int m = 0; m < width; ++m) reverse[static_cast<size_t>(g.index[static_cast<size_t>(i) * k + m])].push_back(i);
-    for (int32_t i = 0; i < n; ++i) {
+    each_point(n, [&](int32_t i, Scratch& s) {
       const int32_t* row = &g.index[static_cast<size_t>(i) * k];
-      candidates.assign(row, row + k);
+      s.candidates.assign(row, row + k);
       const std::vector<int32_t>& in = reverse[static_cast<size_t>(i)];
-      candidates.insert(candidates.end(), in.begin(), in.end());
+      s.candidates.insert(s.candidates.end(), in.begin(), in.end());
       for (int m = 0; m < width; ++m) {
         const int32_t* theirs = &g.index[static_cast<size_t>(row[m]) * k];
-        candidates.insert(candidates.end(), theirs, theirs + width);
+        s.candidates.insert(s.candidates.end(), theirs, theirs + width);
       }
-      sort_unique_without(candidates, i);
-      nearest_of(x, i, candidates, k, scratch, &next[static_cast<size_t>(i) * k]);
-    }
+      sort_unique_without(s.candidates, i);
+      nearest_of(x, i, s.candidates, k, s.nearest, &next[static_cast<size_t>(i) * k]);
+    });
     g.index.swap(next);
   }
 

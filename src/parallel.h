@@ -7,6 +7,8 @@
 // Builds without threads (the one-thread WebAssembly module) compile this too and always run one.
 #pragma once
 
+#include <algorithm>
+#include <cstdint>
 #include <type_traits>
 
 namespace embplay {
@@ -33,6 +35,16 @@ template <typename Body>
 void run_parts(int parts, Body&& body) {
   using Callable = std::remove_reference_t<Body>;
   run_parts(parts, [](void* context, int index) { (*static_cast<Callable*>(context))(index); }, &body);
+}
+
+// Items [0, n) cut into parts of about `per_part` items (at least one part, at most `max_parts`),
+// decided by n alone: body(part, begin, end) for each part, through run_parts. For per-item work
+// whose results are each item's own (and sums kept per part, added in part order afterwards), so
+// one thread or two give the same bits.
+template <typename Body>
+void run_ranges(int64_t n, int64_t per_part, int max_parts, Body&& body) {
+  const int parts = static_cast<int>(std::clamp<int64_t>(n / per_part, 1, max_parts));
+  run_parts(parts, [&](int part) { body(part, n * part / parts, n * (part + 1) / parts); });
 }
 
 }  // namespace parallel

@@ -11,6 +11,7 @@
 #include "input_error.h"
 #include "knn_forest.h"
 #include "option_table.h"
+#include "parallel.h"
 
 namespace embplay {
 
@@ -144,6 +145,11 @@ void validate_tsne(const RowMatrix& vectors, const TsneOptions& o) {
     throw InputError(text);
   }
 }
+
+// The layout's per-point work (the tree walks, the attraction) runs on both threads in parts of
+// about this many points, at most kMaxLayoutParts (parallel::run_ranges).
+constexpr int kLayoutPartPoints = 1024;
+constexpr int kMaxLayoutParts = 16;
 
 // The repulsion of a layout through a tree rebuilt every iteration into the same storage.
 struct Tsne::Repulsion {
@@ -291,11 +297,20 @@ struct Tsne::Tree : Tsne::Repulsion {
 
   double repel_all(const double* y, int n, double theta_sq, double* grad) override {
     build(y, n);
+    // The walks are independent: parts of `order` go to both threads, and their sums are added in
+    // part order, so one thread or two give the same bits.
+    double part_sum[kMaxLayoutParts] = {};
+    parallel::run_ranges(n, kLayoutPartPoints, kMaxLayoutParts, [&](int part, int64_t begin, int64_t end) {
+      double sum = 0;
+      for (int64_t at = begin; at < end; ++at) {
+        const int i = order[static_cast<size_t>(at)];
+        std::fill(grad + D * i, grad + D * (i + 1), 0.0);
+        sum += repel(y, i, theta_sq, grad + D * i);
+      }
+      part_sum[part] = sum;
+    });
     double sum_w = 0;
-    for (const int i : order) {
-      std::fill(grad + D * i, grad + D * (i + 1), 0.0);
-      sum_w += repel(y, i, theta_sq, grad + D * i);
-    }
+    for (const double sum : part_sum) sum_w += sum;  // unused parts add zero
     return sum_w;
   }
 };
@@ -362,21 +377,28 @@ Tsne& Tsne::operator=(Tsne&&) noexcept = default;
 
 namespace {
 
-// The attraction of the sparse affinities, and the gradient from it and the repulsion:
-// grad_i = 4 (exaggeration sum_j p_ij w_ij (y_i - y_j) - repulsion_i / Z), repulsion in grad.
+// The attraction of the sparse affinities on point i, and its gradient from that and the
+// repulsion: grad_i = 4 (exaggeration sum_j p_ij w_ij (y_i - y_j) - repulsion_i / Z), repulsion in grad.
+template <int D>
+void attract_point(const SparseRows& p, const std::vector<double>& y, int i, double exaggeration, double inv_z,
+                   double* grad) {
+  double a[D] = {};
+  for (int64_t m = p.start[i]; m < p.start[i + 1]; ++m) {
+    const int j = p.col[static_cast<size_t>(m)];
+    double dx[D], d2 = 0;
+    for (int k = 0; k < D; ++k) dx[k] = y[D * i + k] - y[D * j + k], d2 += dx[k] * dx[k];
+    const double pw = p.val[static_cast<size_t>(m)] / (1 + d2);
+    for (int k = 0; k < D; ++k) a[k] += pw * dx[k];
+  }
+  for (int k = 0; k < D; ++k) grad[D * i + k] = 4 * (exaggeration * a[k] - grad[D * i + k] * inv_z);
+}
+
+// The same for every point, in parts on both threads (each point's gradient is its own).
 template <int D>
 void attract(const SparseRows& p, const std::vector<double>& y, int n, double exaggeration, double inv_z, double* grad) {
-  for (int i = 0; i < n; ++i) {
-    double a[D] = {};
-    for (int64_t m = p.start[i]; m < p.start[i + 1]; ++m) {
-      const int j = p.col[static_cast<size_t>(m)];
-      double dx[D], d2 = 0;
-      for (int k = 0; k < D; ++k) dx[k] = y[D * i + k] - y[D * j + k], d2 += dx[k] * dx[k];
-      const double pw = p.val[static_cast<size_t>(m)] / (1 + d2);
-      for (int k = 0; k < D; ++k) a[k] += pw * dx[k];
-    }
-    for (int k = 0; k < D; ++k) grad[D * i + k] = 4 * (exaggeration * a[k] - grad[D * i + k] * inv_z);
-  }
+  parallel::run_ranges(n, kLayoutPartPoints, kMaxLayoutParts, [&](int, int64_t begin, int64_t end) {
+    for (int64_t i = begin; i < end; ++i) attract_point<D>(p, y, static_cast<int>(i), exaggeration, inv_z, grad);
+  });
 }
 
 // |y_i - y_j|^2 in a layout of `d` dimensions.

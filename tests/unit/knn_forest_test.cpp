@@ -7,6 +7,7 @@
 #include "blobs.h"
 #include "input_error.h"
 #include "knn_forest.h"
+#include "parallel.h"
 #include "projection_quality.h"
 #include "tsne.h"
 
@@ -67,6 +68,19 @@ TEST(KnnForest, SameSeedSameGraph) {
   o.seed = 12;
   const KnnGraph c = forest_knn(x, 10, o);
   EXPECT_GT(knn_recall(c, exact_knn(x, 10)), 0.9) << "another seed is as good";
+}
+
+TEST(KnnForest, OneThreadAndTwoGiveTheSameGraph) {
+  // 4,800 points: the per-point searches run in parts (about 2,048 points each) on both threads.
+  const RowMatrix x = gaussian_blobs(8, 600, 16, 3.0, 6);
+  KnnGraph g[2];
+  for (int threads : {1, 2}) {
+    ASSERT_EQ(parallel::set_threads(threads), threads);
+    g[threads - 1] = forest_knn(x, 15);
+  }
+  parallel::set_threads(1);
+  EXPECT_EQ(g[0].index, g[1].index);
+  EXPECT_EQ(g[0].dist_sq, g[1].dist_sq);
 }
 
 TEST(KnnForest, HandlesDuplicatesAndTinyLeaves) {

@@ -8,6 +8,7 @@
 #include "blobs.h"
 #include "projection_quality.h"
 #include "input_error.h"
+#include "parallel.h"
 #include "schema_checks.h"
 #include "tsne.h"
 
@@ -166,6 +167,27 @@ TEST(Tsne, SameSeedSameLayout) {
   Tsne c(x, o);
   c.step(300);
   EXPECT_NE(a.coords(), c.coords());
+}
+
+TEST(Tsne, OneThreadAndTwoGiveTheSameLayout) {
+  // 3,000 points: the walks and the attraction run in parts (about 1,024 points each) on both
+  // threads; the parts and the order of their sums depend on the points alone. 2D and 3D.
+  const RowMatrix x = gaussian_blobs(6, 500, 10, 3.0, 21);
+  for (int dims : {2, 3}) {
+    TsneOptions o;
+    o.dimensions = dims;
+    o.iterations = 60;
+    o.exaggeration_iterations = 30;
+    RowMatrix layout[2];
+    for (int threads : {1, 2}) {
+      ASSERT_EQ(parallel::set_threads(threads), threads);
+      Tsne t(x, o);
+      t.step(60);
+      layout[threads - 1] = t.coords();
+    }
+    parallel::set_threads(1);
+    EXPECT_EQ(layout[0], layout[1]) << dims << "D";
+  }
 }
 
 TEST(Tsne, DuplicateAndZeroVectorsStayFinite) {
