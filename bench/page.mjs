@@ -25,3 +25,13 @@ export async function withPage(body, { viewport = { width: 1400, height: 900 }, 
     await server.close();
   }
 }
+
+// Reloads the page once its service worker controls it, as a user's second visit: the page is then
+// cross-origin isolated and its worker runs the module with threads (two). Throws if it did not.
+export async function reloadIsolated(page) {
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await page.waitForFunction(() => !!navigator.serviceWorker.controller, null, { timeout: 30_000 });
+  await page.reload();
+  await page.waitForFunction(() => window.__embplay?.ready && document.body.dataset.state !== 'loading', null, { timeout: 30_000 });
+  if (await page.evaluate(() => window.__embplay.threads) !== 2) throw new Error('the reloaded page did not get two threads');
+}

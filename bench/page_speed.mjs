@@ -8,17 +8,19 @@
 //
 //   tsne      10,000 seeded 50-d vectors (20 clusters) opened through Open vectors, all 10,000 on
 //             the map, labels normal; t-SNE of 300 iterations, from the Run click until it is done
+//   tsne50k   the same with 50,000 vectors, all on the map, t-SNE at the form's defaults (750
+//             iterations), after a reload that makes the page cross-origin isolated (two threads)
 //   train     the sample text trained with labels normal (the map at its 300 words), for --seconds
 //   train10k  a seeded text of 12,000 different words (each seen at least 3 times, max_vocab 20000),
 //             the map at 10,000 words, labels normal, trained for --seconds
 //   phone     the page at 390x844 after a few steps of the sample: what overflows the width,
 //             whether the controls and the map are on screen; screenshot in build/bench/phone.png
 //
-//   node bench/page_speed.mjs [--scene tsne|train|train10k|phone|all] [--seconds 8]
+//   node bench/page_speed.mjs [--scene tsne|tsne50k|train|train10k|phone|all] [--seconds 8]
 // Prints one JSON line per scene.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, withPage } from './page.mjs';
+import { ROOT, reloadIsolated, withPage } from './page.mjs';
 
 const option = (name, fallback) => {
   const i = process.argv.indexOf(name);
@@ -130,19 +132,21 @@ const stopCounting = (page) => page.evaluate(() => {
   };
 });
 
-async function tsne(page) {
-  const n = 10000;
+async function tsne(page, { n = 10000, iterations = 300, threads = 1 } = {}) {
+  if (threads === 2) await reloadIsolated(page);
   await page.fill('#vectors-max', String(n));
   await page.setInputFiles('#vectors-file', { name: 'points.txt', mimeType: 'text/plain', buffer: Buffer.from(vectorsFile(n, 50)) });
   await page.waitForFunction(() => window.__embplay.state === 'vectors', null, { timeout: 120_000 });
-  await page.selectOption('#map-n', '10000');
+  await page.selectOption('#map-n', String(n));
   await page.waitForFunction((count) => window.__embplay.mapPoints === count && window.__embplay.mapSettled, n, { timeout: 60_000 });
   await page.click('#tsne-settings summary');
-  await page.fill('#tsne-iterations', '300');
+  if (iterations) await page.fill('#tsne-iterations', String(iterations));
   await startRecording(page);
+  const t0 = Date.now();
   await page.click('#tsne-form button[type="submit"]');
   await page.waitForFunction(() => /done/.test(document.getElementById('tsne-message').textContent), null, { timeout: 600_000, polling: 100 });
-  return stopRecording(page);
+  const seconds = (Date.now() - t0) / 1000;
+  return { tsne_seconds: +seconds.toFixed(1), threads: await page.evaluate(() => window.__embplay.threads), ...await stopRecording(page) };
 }
 
 async function train(page, { text = null, words = null, maxVocab = null } = {}) {
@@ -189,7 +193,8 @@ async function phone(page) {
 }
 
 const SCENES = {
-  tsne: () => withPage(tsne),
+  tsne: () => withPage((page) => tsne(page)),
+  tsne50k: () => withPage((page) => tsne(page, { n: 50000, iterations: null, threads: 2 })),
   train: () => withPage((page) => train(page)),
   train10k: () => withPage((page) => train(page, { text: wideText(12000), words: 10000, maxVocab: 20000 })),
   phone: () => withPage(phone, { viewport: { width: 390, height: 844 } }),

@@ -14,7 +14,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { ROOT, withPage } from './page.mjs';
+import { ROOT, reloadIsolated, withPage } from './page.mjs';
 import common from './common.cjs';
 
 const option = (name, fallback) => {
@@ -71,9 +71,6 @@ async function measure(page, visit) {
 
 await withPage(async (page) => {
   console.log(JSON.stringify(await measure(page, 'first')));
-  await page.evaluate(() => navigator.serviceWorker.ready);
-  await page.waitForFunction(() => !!navigator.serviceWorker.controller, null, { timeout: 30_000 });
-  await page.reload();
-  await page.waitForFunction(() => window.__embplay?.ready && document.body.dataset.state !== 'loading', null, { timeout: 30_000 });
+  await reloadIsolated(page);
   console.log(JSON.stringify(await measure(page, 'after a reload')));
 });

@@ -5,13 +5,16 @@
 // says done. The layout is written as a points file so that bench/tsne_vs_sklearn.py score judges
 // it like the others. With --dims 3 the map's view is 3D first, so t-SNE lays the points out in
 // three dimensions (the octree). With --method umap, UMAP from the page's UMAP form instead (its
-// defaults; --iterations sets its epochs), timed the same way.
+// defaults; --iterations sets its epochs), timed the same way. With --threads 2 the page is reloaded
+// once its service worker controls it: cross-origin isolated, the worker runs the module with
+// threads (as a user's second visit does), and the run uses both.
 //
-//   node bench/tsne_browser.mjs POINTS LAYOUT_OUT [--dims 3] [--iterations N] [--lr X] [--method umap]
-// Prints one JSON line: {n, dim, seconds, iterations}. Needs dist/ (./build.sh build).
+//   node bench/tsne_browser.mjs POINTS LAYOUT_OUT [--dims 3] [--iterations N] [--lr X] [--method umap] [--threads 2]
+//                                [--screenshot PNG]
+// Prints one JSON line: {n, dim, seconds, iterations, threads, ...}. Needs dist/ (./build.sh build).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, withPage } from './page.mjs';
+import { ROOT, reloadIsolated, withPage } from './page.mjs';
 
 const [pointsPath, layoutPath] = process.argv.slice(2);
 const dimsAt = process.argv.indexOf('--dims');
@@ -29,10 +32,11 @@ const lines = [];
 for (let i = 0; i < n; i += 1) lines.push(`p${i} ${Array.from(x.subarray(i * d, (i + 1) * d), (v) => v.toPrecision(7)).join(' ')}`);
 
 await withPage(async (page, browser) => {
+  if (flag('--threads') === '2') await reloadIsolated(page);
   await page.fill('#vectors-max', String(n));
   await page.setInputFiles('#vectors-file', { name: 'points.txt', mimeType: 'text/plain', buffer: Buffer.from(`${lines.join('\n')}\n`) });
   await page.waitForFunction(() => window.__embplay.state === 'vectors', null, { timeout: 120_000 });
-  await page.selectOption('#map-n', '10000');
+  await page.selectOption('#map-n', String([100, 300, 1000, 3000, 10000, 30000, 50000].find((m) => m >= n) ?? 50000));
   await page.waitForFunction((count) => window.__embplay.mapPoints === count, n, { timeout: 60_000 });
 
   if (DIMS === 3) await page.selectOption('#map-dims', '3');
@@ -51,6 +55,7 @@ await withPage(async (page, browser) => {
   await page.waitForFunction(() => /done/.test(document.getElementById('tsne-message').textContent), null, { timeout: 600_000, polling: 50 });
   const seconds = (Date.now() - t0) / 1000;
   const iterations = Number(await page.$eval('#map', (c) => c.dataset.tsneIteration));
+  if (flag('--screenshot')) await page.screenshot({ path: flag('--screenshot') });
   const coords = await page.evaluate(() => window.__embplay.mapCoords());
   const layout = Buffer.alloc(8 + 4 * DIMS * n);
   layout.writeInt32LE(n, 0); layout.writeInt32LE(DIMS, 4);
@@ -62,5 +67,6 @@ await withPage(async (page, browser) => {
   writeFileSync(layoutPath, layout);
   console.log(JSON.stringify({
     n, dim: d, dimensions: DIMS, seconds: +seconds.toFixed(2), iterations, points_on_map: coords.length, chromium: browser.version(),
+    threads: await page.evaluate(() => window.__embplay.threads),
   }));
 });
