@@ -208,9 +208,9 @@ class JsWorkspace {
     });
   }
 
-  std::string neighbors(const std::string& word, int k) { return neighbors_by(word, k, "cosine"); }
-  std::string neighbors_by(const std::string& word, int k, const std::string& metric) {
-    return reply([&] { return ws_.neighbors(word, k, metric); });
+  std::string neighbors(const std::string& word, int k) { return neighbors_by(word, k, "cosine", "input"); }
+  std::string neighbors_by(const std::string& word, int k, const std::string& metric, const std::string& table) {
+    return reply([&] { return ws_.neighbors(word, k, metric, table); });
   }
   std::string analogy(const std::string& a, const std::string& b, const std::string& c, int k, const std::string& method) {
     return reply([&] { return ws_.analogy(a, b, c, k, method); });

@@ -43,7 +43,7 @@ const char* kUsage = R"(embplay: train word embeddings with a next-word model (B
 usage:
   embplay train --input FILE [--save MODEL.json] [--json] [--threads 1|2] [settings...]
   embplay train --train FILE --valid FILE --test FILE [--save MODEL.json] [--json] [--threads 1|2] [settings...]
-  embplay neighbors --model MODEL.json --word WORD [--k 10]
+  embplay neighbors --model MODEL.json --word WORD [--k 10] [--table input|output]
   embplay predict --model MODEL.json --context "WORD WORD" [--k 10]
   embplay word2vec --input FILE --save VECTORS [--format FORMAT] [--json] [word2vec options...]
   embplay eval --vectors FILE [--format FORMAT] [--metadata FILE] [--eval-dir DIR] [--max_words 30000] [--json]
@@ -432,12 +432,16 @@ int train(const Args& args) {
 }
 
 int neighbors(const Args& args) {
-  args.allow_only({"model", "word", "k"});
+  args.allow_only({"model", "word", "k", "table"});
   const TrainedModel m = load_model(args.require("model"));
   const std::vector<std::string> query = tokenize_words(args.require("word"), m.settings.tokenizer);
   if (query.size() != 1) throw InputError("--word must be a single word");
   if (!m.vocab.contains(query[0])) throw InputError("\"" + query[0] + "\" is not in the model's vocabulary");
-  for (const Neighbor& n : nearest_neighbors(m.model.embed, m.vocab.id(query[0]), positive(args, "k", 10)))
+  const std::string table = args.get("table", "input");
+  if (table != "input" && table != "output") throw InputError("--table must be input or output");
+  if (table == "output" && !m.output_rows()) throw InputError("a hierarchical softmax has no output row per word");
+  const RowMatrix& rows = table == "output" ? *m.output_rows() : m.model.embed;
+  for (const Neighbor& n : nearest_neighbors(rows, m.vocab.id(query[0]), positive(args, "k", 10)))
     std::printf("%-20s %.4f\n", m.vocab.word(n.id).c_str(), n.similarity);
   return 0;
 }

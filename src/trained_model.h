@@ -13,6 +13,14 @@ struct TrainedModel {
   Settings settings;
   Vocab vocab;
   NextWordModel model;
+
+  // The output layer's row of each word (V, h): the vector the softmax scores it with, word vectors
+  // too, and on a small text better ones than the embedding's (each step moves every row, where the
+  // embedding moves only the rows of the words in its contexts). Null with a hierarchical softmax,
+  // whose rows are the tree's inner nodes, not words.
+  const RowMatrix* output_rows() const {
+    return settings.softmax != "hierarchical" && model.w2.rows() == model.embed.rows() ? &model.w2 : nullptr;
+  }
 };
 
 }  // namespace embplay

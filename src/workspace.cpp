@@ -264,10 +264,12 @@ VectorView Workspace::vectors() const {
   if (const TrainedModel* m = model()) {
     v.vocab = &m->vocab;
     v.table = &m->model.embed;
+    v.output = m->output_rows();
     v.tokenizer = &m->settings.tokenizer;
   } else if (w2v_) {
     v.vocab = &w2v_->vocab();
     v.table = &w2v_->input();
+    v.output = &w2v_->output();
     v.tokenizer = &w2v_->options().tokenizer;
   } else if (imported_) {
     v.vocab = &imported_->vocab;
@@ -276,6 +278,7 @@ VectorView Workspace::vectors() const {
   } else if (items_) {
     v.vocab = &items_->word2vec().vocab();
     v.table = &items_->word2vec().input();
+    v.output = &items_->word2vec().output();
     v.labels = &items_->labels();
   }
   return v;
@@ -459,16 +462,24 @@ TsneFrame Workspace::umap_step(int epochs) {
 
 // ---- questions --------------------------------------------------------------------------------
 
-json Workspace::neighbors(const std::string& word, int k, const std::string& metric) const {
+json Workspace::neighbors(const std::string& word, int k, const std::string& metric, const std::string& table) const {
   const VectorView v = vectors();
   if (!v) throw InputError("no model yet");
   if (metric != "cosine" && metric != "euclidean") throw InputError("metric must be cosine or euclidean");
+  if (table != "input" && table != "output") throw InputError("table must be input or output");
+  if (table == "output" && !v.output) {
+    throw InputError(kind() == "vectors"
+                         ? "vectors opened from a file have no output rows: only the input table"
+                         : "a hierarchical softmax has no row per word (its rows are the tree's inner nodes): "
+                           "only the input table");
+  }
   std::string query;
   const int32_t id = lookup(v, word, &query);
   json list = json::array();
-  for (const Neighbor& nb : nearest_neighbors(*v.table, id, k, metric == "cosine" ? Metric::kCosine : Metric::kEuclidean))
+  const Metric m = metric == "cosine" ? Metric::kCosine : Metric::kEuclidean;
+  for (const Neighbor& nb : nearest_neighbors(table == "output" ? *v.output : *v.table, id, k, m))
     list.push_back({{"word", v.name(nb.id)}, {"similarity", nb.similarity}, {"distance", nb.distance}});
-  return {{"word", query}, {"metric", metric}, {"neighbors", list}};
+  return {{"word", query}, {"metric", metric}, {"table", table}, {"neighbors", list}};
 }
 
 json Workspace::analogy(const std::string& a, const std::string& b, const std::string& c, int k,

@@ -53,6 +53,10 @@ struct WordSelection {
 struct VectorView {
   const Vocab* vocab = nullptr;
   const RowMatrix* table = nullptr;             // (V, d): row i is the vector of word i; rows 0, 1 unused
+  // (V, F): the output layer's row of each word, the vectors that score it (the next-word model's
+  // softmax rows, word2vec's context vectors); null where words have none (opened vectors, a
+  // hierarchical softmax, whose rows are the tree's inner nodes).
+  const RowMatrix* output = nullptr;
   const TokenizerOptions* tokenizer = nullptr;  // how a typed word is read; null: taken as typed
   bool counted = true;                          // the vocabulary's counts are real (not for files)
   const ItemLabels* labels = nullptr;           // what people see of each word (items: their names); null: the word
@@ -216,8 +220,10 @@ class Workspace {
 
   // ---- questions ---------------------------------------------------------------------------
 
-  // {word, metric, neighbors: [{word, similarity, distance}]}; metric "cosine" or "euclidean".
-  nlohmann::json neighbors(const std::string& word, int k, const std::string& metric) const;
+  // {word, metric, table, neighbors: [{word, similarity, distance}]}; metric "cosine" or
+  // "euclidean"; table "input" (the vectors: the embedding's rows) or "output" (VectorView::output).
+  nlohmann::json neighbors(const std::string& word, int k, const std::string& metric,
+                           const std::string& table = "input") const;
   // a - b + c by "3CosAdd" or "3CosMul": {words: [a, b, c] as read, method, answers: [{word, score}]}.
   nlohmann::json analogy(const std::string& a, const std::string& b, const std::string& c, int k,
                          const std::string& method) const;

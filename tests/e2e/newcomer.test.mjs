@@ -244,6 +244,42 @@ test('a short text says it is small and the settings follow its size, but not a 
   await page.close();
 });
 
+// The output layer's rows are word vectors too; on a small text they make sense sooner than the
+// embedding's (bench/README.md, Defaults by text size), so the Neighbours tab offers them.
+test('the Neighbours tab reads the input or the output rows; a hierarchical softmax has no output row per word', { timeout: TRAIN_TIMEOUT_MS + 30_000 }, async () => {
+  const { page, problems } = await openFreshPage(env);
+  await page.click('#sample');
+  await page.fill('#setting-epochs', '20');
+  await page.click('#play');
+  await waitFor(page, 'the sample did not finish training', () => window.__embplay.progress?.finished === true, { timeout: TRAIN_TIMEOUT_MS });
+  const neighbours = async (table) => {
+    await page.selectOption('#nb-table', table);
+    await page.fill('#nb-input', 'fox');
+    await page.press('#nb-input', 'Enter');
+    await waitFor(page, `no neighbours from the ${table} rows`, (t) => document.querySelectorAll('#nb-list li').length > 0
+      && /nearest to “fox”/.test(document.getElementById('nb-caption').textContent)
+      && /output rows/.test(document.getElementById('nb-caption').textContent) === (t === 'output'), { arg: table });
+    return page.$$eval('#nb-list li', (items) => items.map((li) => li.textContent.trim().split(/\s+/)[0]));
+  };
+  const input = await neighbours('input');
+  const output = await neighbours('output');
+  assert.equal(input.length, output.length);
+  assert.notDeepEqual(output, input, 'the two tables are different vectors');
+  assert.equal(await page.inputValue('#nb-table'), 'output', 'the choice stays');
+  // A hierarchical softmax: the message says why, and the input rows still answer.
+  await page.click('#reset');
+  await page.selectOption('#setting-softmax', 'hierarchical');
+  await page.click('#step');
+  await waitFor(page, 'the hierarchical run did not start', () => window.__embplay.state === 'paused');
+  await page.fill('#nb-input', 'fox');
+  await page.press('#nb-input', 'Enter');
+  await waitFor(page, 'no message for the output rows of a hierarchical softmax',
+    () => /hierarchical softmax has no row per word/.test(document.getElementById('nb-message').textContent));
+  assert.equal((await neighbours('input')).length > 0, true);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('Play pressed the moment a text is pasted trains with the settings suggested for that text', { timeout: 60_000 }, async () => {
   const { page, problems } = await openFreshPage(env);
   // The sample (about 3,000 words) has the band under 10,000 tokens: lr 0.001.

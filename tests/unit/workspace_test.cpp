@@ -134,6 +134,35 @@ TEST(Workspace, TypedWordsAreReadAsTheSourceReadsText) {
   EXPECT_EQ(a["answers"][0]["word"], "queen");
 }
 
+TEST(Workspace, NeighboursInTheOutputTableAreTheSoftmaxRowsNeighbours) {
+  Workspace ws;
+  ws.start(corpus(), small());
+  ws.step(200);
+  const VectorView v = ws.vectors();
+  ASSERT_NE(v.output, nullptr);
+  EXPECT_EQ(v.output->rows(), v.table->rows());
+  EXPECT_EQ(v.output->cols(), small().hidden);  // the next-word model's softmax rows (V, h)
+  const int32_t the = v.vocab->id("the");
+  const json input = ws.neighbors("the", 3, "cosine", "input"), output = ws.neighbors("the", 3, "cosine", "output");
+  EXPECT_EQ(output["table"], "output");
+  for (const auto& [reply, table] : {std::pair{input, v.table}, std::pair{output, v.output}}) {
+    const std::vector<Neighbor> expected = nearest_neighbors(*table, the, 3, Metric::kCosine);
+    ASSERT_EQ(reply["neighbors"].size(), 3u);
+    for (int i = 0; i < 3; ++i) EXPECT_EQ(reply["neighbors"][i]["word"], v.vocab->word(expected[static_cast<size_t>(i)].id));
+  }
+  EXPECT_EQ(ws.neighbors("the", 3, "cosine"), input);  // the input table unless asked
+  EXPECT_NE(error_of([&] { ws.neighbors("the", 3, "cosine", "middle"); }).find("input or output"), std::string::npos);
+  // A hierarchical softmax's rows are the tree's inner nodes, and opened vectors have one table.
+  Settings tree = small();
+  tree.softmax = "hierarchical";
+  ws.start(corpus(), tree);
+  EXPECT_EQ(ws.vectors().output, nullptr);
+  EXPECT_NE(error_of([&] { ws.neighbors("the", 3, "cosine", "output"); }).find("hierarchical softmax has no row per word"),
+            std::string::npos);
+  open_vectors(ws, kPlanted);
+  EXPECT_NE(error_of([&] { ws.neighbors("king", 3, "cosine", "output"); }).find("no output rows"), std::string::npos);
+}
+
 TEST(Workspace, StepReportsTheLossSumOfTheExamplesItTrained) {
   Workspace ws;
   ws.start(corpus(), small());

@@ -67,13 +67,13 @@ test('analogies return the planted answer, with scores, never an input word', ()
 
 test('neighbours by cosine or euclidean distance', () => {
   const s = sessionWith(PLANTED);
-  const cos = call(s.neighborsBy('car', 2, 'cosine'));
+  const cos = call(s.neighborsBy('car', 2, 'cosine', 'input'));
   assert.equal(cos.metric, 'cosine');
   assert.equal(cos.neighbors[0].word, 'road');
-  const euc = call(s.neighborsBy('car', 7, 'euclidean'));
+  const euc = call(s.neighborsBy('car', 7, 'euclidean', 'input'));
   assert.equal(euc.metric, 'euclidean');
   for (let i = 1; i < euc.neighbors.length; i += 1) assert.ok(euc.neighbors[i - 1].distance <= euc.neighbors[i].distance);
-  assert.match(call(s.neighborsBy('car', 2, 'manhattan')).error, /cosine or euclidean/);
+  assert.match(call(s.neighborsBy('car', 2, 'manhattan', 'input')).error, /cosine or euclidean/);
   assert.deepEqual(call(s.neighbors('car', 2)).neighbors.map((n) => n.word), cos.neighbors.map((n) => n.word));
   s.delete();
 });

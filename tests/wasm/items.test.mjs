@@ -44,7 +44,7 @@ test('item2vec on the sample: item names on the map, bought together, recommenda
     assert.equal(coords.length, 200);
 
     // The most bought item's neighbours, found by its name in lower case.
-    const nb = call(ws.neighborsBy(words[0].toLowerCase(), 5, 'cosine'));
+    const nb = call(ws.neighborsBy(words[0].toLowerCase(), 5, 'cosine', 'input'));
     assert.equal(nb.word, words[0], nb.error);
     assert.equal(nb.neighbors.length, 5);
     assert.ok(nb.neighbors.every((n) => n.word !== words[0] && n.similarity <= 1));

@@ -127,7 +127,7 @@ test('a v2 link round-trips a word2vec run and the whole view: t-SNE, search, cl
   const w2v = { ...w2vDefaults, dim: 24, window: w2vDefaults.window + 1, seed: 99, epochs: 3 };
   const full = {
     ...DEFAULT_VIEW, words: 100, proj: 'tsne', tsne_perplexity: 12, tsne_lr: 200, tsne_iterations: 350, search: '/^f/',
-    k: 4, word: 'fox', metric: 'euclidean', predict: '', an_a: 'king', an_b: 'man', an_c: 'woman', an_method: '3CosMul',
+    k: 4, word: 'fox', metric: 'euclidean', table: 'output', predict: '', an_a: 'king', an_b: 'man', an_c: 'woman', an_method: '3CosMul',
     tab: 'analogy', open: ['map-why'],
   };
   const text = prose(200);
@@ -166,6 +166,10 @@ test('v2 view fields from a link: clamped or replaced with a message, strings cl
   assert.equal(DEFAULT_VIEW.tsne_perplexity, perplexity.default);
   assert.equal(v.k, MAX_CLUSTERS);
   assert.equal(v.metric, 'cosine');
+  assert.equal(v.table, 'input', 'a view without a table reads the input rows');
+  const badTable = validateView({ table: 'middle' }, schemas);
+  assert.equal(badTable.view.table, 'input');
+  assert.match(badTable.messages.join(' '), /table/);
   assert.equal(v.an_method, '3CosAdd');
   assert.equal(v.tab, 'neighbours');
   assert.equal(v.search.length, 200);

@@ -23,6 +23,7 @@ export class QueriesPanel {
     this.followUpInFlight = false;
     view.on('word', (word) => this.selectWord(word));
     view.on('metric', () => this.refreshNeighbours());
+    view.on('table', () => this.refreshNeighbours());
     view.on('analogy', () => this.solveAnalogy());
     view.on('method', () => { if (this.analogyAsked) this.solveAnalogy(); });
     view.on('predict', () => {
@@ -85,7 +86,7 @@ export class QueriesPanel {
       return;
     }
     try {
-      const reply = await this.call('neighbors', { word, k: NEIGHBOURS_K, metric: this.view.metric });
+      const reply = await this.call('neighbors', { word, k: NEIGHBOURS_K, metric: this.view.metric, table: this.view.table });
       if (word !== this.view.selected) return;
       this.map.setSelection(reply.word ?? word, reply.neighbors);
       this.renderNeighbours(reply);
@@ -111,7 +112,8 @@ export class QueriesPanel {
     const all = reply.neighbors ?? [];
     const shown = all.filter((n) => this.map.has(n.word)).length;
     const what = this.items() ? `bought together with “${reply.word}”,` : `nearest to “${reply.word}”`;
-    caption.textContent = `${what} by ${reply.metric ?? 'cosine'}` + (shown < all.length ? ` · ${shown} on the map` : '');
+    caption.textContent = `${what} by ${reply.metric ?? 'cosine'}` + (reply.table === 'output' ? ' of the output rows' : '')
+      + (shown < all.length ? ` · ${shown} on the map` : '');
     const euclidean = reply.metric === 'euclidean';
     const closest = Math.max(1e-12, Math.min(...all.map((n) => n.distance ?? Infinity)));
     for (const n of reply.neighbors ?? []) {

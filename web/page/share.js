@@ -16,6 +16,7 @@
 //    &search=%2F%5Eun%2F&k=4              the map's search box, its k-means clusters (0 = off)
 //    &only=1                              map only the search's matches (absent or 0: all the words)
 //    &word=fox&metric=cosine              the selected word, the neighbours' metric
+//    &table=output                        the neighbours' table (input or output rows)
 //    &predict=the+fox                     the Predict box
 //    &an_a=king&an_b=man&an_c=woman&an_method=3CosAdd      the Analogy tab's fields
 //    &odd=cat+dog+fox+car                 the Odd one out tab's words
@@ -55,6 +56,7 @@ export const DIMENSIONS = Object.freeze([2, 3]);  // the map's PCA and t-SNE: fl
 export const MODEL_KINDS = Object.freeze(['nextword', 'skipgram', 'cbow', 'item2vec']);
 export const DATA_KINDS = Object.freeze(['text', 'events', 'baskets']);
 export const METRICS = Object.freeze(['cosine', 'euclidean']);
+export const TABLES = Object.freeze(['input', 'output']);
 export const ANALOGY_METHODS = Object.freeze(['3CosAdd', '3CosMul']);
 export const TABS = Object.freeze(['neighbours', 'analogy', 'odd', 'eval', 'recommend']);
 export const MAP_VIEWS = Object.freeze(['words', 'sentences']);
@@ -77,7 +79,7 @@ export const TSNE_VIEW_FIELDS = Object.freeze({
 // The view before anyone changes it, but for t-SNE's fields (defaultView() adds the module's).
 export const DEFAULT_VIEW = Object.freeze({
   words: 300, proj: 'pca', search: '', only: false, k: 0,
-  word: '', metric: 'cosine', predict: '', an_a: '', an_b: '', an_c: '', an_method: '3CosAdd', tab: 'neighbours',
+  word: '', metric: 'cosine', table: 'input', predict: '', an_a: '', an_b: '', an_c: '', an_method: '3CosAdd', tab: 'neighbours',
   open: [], vectors: '', dims: 2, axis_x: '', axis_y: '', axes_orth: true, odd: '', user: '',
   map: 'words', units: 'sentences', doc: '', field: 'text', pooling: 'sif', stop: false, uproj: 'pca', uk: 0, unit: null,
   query: '', mode: 'hybrid', utab: 'search', cmp_a: '', cmp_b: '',
@@ -320,6 +322,7 @@ export function validateView(input, schemas) {
     k: readClusters(source, 'k', most, messages),
     word: cleanString(source.word, MAX_WORD_CHARS),
     metric: readChoice(source, 'metric', METRICS, DEFAULT_VIEW.metric, messages),
+    table: readChoice(source, 'table', TABLES, DEFAULT_VIEW.table, messages),
     predict: cleanString(source.predict, MAX_PREDICT_CHARS),
     an_a: cleanString(source.an_a, MAX_WORD_CHARS),
     an_b: cleanString(source.an_b, MAX_WORD_CHARS),
@@ -407,7 +410,7 @@ export function parseFragment(fragment) {
 // ---- writing and reading links -----------------------------------------------------------------
 
 const VIEW_KEYS = Object.freeze(['words', 'proj', ...Object.keys(TSNE_VIEW_FIELDS), 'search', 'only', 'k', 'word',
-  'metric', 'predict', 'an_a', 'an_b', 'an_c', 'an_method', 'tab', 'vectors', 'dims', 'axis_x', 'axis_y', 'axes_orth', 'odd', 'user',
+  'metric', 'table', 'predict', 'an_a', 'an_b', 'an_c', 'an_method', 'tab', 'vectors', 'dims', 'axis_x', 'axis_y', 'axes_orth', 'odd', 'user',
   'map', 'units', 'doc', 'field', 'pooling', 'stop', 'uproj', 'uk', 'unit', 'query', 'mode', 'utab', 'cmp_a', 'cmp_b']);
 
 function paramsFor({ kind = 'nextword', dataKind = 'text', settings, view }, schemas) {

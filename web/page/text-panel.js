@@ -235,7 +235,8 @@ export class TextPanel {
     const note = $('text-small');
     note.hidden = !small;
     if (!small) return;
-    note.textContent = `A small text (${fmtInt(tokens)} words): quick to train, but its neighbours will be mostly noise. `
+    note.textContent = `A small text (${fmtInt(tokens)} words): quick to train, but the embedding's neighbours will be `
+      + 'mostly noise; the output rows\' (Neighbours: output rows) make sense sooner. '
       + 'Paste more: the map starts to mean something from about 50,000 words.';
     note.title = 'Below 10,000 words the network, trained slowly for up to 100 epochs, beats counting word triples '
       + '(the n-gram line) by only a few percent; '

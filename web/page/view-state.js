@@ -12,7 +12,7 @@ const $ = (id) => document.getElementById(id);
 
 // The controls a change of which is saved (and put in the link) at once.
 const SAVED_CONTROLS = ['map-n', 'map-k', 'map-projection', 'tsne-perplexity', 'tsne-lr', 'tsne-iterations', 'tsne-seed', 'map-search', 'map-only',
-  'nb-metric', 'predict-input', 'an-a', 'an-b', 'an-c', 'an-method', 'map-dims', 'axis-x', 'axis-y', 'axes-orthogonal', 'odd-input', 'rec-user',
+  'nb-metric', 'nb-table', 'predict-input', 'an-a', 'an-b', 'an-c', 'an-method', 'map-dims', 'axis-x', 'axis-y', 'axes-orthogonal', 'odd-input', 'rec-user',
   'units-kind', 'units-field', 'units-pooling', 'units-stop', 'units-projection', 'units-k', 'units-query', 'units-cmp-a', 'units-cmp-b'];
 // The t-SNE form's input for each of the view's t-SNE fields (share.js TSNE_VIEW_FIELDS).
 const TSNE_INPUTS = Object.freeze({ tsne_perplexity: 'tsne-perplexity', tsne_lr: 'tsne-lr', tsne_iterations: 'tsne-iterations', tsne_seed: 'tsne-seed' });
@@ -79,6 +79,7 @@ export class ViewState {
     relay('predict-input', 'input', 'predict');
     relay('nb-form', 'submit', 'word', () => $('nb-input').value.trim() || null);
     relay('nb-metric', 'change', 'metric');
+    relay('nb-table', 'change', 'table');
     relay('an-form', 'submit', 'analogy');
     relay('an-method', 'change', 'method');
     relay('rec-form', 'submit', 'user');
@@ -168,6 +169,7 @@ export class ViewState {
   set onlyTicked(on) { $('map-only').checked = on; }
   set onlyEnabled(on) { $('map-only').disabled = !on; }
   get metric() { return $('nb-metric').value; }
+  get table() { return $('nb-table').value; }
   get predict() { return $('predict-input').value; }
   // A context the user did not type (a suggestion): the box shows it, nothing else follows.
   set predict(text) { $('predict-input').value = text; }
@@ -260,6 +262,7 @@ export class ViewState {
       k: this.clusters,
       word: this.selected ?? '',
       metric: this.metric,
+      table: this.table,
       predict: this.predict,
       an_a: $('an-a').value,
       an_b: $('an-b').value,
@@ -302,6 +305,7 @@ export class ViewState {
     for (const [key, id] of Object.entries(TSNE_INPUTS)) $(id).value = String(v[key]);
     $('map-k').value = String(v.k);
     $('nb-metric').value = v.metric;
+    $('nb-table').value = v.table;
     $('an-a').value = v.an_a;
     $('an-b').value = v.an_b;
     $('an-c').value = v.an_c;

@@ -144,9 +144,10 @@ export const REQUESTS = Object.freeze({
       + 'shares of the words\' spread along its axes',
   },
   neighbors: {
-    fields: ['word', 'k', 'metric'],
-    reply: '{word, metric, neighbors: [{word, similarity, distance}]}: metric cosine (most similar first) or '
-      + 'euclidean (closest first)',
+    fields: ['word', 'k', 'metric', 'table'],
+    reply: '{word, metric, table, neighbors: [{word, similarity, distance}]}: metric cosine (most similar first) or '
+      + 'euclidean (closest first); table input (the word vectors) or output (each word\'s row of the output layer: '
+      + 'the next-word model\'s softmax, word2vec\'s context vectors; an error where there is none)',
   },
   analogy: {
     fields: ['a', 'b', 'c', 'k', 'method'],

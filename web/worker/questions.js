@@ -9,7 +9,7 @@ import { ShownWords } from './shown-words.js';
 export function questionHandlers(engine, shown) {
   const workspace = () => { engine.requireModel(); return engine.workspace; };
   return {
-    neighbors: ({ word, k, metric }) => parse(workspace().neighborsBy(word, k, metric)),
+    neighbors: ({ word, k, metric, table = 'input' }) => parse(workspace().neighborsBy(word, k, metric, table)),
     analogy: ({ a, b, c, k, method }) => parse(workspace().analogy(a, b, c, k, method)),
     oddOneOut: ({ words }) => parse(workspace().oddOneOut(String(words))),
     collapse: () => parse(workspace().collapse()),
