@@ -6,7 +6,8 @@
 # Next-word model: `embplay train` with no settings (the rule, for the text's token count), then
 # with the defaults from before the rule, each printing the kept model's validation
 # and test perplexity beside the Kneser-Ney trigram's on the same split and vocabulary, the epochs it
-# ran, its training time and the 5 nearest neighbours of a few frequent nouns.
+# ran, its training time and the 5 nearest neighbours of a few frequent nouns, by the embedding's
+# rows and by the output layer's (the page's Neighbours tab, "input rows" and "output rows").
 # word2vec: `embplay word2vec` with no settings (the rule) and with the defaults before it, then
 # bench/vector_stats.mjs: have the vectors collapsed (mean cosine of the 300 most frequent words, the
 # PCA axes' shares of the spread), and the same nouns' neighbours.
@@ -46,11 +47,13 @@ tokens() {
     sed -n 's/^[0-9]* sentences, \([0-9]*\) tokens.*/\1/p'
 }
 
-# stats DIR FILE TEXT: vector_stats.mjs on FILE (a model or vectors) with the text's nouns.
+# stats DIR FILE TEXT: vector_stats.mjs on FILE (a model or vectors) with the text's nouns; for a
+# model also on its output rows (stats-output.json).
 stats() {
   local args=() w
   for w in $(nouns "$3"); do args+=(--word "$w"); done
   node bench/vector_stats.mjs "$2" "${args[@]}" > "$1/stats.json"
+  case $2 in *.json) node bench/vector_stats.mjs "$2" --table output "${args[@]}" > "$1/stats-output.json" ;; esac
 }
 
 # row DIR TEXT TOKENS LABEL KIND SETTINGS...: one line of results.md from DIR's run.
@@ -60,7 +63,8 @@ row() {
     const fs = require("fs");
     const [dir, text, tokens, label, kind, settings] = process.argv.slice(1);
     const st = JSON.parse(fs.readFileSync(dir + "/stats.json", "utf8"));
-    const nb = Object.entries(st.neighbours).map(([w, n]) => `${w}: ${n ? n.join(" ") : "(not in the vocabulary)"}`).join("; ");
+    const neighbours = (s) => Object.entries(s.neighbours).map(([w, n]) => `${w}: ${n ? n.join(" ") : "(not in the vocabulary)"}`).join("; ");
+    const nb = neighbours(st);
     const f = (x) => x.toFixed(1);
     const seconds = fs.readFileSync(dir + "/seconds", "utf8").trim();
     const collapse = `cos ${st.mean_cos.toFixed(2)}, x ${(100 * st.pca_x).toFixed(0)}% y ${(100 * st.pca_y).toFixed(0)}%`;
@@ -68,9 +72,10 @@ row() {
       const last = fs.readFileSync(dir + "/train.jsonl", "utf8").trim().split("\n").map(JSON.parse).pop();
       const vs = 100 * (last.test_perplexity / last.ngram_test_perplexity - 1);
       console.log(`| ${text} | ${tokens} | next-word, ${label} | ${settings ? "before the rule" : "the rule"} | ${last.epochs_trained} (best ${last.best_epoch ?? last.epochs_trained}) | ` +
-        `${f(last.valid_perplexity)} / **${f(last.test_perplexity)}** | ${f(last.ngram_test_perplexity)} | ${vs > 0 ? "+" : ""}${vs.toFixed(1)}% | ${seconds} | ${collapse} | ${nb} |`);
+        `${f(last.valid_perplexity)} / **${f(last.test_perplexity)}** | ${f(last.ngram_test_perplexity)} | ${vs > 0 ? "+" : ""}${vs.toFixed(1)}% | ${seconds} | ${collapse} | ${nb} | ` +
+        `${neighbours(JSON.parse(fs.readFileSync(dir + "/stats-output.json", "utf8")))} |`);
     } else {
-      console.log(`| ${text} | ${tokens} | word2vec, ${label} | ${settings ? "before the rule" : "the rule"} | | | | | ${seconds} | ${collapse} | ${nb} |`);
+      console.log(`| ${text} | ${tokens} | word2vec, ${label} | ${settings ? "before the rule" : "the rule"} | | | | | ${seconds} | ${collapse} | ${nb} | |`);
     }' "$@"
 }
 
@@ -99,8 +104,8 @@ mkdir -p "$OUT"
 {
   echo "$(date -u +%F), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
   echo
-  echo "| text | tokens | run | settings | epochs | valid / test ppl | KN-3 test ppl | test vs KN-3 | seconds | collapse (mean cos, PCA x y) | neighbours |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|"
+  echo "| text | tokens | run | settings | epochs | valid / test ppl | KN-3 test ppl | test vs KN-3 | seconds | collapse (mean cos, PCA x y) | neighbours | neighbours, output rows |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
 } > "$OUT/results.md"
 cat "$OUT/results.md"
 for text in "$@"; do

@@ -13,29 +13,33 @@
 //                PCA axis, as the page's map caption computes it ("x keeps 97%, y 0%")
 //   neighbours   for each --word, its 5 nearest words by cosine among all vectors
 //
-//   node bench/vector_stats.mjs FILE [--top 300] [--word whale --word ship ...]
+// With --table output, a model's output rows (weights.w2: each word's row of the softmax) are the
+// vectors instead of its embedding (the page's Neighbours tab, "output rows").
+//
+//   node bench/vector_stats.mjs FILE [--top 300] [--table input|output] [--word whale --word ship ...]
 import { readFileSync } from 'node:fs';
 
 function parseArgs(argv) {
-  const args = { file: null, top: 300, words: [] };
+  const args = { file: null, top: 300, words: [], table: 'input' };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--top') args.top = Number(argv[++i]);
+    else if (argv[i] === '--table') args.table = argv[++i];
     else if (argv[i] === '--word') args.words.push(argv[++i]);
     else args.file = argv[i];
   }
-  if (!args.file || !(args.top >= 2)) {
-    console.error('usage: node bench/vector_stats.mjs FILE [--top N >= 2] [--word W ...]');
+  if (!args.file || !(args.top >= 2) || !['input', 'output'].includes(args.table)) {
+    console.error('usage: node bench/vector_stats.mjs FILE [--top N >= 2] [--table input|output] [--word W ...]');
     process.exit(2);
   }
   return args;
 }
 
 // {words: string[], vectors: Float64Array[]} from a word2vec text file or a model JSON.
-function readVectors(file) {
+function readVectors(file, table) {
   const text = readFileSync(file, 'utf8');
   if (text.trimStart().startsWith('{')) {
     const model = JSON.parse(text);
-    const { rows, cols, f32le } = model.weights.embed;
+    const { rows, cols, f32le } = table === 'output' ? model.weights.w2 : model.weights.embed;
     const bytes = Buffer.from(f32le, 'base64');
     const all = new Float32Array(bytes.buffer, bytes.byteOffset, rows * cols);
     const words = [], vectors = [];
@@ -98,7 +102,7 @@ function pcaShares(vectors) {
 }
 
 const args = parseArgs(process.argv.slice(2));
-const { words, vectors } = readVectors(args.file);
+const { words, vectors } = readVectors(args.file, args.table);
 const top = Math.min(args.top, words.length);
 const units = vectors.map(unit);
 const [pcaX, pcaY] = pcaShares(vectors.slice(0, top));
