@@ -7,8 +7,10 @@
 #include <cmath>
 #include <cstddef>
 #include <stdexcept>
+#include <vector>
 
 #include "kernels.h"
+#include "parallel.h"
 
 namespace embplay {
 
@@ -18,18 +20,29 @@ float SoftmaxCrossEntropy::forward_backward(const Matrix& logits, const int32_t*
                                targets, dlogits.data());
 }
 
+// Columns of the batch per part on the threads (parallel::run_ranges): about this many logits.
+constexpr int64_t kLogitsPerPart = 1 << 17;
+constexpr int kMaxLossParts = 8;
+
 float softmax_cross_entropy(const float* logits, int vocab, int batch, const int32_t* targets, float* dlogits) {
   const float inv_batch = 1.0f / static_cast<float>(batch);
+  // Each example's column is its own work; its loss term is kept and the terms are added in order
+  // afterwards, so the result is the same bits on one thread or two.
+  std::vector<float> terms(static_cast<size_t>(batch));
+  const int64_t columns_per_part = std::max<int64_t>(1, kLogitsPerPart / std::max(1, vocab));
+  parallel::run_ranges(batch, columns_per_part, kMaxLossParts, [&](int, int64_t begin, int64_t end) {
+    for (int64_t b = begin; b < end; ++b) {
+      const float* z = logits + b * vocab;
+      float* dz = dlogits + b * vocab;
+      const float max = kernels::max_of(z, vocab);
+      const float sum = kernels::exp_shifted(z, max, dz, vocab);  // (V) exp(z - m)
+      terms[static_cast<size_t>(b)] = std::log(sum) - (z[targets[b]] - max);
+      Eigen::Map<Vector>(dz, vocab) *= inv_batch / sum;
+      dz[targets[b]] -= inv_batch;
+    }
+  });
   double total = 0;
-  for (int b = 0; b < batch; ++b) {
-    const float* z = logits + static_cast<std::ptrdiff_t>(b) * vocab;
-    float* dz = dlogits + static_cast<std::ptrdiff_t>(b) * vocab;
-    const float max = kernels::max_of(z, vocab);
-    const float sum = kernels::exp_shifted(z, max, dz, vocab);  // (V) exp(z - m)
-    total += std::log(sum) - (z[targets[b]] - max);
-    Eigen::Map<Vector>(dz, vocab) *= inv_batch / sum;
-    dz[targets[b]] -= inv_batch;
-  }
+  for (const float term : terms) total += term;
   return static_cast<float>(total / static_cast<double>(batch));
 }
 
