@@ -14,6 +14,7 @@
 // Prints one JSON line: {n, dim, seconds, iterations, threads, ...}. Needs dist/ (./build.sh build).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { MAP_WORDS } from '../web/page/share.js';
 import { ROOT, reloadIsolated, withPage } from './page.mjs';
 
 const [pointsPath, layoutPath] = process.argv.slice(2);
@@ -36,7 +37,7 @@ await withPage(async (page, browser) => {
   await page.fill('#vectors-max', String(n));
   await page.setInputFiles('#vectors-file', { name: 'points.txt', mimeType: 'text/plain', buffer: Buffer.from(`${lines.join('\n')}\n`) });
   await page.waitForFunction(() => window.__embplay.state === 'vectors', null, { timeout: 120_000 });
-  await page.selectOption('#map-n', String([100, 300, 1000, 3000, 10000, 30000, 50000].find((m) => m >= n) ?? 50000));
+  await page.selectOption('#map-n', String(MAP_WORDS.find((m) => m >= n) ?? MAP_WORDS.at(-1)));
   await page.waitForFunction((count) => window.__embplay.mapPoints === count, n, { timeout: 60_000 });
 
   if (DIMS === 3) await page.selectOption('#map-dims', '3');

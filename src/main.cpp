@@ -43,7 +43,7 @@ const char* kUsage = R"(embplay: train word embeddings with a next-word model (B
 usage:
   embplay train --input FILE [--save MODEL.json] [--json] [--threads 1|2] [settings...]
   embplay train --train FILE --valid FILE --test FILE [--save MODEL.json] [--json] [--threads 1|2] [settings...]
-  embplay neighbors --model MODEL.json --word WORD [--k 10] [--table input|output]
+  embplay neighbors (--model MODEL.json | --vectors FILE) --word WORD [--k 10] [--table input|output]
   embplay predict --model MODEL.json --context "WORD WORD" [--k 10]
   embplay word2vec --input FILE --save VECTORS [--format FORMAT] [--json] [word2vec options...]
   embplay eval --vectors FILE [--format FORMAT] [--metadata FILE] [--eval-dir DIR] [--max_words 30000] [--json]
@@ -431,18 +431,16 @@ int train(const Args& args) {
   return trainer.progress().diverged ? 3 : 0;
 }
 
+void open_workspace(const Args& args, Workspace& ws);
+
+// Through a Workspace, as the page asks: the word read and checked as the page reads it, and the
+// output rows the same ones (none for opened vectors or a hierarchical softmax, with its message).
 int neighbors(const Args& args) {
-  args.allow_only({"model", "word", "k", "table"});
-  const TrainedModel m = load_model(args.require("model"));
-  const std::vector<std::string> query = tokenize_words(args.require("word"), m.settings.tokenizer);
-  if (query.size() != 1) throw InputError("--word must be a single word");
-  if (!m.vocab.contains(query[0])) throw InputError("\"" + query[0] + "\" is not in the model's vocabulary");
-  const std::string table = args.get("table", "input");
-  if (table != "input" && table != "output") throw InputError("--table must be input or output");
-  if (table == "output" && !m.output_rows()) throw InputError("a hierarchical softmax has no output row per word");
-  const RowMatrix& rows = table == "output" ? *m.output_rows() : m.model.embed;
-  for (const Neighbor& n : nearest_neighbors(rows, m.vocab.id(query[0]), positive(args, "k", 10)))
-    std::printf("%-20s %.4f\n", m.vocab.word(n.id).c_str(), n.similarity);
+  args.allow_only({"model", "vectors", "format", "metadata", "max_words", "word", "k", "table"});
+  Workspace ws;
+  open_workspace(args, ws);
+  const json r = ws.neighbors(args.require("word"), positive(args, "k", 10), "cosine", args.get("table", "input"));
+  for (const json& n : r["neighbors"]) std::printf("%-20s %.4f\n", n["word"].get<std::string>().c_str(), n["similarity"].get<double>());
   return 0;
 }
 
