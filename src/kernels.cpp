@@ -49,6 +49,16 @@ inline f32x4 where_less(f32x4 x, f32x4 limit, f32x4 below, f32x4 value) {
 inline f32x4 where_greater(f32x4 x, f32x4 limit, f32x4 above, f32x4 value) {
   return wasm_v128_bitselect(above, value, wasm_f32x4_gt(x, limit));
 }
+// The 4 x 4 block whose rows are a, b, c, d becomes its transpose (lane j of the new a is lane 0 of
+// the old j-th row, and so on), in eight shuffles.
+inline void transpose4(f32x4& a, f32x4& b, f32x4& c, f32x4& d) {
+  const f32x4 ab_lo = wasm_i32x4_shuffle(a, b, 0, 4, 1, 5), cd_lo = wasm_i32x4_shuffle(c, d, 0, 4, 1, 5);
+  const f32x4 ab_hi = wasm_i32x4_shuffle(a, b, 2, 6, 3, 7), cd_hi = wasm_i32x4_shuffle(c, d, 2, 6, 3, 7);
+  a = wasm_i32x4_shuffle(ab_lo, cd_lo, 0, 1, 4, 5);
+  b = wasm_i32x4_shuffle(ab_lo, cd_lo, 2, 3, 6, 7);
+  c = wasm_i32x4_shuffle(ab_hi, cd_hi, 0, 1, 4, 5);
+  d = wasm_i32x4_shuffle(ab_hi, cd_hi, 2, 3, 6, 7);
+}
 inline float sum_lanes(f32x4 v) {
   return (wasm_f32x4_extract_lane(v, 0) + wasm_f32x4_extract_lane(v, 1)) +
          (wasm_f32x4_extract_lane(v, 2) + wasm_f32x4_extract_lane(v, 3));
@@ -101,6 +111,13 @@ inline f32x4 where_greater(f32x4 x, f32x4 limit, f32x4 above, f32x4 value) {
   for (int i = 0; i < 4; ++i) r.lane[i] = x.lane[i] > limit.lane[i] ? above.lane[i] : value.lane[i];
   return r;
 }
+inline void transpose4(f32x4& a, f32x4& b, f32x4& c, f32x4& d) {
+  f32x4* rows[4] = {&a, &b, &c, &d};
+  f32x4 t[4];
+  for (int i = 0; i < 4; ++i)
+    for (int j = 0; j < 4; ++j) t[j].lane[i] = rows[i]->lane[j];
+  a = t[0], b = t[1], c = t[2], d = t[3];
+}
 inline float sum_lanes(f32x4 v) { return (v.lane[0] + v.lane[1]) + (v.lane[2] + v.lane[3]); }
 inline float max_lanes(f32x4 v) {
   return std::max(std::max(v.lane[0], v.lane[1]), std::max(v.lane[2], v.lane[3]));
@@ -130,6 +147,24 @@ void pack_a(bool trans_a, const float* a, int lda, int i, int p0, int rows, int 
       store(panel + p * kMr, load(src));
       store(panel + p * kMr + 4, load(src + 4));
     }
+    return;
+  }
+  if (trans_a && rows == kMr) {  // row i + r of op(A) is column i + r of A: 4 x 4 blocks, transposed
+    const float* src = a + p0 + static_cast<std::ptrdiff_t>(i) * lda;
+    int p = 0;
+    for (; p + 4 <= kc; p += 4) {
+      for (int half = 0; half < kMr; half += 4) {
+        const float* row = src + p + static_cast<std::ptrdiff_t>(half) * lda;
+        f32x4 s0 = load(row), s1 = load(row + lda), s2 = load(row + 2 * lda), s3 = load(row + 3 * lda);
+        transpose4(s0, s1, s2, s3);  // s_j: the four rows at step p + j
+        store(panel + (p + 0) * kMr + half, s0);
+        store(panel + (p + 1) * kMr + half, s1);
+        store(panel + (p + 2) * kMr + half, s2);
+        store(panel + (p + 3) * kMr + half, s3);
+      }
+    }
+    for (; p < kc; ++p)
+      for (int r = 0; r < kMr; ++r) panel[p * kMr + r] = src[p + static_cast<std::ptrdiff_t>(r) * lda];
     return;
   }
   std::fill(panel, panel + kc * kMr, 0.0f);
@@ -336,10 +371,13 @@ constexpr double kSplitMultiplyAdds = 2.0 * 1024 * 1024;
 constexpr double kPartMultiplyAdds = 4.0 * 1024 * 1024;
 constexpr int kMaxParts = 8;
 
-// How C is cut: along the larger of its two dimensions, at multiples of the SIMD tile (8 rows, 4
-// columns), into parts decided from the shapes alone, never from the thread count: with one
-// thread or two, every element of C comes from the same part's product, so from the same sequence
-// of float operations, and the results are the same bits.
+// How C is cut: at multiples of the SIMD tile (8 rows, 4 columns), into parts decided from the
+// shapes alone, never from the thread count: with one thread or two, every element of C comes from
+// the same part's product, so from the same sequence of float operations, and the results are the
+// same bits. Rows when C has at least as many rows as columns (and two row tiles): a part then packs
+// only its own rows of op(A), where each part of the columns packs all of op(A) again, 2.5 MB per
+// part for the output layer's W2 dlogits (128 x 128 x 5,002). Columns when C is wider: each part's
+// columns of op(B) then stay in cache while every row panel passes over them.
 struct Cut {
   bool rows = false;  // cut C's rows (op(A)'s rows), else its columns (op(B)'s columns)
   int size = 0;       // C's rows or columns
@@ -350,7 +388,7 @@ struct Cut {
 Cut cut_of(int m, int n, int k) {
   const double work = static_cast<double>(m) * n * k;
   Cut cut;
-  cut.rows = m > n;
+  cut.rows = (m >= n && m >= 16) || n < 8;
   cut.size = cut.rows ? m : n;
   cut.step = cut.rows ? 8 : 4;
   if (work < kSplitMultiplyAdds) return cut;

@@ -11,9 +11,9 @@
 //       __wasm_simd128__, on a portable four-lane struct elsewhere, so the native unit tests check
 //       the same blocking, packing, edge handling and polynomial that the WebAssembly build runs.
 //
-// Products of at least 2M multiply-adds are computed as two halves of the output, on two threads
-// when parallel::set_threads(2) asked for them; where the output is cut depends on the shapes only,
-// so the results are the same bits with one thread or two (see parallel.h).
+// Products of at least 2M multiply-adds are computed in parts of the output (2 to 8), shared by two
+// threads when parallel::set_threads(2) asked for them; where the output is cut depends on the
+// shapes only, so the results are the same bits with one thread or two (see parallel.h).
 //
 // Matrices are column-major (Eigen's default); `ld` is the distance between columns.
 #pragma once

@@ -119,13 +119,15 @@ TEST(Gemm, ProductsCutInPartsGiveTheSameBitsWithOneThreadOrTwo) {
   // Above 2M multiply-adds kernels::gemm computes C in parts (2 to 8, about 4M multiply-adds each),
   // shared by two threads when asked. The cut depends on the shapes only, so one thread and two
   // must agree exactly; and the parts must join into the right product. Shapes cut by rows, by
-  // columns, off the tile multiples, into 2, 5 and 8 parts, and k = 1.
+  // columns, off the tile multiples, into 2, 5 and 8 parts, and k = 1; the output layer's three
+  // products at the reference workload's shapes (the square one cut by rows).
   struct Shape {
     int m, n, k;
   };
   Rng rng(16);
   for (const Shape& s : {Shape{517, 67, 61}, Shape{45, 1031, 47}, Shape{9, 9, 30001}, Shape{1, 5003, 421},
-                         Shape{2049, 1027, 1}, Shape{3001, 37, 200}, Shape{128, 5002, 128}})
+                         Shape{2049, 1027, 1}, Shape{3001, 37, 200}, Shape{128, 5002, 128},
+                         Shape{5002, 128, 128}, Shape{128, 128, 5002}})
     for (bool ta : {false, true})
       for (bool tb : {false, true}) {
         const Matrix a = ta ? random_matrix(rng, s.k, s.m) : random_matrix(rng, s.m, s.k);
