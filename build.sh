@@ -86,6 +86,11 @@ run_tests() {
 
 bench() {
   build
+  # The native engine again at the compiler's baseline target (x86-64: SSE2, 128 bits wide, as
+  # WebAssembly SIMD), for bench/run.mjs's wasm / native-portable.
+  log "native build at the baseline target (build/native-portable)"
+  cmake -S . -B build/native-portable -DCMAKE_BUILD_TYPE=Release -DEMBPLAY_NATIVE_ARCH=OFF >/dev/null
+  cmake --build build/native-portable -j "$(nproc)" --target bench_train bench_gemm
   node bench/run.mjs
 }
 
