@@ -374,10 +374,12 @@ constexpr int kMaxParts = 8;
 // How C is cut: at multiples of the SIMD tile (8 rows, 4 columns), into parts decided from the
 // shapes alone, never from the thread count: with one thread or two, every element of C comes from
 // the same part's product, so from the same sequence of float operations, and the results are the
-// same bits. Rows when C has at least as many rows as columns (and two row tiles): a part then packs
-// only its own rows of op(A), where each part of the columns packs all of op(A) again, 2.5 MB per
-// part for the output layer's W2 dlogits (128 x 128 x 5,002). Columns when C is wider: each part's
-// columns of op(B) then stay in cache while every row panel passes over them.
+// same bits. Our kernels cut the rows when C has at least as many rows as columns (and two row
+// tiles): a part then packs only its own rows of op(A), where each part of the columns packs all of
+// op(A) again, 2.5 MB per part for the output layer's W2 dlogits (128 x 128 x 5,002). Columns when
+// C is wider: each part's columns of op(B) then stay in cache while every row panel passes over
+// them. Eigen, which packs both operands, does W2 dlogits 10% faster cut by columns
+// (bench/gemm_bench.cpp), so natively a square C keeps that cut.
 struct Cut {
   bool rows = false;  // cut C's rows (op(A)'s rows), else its columns (op(B)'s columns)
   int size = 0;       // C's rows or columns
@@ -388,7 +390,7 @@ struct Cut {
 Cut cut_of(int m, int n, int k) {
   const double work = static_cast<double>(m) * n * k;
   Cut cut;
-  cut.rows = (m >= n && m >= 16) || n < 8;
+  cut.rows = kOwnKernels ? (m >= n && m >= 16) || n < 8 : m > n;
   cut.size = cut.rows ? m : n;
   cut.step = cut.rows ? 8 : 4;
   if (work < kSplitMultiplyAdds) return cut;

@@ -120,7 +120,8 @@ TEST(Gemm, ProductsCutInPartsGiveTheSameBitsWithOneThreadOrTwo) {
   // shared by two threads when asked. The cut depends on the shapes only, so one thread and two
   // must agree exactly; and the parts must join into the right product. Shapes cut by rows, by
   // columns, off the tile multiples, into 2, 5 and 8 parts, and k = 1; the output layer's three
-  // products at the reference workload's shapes (the square one cut by rows).
+  // products at the reference workload's shapes (the square one is cut by columns here, by rows in
+  // WebAssembly, where our kernels pack op(A) per part).
   struct Shape {
     int m, n, k;
   };
