@@ -1,8 +1,9 @@
 // UMAP benchmark: times our UMAP on a points file (as bench_tsne writes them) and scores the layout.
 // Built natively (bench_umap) and as WebAssembly run by node (build/wasm/bench_umap.js), the same code.
 //
-//   bench_umap run DATA LAYOUT [epochs] [neighbours] [min_dist] [seed]
+//   bench_umap run DATA LAYOUT [epochs] [neighbours] [min_dist] [seed] [threads]
 //
+// threads: 1 (default) or 2 (parallel::set_threads; the layout is the same bits either way).
 // Prints one JSON line: seconds for the graph (kNN, memberships, union, a and b), for the epochs,
 // in total (wall and processor), and trustworthiness (k = 10, euclidean). bench/umap_words.sh drives it.
 #include <chrono>
@@ -13,6 +14,7 @@
 #include <string>
 
 #include "common.h"
+#include "parallel.h"
 #include "points_file.h"
 #include "projection_quality.h"
 #include "umap.h"
@@ -39,6 +41,7 @@ int main(int argc, char** argv) {
     o.neighbours = static_cast<int>(arg(5, 15));
     o.min_dist = arg(6, 0.1);
     o.seed = static_cast<uint64_t>(arg(7, 1));
+    const int threads = parallel::set_threads(static_cast<int>(arg(8, 1)));
     const auto t0 = Clock::now();
     const std::clock_t c0 = std::clock();
     Umap umap(x, o);
@@ -49,13 +52,13 @@ int main(int argc, char** argv) {
     const RowMatrix y = umap.coords();
     write_points(argv[3], y);
     std::printf(
-        "{\"n\": %d, \"dim\": %d, \"epochs\": %d, \"neighbours\": %d, \"min_dist\": %g, "
+        "{\"n\": %d, \"dim\": %d, \"threads\": %d, \"epochs\": %d, \"neighbours\": %d, \"min_dist\": %g, "
         "\"seconds_graph\": %.3f, \"seconds_epochs\": %.3f, \"seconds\": %.3f, \"cpu_seconds_graph\": %.3f, "
         "\"cpu_seconds\": %.3f, \"trustworthiness\": %.4f}\n",
-        static_cast<int>(x.rows()), static_cast<int>(x.cols()), umap.epochs(), o.neighbours, o.min_dist, graph, epochs,
+        static_cast<int>(x.rows()), static_cast<int>(x.cols()), threads, umap.epochs(), o.neighbours, o.min_dist, graph, epochs,
         total, cpu_graph, cpu_total, trustworthiness(x, y, 10));
     return 0;
   }
-  std::fprintf(stderr, "usage: bench_umap run DATA LAYOUT [epochs neighbours min_dist seed]\n");
+  std::fprintf(stderr, "usage: bench_umap run DATA LAYOUT [epochs neighbours min_dist seed threads]\n");
   return 2;
 }

@@ -10,6 +10,7 @@
 #include "input_error.h"
 #include "knn_forest.h"
 #include "option_table.h"
+#include "parallel.h"
 
 namespace embplay {
 
@@ -163,7 +164,7 @@ FuzzyGraph fuzzy_graph(const KnnGraph& g) {
 }
 
 Umap::Umap(const RowMatrix& vectors, const UmapOptions& options, const RowMatrix& initial)
-    : options_(options), dims_(options.dimensions), rng_(options.seed) {
+    : options_(options), dims_(options.dimensions) {
   validate_umap(vectors, options);
   n_ = static_cast<int>(vectors.rows());
   epochs_ = options.epochs > 0 ? options.epochs : (n_ <= 10000 ? 500 : 200);
@@ -173,7 +174,8 @@ Umap::Umap(const RowMatrix& vectors, const UmapOptions& options, const RowMatrix
 
   // Edges sampled at least once in the run; weaker ones (below max / epochs) dropped, as umap-learn.
   const double w_max = graph_.val.empty() ? 0 : *std::max_element(graph_.val.begin(), graph_.val.end());
-  for (int i = 0; i < n_; ++i)
+  head_start_.assign(1, 0);
+  for (int i = 0; i < n_; ++i, head_start_.push_back(static_cast<int64_t>(head_.size())))
     for (int64_t m = graph_.start[i]; m < graph_.start[i + 1]; ++m) {
       const double w = graph_.val[static_cast<size_t>(m)];
       if (w < w_max / epochs_) continue;
@@ -198,12 +200,13 @@ Umap::Umap(const RowMatrix& vectors, const UmapOptions& options, const RowMatrix
   // PCA to [0, 10] on each axis, with a jitter of 1e-4 so that duplicates can part; a flat axis
   // (every vector the same along it) starts random.
   const Projection start = pca(vectors, d);
+  Rng rng(options.seed);
   for (int c = 0; c < d; ++c) {
     const float lo = start.coords.col(c).minCoeff(), hi = start.coords.col(c).maxCoeff();
     const bool flat = !(hi - lo > 0) || !std::isfinite(hi - lo);
     for (int i = 0; i < n_; ++i) {
-      const double jitter = rng_.symmetric(1e-4f);
-      y_[d * i + c] = flat ? 10.0 * rng_.uniform() : 10.0 * (start.coords(i, c) - lo) / (hi - lo) + jitter;
+      const double jitter = rng.symmetric(1e-4f);
+      y_[d * i + c] = flat ? 10.0 * rng.uniform() : 10.0 * (start.coords(i, c) - lo) / (hi - lo) + jitter;
     }
   }
 }
@@ -219,38 +222,40 @@ void Umap::run_epoch() {
   const double a = curve_.a, b = curve_.b;
   const double alpha = options_.learning_rate * (1.0 - static_cast<double>(epoch_) / epochs_);
   const double n = epoch_;
-  for (size_t e = 0; e < head_.size(); ++e) {
-    if (next_sample_[e] > n) continue;
-    double* yi = &y_[static_cast<size_t>(D) * static_cast<size_t>(head_[e])];
-    double* yj = &y_[static_cast<size_t>(D) * static_cast<size_t>(tail_[e])];
-    double dx[D], d2 = 0;
-    for (int c = 0; c < D; ++c) dx[c] = yi[c] - yj[c], d2 += dx[c] * dx[c];
-    if (d2 > 0) {
-      // d/dy_i of log(1 / (1 + a d^2b)): pull i and j together.
-      const double p = std::pow(d2, b);
-      const double coef = -2 * a * b * p / d2 / (1 + a * p);
-      for (int c = 0; c < D; ++c) {
-        const double g = clip(coef * dx[c]) * alpha;
-        yi[c] += g;
-        yj[c] -= g;
+  // Parts of the points, decided by N alone (see umap.h): each moves its own points, as the heads
+  // of their edges, and reads every other point where the epoch found it.
+  before_ = y_;
+  parallel::run_ranges(n_, kEpochPartPoints, kMaxEpochParts, [&](int part, int64_t begin, int64_t end) {
+    Rng rng(options_.seed * 0xD1B54A32D192ED03ull + ((static_cast<uint64_t>(epoch_) << 8) | static_cast<uint64_t>(part)));
+    for (int64_t e = head_start_[begin]; e < head_start_[end]; ++e) {
+      if (next_sample_[e] > n) continue;
+      double* yi = &y_[static_cast<size_t>(D) * static_cast<size_t>(head_[e])];
+      const double* yj = &before_[static_cast<size_t>(D) * static_cast<size_t>(tail_[e])];
+      double dx[D], d2 = 0;
+      for (int c = 0; c < D; ++c) dx[c] = yi[c] - yj[c], d2 += dx[c] * dx[c];
+      if (d2 > 0) {
+        // d/dy_i of log(1 / (1 + a d^2b)): pull i towards j.
+        const double p = std::pow(d2, b);
+        const double coef = -2 * a * b * p / d2 / (1 + a * p);
+        for (int c = 0; c < D; ++c) yi[c] += clip(coef * dx[c]) * alpha;
       }
+      next_sample_[e] += epochs_per_sample_[e];
+      const double per_negative = epochs_per_sample_[e] / options_.negative_sample_rate;
+      const int negatives = static_cast<int>((n - next_negative_[e]) / per_negative);
+      for (int s = 0; s < negatives; ++s) {
+        const int32_t other = static_cast<int32_t>(rng.below(static_cast<uint32_t>(n_)));
+        if (other == head_[e]) continue;
+        const double* yk = &before_[static_cast<size_t>(D) * static_cast<size_t>(other)];
+        double dk[D], dk2 = 0;
+        for (int c = 0; c < D; ++c) dk[c] = yi[c] - yk[c], dk2 += dk[c] * dk[c];
+        // d/dy_i of log(1 - 1 / (1 + a d^2b)): push i away from the random point; at distance 0
+        // the direction is undefined and the push the largest.
+        const double coef = dk2 > 0 ? 2 * b / ((0.001 + dk2) * (1 + a * std::pow(dk2, b))) : 0;
+        for (int c = 0; c < D; ++c) yi[c] += (coef > 0 ? clip(coef * dk[c]) : 4.0) * alpha;
+      }
+      next_negative_[e] += negatives * per_negative;
     }
-    next_sample_[e] += epochs_per_sample_[e];
-    const double per_negative = epochs_per_sample_[e] / options_.negative_sample_rate;
-    const int negatives = static_cast<int>((n - next_negative_[e]) / per_negative);
-    for (int s = 0; s < negatives; ++s) {
-      const int32_t other = static_cast<int32_t>(rng_.below(static_cast<uint32_t>(n_)));
-      if (other == head_[e]) continue;
-      const double* yk = &y_[static_cast<size_t>(D) * static_cast<size_t>(other)];
-      double dk[D], dk2 = 0;
-      for (int c = 0; c < D; ++c) dk[c] = yi[c] - yk[c], dk2 += dk[c] * dk[c];
-      // d/dy_i of log(1 - 1 / (1 + a d^2b)): push i away from the random point; at distance 0
-      // the direction is undefined and the push the largest.
-      const double coef = dk2 > 0 ? 2 * b / ((0.001 + dk2) * (1 + a * std::pow(dk2, b))) : 0;
-      for (int c = 0; c < D; ++c) yi[c] += (coef > 0 ? clip(coef * dk[c]) : 4.0) * alpha;
-    }
-    next_negative_[e] += negatives * per_negative;
-  }
+  });
 }
 
 int Umap::step(int epochs) {

@@ -1,6 +1,6 @@
 // UMAP: the curve's a and b against umap-learn's, memberships that sum to log2(k + 1), a symmetric
 // fuzzy union, blobs that separate in 2D and 3D, a trustworthy map of a curved sheet, repeatable
-// runs, and bad input refused with a clear message.
+// runs (the same bits on one thread or two), and bad input refused with a clear message.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -8,6 +8,7 @@
 #include "blobs.h"
 #include "error_message.h"
 #include "input_error.h"
+#include "parallel.h"
 #include "projection_quality.h"
 #include "schema_checks.h"
 #include "umap.h"
@@ -126,6 +127,27 @@ TEST(Umap, SameSeedSameLayout) {
   Umap c(x, o);
   c.step(150);
   EXPECT_NE(a.coords(), c.coords());
+}
+
+TEST(Umap, OneThreadAndTwoGiveTheSameLayout) {
+  // 3,000 points: the epochs run in parts (about 1,024 points each) on both threads; the parts, their
+  // generators and the order their pulls are added in depend on the points alone. 2D and 3D.
+  const RowMatrix x = gaussian_blobs(6, 500, 10, 3.0, 21);
+  for (int dims : {2, 3}) {
+    UmapOptions o;
+    o.dimensions = dims;
+    o.epochs = 30;
+    RowMatrix layout[2];
+    for (int threads : {1, 2}) {
+      ASSERT_EQ(parallel::set_threads(threads), threads);
+      Umap u(x, o);
+      u.step(30);
+      layout[threads - 1] = u.coords();
+    }
+    parallel::set_threads(1);
+    EXPECT_EQ(layout[0], layout[1]) << dims << "D";
+    EXPECT_TRUE(layout[0].allFinite());
+  }
 }
 
 TEST(Umap, DuplicateZeroAndIdenticalVectorsStayFinite) {
