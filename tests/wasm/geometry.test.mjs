@@ -6,21 +6,13 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { Module, root } from './load-module.mjs';
+import { Module, root, sessionWith as sessionOf } from './load-module.mjs';
 import { matchClusters } from '../../web/page/cluster-match.js';
 
 const call = (text) => JSON.parse(text);
 
 // A session holding the vectors of `lines` (GloVe text), streamed in small chunks.
-function sessionWith(lines) {
-  const s = new Module.Workspace();
-  const bytes = new TextEncoder().encode(`${lines.join('\n')}\n`);
-  assert.equal(call(s.importBegin('glove', 1000)).ok, true);
-  for (let at = 0; at < bytes.length; at += 64) assert.ok(!call(s.importChunk(bytes.subarray(at, at + 64))).error);
-  const done = call(s.importFinish());
-  assert.equal(done.ok, true, JSON.stringify(done));
-  return s;
-}
+const sessionWith = (lines) => sessionOf(Module, lines, 64);
 
 // Gender on one axis, royalty on another: king - man + woman is exactly queen.
 const PLANTED = [

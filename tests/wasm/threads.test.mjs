@@ -1,6 +1,7 @@
 // The module with WebAssembly threads (embplay-mt, what a cross-origin isolated page loads) in node:
 // it uses two threads, and trains to exactly the one-thread module's losses on the same seed, on
-// a vocabulary big enough that the output layer's products are cut in two (src/parallel.h).
+// a vocabulary big enough that the output layer's products are cut in parts (src/parallel.h); and
+// its UMAP, whose epochs run in parts of the points, gives the one-thread module's layout.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
@@ -9,7 +10,7 @@ import os from 'node:os';
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { Module as OneThread, root } from './load-module.mjs';
+import { Module as OneThread, blobLines, root, sessionWith } from './load-module.mjs';
 
 const dir = path.join(root, 'build/wasm');
 const createThreaded = createRequire(import.meta.url)(path.join(dir, 'embplay-mt.js'));
@@ -56,6 +57,27 @@ test('the threaded module uses two threads and trains to the one-thread module\'
   const one = losses(OneThread);
   const two = losses(Threaded);
   assert.ok(one.every(Number.isFinite), `finite losses: ${one}`);
+  assert.deepEqual(two, one);
+  assert.equal(Threaded.setThreads(1), 1);
+});
+
+test('UMAP of 3,000 words on two threads gives the one-thread module\'s layout, bit for bit', () => {
+  assert.equal(Threaded.setThreads(2), 2);
+  const lines = blobLines(6, 500, 11);  // 3,000 points: the epochs run in two parts
+  const layout = (Module) => {
+    const s = sessionWith(Module, lines);
+    try {
+      const started = JSON.parse(s.umapStart(3000, JSON.stringify({ epochs: 20, seed: 5 })));
+      assert.ok(!started.error, started.error);
+      s.umapStep(20);
+      return Array.from(s.umapStep(0).coords);
+    } finally {
+      s.delete();
+    }
+  };
+  const one = layout(OneThread), two = layout(Threaded);
+  assert.equal(one.length, 6000);
+  assert.ok(one.every(Number.isFinite));
   assert.deepEqual(two, one);
   assert.equal(Threaded.setThreads(1), 1);
 });

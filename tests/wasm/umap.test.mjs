@@ -4,29 +4,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { Module } from './load-module.mjs';
+import { Module, blobLines, sessionWith as sessionOf } from './load-module.mjs';
 
 const call = (text) => JSON.parse(text);
-
-// Three groups of 12 words (g0_0 .. g2_11) around far-apart centres in 6 dimensions; seeded.
-function blobLines(blobs = 3, size = 12, seed = 7) {
-  let state = seed;
-  const next = () => { state = (Math.imul(state, 1664525) + 1013904223) >>> 0; return state / 2 ** 32 - 0.5; };
-  const lines = [];
-  for (let b = 0; b < blobs; b += 1) {
-    const centre = Array.from({ length: 6 }, () => 20 * next());
-    for (let i = 0; i < size; i += 1) lines.push(`g${b}_${i} ${centre.map((c) => (c + next()).toFixed(4)).join(' ')}`);
-  }
-  return lines;
-}
-
-function sessionWith(lines) {
-  const s = new Module.Workspace();
-  assert.equal(call(s.importBegin('glove', 1000)).ok, true);
-  assert.ok(!call(s.importChunk(new TextEncoder().encode(`${lines.join('\n')}\n`))).error);
-  assert.equal(call(s.importFinish()).ok, true);
-  return s;
-}
+const sessionWith = (lines) => sessionOf(Module, lines);  // three groups of 12 words by default (blobLines)
 
 // The layout's words in the order the module holds them (most frequent first: here file order).
 const groupOf = (row) => Math.floor(row / 12);
