@@ -1,7 +1,8 @@
 // bench_gemm: GFLOP/s of kernels::gemm on the reference workload's products (bench/README.md, "The
 // reference workload": batch 128, 3 x 64 inputs, hidden 128, V = 5,002), one thread. Natively that
-// is Eigen; in the WebAssembly build (`node build/wasm/bench_gemm.js`) our SIMD kernels, so the two
-// runs side by side say which product keeps wasm / native where it is.
+// is Eigen; in the WebAssembly build (`node --no-experimental-fetch build/wasm/bench_gemm.js`: node
+// 20's fetch cannot load the .wasm) our SIMD kernels, so the two runs side by side say which product
+// keeps wasm / native where it is.
 //
 // Each shape runs for about --seconds (default 1) after a warm-up; one JSON line per shape:
 //   {"product":"logits = W2^T f","m":5002,"n":128,"k":128,"gflops":..,"ms":..}

@@ -7,7 +7,7 @@
 #include "blobs.h"
 #include "input_error.h"
 #include "knn_forest.h"
-#include "parallel.h"
+#include "one_thread_and_two.h"
 #include "projection_quality.h"
 #include "tsne.h"
 
@@ -73,12 +73,7 @@ TEST(KnnForest, SameSeedSameGraph) {
 TEST(KnnForest, OneThreadAndTwoGiveTheSameGraph) {
   // 4,800 points: the per-point searches run in parts (about 2,048 points each) on both threads.
   const RowMatrix x = gaussian_blobs(8, 600, 16, 3.0, 6);
-  KnnGraph g[2];
-  for (int threads : {1, 2}) {
-    ASSERT_EQ(parallel::set_threads(threads), threads);
-    g[threads - 1] = forest_knn(x, 15);
-  }
-  parallel::set_threads(1);
+  const auto g = testing_threads::on_one_thread_and_two([&] { return forest_knn(x, 15); });
   EXPECT_EQ(g[0].index, g[1].index);
   EXPECT_EQ(g[0].dist_sq, g[1].dist_sq);
 }

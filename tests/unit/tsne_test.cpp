@@ -8,7 +8,7 @@
 #include "blobs.h"
 #include "projection_quality.h"
 #include "input_error.h"
-#include "parallel.h"
+#include "one_thread_and_two.h"
 #include "schema_checks.h"
 #include "tsne.h"
 
@@ -178,14 +178,11 @@ TEST(Tsne, OneThreadAndTwoGiveTheSameLayout) {
     o.dimensions = dims;
     o.iterations = 60;
     o.exaggeration_iterations = 30;
-    RowMatrix layout[2];
-    for (int threads : {1, 2}) {
-      ASSERT_EQ(parallel::set_threads(threads), threads);
+    const auto layout = testing_threads::on_one_thread_and_two([&] {
       Tsne t(x, o);
       t.step(60);
-      layout[threads - 1] = t.coords();
-    }
-    parallel::set_threads(1);
+      return t.coords();
+    });
     EXPECT_EQ(layout[0], layout[1]) << dims << "D";
   }
 }

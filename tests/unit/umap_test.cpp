@@ -8,7 +8,7 @@
 #include "blobs.h"
 #include "error_message.h"
 #include "input_error.h"
-#include "parallel.h"
+#include "one_thread_and_two.h"
 #include "projection_quality.h"
 #include "schema_checks.h"
 #include "umap.h"
@@ -130,21 +130,18 @@ TEST(Umap, SameSeedSameLayout) {
 }
 
 TEST(Umap, OneThreadAndTwoGiveTheSameLayout) {
-  // 3,000 points: the epochs run in parts (about 1,024 points each) on both threads; the parts, their
-  // generators and the order their pulls are added in depend on the points alone. 2D and 3D.
+  // 3,000 points: the epochs run in parts (about 1,024 points each) on both threads; the parts and
+  // their generators depend on the points alone. 2D and 3D.
   const RowMatrix x = gaussian_blobs(6, 500, 10, 3.0, 21);
   for (int dims : {2, 3}) {
     UmapOptions o;
     o.dimensions = dims;
     o.epochs = 30;
-    RowMatrix layout[2];
-    for (int threads : {1, 2}) {
-      ASSERT_EQ(parallel::set_threads(threads), threads);
+    const auto layout = testing_threads::on_one_thread_and_two([&] {
       Umap u(x, o);
       u.step(30);
-      layout[threads - 1] = u.coords();
-    }
-    parallel::set_threads(1);
+      return u.coords();
+    });
     EXPECT_EQ(layout[0], layout[1]) << dims << "D";
     EXPECT_TRUE(layout[0].allFinite());
   }
